@@ -1,0 +1,43 @@
+# Village Kiosk — developer entry points. Every target creates or refreshes .venv itself.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: all demo test lint typecheck pytest screenshots bench clean system-deps venv
+
+all: test
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[central,dev]'
+	@touch $(STAMP)
+
+venv: system-deps $(STAMP)
+
+demo: venv
+	$(BIN)/python -m kiosk.demo
+
+lint: venv
+	$(BIN)/ruff check kiosk central tests benchmarks scripts
+	$(BIN)/ruff format --check kiosk central tests benchmarks scripts
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: venv
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: venv
+	$(BIN)/python benchmarks/search.py --products 100000 --json
+	$(BIN)/python benchmarks/orders.py --json
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Reference central service (FastAPI + SQLAlchemy)."""

@@ -1,0 +1,125 @@
+"""The ``kiosk`` command line (also ``python -m kiosk``).
+
+Each sub-command group lives in its own module and registers itself in :data:`GROUPS`. Commands
+receive parsed arguments and a :class:`CliContext`; they return an exit code. Any
+:class:`~kiosk.errors.KioskError` becomes one clear line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.errors import KioskError
+
+ENV_DATA_DIR = "KIOSK_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The data directory: ``$KIOSK_DATA_DIR`` or the platform's per-user data directory."""
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("village-kiosk", appauthor=False))
+
+
+@dataclass
+class CliContext:
+    """What every command gets besides its arguments. The store is opened on first use."""
+
+    data_dir: Path
+    _store: Any = field(default=None, repr=False)
+
+    def store(self) -> Any:
+        """The local store, opened (and migrated) lazily; closed by :func:`main`."""
+        if self._store is None:
+            from kiosk.storage.store import KioskStore
+
+            self._store = KioskStore.open(self.data_dir)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+Command = Callable[[argparse.Namespace, CliContext], int]
+
+
+def print_json(obj: Any) -> None:
+    """Print one JSON document on one line (UTF-8, Chinese kept readable) and flush."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def _groups() -> list[Callable[[Any], None]]:
+    # Imported here, not at module import time, so `kiosk --help` stays fast and side-effect free.
+    from kiosk.cli import catalog, maintenance, orders
+
+    registrars: list[Callable[[Any], None]] = [catalog.register, orders.register, maintenance.register]
+    try:
+        from kiosk.cli import sync as sync_cli
+    except ImportError:
+        pass
+    else:
+        registrars.append(sync_cli.register)
+    try:
+        from kiosk.cli import gui as gui_cli
+    except ImportError:
+        pass
+    else:
+        registrars.append(gui_cli.register)
+    return registrars
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Village Kiosk (村站): the shop's offline-first ordering kiosk.",
+    )
+    parser.add_argument("--version", action="version", version=f"village-kiosk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"where the kiosk keeps its data (env {ENV_DATA_DIR}; default: per-user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in _groups():
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kiosk`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Command | None = getattr(args, "func", None)
+    if func is None:
+        gui = getattr(args, "default_func", None)
+        if gui is None:
+            parser.print_help()
+            return 2
+        func = gui
+    ctx = CliContext(data_dir=args.data_dir or default_data_dir())
+    try:
+        return func(args, ctx)
+    except KioskError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kiosk: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()

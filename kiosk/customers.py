@@ -1,0 +1,55 @@
+"""Villagers as customers: a name and a validated mainland China mobile number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kiosk.errors import InvalidInput
+
+# Mainland mobile numbers: 11 digits starting 13x-19x. Spaces, dashes and a +86/0086 prefix are
+# tolerated on input because that is how people copy them from their phones.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_STRIP = re.compile(r"[\s\-()]")
+MAX_NAME_LEN = 40
+
+
+def normalize_phone(text: str) -> str:
+    """Return the bare 11-digit mobile number, or raise :class:`InvalidInput`."""
+    digits = _STRIP.sub("", text or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+    if not _MOBILE.match(digits):
+        raise InvalidInput("phone number must be an 11-digit mainland mobile number, e.g. 13812345678")
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """Mask a phone number for screens and lists: ``13812345678`` → ``138****5678``."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def normalize_name(text: str) -> str:
+    """Trim and check a villager's name."""
+    name = " ".join((text or "").split())
+    if not name:
+        raise InvalidInput("the villager's name is empty")
+    if len(name) > MAX_NAME_LEN:
+        raise InvalidInput(f"the villager's name is longer than {MAX_NAME_LEN} characters")
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A villager who orders: validated on construction."""
+
+    name: str
+    phone: str
+
+    @classmethod
+    def of(cls, name: str, phone: str) -> Customer:
+        """Validate and normalise a name and phone number typed by a person."""
+        return cls(name=normalize_name(name), phone=normalize_phone(phone))

@@ -1,0 +1,1 @@
+"""Kiosk local store: SQLite through SQLAlchemy 2, migrated by Alembic. The only place that writes SQL."""

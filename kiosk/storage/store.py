@@ -1,0 +1,178 @@
+"""The kiosk's local store: one SQLite file in the data directory, migrated at start-up.
+
+Use :meth:`KioskStore.open` to get a ready store. Units of work are short::
+
+    with store.write() as s:      # BEGIN IMMEDIATE … COMMIT
+        s.add(...)
+    with store.read() as s:       # deferred BEGIN, never takes the write lock
+        s.scalars(select(...))
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
+
+from kiosk.errors import StoreProblem
+from kiosk.storage import migrate
+from kiosk.storage.backup import backup_database
+from kiosk.storage.db import make_engine
+from kiosk.storage.models import AuditEntry, Setting
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "kiosk.db"
+BACKUP_DIRNAME = "backups"
+#: How many pre-migration backups to keep.
+KEEP_MIGRATION_BACKUPS = 3
+
+
+def utc_now() -> str:
+    """The kiosk clock as UTC ISO-8601 text (for display and local bookkeeping only)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class KioskStore:
+    """The local SQLite store of one kiosk.
+
+    Attributes:
+        data_dir: the kiosk's data directory.
+        path: the database file.
+    """
+
+    def __init__(self, data_dir: Path, writer: Engine, reader: Engine) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / DB_FILENAME
+        self._writer = writer
+        self._reader = reader
+
+    @classmethod
+    def open(cls, data_dir: Path, *, migrate_schema: bool = True) -> KioskStore:
+        """Open (creating if needed) the store in ``data_dir`` and bring its schema to head.
+
+        An existing database that is behind is backed up (online backup API) before migrating.
+        """
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreProblem(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
+        path = data_dir / DB_FILENAME
+        existed = path.exists() and path.stat().st_size > 0
+        writer = make_engine(path, immediate=True)
+        reader = make_engine(path, immediate=False)
+        store = cls(data_dir, writer, reader)
+        if migrate_schema:
+            try:
+                store._migrate(existed)
+            except DatabaseError as exc:
+                store.close()
+                raise StoreProblem(f"the database {path} is damaged or not a database: {exc.orig}") from exc
+            except BaseException:
+                store.close()
+                raise
+        return store
+
+    def _migrate(self, existed: bool) -> None:
+        head = migrate.head_revision()
+        with self._writer.connect() as conn:
+            current = migrate.current_revision(conn)
+        if current == head:
+            return
+        if existed:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            dest = self.backup_dir / f"kiosk-before-{head}-from-{current or 'empty'}-{stamp}.db"
+            backup_database(self.path, dest)
+            log.info("backed up database to %s before migrating %s -> %s", dest, current, head)
+            self._prune_migration_backups()
+        migrate.upgrade_to_head(self._writer)
+
+    def _prune_migration_backups(self) -> None:
+        old = sorted(self.backup_dir.glob("kiosk-before-*.db"))[:-KEEP_MIGRATION_BACKUPS]
+        for path in old:
+            path.unlink(missing_ok=True)
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where automatic backups go."""
+        return self.data_dir / BACKUP_DIRNAME
+
+    @property
+    def media_dir(self) -> Path:
+        """Where product images live, addressed by content hash."""
+        return self.data_dir / "media"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write unit of work: ``BEGIN IMMEDIATE``, committed when the block ends cleanly."""
+        with Session(self._writer, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work on a deferred transaction (rolled back at the end)."""
+        with Session(self._reader) as s:
+            yield s
+
+    def schema_revision(self) -> str | None:
+        """The revision the database is at."""
+        with self._reader.connect() as conn:
+            return migrate.current_revision(conn)
+
+    def close(self) -> None:
+        """Release every connection (checkpointing the WAL when it is the last one)."""
+        self._writer.dispose()
+        self._reader.dispose()
+
+    def __enter__(self) -> KioskStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Small shared helpers used by several services -------------------------------------------
+
+    @staticmethod
+    def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
+        """Read one setting inside a unit of work."""
+        row = s.get(Setting, key)
+        return row.value if row is not None else default
+
+    @staticmethod
+    def set_setting(s: Session, key: str, value: str) -> None:
+        """Write one setting inside a write unit of work."""
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+    @staticmethod
+    def next_sequence(s: Session, name: str) -> int:
+        """Increment and return a named counter inside a write unit of work."""
+        key = f"seq.{name}"
+        row = s.get(Setting, key)
+        value = int(row.value) + 1 if row is not None else 1
+        KioskStore.set_setting(s, key, str(value))
+        return value
+
+    @staticmethod
+    def audit(s: Session, actor: str, action: str, subject: str | None = None, detail: str = "") -> None:
+        """Append to the audit log inside a write unit of work. Never pass personal data."""
+        s.add(AuditEntry(at=utc_now(), actor=actor, action=action, subject=subject, detail=detail))
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """Read one setting in its own short read."""
+        with self.read() as s:
+            return self.get_setting(s, key, default)
+
+    def settings(self) -> dict[str, str]:
+        """All settings (for diagnostics)."""
+        with self.read() as s:
+            return {r.key: r.value for r in s.scalars(select(Setting))}
