@@ -21,7 +21,9 @@ def normalize_phone(text: str) -> str:
         if digits.startswith(prefix):
             digits = digits[len(prefix) :]
     if not _MOBILE.match(digits):
-        raise InvalidInput("phone number must be an 11-digit mainland mobile number, e.g. 13812345678")
+        raise InvalidInput(
+            "phone number must be an 11-digit mainland mobile number, e.g. 13812345678"
+        )
     return digits
 
 

@@ -27,7 +27,8 @@ MAX_EVENTS_PER_BATCH = 200
 CATALOG_PAGE_DEFAULT = 2000
 CATALOG_PAGE_MAX = 5000
 
-Uuid = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+_UUID_RE = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+Uuid = Annotated[str, Field(pattern=_UUID_RE)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Cursor = Annotated[str, Field(max_length=64)]
 Fen = Annotated[StrictInt, Field(ge=0, le=10_000_000_000)]

@@ -31,7 +31,9 @@ BLOCKER = textwrap.dedent(
 )
 
 
-def _run(blocked: set[str], modules: list[str], skip: list[str]) -> subprocess.CompletedProcess[str]:
+def _run(
+    blocked: set[str], modules: list[str], skip: list[str]
+) -> subprocess.CompletedProcess[str]:
     code = BLOCKER.format(blocked=blocked, modules=modules, skip=skip)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120

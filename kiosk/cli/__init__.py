@@ -62,24 +62,15 @@ def print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+#: Sub-command groups, one module each under ``kiosk/cli/``; each has ``register(subparsers)``.
+GROUPS = ("catalog", "orders", "maintenance", "sync", "gui")
+
+
 def _groups() -> list[Callable[[Any], None]]:
     # Imported here, not at module import time, so `kiosk --help` stays fast and side-effect free.
-    from kiosk.cli import catalog, maintenance, orders
+    import importlib
 
-    registrars: list[Callable[[Any], None]] = [catalog.register, orders.register, maintenance.register]
-    try:
-        from kiosk.cli import sync as sync_cli
-    except ImportError:
-        pass
-    else:
-        registrars.append(sync_cli.register)
-    try:
-        from kiosk.cli import gui as gui_cli
-    except ImportError:
-        pass
-    else:
-        registrars.append(gui_cli.register)
-    return registrars
+    return [importlib.import_module(f"kiosk.cli.{name}").register for name in GROUPS]
 
 
 def build_parser() -> argparse.ArgumentParser:

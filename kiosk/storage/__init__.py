@@ -1,1 +1,1 @@
-"""Kiosk local store: SQLite through SQLAlchemy 2, migrated by Alembic. The only place that writes SQL."""
+"""Kiosk local store: SQLite via SQLAlchemy 2, migrated by Alembic. The only place writing SQL."""

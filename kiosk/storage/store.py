@@ -73,7 +73,9 @@ class KioskStore:
                 store._migrate(existed)
             except DatabaseError as exc:
                 store.close()
-                raise StoreProblem(f"the database {path} is damaged or not a database: {exc.orig}") from exc
+                raise StoreProblem(
+                    f"the database {path} is damaged or not a database: {exc.orig}"
+                ) from exc
             except BaseException:
                 store.close()
                 raise
@@ -163,7 +165,9 @@ class KioskStore:
         return value
 
     @staticmethod
-    def audit(s: Session, actor: str, action: str, subject: str | None = None, detail: str = "") -> None:
+    def audit(
+        s: Session, actor: str, action: str, subject: str | None = None, detail: str = ""
+    ) -> None:
         """Append to the audit log inside a write unit of work. Never pass personal data."""
         s.add(AuditEntry(at=utc_now(), actor=actor, action=action, subject=subject, detail=detail))
 

@@ -1,0 +1,9 @@
+"""`kiosk` sub-commands: gui (placeholder until implemented)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Register this group's sub-commands."""
