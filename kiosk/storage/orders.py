@@ -1,0 +1,368 @@
+"""The order service: placing orders on the kiosk and applying the central service's updates.
+
+Placing an order is one ``BEGIN IMMEDIATE`` unit of work that writes the order, its lines (prices
+snapshotted from the catalog), the customer, the pickup code's salted hash, the ``order_placed``
+outbox event and an audit entry. :func:`place_order` returns only after the COMMIT returned, so a
+villager is never shown a pickup code for an order that a power cut could take back (the store
+runs WAL with ``synchronous=FULL``). The pickup code is returned once and never stored in clear.
+
+Phone numbers and pickup codes are never logged; the audit log gets order ids and local numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.orm import Session, selectinload
+
+from kiosk.catalog import StockState
+from kiosk.customers import Customer, mask_phone
+from kiosk.errors import IllegalTransition, InvalidInput, NotFound
+from kiosk.ids import uuid7
+from kiosk.orders import (
+    TRANSITIONS,
+    LineRequest,
+    OrderStatus,
+    Payment,
+    check_transition,
+    local_order_no,
+    merge_lines,
+)
+from kiosk.pickup import hash_pickup_code, new_pickup_code
+from kiosk.storage import models as m
+from kiosk.storage.outbox import enqueue
+from kiosk.storage.store import KioskStore, utc_now
+from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
+
+log = logging.getLogger(__name__)
+
+#: Settings keys of the center this kiosk serves (written at enrollment by the sync engine).
+CENTER_ID_KEY = "center.id"
+CENTER_NAME_KEY = "center.name"
+#: Center code used in local order numbers until the kiosk is enrolled.
+DEFAULT_CENTER_ID = "LOCAL"
+#: Name of the counter behind local order numbers (``KioskStore.next_sequence``).
+ORDER_SEQUENCE = "order"
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """What the counter shows after placement. ``pickup_code`` exists only here, never stored."""
+
+    order_id: str
+    local_no: str
+    total_fen: int
+    pickup_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """One order line as stored (price snapshotted at placement)."""
+
+    line_no: int
+    sku: str
+    name: str
+    unit: str
+    qty: int
+    unit_price_fen: int
+    line_total_fen: int
+    product_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """An order for screens and lists; the phone number is already masked."""
+
+    order_id: str
+    local_no: str
+    status: OrderStatus
+    total_fen: int
+    payment: Payment
+    customer_name: str
+    customer_phone_masked: str
+    created_at: str
+    server_no: str | None
+    status_reason: str | None
+    lines: tuple[LineView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Center:
+    """The service center this kiosk belongs to."""
+
+    id: str
+    name: str
+
+
+def get_center(s: Session) -> Center:
+    """The center's code and name (``LOCAL`` and an empty name until enrolled)."""
+    center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
+    return Center(id=center_id, name=KioskStore.get_setting(s, CENTER_NAME_KEY) or "")
+
+
+def set_center(s: Session, center_id: str, name: str) -> None:
+    """Record the center's code and name inside a write unit of work."""
+    center_id = center_id.strip()
+    if not center_id or len(center_id) > 24:
+        raise InvalidInput("the center code must be 1 to 24 characters")
+    KioskStore.set_setting(s, CENTER_ID_KEY, center_id)
+    KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())
+
+
+def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, m.Product]:
+    """Look up ``skus`` and check each can be ordered now.
+
+    Raises:
+        InvalidInput: naming the first SKU that is unknown, inactive or out of stock.
+    """
+    wanted = list(dict.fromkeys(skus))
+    found = {p.sku: p for p in s.scalars(select(m.Product).where(m.Product.sku.in_(wanted)))}
+    for sku in wanted:
+        product = found.get(sku)
+        if product is None:
+            raise InvalidInput(f"no product with SKU {sku} in the catalog")
+        if not product.active:
+            raise InvalidInput(f"product {sku} ({product.name}) is no longer sold")
+        if product.stock == StockState.OUT.value:
+            raise InvalidInput(f"product {sku} ({product.name}) is out of stock")
+    return found
+
+
+def _upsert_customer(s: Session, customer: Customer, now: str) -> m.Customer:
+    row = s.scalar(select(m.Customer).where(m.Customer.phone == customer.phone))
+    if row is None:
+        row = m.Customer(phone=customer.phone, name=customer.name, created_at=now)
+        s.add(row)
+        s.flush()
+    elif row.name != customer.name:
+        row.name = customer.name  # the latest spelling the villager gave wins
+    return row
+
+
+def place_order(
+    store: KioskStore,
+    customer: Customer,
+    lines: Sequence[LineRequest],
+    payment: Payment,
+    *,
+    actor: str = "villager",
+) -> PlacedOrder:
+    """Place an order in one write unit of work; return only after it is committed.
+
+    Args:
+        store: the local store.
+        customer: the villager (already validated).
+        lines: what they asked for; repeated SKUs are merged.
+        payment: cash now or on pickup.
+        actor: who placed it, for the audit log (``villager`` or ``owner``).
+
+    Raises:
+        InvalidInput: no lines, too many, or a SKU that is unknown, inactive or out of stock.
+    """
+    merged = merge_lines(list(lines))
+    payment = Payment(payment)
+    # Hashing and id generation happen before BEGIN IMMEDIATE to keep the write lock short.
+    code = new_pickup_code()
+    salt_hex, hash_hex = hash_pickup_code(code)
+    order_id = uuid7()
+    now = utc_now()
+    with store.write() as s:
+        products = orderable_products(s, (line.sku for line in merged))
+        center = get_center(s)
+        local_no = local_order_no(center.id, KioskStore.next_sequence(s, ORDER_SEQUENCE))
+        customer_row = _upsert_customer(s, customer, now)
+        order_lines: list[m.OrderLine] = []
+        for line_no, line in enumerate(merged, start=1):
+            p = products[line.sku]
+            order_lines.append(
+                m.OrderLine(
+                    line_no=line_no,
+                    sku=p.sku,
+                    name=p.name,
+                    unit=p.unit,
+                    unit_price_fen=p.price_fen,
+                    product_version=p.server_version,
+                    qty=line.qty,
+                    line_total_fen=p.price_fen * line.qty,
+                )
+            )
+        total = sum(ol.line_total_fen for ol in order_lines)
+        order = m.Order(
+            id=order_id,
+            local_no=local_no,
+            center_id=center.id,
+            status=OrderStatus.PLACED.value,
+            customer_id=customer_row.id,
+            customer_name=customer.name,
+            customer_phone=customer.phone,
+            payment=payment.value,
+            total_fen=total,
+            pickup_salt=salt_hex,
+            pickup_hash=hash_hex,
+            created_at=now,
+            updated_at=now,
+            lines=order_lines,
+        )
+        s.add(order)
+        s.flush()
+        payload = OrderPlacedPayload(
+            order_id=order_id,
+            local_no=local_no,
+            center_id=center.id,
+            customer_name=customer.name,
+            customer_phone=customer.phone,
+            payment=payment.value,
+            total_fen=total,
+            lines=[
+                OrderLineWire(
+                    sku=ol.sku,
+                    name=ol.name,
+                    unit=ol.unit,
+                    unit_price_fen=ol.unit_price_fen,
+                    product_version=ol.product_version,
+                    qty=ol.qty,
+                    line_total_fen=ol.line_total_fen,
+                )
+                for ol in order_lines
+            ],
+            placed_at=now,
+        )
+        enqueue(s, EventKind.ORDER_PLACED.value, order_id, payload.model_dump(mode="json"))
+        KioskStore.audit(s, actor, "order_placed", order_id, local_no)
+    log.info("order %s placed as %s (%d lines)", order_id, local_no, len(order_lines))
+    return PlacedOrder(order_id=order_id, local_no=local_no, total_fen=total, pickup_code=code)
+
+
+def reachable(current: OrderStatus, target: OrderStatus) -> bool:
+    """True when ``target`` can be reached from ``current`` in one or more legal moves."""
+    seen: set[OrderStatus] = set()
+    todo = deque([current])
+    while todo:
+        for nxt in TRANSITIONS[todo.popleft()]:
+            if nxt == target:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def apply_remote_status(
+    s: Session,
+    order_id: str,
+    status: OrderStatus,
+    server_no: str | None = None,
+    reason: str | None = None,
+) -> bool:
+    """Apply a status the central service reports for one of our orders (write unit of work).
+
+    The kiosk may have missed intermediate steps while offline, so any status reachable from the
+    current one is accepted. The same status is a no-op (newly known ``server_no``/``reason`` are
+    still recorded).
+
+    Returns:
+        True when the status changed.
+
+    Raises:
+        NotFound: no such order on this kiosk.
+        IllegalTransition: ``status`` cannot be reached from the order's current status.
+    """
+    order = s.get(m.Order, order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id} on this kiosk")
+    status = OrderStatus(status)
+    current = OrderStatus(order.status)
+    if status != current and not reachable(current, status):
+        # Refuse before touching anything, so the caller's unit of work stays clean.
+        check_transition(current, status)
+        raise IllegalTransition(  # pragma: no cover - check_transition already refused it
+            f"an order that is {current.value} cannot become {status.value}"
+        )
+    now = utc_now()
+    if server_no and order.server_no != server_no:
+        order.server_no = server_no
+        order.updated_at = now
+    if reason and order.status_reason != reason:
+        order.status_reason = reason
+        order.updated_at = now
+    if status == current:
+        return False
+    order.status = status.value
+    order.updated_at = now
+    KioskStore.audit(s, "central", "order_status", order_id, f"{current.value}->{status.value}")
+    log.info("order %s: %s -> %s (from central)", order_id, current.value, status.value)
+    return True
+
+
+def _view(order: m.Order) -> OrderView:
+    return OrderView(
+        order_id=order.id,
+        local_no=order.local_no,
+        status=OrderStatus(order.status),
+        total_fen=order.total_fen,
+        payment=Payment(order.payment),
+        customer_name=order.customer_name,
+        customer_phone_masked=mask_phone(order.customer_phone),
+        created_at=order.created_at,
+        server_no=order.server_no,
+        status_reason=order.status_reason,
+        lines=tuple(
+            LineView(
+                line_no=ln.line_no,
+                sku=ln.sku,
+                name=ln.name,
+                unit=ln.unit,
+                qty=ln.qty,
+                unit_price_fen=ln.unit_price_fen,
+                line_total_fen=ln.line_total_fen,
+                product_version=ln.product_version,
+            )
+            for ln in order.lines
+        ),
+    )
+
+
+def list_orders(
+    s: Session, *, status: OrderStatus | None = None, limit: int = 200
+) -> list[OrderView]:
+    """Orders newest first, optionally only those in ``status``.
+
+    "Newest" is insertion order (SQLite's rowid), not the kiosk clock, which may be wrong.
+    """
+    stmt = (
+        select(m.Order)
+        .options(selectinload(m.Order.lines))
+        .order_by(literal_column("orders.rowid").desc())
+        .limit(max(1, limit))
+    )
+    if status is not None:
+        stmt = stmt.where(m.Order.status == OrderStatus(status).value)
+    return [_view(o) for o in s.scalars(stmt)]
+
+
+def get_order(s: Session, order_id_or_local_no: str) -> OrderView:
+    """One order by its id or its local number (``C017-0042``).
+
+    Raises:
+        NotFound: no such order on this kiosk.
+    """
+    key = order_id_or_local_no.strip()
+    stmt = (
+        select(m.Order)
+        .options(selectinload(m.Order.lines))
+        .where((m.Order.id == key) | (m.Order.local_no == key))
+    )
+    order = s.scalars(stmt).first()
+    if order is None:
+        raise NotFound(f"no order {key} on this kiosk")
+    return _view(order)
+
+
+def count_orders_by_status(s: Session) -> dict[str, int]:
+    """How many orders are in each status (statuses with none are left out)."""
+    rows = s.execute(select(m.Order.status, func.count()).group_by(m.Order.status)).tuples()
+    return dict(rows.all())
