@@ -463,8 +463,7 @@ def build_products() -> list[DemoProduct]:
     names: set[str] = set()
     for category, table in PRODUCTS.items():
         prefix = CATEGORY_PREFIX[category]
-        number = 0
-        for line in table.strip().splitlines():
+        for number, line in enumerate(table.strip().splitlines(), start=1):
             fields = [f.strip() for f in line.split("|")]
             if len(fields) not in (4, 5):
                 raise ValueError(f"bad product line: {line!r}")
@@ -475,7 +474,6 @@ def build_products() -> list[DemoProduct]:
             if name in names:
                 raise ValueError(f"duplicate product name {name!r}")
             names.add(name)
-            number += 1
             barcode = None
             if "nb" not in flags:
                 # Chinese GS1 prefixes are 690-699; "692" + brand number + item number.
