@@ -1,0 +1,487 @@
+"""A thin, typed client of the central service's ``/v1`` API over one injected ``httpx.Client``.
+
+Why not let httpx do more: httpx retries only connection failures and inflates gzip without a
+size limit. Here every call has
+
+* explicit timeouts (set on the injected ``httpx.Client``; see :func:`make_http_client`) and an
+  overall deadline per attempt, so a link that trickles one byte a minute still ends;
+* our own retry policy: 408/429/5xx, connection failures and (for requests that are safe to
+  repeat) timeouts are retried with capped exponential backoff and full jitter, honouring
+  ``Retry-After`` (seconds or an HTTP date). Event pushes are safe to repeat because the request
+  body is built once and carries the same event UUIDs on every attempt;
+* streaming reads with the *decompressed* size capped at :data:`kiosk.wire.MAX_BODY_BYTES`: the
+  gzip stream is inflated by us with ``max_length`` so a bomb stops at the cap, not in memory;
+* pydantic validation of every payload with the :mod:`kiosk.wire` models.
+
+Errors are the typed classes of :mod:`kiosk.sync.errors`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import json
+import logging
+import random
+import threading
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from kiosk import __version__, wire
+from kiosk.sync.errors import (
+    BadResponse,
+    NotEnrolled,
+    Offline,
+    Rejected,
+    ServerError,
+    SyncError,
+    Unknown,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Error bodies are small; anything bigger is not an ErrorBody worth reading.
+ERROR_BODY_CAP = 64 * 1024
+#: Request bodies larger than this are sent gzip-compressed (when enabled).
+GZIP_REQUEST_MIN_BYTES = 1024
+USER_AGENT = f"village-kiosk/{__version__}"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Network timeouts in seconds. ``total`` bounds one attempt from start to last byte."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 10.0
+    total: float = 300.0
+
+    def for_httpx(self) -> httpx.Timeout:
+        """The httpx form (``total`` is enforced by the client itself)."""
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently one call is retried.
+
+    Attributes:
+        max_attempts: attempts per call, including the first.
+        base_delay_s: backoff before the 2nd attempt is drawn from ``[0, base_delay_s]``, doubling.
+        max_delay_s: cap on one backoff delay.
+        max_retry_after_s: a ``Retry-After`` longer than this is not waited for in the call; the
+            call fails (``ServerError``) and the next sync cycle tries again.
+    """
+
+    max_attempts: int = 4
+    base_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+    max_retry_after_s: float = 120.0
+
+    def backoff(self, retry_no: int, rand: Callable[[], float]) -> float:
+        """Full-jitter delay before retry number ``retry_no`` (1-based)."""
+        ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** (retry_no - 1)))
+        return rand() * ceiling
+
+
+@dataclass(slots=True)
+class ClientStats:
+    """Counters for diagnostics, tests and benchmarks (not thread-safe; one engine per client)."""
+
+    requests: int = 0
+    retries: int = 0
+    wire_bytes_in: int = 0
+    body_bytes_in: int = 0
+    wire_bytes_out: int = 0
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Inflater:
+    """Collects a response body, inflating gzip ourselves so the decompressed size is capped."""
+
+    def __init__(self, encoding: str, cap: int) -> None:
+        self.cap = cap
+        self.parts: list[bytes] = []
+        self.size = 0
+        enc = encoding.strip().lower()
+        if enc in ("", "identity"):
+            self._z: Any = None
+        elif enc in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        else:
+            raise BadResponse(f"the server used an unsupported content encoding '{encoding}'")
+
+    def _add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise _TooLarge
+        self.parts.append(data)
+
+    def feed(self, data: bytes) -> None:
+        if self._z is None:
+            self._add(data)
+            return
+        buf = data
+        while buf:
+            if self._z.eof:
+                # A second gzip member follows the first (allowed by RFC 1952).
+                buf = self._z.unused_data + buf if self._z.unused_data else buf
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                out = self._z.decompress(buf, self.cap - self.size + 1)
+            except zlib.error as exc:
+                raise BadResponse(f"the server sent a damaged compressed reply ({exc})") from None
+            self._add(out)
+            buf = self._z.unconsumed_tail
+            if self._z.eof and self._z.unused_data:
+                buf = self._z.unused_data + buf
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def finish(self) -> bytes:
+        if self._z is not None:
+            try:
+                self._add(self._z.flush())
+            except zlib.error as exc:
+                raise BadResponse(f"the server sent a damaged compressed reply ({exc})") from None
+            if not self._z.eof:
+                raise BadResponse("the server's compressed reply ended too early")
+        return b"".join(self.parts)
+
+
+def make_http_client(
+    base_url: str,
+    timeouts: Timeouts | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    verify: bool = True,
+) -> httpx.Client:
+    """The one ``httpx.Client`` a :class:`CentralClient` wraps.
+
+    TLS certificates are always verified unless ``verify`` is false (test rigs only): a wrong
+    kiosk clock is reported to people, never "fixed" by disabling checks.
+    """
+    return httpx.Client(
+        base_url=base_url.rstrip("/"),
+        timeout=(timeouts or Timeouts()).for_httpx(),
+        transport=transport,
+        verify=verify,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
+        follow_redirects=False,
+    )
+
+
+def parse_retry_after(
+    value: str | None, server_date: str | None, now: Callable[[], datetime]
+) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or ``None``.
+
+    An HTTP date is measured against the reply's own ``Date`` header when there is one, because
+    the kiosk clock is often wrong; only without it is the kiosk clock used.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    ref: datetime | None = None
+    if server_date:
+        try:
+            ref = email.utils.parsedate_to_datetime(server_date)
+        except (TypeError, ValueError, IndexError):
+            ref = None
+    if ref is None:
+        ref = now()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if ref.tzinfo is None:
+        ref = ref.replace(tzinfo=UTC)
+    return max(0.0, (when - ref).total_seconds())
+
+
+def _error_from_body(status: int, body: bytes) -> tuple[str, str]:
+    try:
+        err = wire.ErrorBody.model_validate_json(body)
+        return err.error, err.message
+    except ValidationError:
+        return f"http_{status}", f"the central service answered HTTP {status}"
+
+
+class CentralClient:
+    """Typed calls to the central service, with retries. One instance per sync engine.
+
+    Args:
+        http: the injected client (base URL and timeouts set on it; tests pass a MockTransport).
+        policy: retry policy.
+        timeouts: used only for the overall per-attempt deadline (``Timeouts.total``).
+        sleep: how to wait between retries (tests inject a recorder); by default an interruptible
+            wait that :meth:`interrupt` cuts short.
+        rand: uniform ``[0, 1)`` source for jitter.
+        clock: the kiosk clock (aware UTC), used only for ``Retry-After`` dates without ``Date``.
+        gzip_requests: compress request bodies over 1 KB.
+        max_body_bytes: cap on a decompressed response body.
+    """
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        policy: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        gzip_requests: bool = True,
+        max_body_bytes: int = wire.MAX_BODY_BYTES,
+    ) -> None:
+        self.http = http
+        self.policy = policy or RetryPolicy()
+        self.timeouts = timeouts or Timeouts()
+        self._interrupted = threading.Event()
+        self._sleep = sleep or self._interruptible_sleep
+        self._rand = rand
+        self._clock = clock
+        self.gzip_requests = gzip_requests
+        self.max_body_bytes = max_body_bytes
+        self.stats = ClientStats()
+        self._token: str | None = None
+
+    # --- control --------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The central service's base URL."""
+        return str(self.http.base_url)
+
+    def authorize(self, token: str | None) -> None:
+        """Use ``token`` as the device credential on authenticated calls (never logged)."""
+        self._token = token
+
+    def interrupt(self) -> None:
+        """Cut short any backoff wait in progress; the waiting call then fails with its error."""
+        self._interrupted.set()
+
+    def clear_interrupt(self) -> None:
+        """Allow waits again (the engine calls this at the start of each run)."""
+        self._interrupted.clear()
+
+    def close(self) -> None:
+        """Close the underlying HTTP client."""
+        self.http.close()
+
+    def _interruptible_sleep(self, seconds: float) -> None:
+        self._interrupted.wait(seconds)
+
+    # --- the API ----------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """``GET /v1/health`` once, no retries (a connectivity probe)."""
+        body = self._request("GET", "/health", auth=False, attempts=1)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise BadResponse("the central service's health reply is not JSON") from None
+        if not isinstance(data, dict):
+            raise BadResponse("the central service's health reply is not an object")
+        return data
+
+    def enroll(self, request: wire.EnrollRequest) -> wire.EnrollResponse:
+        """``POST /v1/enroll``. Not repeated after a timeout: the code is one-time."""
+        body = self._request("POST", "/enroll", json_body=request, auth=False, retry_unknown=False)
+        return self._parse(wire.EnrollResponse, body)
+
+    def catalog_changes(self, cursor: str, limit: int) -> wire.CatalogPage:
+        """``GET /v1/catalog/changes``: one page of catalog changes after ``cursor``."""
+        body = self._request("GET", "/catalog/changes", params={"cursor": cursor, "limit": limit})
+        return self._parse(wire.CatalogPage, body)
+
+    def media(self, sha256: str, max_bytes: int | None = None) -> bytes:
+        """``GET /v1/media/{sha256}``: the raw image bytes (the caller verifies the hash)."""
+        return self._request("GET", f"/media/{sha256}", max_bytes=max_bytes)
+
+    def push_events(self, batch: wire.EventBatch) -> wire.EventBatchResult:
+        """``POST /v1/events``. Retried after timeouts too: every event keeps its UUID."""
+        body = self._request("POST", "/events", json_body=batch)
+        result = self._parse(wire.EventBatchResult, body)
+        sent = {e.id for e in batch.events}
+        stray = [r.id for r in result.results if r.id not in sent]
+        if stray:
+            raise BadResponse(f"the server answered for {len(stray)} events that were not sent")
+        return result
+
+    def order_updates(self, cursor: str, limit: int) -> wire.OrderUpdatesPage:
+        """``GET /v1/orders/updates``: changes central made to this center's orders."""
+        body = self._request("GET", "/orders/updates", params={"cursor": cursor, "limit": limit})
+        return self._parse(wire.OrderUpdatesPage, body)
+
+    def heartbeat(self, beat: wire.Heartbeat) -> wire.HeartbeatAck:
+        """``POST /v1/heartbeat``."""
+        body = self._request("POST", "/heartbeat", json_body=beat)
+        return self._parse(wire.HeartbeatAck, body)
+
+    # --- machinery --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _parse(model: type[M], body: bytes) -> M:
+        try:
+            return model.model_validate_json(body)
+        except ValidationError as exc:
+            errors = exc.errors()
+            where = ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+            what = errors[0]["msg"] if errors else "invalid"
+
+            raise BadResponse(
+                f"the central service sent an invalid {model.__name__}"
+                f" ({where + ': ' if where else ''}{what}); nothing was changed"
+            ) from None
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: BaseModel | None = None,
+        auth: bool = True,
+        retry_unknown: bool = True,
+        attempts: int | None = None,
+        max_bytes: int | None = None,
+    ) -> bytes:
+        """Send one logical request with retries; return the (decompressed) 2xx body."""
+        headers: dict[str, str] = {}
+        content: bytes | None = None
+        if json_body is not None:
+            # Built once: every retry sends the very same bytes (and so the same event UUIDs).
+            content = json_body.model_dump_json().encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if self.gzip_requests and len(content) >= GZIP_REQUEST_MIN_BYTES:
+                content = gzip.compress(content, compresslevel=6)
+                headers["Content-Encoding"] = "gzip"
+        if auth:
+            if not self._token:
+                raise NotEnrolled("this kiosk is not enrolled: run `kiosk enroll` first")
+            headers["Authorization"] = f"Bearer {self._token}"
+        url = wire.API_PREFIX + path
+        max_attempts = attempts or self.policy.max_attempts
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after: float | None = None
+            self.stats.requests += 1
+            try:
+                return self._attempt(method, url, params, content, headers, max_bytes)
+            except _RetryableStatus as exc:
+                err: SyncError = exc.error
+                retry_after = exc.retry_after
+            except (Offline, ServerError) as exc:
+                err = exc
+            except Unknown as exc:
+                if not retry_unknown:
+                    raise
+                err = exc
+            if attempt >= max_attempts or self._interrupted.is_set():
+                raise err
+            if retry_after is not None and retry_after > self.policy.max_retry_after_s:
+                raise err
+            delay = (
+                retry_after if retry_after is not None else self.policy.backoff(attempt, self._rand)
+            )
+            log.info("%s %s failed (%s); retry %d in %.2fs", method, url, err, attempt, delay)
+            self.stats.retries += 1
+            self._sleep(delay)
+            if self._interrupted.is_set():
+                raise err
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        content: bytes | None,
+        headers: dict[str, str],
+        max_bytes: int | None,
+    ) -> bytes:
+        cap = min(max_bytes or self.max_body_bytes, self.max_body_bytes)
+        deadline = time.monotonic() + self.timeouts.total
+        if content is not None:
+            self.stats.wire_bytes_out += len(content)
+        try:
+            with self.http.stream(
+                method, url, params=params, content=content, headers=headers
+            ) as resp:
+                status = resp.status_code
+                ok = 200 <= status < 300
+                inflater = _Inflater(
+                    resp.headers.get("content-encoding", ""), cap if ok else ERROR_BODY_CAP
+                )
+                try:
+                    for chunk in resp.iter_raw():
+                        self.stats.wire_bytes_in += len(chunk)
+                        inflater.feed(chunk)
+                        if time.monotonic() > deadline:
+                            raise Unknown(
+                                f"the reply from {url} took longer than "
+                                f"{self.timeouts.total:.0f}s; the outcome is unknown"
+                            )
+                    body = inflater.finish()
+                except _TooLarge:
+                    if not ok:
+                        body = b""
+                    else:
+                        raise BadResponse(
+                            f"the reply from {url} is larger than {cap} bytes once unpacked;"
+                            " refused, nothing was changed"
+                        ) from None
+                except BadResponse:
+                    if ok:
+                        raise
+                    body = b""
+                self.stats.body_bytes_in += len(body)
+                if ok:
+                    return body
+                code, message = _error_from_body(status, body)
+                if status in (408, 429) or status >= 500:
+                    raise _RetryableStatus(
+                        ServerError(f"the central service is busy or failing: {message}", status),
+                        parse_retry_after(
+                            resp.headers.get("retry-after"), resp.headers.get("date"), self._clock
+                        ),
+                    )
+                raise Rejected(f"the central service refused: {message}", status, code)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise Offline(f"cannot reach the central service at {self.base_url}: {exc}") from None
+        except (httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
+            raise Offline(f"cannot reach the central service at {self.base_url}: {exc}") from None
+        except httpx.TimeoutException:
+            raise Unknown(
+                f"the central service did not answer {url} in time; the outcome is unknown"
+            ) from None
+        except httpx.TransportError as exc:
+            raise Unknown(
+                f"the connection broke during {url} ({type(exc).__name__}); the outcome is unknown"
+            ) from None
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, error: ServerError, retry_after: float | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after

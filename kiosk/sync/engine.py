@@ -1,0 +1,609 @@
+"""The sync engine: one full, resumable reconciliation of the kiosk with the central service.
+
+:meth:`SyncEngine.run_once` does, in this order (see ``docs/sync-engine.md``):
+
+1. **push** the outbox in batches; each batch's results are written in one local transaction
+   (sent / quarantined; an ``order_placed`` that central has becomes ``submitted`` in the same
+   transaction). A timeout or lost connection leaves the batch pending for a resend with the same
+   UUIDs; a rejected event is quarantined and the rest keep moving.
+2. **pull order updates** on the server's cursor; each page and its cursor commit together.
+3. **pull catalog changes** on the server's cursor; each page and its cursor commit together, so
+   an interrupted first sync resumes at the last committed page.
+4. **fetch missing images** (a bounded number per run; the UI asks for visible ones first).
+5. **heartbeat**: queue depth, last error, disk free…; the reply gives the clock offset.
+
+Qt-free; it runs on a background thread. Progress and cancellation are data (:meth:`progress`,
+:meth:`abort`); plain callbacks ``on_event(name, data)`` with names ``progress``, ``finished``,
+``online`` and ``offline`` let a Qt bridge re-emit them as signals. No widget calls in here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from kiosk import __version__, wire
+from kiosk.errors import IllegalTransition, KioskError, NotFound
+from kiosk.orders import OrderStatus
+from kiosk.storage import outbox
+from kiosk.storage.store import KioskStore
+from kiosk.storage.sync_state import referenced_image_hashes
+from kiosk.sync.client import CentralClient
+from kiosk.sync.credentials import Credentials
+from kiosk.sync.errors import (
+    BadResponse,
+    NotEnrolled,
+    Offline,
+    Rejected,
+    ServerError,
+    SyncError,
+    Unknown,
+)
+from kiosk.sync.lock import SyncLock
+from kiosk.sync.media import MAX_IMAGE_BYTES, MediaCache, MediaMismatch, is_sha256
+
+log = logging.getLogger(__name__)
+
+# Settings keys (the ``settings`` table). Cursors are opaque server strings.
+SERVER_URL = "sync.server_url"
+CATALOG_CURSOR = "sync.catalog_cursor"
+ORDERS_CURSOR = "sync.orders_cursor"
+LAST_SUCCESS_AT = "sync.last_success_at"
+LAST_ATTEMPT_AT = "sync.last_attempt_at"
+LAST_ERROR = "sync.last_error"
+CLOCK_OFFSET_S = "sync.clock_offset_s"
+DEVICE_ID = "device.id"
+
+#: Order updates asked for per page.
+ORDER_UPDATES_PAGE = 500
+#: Images fetched per ``run_once`` (the rest come later, or when the UI asks).
+MEDIA_PER_RUN = 200
+
+EventCallback = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Where a running sync is: ``phase`` is idle, push, orders, catalog, media, heartbeat."""
+
+    phase: str
+    done: int
+    total: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What one :meth:`SyncEngine.run_once` did. ``ok`` only if every step completed.
+
+    ``busy`` means another sync held the lock and this one did nothing; ``aborted`` means
+    :meth:`SyncEngine.abort` stopped it between pages/batches (everything committed is kept).
+    """
+
+    ok: bool
+    pushed: int = 0
+    duplicates: int = 0
+    quarantined_now: int = 0
+    quarantined: int = 0
+    pulled_products: int = 0
+    deleted_products: int = 0
+    order_updates: int = 0
+    outbox_remaining: int = 0
+    media_fetched: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    clock_offset_s: float | None = None
+    finished_at: str = ""
+    busy: bool = False
+    aborted: bool = False
+    offline: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``kiosk sync --json``)."""
+        return asdict(self)
+
+
+@dataclass
+class _Run:
+    """Mutable tally of one run, frozen into a :class:`SyncSummary` at the end."""
+
+    pushed: int = 0
+    duplicates: int = 0
+    quarantined_now: int = 0
+    pulled_products: int = 0
+    deleted_products: int = 0
+    order_updates: int = 0
+    media_fetched: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    clock_offset_s: float | None = None
+    aborted: bool = False
+    offline: bool = False
+
+
+class _Aborted(Exception):
+    pass
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SyncEngine:
+    """Reconciles one kiosk store with the central service.
+
+    Args:
+        store: the kiosk's local store.
+        client: the central client (its ``httpx.Client`` carries base URL and timeouts).
+        credentials: where the device token comes from (the OS keyring in production).
+        clock: the kiosk clock (aware UTC); shown and reported, never used to order data.
+        on_event: plain callback ``(name, data)``; called on the sync thread.
+        catalog_page_size: products asked for per catalog page.
+        media_cache: the image cache (default: under ``store.media_dir``).
+        media_per_run: images fetched per run at most.
+        lock: the single-sender lock (default ``data_dir/sync.lock``).
+    """
+
+    def __init__(
+        self,
+        store: KioskStore,
+        client: CentralClient,
+        credentials: Credentials,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        on_event: EventCallback | None = None,
+        catalog_page_size: int = wire.CATALOG_PAGE_DEFAULT,
+        media_cache: MediaCache | None = None,
+        media_per_run: int = MEDIA_PER_RUN,
+        lock: SyncLock | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.credentials = credentials
+        self.clock = clock
+        self.on_event = on_event
+        self.catalog_page_size = max(1, min(catalog_page_size, wire.CATALOG_PAGE_MAX))
+        self.media = media_cache or MediaCache(store.media_dir)
+        self.media_per_run = media_per_run
+        self.lock = lock or SyncLock.for_data_dir(store.data_dir)
+        self._abort = threading.Event()
+        self._progress_lock = threading.Lock()
+        self._progress = SyncProgress("idle", 0, None, "")
+        self._online: bool | None = None
+
+    # --- data for the UI ----------------------------------------------------------------------
+
+    def progress(self) -> SyncProgress:
+        """The latest progress (safe to call from any thread)."""
+        with self._progress_lock:
+            return self._progress
+
+    def abort(self) -> None:
+        """Ask a running sync to stop at the next page/batch boundary (any thread)."""
+        self._abort.set()
+        self.client.interrupt()
+
+    @property
+    def online(self) -> bool | None:
+        """Whether the last request reached the central service (``None``: not tried yet)."""
+        return self._online
+
+    def _emit(self, name: str, data: dict[str, Any]) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(name, data)
+        except Exception:  # a broken listener must never break a sync
+            log.exception("sync event listener failed on %s", name)
+
+    def _set_progress(self, phase: str, done: int, total: int | None, message: str) -> None:
+        p = SyncProgress(phase, done, total, message)
+        with self._progress_lock:
+            self._progress = p
+        self._emit("progress", asdict(p))
+
+    def _set_online(self, online: bool) -> None:
+        if self._online is online:
+            return
+        self._online = online
+        self._emit("online" if online else "offline", {"server": self.client.base_url})
+
+    def _check_abort(self) -> None:
+        if self._abort.is_set():
+            raise _Aborted
+
+    # --- the cycle ----------------------------------------------------------------------------
+
+    def run_once(self) -> SyncSummary:
+        """One full sync cycle. Never raises for network or server trouble: see the summary."""
+        if not self.lock.try_acquire():
+            summary = SyncSummary(
+                ok=False,
+                busy=True,
+                errors=["another sync is already running on this kiosk"],
+                finished_at=self.clock().isoformat(),
+            )
+            self._emit("finished", summary.to_dict())
+            return summary
+        run = _Run()
+        try:
+            self._abort.clear()
+            self.client.clear_interrupt()
+            self._cycle(run)
+            summary = self._finish(run)
+        finally:
+            self.lock.release()
+            self._set_progress("idle", 0, None, "")
+        self._emit("finished", summary.to_dict())
+        return summary
+
+    def _authorize(self) -> None:
+        self.client.authorize(self.credentials.token())
+
+    def _cycle(self, run: _Run) -> None:
+        try:
+            self._authorize()
+        except KioskError as exc:
+            run.errors.append(str(exc))
+            return
+        steps: Sequence[tuple[str, Callable[[_Run], None]]] = (
+            ("push", self._push),
+            ("orders", self._pull_orders),
+            ("catalog", self._pull_catalog),
+            ("media", self._fetch_missing_media),
+            ("heartbeat", self._heartbeat),
+        )
+        for name, step in steps:
+            try:
+                self._check_abort()
+                step(run)
+            except _Aborted:
+                run.aborted = True
+                run.errors.append("sync was stopped before it finished")
+                return
+            except Offline as exc:
+                run.offline = True
+                run.errors.append(str(exc))
+                self._set_online(False)
+                return
+            except Rejected as exc:
+                self._set_online(True)
+                run.errors.append(f"{name}: {exc}")
+                if exc.needs_enrollment:
+                    run.errors.append("this kiosk must be enrolled again (`kiosk enroll`)")
+                    return
+            except (ServerError, Unknown, BadResponse, NotEnrolled) as exc:
+                run.errors.append(f"{name}: {exc}")
+            except SyncError as exc:
+                run.errors.append(f"{name}: {exc}")
+
+    def _finish(self, run: _Run) -> SyncSummary:
+        now = self.clock().isoformat()
+        ok = not run.errors
+        with self.store.write() as s:
+            KioskStore.set_setting(s, LAST_ATTEMPT_AT, now)
+            if ok:
+                KioskStore.set_setting(s, LAST_SUCCESS_AT, now)
+                KioskStore.set_setting(s, LAST_ERROR, "")
+            else:
+                KioskStore.set_setting(s, LAST_ERROR, "; ".join(run.errors)[:500])
+            st = outbox.stats(s)
+        return SyncSummary(
+            ok=ok,
+            pushed=run.pushed,
+            duplicates=run.duplicates,
+            quarantined_now=run.quarantined_now,
+            quarantined=st.quarantined,
+            pulled_products=run.pulled_products,
+            deleted_products=run.deleted_products,
+            order_updates=run.order_updates,
+            outbox_remaining=st.pending,
+            media_fetched=run.media_fetched,
+            errors=run.errors,
+            warnings=run.warnings,
+            clock_offset_s=run.clock_offset_s,
+            finished_at=now,
+            aborted=run.aborted,
+            offline=run.offline,
+        )
+
+    # --- 1. push ------------------------------------------------------------------------------
+
+    def _push(self, run: _Run) -> None:
+        with self.store.read() as s:
+            total = outbox.stats(s).pending
+        done = 0
+        self._set_progress("push", 0, total, f"sending {total} changes")
+        while True:
+            self._check_abort()
+            with self.store.read() as s:
+                rows = outbox.pending_batch(s, wire.MAX_EVENTS_PER_BATCH)
+                batch = [(r.id, r.kind, r.subject_id, r.created_at, r.payload) for r in rows]
+            if not batch:
+                return
+            events, kinds, invalid = self._wire_events(batch)
+            if invalid:
+                with self.store.write() as s:
+                    for event_id, reason in invalid.items():
+                        outbox.quarantine(s, event_id, reason)
+                run.quarantined_now += len(invalid)
+                run.warnings.extend(f"event {i} could not be sent: {r}" for i, r in invalid.items())
+            if not events:
+                continue
+            progressed = self._push_batch(events, kinds, run)
+            self._set_online(True)
+            done += len(events)
+            self._set_progress("push", done, total, f"sent {done} of {total} changes")
+            if not progressed:
+                run.errors.append("push: the central service answered for none of the events")
+                return
+
+    @staticmethod
+    def _wire_events(
+        rows: Iterable[tuple[str, str, str, str, str]],
+    ) -> tuple[list[wire.Event], dict[str, str], dict[str, str]]:
+        events: list[wire.Event] = []
+        kinds: dict[str, str] = {}
+        invalid: dict[str, str] = {}
+        for event_id, kind, subject_id, created_at, payload in rows:
+            try:
+                events.append(
+                    wire.Event(
+                        id=event_id,
+                        kind=wire.EventKind(kind),
+                        subject_id=subject_id,
+                        created_at=created_at,
+                        payload=json.loads(payload),
+                    )
+                )
+                kinds[event_id] = kind
+            except (ValueError, ValidationError) as exc:
+                # Cannot even be put on the wire: set it aside for a person, keep the queue moving.
+                invalid[event_id] = f"invalid_local_event: {str(exc).splitlines()[0][:200]}"
+        return events, kinds, invalid
+
+    def _push_batch(self, events: list[wire.Event], kinds: dict[str, str], run: _Run) -> bool:
+        """Send one batch and record its results; True when at least one event was settled."""
+        ids = [e.id for e in events]
+        try:
+            result = self.client.push_events(wire.EventBatch(events=events))
+            results = list(result.results)
+        except Rejected as exc:
+            if exc.status not in (413, 422) or exc.needs_enrollment:
+                self._record_attempt(ids, str(exc))
+                raise
+            # The batch as a whole was refused: find the culprit by sending one at a time.
+            results = []
+            for event in events:
+                self._check_abort()
+                try:
+                    results.extend(self.client.push_events(wire.EventBatch(events=[event])).results)
+                except Rejected as one:
+                    if one.status not in (413, 422):
+                        self._record_attempt([event.id], str(one))
+                        raise
+                    results.append(
+                        wire.EventResult(
+                            id=event.id,
+                            status=wire.EventStatus.REJECTED,
+                            reason=one.code,
+                            message=str(one),
+                        )
+                    )
+                except SyncError as one:
+                    self._record_attempt([event.id], str(one))
+                    raise
+        except SyncError as exc:
+            # Unknown included: the server may have the events; they stay pending, same UUIDs.
+            self._record_attempt(ids, str(exc))
+            raise
+        settled = self._apply_results(results, events, kinds, run)
+        unanswered = [i for i in ids if i not in settled]
+        if unanswered:
+            self._record_attempt(unanswered, "no answer for this event in the server's reply")
+        return bool(settled)
+
+    def _record_attempt(self, ids: list[str], error: str) -> None:
+        with self.store.write() as s:
+            outbox.record_attempt(s, ids, error[:500])
+
+    def _apply_results(
+        self,
+        results: list[wire.EventResult],
+        events: list[wire.Event],
+        kinds: dict[str, str],
+        run: _Run,
+    ) -> set[str]:
+        from kiosk.storage.orders import apply_remote_status
+
+        settled: set[str] = set()
+        with self.store.write() as s:
+            for r in results:
+                if r.id in settled or r.id not in kinds:
+                    continue
+                settled.add(r.id)
+                if r.status == wire.EventStatus.REJECTED:
+                    reason = r.reason or "rejected"
+                    outbox.quarantine(s, r.id, f"{reason}: {r.message}" if r.message else reason)
+                    run.quarantined_now += 1
+                    continue
+                outbox.mark_sent(s, r.id, {"status": r.status.value, **r.result})
+                if r.status == wire.EventStatus.DUPLICATE:
+                    run.duplicates += 1
+                else:
+                    run.pushed += 1
+                if kinds[r.id] == wire.EventKind.ORDER_PLACED.value:
+                    server_no = r.result.get("server_no")
+                    order_id = next(e.subject_id for e in events if e.id == r.id)
+                    try:
+                        apply_remote_status(
+                            s,
+                            order_id,
+                            OrderStatus.SUBMITTED,
+                            server_no=server_no if isinstance(server_no, str) else None,
+                        )
+                    except (IllegalTransition, NotFound) as exc:
+                        # Already further along (an update arrived first) or gone: not a failure.
+                        log.info("order %s not marked submitted: %s", order_id, exc)
+        return settled
+
+    # --- 2. order updates ----------------------------------------------------------------------
+
+    def _pull_orders(self, run: _Run) -> None:
+        from kiosk.storage.orders import apply_remote_status
+
+        cursor = self.store.setting(ORDERS_CURSOR) or ""
+        self._set_progress("orders", 0, None, "fetching order updates")
+        while True:
+            self._check_abort()
+            page = self.client.order_updates(cursor, ORDER_UPDATES_PAGE)
+            self._set_online(True)
+            with self.store.write() as s:
+                for u in page.items:
+                    try:
+                        status = OrderStatus(u.status)
+                    except ValueError:
+                        run.warnings.append(f"order {u.order_id}: unknown status '{u.status}'")
+                        continue
+                    try:
+                        if apply_remote_status(s, u.order_id, status, u.server_no, u.reason):
+                            run.order_updates += 1
+                    except (IllegalTransition, NotFound) as exc:
+                        # Record and move on: one odd update must never wedge the feed.
+                        run.warnings.append(f"order {u.order_id}: {exc}")
+                        KioskStore.audit(s, "sync", "remote_status_refused", u.order_id, str(exc))
+                KioskStore.set_setting(s, ORDERS_CURSOR, page.next_cursor)
+            self._set_progress("orders", run.order_updates, None, "order updates applied")
+            if not page.has_more:
+                return
+            if page.next_cursor == cursor:
+                raise BadResponse("the order updates feed did not advance; stopped")
+            cursor = page.next_cursor
+
+    # --- 3. catalog ------------------------------------------------------------------------------
+
+    def _pull_catalog(self, run: _Run) -> None:
+        from kiosk.storage import catalog
+
+        cursor = self.store.setting(CATALOG_CURSOR) or ""
+        self._set_progress("catalog", 0, None, "fetching catalog changes")
+        while True:
+            self._check_abort()
+            page = self.client.catalog_changes(cursor, self.catalog_page_size)
+            self._set_online(True)
+            live = [
+                catalog.ProductRecord(
+                    sku=p.sku,
+                    name=p.name,
+                    category=p.category,
+                    price_fen=p.price_fen,
+                    unit=p.unit,
+                    description=p.description,
+                    stock=p.stock.value,
+                    barcode=p.barcode,
+                    image_hash=p.image_hash,
+                    active=p.active,
+                    server_version=p.version,
+                )
+                for p in page.items
+                if not p.deleted
+            ]
+            gone = [p.sku for p in page.items if p.deleted]
+            # The page and the cursor after it commit together: resumption is per page.
+            with self.store.write() as s:
+                catalog.upsert_categories(
+                    s, [(c.name, c.sort_order, c.active) for c in page.categories]
+                )
+                if live:
+                    catalog.upsert_products(s, live)
+                deleted = catalog.delete_products(s, gone) if gone else 0
+                KioskStore.set_setting(s, CATALOG_CURSOR, page.next_cursor)
+            run.pulled_products += len(live)
+            run.deleted_products += deleted
+            self._set_progress(
+                "catalog", run.pulled_products, None, f"{run.pulled_products} products updated"
+            )
+            if not page.has_more:
+                return
+            if page.next_cursor == cursor:
+                raise BadResponse("the catalog feed did not advance; stopped")
+            cursor = page.next_cursor
+
+    # --- 4. media ------------------------------------------------------------------------------
+
+    def _fetch_missing_media(self, run: _Run) -> None:
+        with self.store.read() as s:
+            hashes = referenced_image_hashes(s)
+        todo = self.media.missing(hashes)[: self.media_per_run]
+        if todo:
+            run.media_fetched += self._fetch(todo, run.warnings)
+
+    def fetch_media(self, hashes: list[str]) -> int:
+        """Fetch the given images now if not cached (the UI asks for visible products first).
+
+        Safe to call while a sync runs (it does not touch the outbox). Returns how many were
+        fetched; images central does not have, or that arrive damaged, are skipped and logged.
+
+        Raises:
+            Offline, ServerError, Unknown, Rejected: as the client does.
+        """
+        self._authorize()
+        return self._fetch(self.media.missing(hashes), [])
+
+    def _fetch(self, hashes: list[str], warnings: list[str]) -> int:
+        fetched = 0
+        for n, sha in enumerate(hashes, start=1):
+            self._check_abort()
+            if not is_sha256(sha):
+                continue
+            try:
+                data = self.client.media(sha, max_bytes=MAX_IMAGE_BYTES)
+                self.media.put(sha, data)
+                fetched += 1
+            except Rejected as exc:
+                if exc.needs_enrollment:
+                    raise
+                warnings.append(f"image {sha[:12]}: {exc}")
+            except (MediaMismatch, BadResponse) as exc:
+                warnings.append(f"image {sha[:12]}: {exc}")
+            self._set_progress("media", n, len(hashes), f"{fetched} images fetched")
+        return fetched
+
+    # --- 5. heartbeat ----------------------------------------------------------------------------
+
+    def _heartbeat(self, run: _Run) -> None:
+        self._set_progress("heartbeat", 0, None, "reporting health")
+        now = self.clock()
+        with self.store.read() as s:
+            st = outbox.stats(s)
+            cursor = KioskStore.get_setting(s, CATALOG_CURSOR)
+            previous_error = KioskStore.get_setting(s, LAST_ERROR)
+        last_error = "; ".join(run.errors) if run.errors else (previous_error or None)
+        try:
+            disk_free = shutil.disk_usage(self.store.data_dir).free
+        except OSError:
+            disk_free = 0
+        beat = wire.Heartbeat(
+            app_version=__version__,
+            schema_revision=self.store.schema_revision(),
+            queue_depth=st.pending,
+            quarantined=st.quarantined,
+            oldest_unsent_age_s=st.oldest_pending_age_s(now),
+            last_error=last_error[:500] if last_error else None,
+            disk_free_bytes=disk_free,
+            kiosk_time=now.isoformat(),
+            catalog_cursor=cursor,
+        )
+        ack = self.client.heartbeat(beat)
+        self._set_online(True)
+        run.clock_offset_s = ack.clock_offset_s
+        with self.store.write() as s:
+            KioskStore.set_setting(s, CLOCK_OFFSET_S, repr(float(ack.clock_offset_s)))
