@@ -29,7 +29,8 @@ from kiosk.storage import migrate
 from kiosk.storage import outbox as outbox_mod
 from kiosk.storage.backup import integrity_check
 from kiosk.storage.db import make_engine
-from kiosk.storage.models import Category, Order, Product
+from kiosk.storage.models import Category, Product
+from kiosk.storage.orders import count_orders_by_status
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME
 
 #: Below this much free space on the data disk doctor warns (orders, backups, images live there).
@@ -214,9 +215,7 @@ def check_counts(ctx: DoctorContext) -> Sequence[Check]:
             products = s.scalar(select(func.count()).select_from(Product)) or 0
             active = s.scalar(select(func.count()).where(Product.active.is_(True))) or 0
             categories = s.scalar(select(func.count()).select_from(Category)) or 0
-            by_status = dict(
-                s.execute(select(Order.status, func.count()).group_by(Order.status)).tuples().all()
-            )
+            by_status = count_orders_by_status(s)
             queue = outbox_mod.stats(s)
     except SQLAlchemyError as exc:
         return [Check("contents", False, f"cannot count: {exc}")]

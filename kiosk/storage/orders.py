@@ -364,5 +364,5 @@ def get_order(s: Session, order_id_or_local_no: str) -> OrderView:
 
 def count_orders_by_status(s: Session) -> dict[str, int]:
     """How many orders are in each status (statuses with none are left out)."""
-    rows = s.execute(select(m.Order.status, func.count()).group_by(m.Order.status)).tuples()
-    return dict(rows.all())
+    rows = s.execute(select(m.Order.status, func.count()).group_by(m.Order.status))
+    return {status: count for status, count in rows}
