@@ -1,0 +1,292 @@
+"""The HTTP face of the central service (FastAPI), protocol ``/v1``.
+
+Every endpoint maps to one :class:`~central.service.CentralService` call. Every non-2xx body is a
+``kiosk.wire.ErrorBody``; stack traces, tokens, phone numbers and pickup codes never leave the
+process nor reach the log. ``docs/sync-protocol.md`` describes the protocol for people.
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads the endpoint annotations at
+# run time, and they name dependencies local to create_app().
+
+import json
+import logging
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from central.errors import (
+    BadRequest,
+    CentralError,
+    InvalidPayload,
+    PayloadTooLarge,
+    Unauthorized,
+)
+from central.service import CentralService, DeviceAuth, iso
+from kiosk import __version__
+from kiosk.errors import KioskError
+from kiosk.wire import (
+    API_PREFIX,
+    MAX_REQUEST_BYTES,
+    CatalogPage,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorBody,
+    EventBatch,
+    EventBatchResult,
+    Heartbeat,
+    HeartbeatAck,
+    OrderUpdatesPage,
+)
+
+log = logging.getLogger("central")
+
+#: Media never change (the URL is their hash), so caches may keep them for a year.
+MEDIA_CACHE_CONTROL = "private, max-age=31536000, immutable"
+#: Seconds a client should wait when the database is busy.
+RETRY_AFTER_BUSY_S = 2
+
+
+class Health(BaseModel):
+    """``GET /v1/health``."""
+
+    status: str
+    version: str
+    server_time: str
+
+
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorBody(error=code, message=message[:300]).model_dump()
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _first_error(errors: Any) -> str:
+    try:
+        first = errors[0]
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        msg = str(first.get("msg", "invalid"))
+        return f"{where}: {msg}" if where else msg
+    except (IndexError, TypeError, AttributeError):
+        return "the request does not match the protocol"
+
+
+async def read_capped_body(request: Request, cap: int = MAX_REQUEST_BYTES) -> bytes:
+    """The request body, gunzipped if sent with ``Content-Encoding: gzip``, at most ``cap`` bytes.
+
+    Both the raw and the decompressed size are capped, and decompression stops at the cap, so a
+    few kilobytes of gzip that inflate to gigabytes cost no more than ``cap`` bytes of memory.
+    """
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise BadRequest(
+            f"unsupported Content-Encoding {encoding[:20]}; use gzip", code="bad_encoding"
+        )
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > cap:
+            raise PayloadTooLarge(f"request body is over {cap} bytes; send fewer events per batch")
+    if encoding != "gzip":
+        return bytes(raw)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(bytes(raw), cap + 1)
+    except zlib.error:
+        raise BadRequest("request body is not valid gzip", code="bad_encoding") from None
+    if len(out) > cap or inflater.unconsumed_tail:
+        raise PayloadTooLarge(f"request body inflates to over {cap} bytes")
+    if not inflater.eof:
+        raise BadRequest("request body is a cut-off gzip stream", code="bad_encoding")
+    return out
+
+
+def create_app(service: CentralService) -> FastAPI:
+    """The FastAPI application serving ``service``."""
+    app = FastAPI(
+        title="Village Kiosk central service",
+        version=__version__,
+        description="Sync protocol v1 between village kiosks and the central service. "
+        "See docs/sync-protocol.md.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    bearer = HTTPBearer(auto_error=False, description="the device token from POST /v1/enroll")
+    err = {"model": ErrorBody}
+    auth_errors: dict[int | str, dict[str, Any]] = {401: err, 422: err, 503: err}
+
+    @app.middleware("http")
+    async def _cap_declared_length(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            return _error(413, "too_large", f"request body is over {MAX_REQUEST_BYTES} bytes")
+        return await call_next(request)
+
+    @app.exception_handler(CentralError)
+    async def _central_error(_req: Request, exc: CentralError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return _error(exc.status_code, exc.code, str(exc), headers)
+
+    @app.exception_handler(KioskError)
+    async def _kiosk_error(_req: Request, exc: KioskError) -> JSONResponse:
+        return _error(400, "bad_request", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "invalid_payload", _first_error(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_req: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database problem: %s", type(exc.orig).__name__)
+        return _error(
+            503,
+            "busy",
+            "the central database is busy; try again shortly",
+            {"Retry-After": str(RETRY_AFTER_BUSY_S)},
+        )
+
+    @app.exception_handler(Exception)
+    async def _crash(_req: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error: %s", type(exc).__name__)
+        return _error(500, "server_error", "the central service hit an internal error")
+
+    def device(
+        cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> DeviceAuth:
+        if cred is None or cred.scheme.lower() != "bearer":
+            raise Unauthorized("a device token is needed: Authorization: Bearer <token>")
+        return service.authenticate(cred.credentials)
+
+    Device = Annotated[DeviceAuth, Depends(device)]
+    CursorQ = Annotated[str, Query(max_length=64, description="next_cursor of the previous page")]
+    LimitQ = Annotated[int | None, Query(ge=1, le=100_000)]
+
+    @app.get(f"{API_PREFIX}/health", response_model=Health, tags=["health"])
+    def health() -> Health:
+        """Liveness and the server clock (no authentication)."""
+        return Health(status="ok", version=__version__, server_time=iso(service.clock()))
+
+    @app.post(
+        f"{API_PREFIX}/enroll",
+        response_model=EnrollResponse,
+        responses={403: err, 422: err},
+        tags=["enrollment"],
+    )
+    def enroll(req: EnrollRequest) -> EnrollResponse:
+        """Exchange a one-time enrollment code for a device token."""
+        return service.enroll(req)
+
+    @app.get(
+        f"{API_PREFIX}/catalog/changes",
+        response_model=CatalogPage,
+        responses={**auth_errors, 400: err},
+        tags=["catalog"],
+    )
+    def catalog_changes(_auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
+        """Products changed after ``cursor``, in server version order (gzip if accepted)."""
+        page = service.catalog_page(cursor, limit)
+        # Serialised here, not through the response model: a 5,000-product page stays fast.
+        body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return Response(body, media_type="application/json")
+
+    @app.get(
+        f"{API_PREFIX}/media/{{sha256}}",
+        responses={**auth_errors, 404: err, 200: {"content": {"image/*": {}}}},
+        response_class=Response,
+        tags=["catalog"],
+    )
+    def media(_auth: Device, sha256: str, request: Request) -> Response:
+        """An image by the sha256 of its bytes; immutable."""
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise BadRequest("a media address is 64 lowercase hex digits", code="bad_hash")
+        etag = f'"{sha256}"'
+        headers = {"ETag": etag, "Cache-Control": MEDIA_CACHE_CONTROL}
+        if etag in request.headers.get("if-none-match", ""):
+            service.media(sha256)  # still 404 for an unknown hash
+            return Response(status_code=304, headers=headers)
+        row = service.media(sha256)
+        return Response(row.data, media_type=row.content_type, headers=headers)
+
+    @app.post(
+        f"{API_PREFIX}/events",
+        response_model=EventBatchResult,
+        responses={**auth_errors, 400: err, 413: err},
+        tags=["events"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/EventBatch"}}
+                },
+            }
+        },
+    )
+    async def events(request: Request, auth: Device) -> EventBatchResult:
+        """Push outbox events (gzip bodies accepted); one result per event, in order."""
+        body = await read_capped_body(request)
+        try:
+            batch = EventBatch.model_validate_json(body)
+        except ValidationError as exc:
+            raise InvalidPayload(_first_error(exc.errors())) from None
+        return await run_in_threadpool(service.push_events, auth, batch)
+
+    @app.get(
+        f"{API_PREFIX}/orders/updates",
+        response_model=OrderUpdatesPage,
+        responses={**auth_errors, 400: err},
+        tags=["orders"],
+    )
+    def order_updates(auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
+        """Changes to this center's orders after ``cursor``, in server order."""
+        page = service.order_updates(auth, cursor, limit)
+        body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return Response(body, media_type="application/json")
+
+    @app.post(
+        f"{API_PREFIX}/heartbeat",
+        response_model=HeartbeatAck,
+        responses={**auth_errors, 400: err},
+        tags=["fleet"],
+    )
+    def heartbeat(auth: Device, hb: Heartbeat) -> HeartbeatAck:
+        """The center's health; the answer carries the measured clock offset."""
+        return service.heartbeat(auth, hb)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            # /v1/events reads its (maybe gzipped) body itself; publish its schema by hand.
+            defs = EventBatch.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name, sub in defs.pop("$defs", {}).items():
+                components.setdefault(name, sub)
+            components["EventBatch"] = defs
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

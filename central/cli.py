@@ -1,0 +1,213 @@
+"""The ``kiosk-central`` command line: run the central service and operate it.
+
+Every command takes ``--db URL`` (env ``KIOSK_CENTRAL_DB``; default a SQLite file in the per-user
+data folder) and ``--json``, upgrades the database to the newest schema first, and turns any
+:class:`~kiosk.errors.KioskError` into one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from central.db import ENV_DB, CentralDb, default_db_url
+from central.service import CentralService
+from kiosk import __version__
+from kiosk.errors import InvalidInput, KioskError
+from kiosk.money import format_yuan
+
+Command = Callable[[argparse.Namespace, CentralService], int]
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def _out(args: argparse.Namespace, obj: Any, text: str) -> int:
+    if args.json:
+        _print_json(obj)
+    else:
+        print(text)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, service: CentralService) -> int:
+    import uvicorn
+
+    from central.app import create_app
+
+    print(f"kiosk-central: serving on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    uvicorn.run(
+        create_app(service),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        # Query strings hold only cursors and limits; tokens travel in headers, never logged.
+        access_log=True,
+    )
+    return 0
+
+
+def cmd_catalog_import(args: argparse.Namespace, service: CentralService) -> int:
+    s = service.import_catalog(Path(args.file))
+    obj = {
+        "added": s.added,
+        "updated": s.updated,
+        "unchanged": s.unchanged,
+        "images": s.images,
+        "first_version": s.first_version,
+        "last_version": s.last_version,
+    }
+    text = (
+        f"imported: {s.added} added, {s.updated} updated, {s.unchanged} unchanged, "
+        f"{s.images} images"
+    )
+    return _out(args, obj, text)
+
+
+def _price(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput(f"'{text}' is not a price in fen (a whole number, e.g. 1250 for ¥12.50)")
+    return int(text)
+
+
+def cmd_set_price(args: argparse.Namespace, service: CentralService) -> int:
+    p = service.set_price(args.sku, _price(args.price_fen))
+    return _out(args, p, f"{p['sku']}: now {format_yuan(p['price_fen'])} (version {p['version']})")
+
+
+def cmd_deactivate(args: argparse.Namespace, service: CentralService) -> int:
+    p = service.deactivate_product(args.sku)
+    return _out(args, p, f"{p['sku']}: deactivated (version {p['version']})")
+
+
+def cmd_delete(args: argparse.Namespace, service: CentralService) -> int:
+    p = service.delete_product(args.sku)
+    return _out(args, p, f"{p['sku']}: deleted (version {p['version']})")
+
+
+def cmd_enroll_code(args: argparse.Namespace, service: CentralService) -> int:
+    info = service.create_enroll_code(args.center, args.center_name, args.ttl_hours)
+    text = (
+        f"enrollment code for {info['center_id']}: {info['code']} "
+        f"(valid until {info['expires_at']})"
+    )
+    return _out(args, info, text)
+
+
+def cmd_orders_list(args: argparse.Namespace, service: CentralService) -> int:
+    orders = service.list_orders(args.center)
+    lines = [
+        f"{o['server_no']}  {o['center']}  {o['local_no']}  {o['status']:<10} "
+        f"{format_yuan(o['total_fen']):>12}  {o['order_id']}"
+        for o in orders
+    ]
+    return _out(args, orders, "\n".join(lines) if lines else "no orders")
+
+
+def cmd_orders_advance(args: argparse.Namespace, service: CentralService) -> int:
+    r = service.advance_order(args.order_id, args.to, args.reason)
+    return _out(args, r, f"{r['server_no']}: now {r['status']}")
+
+
+def cmd_fleet(args: argparse.Namespace, service: CentralService) -> int:
+    fleet = service.fleet()
+    lines = [
+        f"{c['center_id']:<12} last seen {c['last_seen'] or 'never'}  "
+        f"queue {c['queue_depth'] if c['queue_depth'] is not None else '-'}  "
+        f"version {c['app_version'] or '-'}  clock offset {c['clock_offset_s'] or 0:+.0f} s"
+        for c in fleet
+    ]
+    return _out(args, fleet, "\n".join(lines) if lines else "no centers yet")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command is not overwritten by the sub-parser default.
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help=f"database URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB (env {ENV_DB})",
+    )
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    parser = argparse.ArgumentParser(
+        prog="kiosk-central",
+        description="Village Kiosk central service: serve the sync protocol and operate it.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk-central {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(parent: Any, name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(
+            name, help=help_text, description=help_text, parents=[common]
+        )
+        p.set_defaults(func=func)
+        return p
+
+    serve = add(sub, "serve", cmd_serve, "run the central service (HTTP, protocol /v1)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    catalog = sub.add_parser("catalog", help="publish catalog and price changes")
+    csub = catalog.add_subparsers(dest="catalog_command", metavar="COMMAND")
+    imp = add(csub, "import", cmd_catalog_import, "add or update products from a JSON Lines file")
+    imp.add_argument("file", help="catalog file (images are read relative to it)")
+    sp = add(csub, "set-price", cmd_set_price, "publish a new price")
+    sp.add_argument("sku")
+    sp.add_argument("price_fen", help="price in fen, e.g. 1250 for ¥12.50")
+    add(csub, "deactivate", cmd_deactivate, "stop offering a product").add_argument("sku")
+    add(csub, "delete", cmd_delete, "delete a product (kiosks remove it)").add_argument("sku")
+
+    ec = add(sub, "enroll-code", cmd_enroll_code, "issue a one-time enrollment code for a center")
+    ec.add_argument("--center", required=True, help="center id, e.g. C017 (created if new)")
+    ec.add_argument("--center-name", default=None, help="the center's name, e.g. 王家村服务站")
+    ec.add_argument("--ttl-hours", type=float, default=24.0, help="hours the code stays valid")
+
+    orders = sub.add_parser("orders", help="list and advance orders")
+    osub = orders.add_subparsers(dest="orders_command", metavar="COMMAND")
+    ol = add(osub, "list", cmd_orders_list, "list orders")
+    ol.add_argument("--center", default=None, help="only this center's orders")
+    oa = add(osub, "advance", cmd_orders_advance, "move an order on (accepted, shipped, arrived…)")
+    oa.add_argument("order_id", help="the kiosk's order id")
+    oa.add_argument("--to", required=True, help="the new status")
+    oa.add_argument("--reason", default=None, help="reason, shown to the shop (e.g. for rejected)")
+
+    add(sub, "fleet", cmd_fleet, "every center with its last heartbeat")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kiosk-central`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Command | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    args.json = getattr(args, "json", False)
+    db: CentralDb | None = None
+    try:
+        db = CentralDb(getattr(args, "db", None) or default_db_url())
+        db.migrate()
+        return func(args, CentralService(db))
+    except KioskError as exc:
+        print(f"kiosk-central: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kiosk-central: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if db is not None:
+            db.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""The central database schema (SQLAlchemy 2 typed models).
+
+Sequence numbers (catalog ``version``, order update ``seq``, server order numbers) all come from
+rows of :class:`Counter`, locked inside the transaction that uses them, so sequence order is commit
+order and a reader paging by cursor can never step over a change that commits late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Counter rows created by the first migration (and by the test fixtures after a truncate).
+COUNTERS = ("catalog", "order_update", "order_no")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Counter(Base):
+    """A named, gap-free, commit-ordered sequence."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Center(Base):
+    __tablename__ = "centers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EnrollCode(Base):
+    """A one-time, expiring enrollment code; only its sha256 is stored."""
+
+    __tablename__ = "enroll_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    device_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Device(Base):
+    """An enrolled kiosk. ``token_hash`` is the sha256 of its 256-bit random bearer token."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    app_version: Mapped[str] = mapped_column(String(32), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Product(Base):
+    """The current state of one product; ``version`` is the change sequence of its last change.
+
+    Deleted products stay as tombstones (``deleted``) forever so an offline kiosk learns of them.
+    """
+
+    __tablename__ = "products"
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, unique=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(40), default="")
+    price_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    unit: Mapped[str] = mapped_column(String(10), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    image_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    stock: Mapped[str] = mapped_column(String(16), default="in_stock")
+    barcode: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PriceHistory(Base):
+    """The price of every published product version (the price rule honours any of them)."""
+
+    __tablename__ = "price_history"
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class Media(Base):
+    """An image, addressed by the sha256 of its bytes (immutable)."""
+
+    __tablename__ = "media"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EventRecord(Base):
+    """Every event ever received, keyed by its client UUID: the dedup is this primary key."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    message: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    result: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[str] = mapped_column(String(64))  # kiosk clock, informational only
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the kiosk's order id
+    server_no: Mapped[str] = mapped_column(String(16), unique=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    local_no: Mapped[str] = mapped_column(String(32))
+    customer_name: Mapped[str] = mapped_column(String(100))
+    customer_phone: Mapped[str] = mapped_column(String(32))
+    payment: Mapped[str] = mapped_column(String(16))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    status_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    placed_at: Mapped[str] = mapped_column(String(64))  # kiosk clock, informational only
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(10))
+    unit_price_fen: Mapped[int] = mapped_column(BigInteger)
+    product_version: Mapped[int] = mapped_column(BigInteger)
+    qty: Mapped[int] = mapped_column(Integer)
+    line_total_fen: Mapped[int] = mapped_column(BigInteger)
+    price_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OrderUpdateRecord(Base):
+    """One status change of one order, numbered by the ``order_update`` counter."""
+
+    __tablename__ = "order_updates"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    server_no: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_order_updates_center_seq", "center_id", "seq"),)
+
+
+class HeartbeatRecord(Base):
+    """The latest heartbeat of each device."""
+
+    __tablename__ = "heartbeats"
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    app_version: Mapped[str] = mapped_column(String(64))
+    schema_revision: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    queue_depth: Mapped[int] = mapped_column(Integer)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    oldest_unsent_age_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    disk_free_bytes: Mapped[int] = mapped_column(BigInteger)
+    kiosk_time: Mapped[str] = mapped_column(String(64))
+    clock_offset_s: Mapped[float] = mapped_column(Float)
+    catalog_cursor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

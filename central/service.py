@@ -1,0 +1,915 @@
+"""The central service's logic, independent of HTTP: enrollment, catalog, events, orders, fleet.
+
+:class:`CentralService` is used by the FastAPI app (:mod:`central.app`) and by the operator CLI
+(:mod:`central.cli`). Every method is one short unit of work on :class:`~central.db.CentralDb`.
+
+Sequence numbers come from :class:`~central.models.Counter` rows locked inside the transaction
+that uses them (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite writers are serialised by
+``BEGIN IMMEDIATE``). So a change numbered N+1 can only commit after the change numbered N, and a
+reader paging ``WHERE seq > cursor`` can never step over a change that commits late.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from central.db import CentralDb
+from central.errors import BadRequest, EnrollRefused, NotFoundError, Unauthorized
+from central.models import (
+    Category,
+    Center,
+    Counter,
+    Device,
+    EnrollCode,
+    EventRecord,
+    HeartbeatRecord,
+    Media,
+    Order,
+    OrderLine,
+    OrderUpdateRecord,
+    PriceHistory,
+    Product,
+)
+from kiosk.catalog import read_catalog_file
+from kiosk.customers import mask_phone
+from kiosk.errors import IllegalTransition, InvalidInput
+from kiosk.orders import OrderStatus, check_transition, parse_status
+from kiosk.wire import (
+    CATALOG_PAGE_DEFAULT,
+    CATALOG_PAGE_MAX,
+    EnrollRequest,
+    EnrollResponse,
+    Event,
+    EventBatch,
+    EventBatchResult,
+    EventKind,
+    EventResult,
+    EventStatus,
+    Heartbeat,
+    HeartbeatAck,
+    OrderPlacedPayload,
+)
+
+Clock = Callable[[], datetime]
+
+#: Default and largest order-updates page.
+UPDATES_PAGE_DEFAULT = 500
+UPDATES_PAGE_MAX = 2000
+#: Enrollment codes: 8 characters without look-alikes (no 0/O, 1/I/L), easy to read aloud.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+DEFAULT_CODE_TTL_HOURS = 24.0
+MAX_CODE_TTL_HOURS = 24.0 * 30
+#: Largest image ``catalog import`` stores.
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+#: Event kinds that move an order, and the status each one moves it to.
+STATUS_EVENTS: dict[EventKind, OrderStatus] = {
+    EventKind.ORDER_CANCELLED: OrderStatus.CANCELLED,
+    EventKind.ARRIVAL_CHECKED_IN: OrderStatus.ARRIVED,
+    EventKind.PICKUP_CONFIRMED: OrderStatus.PICKED_UP,
+    EventKind.ORDER_RETURNED: OrderStatus.RETURNED,
+}
+#: Event kinds stored as they are until their payload schemas are written (a later issue).
+STORED_EVENTS = frozenset({EventKind.CASH_ENTRY, EventKind.DAY_CLOSED, EventKind.DEMAND_COUNTS})
+
+
+def utc_now() -> datetime:
+    """The server clock, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def _aware(dt: datetime) -> datetime:
+    # SQLite hands datetimes back naive; everything we store is UTC.
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def iso(dt: datetime) -> str:
+    """ISO 8601 UTC with a ``Z``, to the second."""
+    return _aware(dt).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def normalize_code(code: str) -> str:
+    """Codes are typed by people: ignore case, spaces and dashes."""
+    return "".join(ch for ch in code.upper() if ch not in " -")
+
+
+def payload_hash(event: Event) -> str:
+    """sha256 of the canonical JSON of what the event says (kind, subject, payload)."""
+    canonical = json.dumps(
+        {"kind": event.kind.value, "subject_id": event.subject_id, "payload": event.payload},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return sha256_hex(canonical.encode("utf-8"))
+
+
+def parse_cursor(text: str | None) -> int:
+    """A cursor is a server sequence number as a string; ``""`` and ``"0"`` mean the start."""
+    text = (text or "").strip()
+    if not text:
+        return 0
+    if not text.isdigit() or len(text) > 18:
+        raise BadRequest(f"'{text[:40]}' is not a cursor from this server", code="bad_cursor")
+    return int(text)
+
+
+def _limit(value: int | None, default: int, maximum: int) -> int:
+    if value is None:
+        return default
+    if value < 1:
+        raise BadRequest("limit must be at least 1", code="bad_limit")
+    return min(value, maximum)
+
+
+def _short(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid"))
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAuth:
+    """Who is calling: an enrolled device and its center."""
+
+    device_id: str
+    center_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What ``catalog import`` changed."""
+
+    added: int
+    updated: int
+    unchanged: int
+    images: int
+    first_version: int | None
+    last_version: int | None
+
+
+def product_wire(p: Product) -> dict[str, Any]:
+    """A product as a ``ProductWire`` JSON object, leaving out fields at their default value.
+
+    Defaults are left out because they are most of a catalog page's bytes and the kiosk's pydantic
+    model fills them back in; a tombstone is only ``sku``, ``version`` and ``deleted``.
+    """
+    if p.deleted:
+        return {"sku": p.sku, "version": p.version, "deleted": True}
+    out: dict[str, Any] = {
+        "sku": p.sku,
+        "version": p.version,
+        "name": p.name,
+        "category": p.category,
+        "price_fen": p.price_fen,
+        "unit": p.unit,
+    }
+    if p.description:
+        out["description"] = p.description
+    if p.image_hash:
+        out["image_hash"] = p.image_hash
+    if p.stock != "in_stock":
+        out["stock"] = p.stock
+    if p.barcode:
+        out["barcode"] = p.barcode
+    if not p.active:
+        out["active"] = False
+    return out
+
+
+def _content_fields(p: Product) -> tuple[Any, ...]:
+    return (
+        p.deleted,
+        p.name,
+        p.category,
+        p.price_fen,
+        p.unit,
+        p.description,
+        p.image_hash,
+        p.stock,
+        p.barcode,
+        p.active,
+    )
+
+
+class CentralService:
+    """The central service's operations.
+
+    Args:
+        db: the opened (and migrated) database.
+        clock: the server clock; tests inject one to move time (enrollment expiry, heartbeats).
+
+    Attributes:
+        on_sequence: test hook, called as ``on_sequence(counter_name, first_value)`` inside the
+            writing transaction right after a block of sequence numbers was taken. The
+            concurrent-writer tests use it to hold one transaction open before its commit.
+    """
+
+    def __init__(self, db: CentralDb, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+        self.on_sequence: Callable[[str, int], None] | None = None
+
+    # --- sequences --------------------------------------------------------------------------
+
+    def next_sequence(self, s: Session, name: str, count: int = 1) -> int:
+        """Take ``count`` numbers from counter ``name``; returns the first. Locks until commit."""
+        row = s.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one()
+        first = row.value + 1
+        row.value = row.value + count
+        s.flush()
+        if self.on_sequence is not None:
+            self.on_sequence(name, first)
+        return first
+
+    def _lock_counters(self, s: Session, names: Iterable[str]) -> None:
+        # Always in the same order, so two transactions never wait on each other in a circle.
+        for name in sorted(names):
+            s.execute(select(Counter.value).where(Counter.name == name).with_for_update())
+
+    # --- centers and enrollment --------------------------------------------------------------
+
+    def create_enroll_code(
+        self,
+        center_id: str,
+        center_name: str | None = None,
+        ttl_hours: float = DEFAULT_CODE_TTL_HOURS,
+    ) -> dict[str, str]:
+        """Issue a one-time enrollment code for ``center_id`` (creating the center if new)."""
+        center_id = center_id.strip()
+        if (
+            not center_id
+            or len(center_id) > 64
+            or not all(c.isalnum() or c in "._-" for c in center_id)
+        ):
+            raise InvalidInput(
+                "a center id is 1-64 letters, digits, dots, dashes or underscores (e.g. C017)"
+            )
+        if not 0 < ttl_hours <= MAX_CODE_TTL_HOURS:
+            raise InvalidInput(
+                f"--ttl-hours must be more than 0 and at most {MAX_CODE_TTL_HOURS:g}"
+            )
+        now = self.clock()
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        expires = now + timedelta(hours=ttl_hours)
+        with self.db.write() as s:
+            center = s.get(Center, center_id)
+            if center is None:
+                s.add(Center(id=center_id, name=center_name or center_id, created_at=now))
+            elif center_name:
+                center.name = center_name
+            s.flush()
+            s.add(
+                EnrollCode(
+                    code_hash=sha256_hex(code.encode()),
+                    center_id=center_id,
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
+        return {"code": code, "expires_at": iso(expires), "center_id": center_id}
+
+    def enroll(self, req: EnrollRequest) -> EnrollResponse:
+        """Exchange a one-time code for a device token (only its hash is kept here)."""
+        code_hash = sha256_hex(normalize_code(req.code).encode())
+        now = self.clock()
+        token = secrets.token_urlsafe(32)
+        device_id = str(uuid.uuid4())
+        refused = EnrollRefused("this enrollment code is unknown, already used or expired")
+        with self.db.write() as s:
+            row = s.get(EnrollCode, code_hash)
+            if row is None or row.used_at is not None or _aware(row.expires_at) <= now:
+                raise refused
+            # Conditional update: of two devices racing with the same code, exactly one wins.
+            won = s.execute(
+                update(EnrollCode)
+                .where(EnrollCode.code_hash == code_hash, EnrollCode.used_at.is_(None))
+                .values(used_at=now, device_id=device_id)
+            )
+            if getattr(won, "rowcount", 0) != 1:
+                raise refused
+            center = s.get(Center, row.center_id)
+            assert center is not None
+            s.add(
+                Device(
+                    id=device_id,
+                    center_id=center.id,
+                    name=req.device_name,
+                    app_version=req.app_version,
+                    token_hash=sha256_hex(token.encode()),
+                    created_at=now,
+                )
+            )
+            return EnrollResponse(
+                device_id=device_id, center_id=center.id, center_name=center.name, token=token
+            )
+
+    def authenticate(self, token: str) -> DeviceAuth:
+        """The device holding ``token``, or :class:`Unauthorized`."""
+        if not token or len(token) > 200:
+            raise Unauthorized("a device token is needed; enroll this kiosk first")
+        with self.db.read() as s:
+            row = s.execute(
+                select(Device.id, Device.center_id).where(
+                    Device.token_hash == sha256_hex(token.encode())
+                )
+            ).first()
+        if row is None:
+            raise Unauthorized("this device token is not known here; enroll the kiosk again")
+        return DeviceAuth(device_id=row[0], center_id=row[1])
+
+    # --- catalog ---------------------------------------------------------------------------
+
+    def import_catalog(self, path: Path) -> ImportSummary:
+        """Add or update every product of a catalog file (all or nothing); images by hash.
+
+        Products not in the file are left as they are (use :meth:`delete_product`). A product
+        whose content did not change keeps its version, so kiosks download nothing for it.
+        """
+        products = read_catalog_file(path)
+        base = path.resolve().parent
+        images: dict[str, tuple[str, bytes]] = {}  # sha256 -> (content type, bytes)
+        image_of: dict[str, str | None] = {}
+        problems: list[str] = []
+        for p in products:
+            if p.image is None:
+                image_of[p.sku] = None
+                continue
+            img_path = (base / p.image).resolve()
+            try:
+                data = img_path.read_bytes()
+            except OSError:
+                problems.append(f"{p.sku}: image {p.image} not found")
+                continue
+            if len(data) > MAX_IMAGE_BYTES:
+                problems.append(f"{p.sku}: image {p.image} is over {MAX_IMAGE_BYTES // 1024} KB")
+                continue
+            digest = sha256_hex(data)
+            ctype = mimetypes.guess_type(img_path.name)[0] or "application/octet-stream"
+            images[digest] = (ctype, data)
+            image_of[p.sku] = digest
+        if problems:
+            more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            raise InvalidInput(
+                f"catalog file not imported, nothing changed: {'; '.join(problems[:5])}{more}"
+            )
+
+        with self.db.write() as s:
+            existing = {p.sku: p for p in s.scalars(select(Product))}
+            changed: list[tuple[Product | None, dict[str, Any]]] = []
+            unchanged = 0
+            for p in products:
+                fields: dict[str, Any] = {
+                    "deleted": False,
+                    "name": p.name,
+                    "category": p.category,
+                    "price_fen": p.price_fen,
+                    "unit": p.unit,
+                    "description": p.description,
+                    "image_hash": image_of[p.sku],
+                    "stock": p.stock.value,
+                    "barcode": p.barcode,
+                    "active": p.active,
+                }
+                old = existing.get(p.sku)
+                if old is not None and _content_fields(old) == tuple(fields.values()):
+                    unchanged += 1
+                    continue
+                changed.append((old, {"sku": p.sku, **fields}))
+            first = last = None
+            if changed:
+                first = self.next_sequence(s, "catalog", len(changed))
+                last = first + len(changed) - 1
+                new_rows: list[dict[str, Any]] = []
+                upd_rows: list[dict[str, Any]] = []
+                history: list[dict[str, Any]] = []
+                for offset, (old, row) in enumerate(changed):
+                    row["version"] = first + offset
+                    (new_rows if old is None else upd_rows).append(row)
+                    history.append(
+                        {
+                            "sku": row["sku"],
+                            "version": row["version"],
+                            "price_fen": row["price_fen"],
+                        }
+                    )
+                # Core bulk statements: importing 100,000 products must take seconds, not minutes.
+                if new_rows:
+                    s.execute(insert(Product), new_rows)
+                if upd_rows:
+                    s.execute(update(Product), upd_rows)
+                s.execute(insert(PriceHistory), history)
+            self._ensure_categories(s, [p.category for p in products])
+            known_media = set(s.scalars(select(Media.sha256).where(Media.sha256.in_(list(images)))))
+            for digest, (ctype, data) in images.items():
+                if digest not in known_media:
+                    s.add(Media(sha256=digest, content_type=ctype, size=len(data), data=data))
+        added = sum(1 for old, _ in changed if old is None)
+        return ImportSummary(
+            added=added,
+            updated=len(changed) - added,
+            unchanged=unchanged,
+            images=len(images),
+            first_version=first,
+            last_version=last,
+        )
+
+    def _ensure_categories(self, s: Session, names: Iterable[str]) -> None:
+        known = {c.name: c for c in s.scalars(select(Category))}
+        next_order = max((c.sort_order for c in known.values()), default=-1) + 1
+        for name in dict.fromkeys(names):
+            if name not in known:
+                known[name] = Category(name=name, sort_order=next_order, active=True)
+                s.add(known[name])
+                next_order += 1
+
+    def publish_product(self, s: Session, sku: str, **changes: Any) -> Product:
+        """Change one product inside the caller's write unit of work, under a new version."""
+        product = s.get(Product, sku)
+        if product is None:
+            raise NotFoundError(f"no product with SKU {sku} on the central service")
+        version = self.next_sequence(s, "catalog")
+        for key, value in changes.items():
+            setattr(product, key, value)
+        product.version = version
+        s.add(PriceHistory(sku=sku, version=version, price_fen=product.price_fen))
+        s.flush()
+        return product
+
+    def add_product(self, s: Session, sku: str, **fields: Any) -> Product:
+        """Create one product inside the caller's write unit of work (used by tests and tools)."""
+        version = self.next_sequence(s, "catalog")
+        product = Product(sku=sku, version=version, **fields)
+        s.add(product)
+        s.add(PriceHistory(sku=sku, version=version, price_fen=product.price_fen or 0))
+        if product.category:
+            self._ensure_categories(s, [product.category])
+        s.flush()
+        return product
+
+    def set_price(self, sku: str, price_fen: int) -> dict[str, Any]:
+        """Publish a new price for ``sku``."""
+        if (
+            isinstance(price_fen, bool)
+            or not isinstance(price_fen, int)
+            or not (0 <= price_fen <= 100_000_000)
+        ):
+            raise InvalidInput("a price is a whole number of fen from 0 to 100000000 (¥1,000,000)")
+        with self.db.write() as s:
+            product = s.get(Product, sku)
+            if product is not None and product.deleted:
+                raise InvalidInput(f"product {sku} was deleted; import it again to bring it back")
+            return product_wire(self.publish_product(s, sku, price_fen=price_fen))
+
+    def deactivate_product(self, sku: str) -> dict[str, Any]:
+        """Hide ``sku`` from villagers (it stays known to kiosks)."""
+        with self.db.write() as s:
+            return product_wire(self.publish_product(s, sku, active=False))
+
+    def delete_product(self, sku: str) -> dict[str, Any]:
+        """Delete ``sku``: a tombstone kept forever so every kiosk learns of it."""
+        with self.db.write() as s:
+            return product_wire(self.publish_product(s, sku, deleted=True, active=False))
+
+    def catalog_page(self, cursor: str | None, limit: int | None) -> dict[str, Any]:
+        """One ``CatalogPage`` (JSON-ready) of the changes after ``cursor``, in version order."""
+        after = parse_cursor(cursor)
+        n = _limit(limit, CATALOG_PAGE_DEFAULT, CATALOG_PAGE_MAX)
+        with self.db.read() as s:
+            rows = list(
+                s.scalars(
+                    select(Product)
+                    .where(Product.version > after)
+                    .order_by(Product.version)
+                    .limit(n + 1)
+                )
+            )
+            cats = list(s.scalars(select(Category).order_by(Category.sort_order, Category.name)))
+        has_more = len(rows) > n
+        rows = rows[:n]
+        return {
+            "items": [product_wire(p) for p in rows],
+            "categories": [
+                {"name": c.name, "sort_order": c.sort_order, "active": c.active} for c in cats
+            ],
+            "next_cursor": str(rows[-1].version) if rows else str(after),
+            "has_more": has_more,
+        }
+
+    def media(self, sha256: str) -> Media:
+        """The stored image with this hash, or :class:`NotFoundError`."""
+        with self.db.read() as s:
+            row = s.get(Media, sha256)
+        if row is None:
+            raise NotFoundError("no image with this hash on the central service")
+        return row
+
+    # --- events ----------------------------------------------------------------------------
+
+    def push_events(self, auth: DeviceAuth, batch: EventBatch) -> EventBatchResult:
+        """Apply a batch of outbox events; one result per event, in order.
+
+        The whole batch is one transaction (one fsync on SQLite) with a savepoint per event, so a
+        rejected or duplicate event never undoes its neighbours.
+        """
+        results: list[EventResult] = []
+        with self.db.write() as s:
+            if any(e.kind not in STORED_EVENTS for e in batch.events):
+                self._lock_counters(s, ("order_no", "order_update"))
+            for event in batch.events:
+                results.append(self._one_event(s, auth, event))
+        return EventBatchResult(results=results)
+
+    def _one_event(self, s: Session, auth: DeviceAuth, event: Event) -> EventResult:
+        phash = payload_hash(event)
+        for _attempt in range(2):
+            existing = s.get(EventRecord, event.id, populate_existing=True)
+            if existing is not None:
+                return self._repeat(existing, phash)
+            try:
+                with s.begin_nested():
+                    result = self._apply(s, auth, event)
+                    s.add(
+                        EventRecord(
+                            id=event.id,
+                            device_id=auth.device_id,
+                            center_id=auth.center_id,
+                            kind=event.kind.value,
+                            subject_id=event.subject_id,
+                            payload_hash=phash,
+                            payload=json.dumps(event.payload, ensure_ascii=False, sort_keys=True),
+                            status=result.status.value,
+                            reason=result.reason,
+                            message=result.message,
+                            result=json.dumps(result.result, ensure_ascii=False, sort_keys=True),
+                            created_at=event.created_at[:64],
+                            received_at=self.clock(),
+                        )
+                    )
+                    s.flush()
+                return result
+            except IntegrityError:
+                # A concurrent request committed the same event (or order) first: look again.
+                continue
+        raise RuntimeError(f"event {event.id} conflicts with concurrent writes")
+
+    @staticmethod
+    def _repeat(existing: EventRecord, phash: str) -> EventResult:
+        if existing.payload_hash != phash:
+            return EventResult(
+                id=existing.id,
+                status=EventStatus.REJECTED,
+                reason="payload_mismatch",
+                message="this event id was already used for different content",
+            )
+        if existing.status == EventStatus.REJECTED.value:
+            # A resent rejected event gets the same rejection, never a "duplicate" success.
+            return EventResult(
+                id=existing.id,
+                status=EventStatus.REJECTED,
+                reason=existing.reason,
+                message=existing.message,
+            )
+        return EventResult(
+            id=existing.id, status=EventStatus.DUPLICATE, result=json.loads(existing.result)
+        )
+
+    def _apply(self, s: Session, auth: DeviceAuth, event: Event) -> EventResult:
+        def reject(reason: str, message: str) -> EventResult:
+            return EventResult(
+                id=event.id, status=EventStatus.REJECTED, reason=reason, message=message
+            )
+
+        if event.kind == EventKind.ORDER_PLACED:
+            try:
+                order = OrderPlacedPayload.model_validate(event.payload)
+            except ValidationError as exc:
+                return reject("invalid_payload", f"order payload: {_short(exc)}"[:300])
+            return self._place_order(s, auth, event, order, reject)
+        if event.kind in STATUS_EVENTS:
+            return self._kiosk_status(s, auth, event, STATUS_EVENTS[event.kind], reject)
+        # cash_entry, day_closed, demand_counts: stored in the events table as they came.
+        return EventResult(id=event.id, status=EventStatus.ACCEPTED, result={})
+
+    def _place_order(
+        self,
+        s: Session,
+        auth: DeviceAuth,
+        event: Event,
+        order: OrderPlacedPayload,
+        reject: Callable[[str, str], EventResult],
+    ) -> EventResult:
+        if event.subject_id != order.order_id:
+            return reject("invalid_payload", "subject_id must be the order id")
+        if order.center_id != auth.center_id:
+            return reject("wrong_center", f"this device belongs to center {auth.center_id}")
+        if s.get(Order, order.order_id) is not None:
+            return reject("order_exists", "an order with this id came in another event")
+        price_changed = False
+        total = 0
+        for line in order.lines:
+            product = s.get(Product, line.sku)
+            if product is None:
+                return reject("unknown_sku", f"product {line.sku} is not in the central catalog")
+            published = s.get(PriceHistory, (line.sku, line.product_version))
+            if published is None or published.price_fen != line.unit_price_fen:
+                return reject(
+                    "price_unknown",
+                    f"product {line.sku} never cost {line.unit_price_fen} fen "
+                    f"at version {line.product_version}",
+                )
+            if line.line_total_fen != line.unit_price_fen * line.qty:
+                return reject("bad_totals", f"line {line.sku}: price × quantity ≠ line total")
+            price_changed = price_changed or product.price_fen != line.unit_price_fen
+            total += line.line_total_fen
+        if total != order.total_fen:
+            return reject("bad_totals", "the line totals do not add up to the order total")
+        now = self.clock()
+        server_no = f"S{self.next_sequence(s, 'order_no'):08d}"
+        s.add(
+            Order(
+                id=order.order_id,
+                server_no=server_no,
+                center_id=auth.center_id,
+                device_id=auth.device_id,
+                local_no=order.local_no[:32],
+                customer_name=order.customer_name[:100],
+                customer_phone=order.customer_phone[:32],
+                payment=order.payment,
+                total_fen=order.total_fen,
+                status=OrderStatus.SUBMITTED.value,
+                placed_at=order.placed_at[:64],
+                received_at=now,
+                updated_at=now,
+            )
+        )
+        s.flush()
+        current_price: dict[str, int] = {}
+        for line in order.lines:
+            p = s.get(Product, line.sku)
+            assert p is not None
+            current_price[line.sku] = p.price_fen
+        s.add_all(
+            OrderLine(
+                order_id=order.order_id,
+                line_no=i,
+                sku=line.sku,
+                name=line.name[:200],
+                unit=line.unit[:10],
+                unit_price_fen=line.unit_price_fen,
+                product_version=line.product_version,
+                qty=line.qty,
+                line_total_fen=line.line_total_fen,
+                price_changed=current_price[line.sku] != line.unit_price_fen,
+            )
+            for i, line in enumerate(order.lines, start=1)
+        )
+        self._record_update(s, order.order_id, auth.center_id, OrderStatus.SUBMITTED, server_no)
+        return EventResult(
+            id=event.id,
+            status=EventStatus.ACCEPTED,
+            result={
+                "server_no": server_no,
+                "status": OrderStatus.SUBMITTED.value,
+                "price_changed": price_changed,
+            },
+        )
+
+    def _kiosk_status(
+        self,
+        s: Session,
+        auth: DeviceAuth,
+        event: Event,
+        target: OrderStatus,
+        reject: Callable[[str, str], EventResult],
+    ) -> EventResult:
+        order = s.get(Order, event.subject_id)
+        if order is None or order.center_id != auth.center_id:
+            return reject("unknown_order", "the central service has no such order of this center")
+        current = OrderStatus(order.status)
+        done = {"status": target.value, "server_no": order.server_no}
+        if current == target:
+            # Both sides already agree (e.g. the operator cancelled too): nothing to change.
+            return EventResult(id=event.id, status=EventStatus.ACCEPTED, result=done)
+        try:
+            check_transition(current, target)
+        except IllegalTransition as exc:
+            return reject("illegal_transition", str(exc))
+        reason = event.payload.get("reason")
+        self._set_status(s, order, target, reason if isinstance(reason, str) else None)
+        return EventResult(id=event.id, status=EventStatus.ACCEPTED, result=done)
+
+    def _set_status(
+        self, s: Session, order: Order, target: OrderStatus, reason: str | None
+    ) -> None:
+        order.status = target.value
+        order.status_reason = reason[:200] if reason else None
+        order.updated_at = self.clock()
+        self._record_update(s, order.id, order.center_id, target, order.server_no, reason)
+
+    def _record_update(
+        self,
+        s: Session,
+        order_id: str,
+        center_id: str,
+        status: OrderStatus,
+        server_no: str | None,
+        reason: str | None = None,
+    ) -> None:
+        seq = self.next_sequence(s, "order_update")
+        s.add(
+            OrderUpdateRecord(
+                seq=seq,
+                order_id=order_id,
+                center_id=center_id,
+                status=status.value,
+                server_no=server_no,
+                reason=reason[:200] if reason else None,
+                created_at=self.clock(),
+            )
+        )
+        s.flush()
+
+    # --- order updates, heartbeat ---------------------------------------------------------
+
+    def order_updates(
+        self, auth: DeviceAuth, cursor: str | None, limit: int | None
+    ) -> dict[str, Any]:
+        """One ``OrderUpdatesPage`` (JSON-ready) of this center's order changes after ``cursor``."""
+        after = parse_cursor(cursor)
+        n = _limit(limit, UPDATES_PAGE_DEFAULT, UPDATES_PAGE_MAX)
+        with self.db.read() as s:
+            rows = list(
+                s.scalars(
+                    select(OrderUpdateRecord)
+                    .where(
+                        OrderUpdateRecord.center_id == auth.center_id,
+                        OrderUpdateRecord.seq > after,
+                    )
+                    .order_by(OrderUpdateRecord.seq)
+                    .limit(n + 1)
+                )
+            )
+        has_more = len(rows) > n
+        rows = rows[:n]
+        return {
+            "items": [
+                {
+                    "order_id": r.order_id,
+                    "status": r.status,
+                    "server_no": r.server_no,
+                    "reason": r.reason,
+                    "seq": r.seq,
+                }
+                for r in rows
+            ],
+            "next_cursor": str(rows[-1].seq) if rows else str(after),
+            "has_more": has_more,
+        }
+
+    def heartbeat(self, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:
+        """Keep the latest heartbeat of this device; measure its clock offset."""
+        try:
+            kiosk_time = datetime.fromisoformat(hb.kiosk_time.strip())
+        except ValueError:
+            raise BadRequest(
+                "kiosk_time is not an ISO 8601 time, e.g. 2024-05-01T10:42:00+08:00",
+                code="invalid_payload",
+            ) from None
+        now = self.clock()
+        offset = round((_aware(kiosk_time) - now).total_seconds(), 3)
+        fields = {
+            "center_id": auth.center_id,
+            "app_version": hb.app_version[:64],
+            "schema_revision": (hb.schema_revision or None) and hb.schema_revision[:64],
+            "queue_depth": hb.queue_depth,
+            "quarantined": hb.quarantined,
+            "oldest_unsent_age_s": hb.oldest_unsent_age_s,
+            "last_error": hb.last_error,
+            "disk_free_bytes": hb.disk_free_bytes,
+            "kiosk_time": hb.kiosk_time[:64],
+            "clock_offset_s": offset,
+            "catalog_cursor": (hb.catalog_cursor or None) and hb.catalog_cursor[:64],
+            "received_at": now,
+        }
+        with self.db.write() as s:
+            row = s.get(HeartbeatRecord, auth.device_id)
+            if row is None:
+                s.add(HeartbeatRecord(device_id=auth.device_id, **fields))
+            else:
+                for key, value in fields.items():
+                    setattr(row, key, value)
+        return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+
+    # --- operators -------------------------------------------------------------------------
+
+    def list_orders(self, center_id: str | None = None) -> list[dict[str, Any]]:
+        """Every order (of one center), oldest first, with its lines. Phones are masked."""
+        with self.db.read() as s:
+            stmt = select(Order).order_by(Order.server_no)
+            if center_id:
+                stmt = stmt.where(Order.center_id == center_id)
+            orders = list(s.scalars(stmt))
+            lines: dict[str, list[OrderLine]] = {}
+            for line in s.scalars(
+                select(OrderLine).order_by(OrderLine.order_id, OrderLine.line_no)
+            ):
+                lines.setdefault(line.order_id, []).append(line)
+        return [
+            {
+                "order_id": o.id,
+                "server_no": o.server_no,
+                "local_no": o.local_no,
+                "center": o.center_id,
+                "status": o.status,
+                "status_reason": o.status_reason,
+                "payment": o.payment,
+                "total_fen": o.total_fen,
+                "customer_name": o.customer_name,
+                "customer_phone": mask_phone(o.customer_phone),
+                "placed_at": o.placed_at,
+                "received_at": iso(o.received_at),
+                "lines": [
+                    {
+                        "sku": ln.sku,
+                        "name": ln.name,
+                        "unit": ln.unit,
+                        "unit_price_fen": ln.unit_price_fen,
+                        "product_version": ln.product_version,
+                        "qty": ln.qty,
+                        "line_total_fen": ln.line_total_fen,
+                        "price_changed": ln.price_changed,
+                    }
+                    for ln in lines.get(o.id, [])
+                ],
+            }
+            for o in orders
+        ]
+
+    def advance_order(self, order_id: str, to: str, reason: str | None = None) -> dict[str, Any]:
+        """Move an order (logistics: accepted, shipped, arrived…), checked by the state machine."""
+        target = parse_status(to)
+        with self.db.write() as s:
+            self._lock_counters(s, ("order_no", "order_update"))
+            order = s.get(Order, order_id.strip())
+            if order is None:
+                raise NotFoundError(f"no order {order_id} on the central service")
+            check_transition(OrderStatus(order.status), target)
+            self._set_status(s, order, target, reason)
+            return {"order_id": order.id, "server_no": order.server_no, "status": order.status}
+
+    def fleet(self) -> list[dict[str, Any]]:
+        """One object per center with its most recent heartbeat (``null`` fields if none yet)."""
+        with self.db.read() as s:
+            centers = list(s.scalars(select(Center).order_by(Center.id)))
+            devices = dict(
+                s.execute(select(Device.center_id, func.count()).group_by(Device.center_id)).all()
+            )
+            beats: dict[str, HeartbeatRecord] = {}
+            for beat in s.scalars(select(HeartbeatRecord).order_by(HeartbeatRecord.received_at)):
+                beats[beat.center_id] = beat  # the latest wins
+            orders = dict(
+                s.execute(select(Order.center_id, func.count()).group_by(Order.center_id)).all()
+            )
+        out = []
+        for c in centers:
+            hb = beats.get(c.id)
+            out.append(
+                {
+                    "center_id": c.id,
+                    "center_name": c.name,
+                    "devices": int(devices.get(c.id, 0)),
+                    "orders": int(orders.get(c.id, 0)),
+                    "device_id": hb.device_id if hb else None,
+                    "app_version": hb.app_version if hb else None,
+                    "schema_revision": hb.schema_revision if hb else None,
+                    "queue_depth": hb.queue_depth if hb else None,
+                    "quarantined": hb.quarantined if hb else None,
+                    "oldest_unsent_age_s": hb.oldest_unsent_age_s if hb else None,
+                    "last_error": hb.last_error if hb else None,
+                    "disk_free_bytes": hb.disk_free_bytes if hb else None,
+                    "clock_offset_s": hb.clock_offset_s if hb else None,
+                    "catalog_cursor": hb.catalog_cursor if hb else None,
+                    "last_seen": iso(hb.received_at) if hb else None,
+                }
+            )
+        return out
