@@ -97,8 +97,12 @@ class FakeCentral:
     def advance(self, order_id: str, status: str, server_no: str | None = None) -> None:
         """An order update for the kiosk."""
         self.updates.append(
-            {"order_id": order_id, "status": status, "server_no": server_no,
-             "seq": len(self.updates) + 1}
+            {
+                "order_id": order_id,
+                "status": status,
+                "server_no": server_no,
+                "seq": len(self.updates) + 1,
+            }
         )
 
     def add_image(self, data: bytes) -> str:
@@ -208,16 +212,27 @@ class FakeCentral:
             seen = self.events.get(e["id"])
             if seen is not None:
                 if seen["event"] != e:
-                    results.append({"id": e["id"], "status": "rejected",
-                                    "reason": "payload_mismatch", "message": "changed"})
+                    results.append(
+                        {
+                            "id": e["id"],
+                            "status": "rejected",
+                            "reason": "payload_mismatch",
+                            "message": "changed",
+                        }
+                    )
                 else:
-                    results.append({"id": e["id"], "status": "duplicate",
-                                    "result": seen["result"]})
+                    results.append({"id": e["id"], "status": "duplicate", "result": seen["result"]})
                 continue
             if e["kind"] in self.reject_kinds or e["subject_id"] in self.reject_kinds:
                 reason = self.reject_kinds.get(e["kind"]) or self.reject_kinds[e["subject_id"]]
-                results.append({"id": e["id"], "status": "rejected", "reason": reason,
-                                "message": "refused by test"})
+                results.append(
+                    {
+                        "id": e["id"],
+                        "status": "rejected",
+                        "reason": reason,
+                        "message": "refused by test",
+                    }
+                )
                 continue
             self.server_no_seq += 1
             result = {"server_no": f"S{self.server_no_seq:05d}"}

@@ -14,7 +14,7 @@ import pytest
 from kiosk import wire
 from kiosk.sync.client import CentralClient, RetryPolicy, parse_retry_after
 from kiosk.sync.errors import BadResponse, Offline, Rejected, ServerError, Unknown
-from tests.sync.fake_central import Fault, FakeCentral, reply
+from tests.sync.fake_central import FakeCentral, Fault, reply
 
 ClientFactory = Callable[..., CentralClient]
 
@@ -171,9 +171,7 @@ def test_large_event_pushes_are_gzip_compressed(
 def test_gzip_bomb_is_cut_off_at_the_cap(central: FakeCentral, make_client: ClientFactory) -> None:
     bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 300_000
-    central.override["/catalog"] = lambda r: reply(
-        200, bomb, {"content-encoding": "gzip"}
-    )
+    central.override["/catalog"] = lambda r: reply(200, bomb, {"content-encoding": "gzip"})
     client = make_client()
     started = time.perf_counter()
     with pytest.raises(BadResponse, match="larger than"):
@@ -211,7 +209,7 @@ def test_malformed_and_schema_violating_bodies_are_bad_responses(
     ]
     for body in bodies:
         central.override["/catalog"] = lambda r, b=body: reply(200, b)
-        with pytest.raises(BadResponse, match="nothing was changed|invalid"):
+        with pytest.raises(BadResponse, match=r"nothing was changed|invalid"):
             make_client().catalog_changes("", 10)
 
 

@@ -20,7 +20,7 @@ from kiosk.sync import engine as eng
 from kiosk.sync.client import RetryPolicy
 from kiosk.sync.engine import SyncEngine
 from kiosk.sync.lock import SyncLock
-from tests.sync.fake_central import Fault, FakeCentral, reply
+from tests.sync.fake_central import FakeCentral, Fault, reply
 
 EngineFactory = Callable[..., SyncEngine]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -44,14 +44,13 @@ def _skus(store: KioskStore) -> dict[str, tuple[int, int]]:
     from kiosk.storage.models import Product
 
     with store.read() as s:
-        return {
-            p.sku: (p.price_fen, p.server_version) for p in s.scalars(select(Product))
-        }
+        return {p.sku: (p.price_fen, p.server_version) for p in s.scalars(select(Product))}
 
 
 def _enqueue_cash(store: KioskStore, n: int) -> list[str]:
     with store.write() as s:
-        return [outbox.enqueue(s, "cash_entry", f"cash-{i}", {"amount_fen": i}).id for i in range(n)]
+        events = [outbox.enqueue(s, "cash_entry", f"cash-{i}", {"amount_fen": i}) for i in range(n)]
+        return [e.id for e in events]
 
 
 def test_push_marks_orders_submitted_and_reports_health(
