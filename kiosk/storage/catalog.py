@@ -1,0 +1,378 @@
+"""The local catalog: categories and products, kept in step with the search index.
+
+Used by ``kiosk catalog import`` (a catalog file, e.g. from a technician's USB stick) and by the
+sync engine when it applies central's catalog pages. Every function that takes a ``Session``
+works inside the caller's write unit of work, so a whole file or page lands in one transaction or
+not at all. Product images live in the media cache, addressed by the SHA-256 of their content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.catalog import MAX_REPORTED_ERRORS, CatalogProduct, read_catalog_file
+from kiosk.errors import InvalidInput
+from kiosk.storage import search
+from kiosk.storage.models import Category, Product
+from kiosk.storage.store import KioskStore
+
+#: Image file types a catalog may reference.
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
+#: Largest image accepted from a catalog file.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+#: Products compared and written per batch (also the SQLite IN-list size).
+BATCH = 500
+
+_FIELDS = (
+    "name",
+    "category_id",
+    "price_fen",
+    "unit",
+    "description",
+    "stock",
+    "barcode",
+    "image_hash",
+    "active",
+    "server_version",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRecord:
+    """One product as the catalog service stores it (from a file or from central)."""
+
+    sku: str
+    name: str
+    category: str
+    price_fen: int
+    unit: str
+    description: str = ""
+    stock: str = "in_stock"
+    barcode: str | None = None
+    image_hash: str | None = None
+    active: bool = True
+    server_version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What :func:`upsert_products` did."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What :func:`import_catalog_file` did."""
+
+    created: int
+    updated: int
+    unchanged: int
+    images_copied: int
+
+
+# --- categories --------------------------------------------------------------------------------
+
+
+def upsert_categories(s: Session, categories: Iterable[tuple[str, int, bool]]) -> None:
+    """Create or update categories given as ``(name, sort_order, active)``."""
+    existing = {c.name: c for c in s.scalars(select(Category))}
+    for name, sort_order, active in categories:
+        cat = existing.get(name)
+        if cat is None:
+            cat = Category(name=name, sort_order=sort_order, active=active)
+            s.add(cat)
+            existing[name] = cat
+        elif (cat.sort_order, cat.active) != (sort_order, active):
+            cat.sort_order, cat.active = sort_order, active
+    s.flush()
+
+
+def _category_ids(s: Session, names: set[str]) -> dict[str, int]:
+    """Ids of these categories, creating the missing ones (active, sorted after the others)."""
+    ids = dict(s.execute(select(Category.name, Category.id)).tuples().all())
+    missing = sorted(names - ids.keys())
+    if missing:
+        top = max((c for c in s.scalars(select(Category.sort_order))), default=0)
+        for offset, name in enumerate(missing, start=1):
+            cat = Category(name=name, sort_order=top + offset, active=True)
+            s.add(cat)
+            s.flush()
+            ids[name] = cat.id
+    return ids
+
+
+def list_categories(s: Session) -> list[Category]:
+    """All categories in display order."""
+    return list(s.scalars(select(Category).order_by(Category.sort_order, Category.name)))
+
+
+# --- products ----------------------------------------------------------------------------------
+
+
+def get_product(s: Session, sku: str) -> Product | None:
+    """The product with this SKU, if any."""
+    return s.scalar(select(Product).where(Product.sku == sku))
+
+
+def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCounts:
+    """Create or update products, keeping the search index in step in the same transaction.
+
+    Missing categories are created by name. A record equal to what is stored writes nothing.
+    Inactive products are kept but have no search row, so search never returns them.
+    """
+    recs = list(records)
+    cat_ids = _category_ids(s, {r.category for r in recs})
+    created = updated = unchanged = 0
+    cols = [getattr(Product, f) for f in ("id", "sku", *_FIELDS)]
+    for start in range(0, len(recs), BATCH):
+        chunk = recs[start : start + BATCH]
+        rows = s.execute(select(*cols).where(Product.sku.in_([r.sku for r in chunk])))
+        stored: dict[str, Any] = {row.sku: row for row in rows}
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        reindex: list[search.IndexEntry] = []
+        unindex: list[int] = []
+        for r in chunk:
+            values: dict[str, Any] = {
+                "name": r.name,
+                "category_id": cat_ids[r.category],
+                "price_fen": r.price_fen,
+                "unit": r.unit,
+                "description": r.description,
+                "stock": r.stock,
+                "barcode": r.barcode,
+                "image_hash": r.image_hash,
+                "active": r.active,
+                "server_version": r.server_version,
+            }
+            old = stored.get(r.sku)
+            if old is None:
+                inserts.append({"sku": r.sku, "views": 0, **values})
+                continue
+            if all(getattr(old, f) == values[f] for f in _FIELDS):
+                unchanged += 1
+                continue
+            updates.append({"id": old.id, **values})
+            keyed = ("name", "barcode", "active", "category_id")
+            keys_changed = any(getattr(old, f) != values[f] for f in keyed)
+            if keys_changed and r.active:
+                reindex.append(
+                    search.IndexEntry(old.id, r.name, r.sku, r.barcode, values["category_id"])
+                )
+            elif keys_changed:
+                unindex.append(old.id)
+        if inserts:
+            s.execute(insert(Product), inserts)
+            new_ids = dict(
+                s.execute(
+                    select(Product.sku, Product.id).where(
+                        Product.sku.in_([v["sku"] for v in inserts])
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            fresh = [
+                search.IndexEntry(
+                    new_ids[v["sku"]], v["name"], v["sku"], v["barcode"], v["category_id"]
+                )
+                for v in inserts
+                if v["active"]
+            ]
+            search.index_products(s, fresh, replace=False)
+            created += len(inserts)
+        if updates:
+            s.execute(update(Product), updates)
+            search.index_products(s, reindex)
+            search.unindex_products(s, unindex)
+            updated += len(updates)
+    return UpsertCounts(created=created, updated=updated, unchanged=unchanged)
+
+
+def delete_products(s: Session, skus: Iterable[str]) -> int:
+    """Remove products and their search rows; order lines keep their own snapshots.
+
+    Returns:
+        How many products were removed (unknown SKUs are ignored).
+    """
+    removed = 0
+    sku_list = list(skus)
+    for start in range(0, len(sku_list), BATCH):
+        chunk = sku_list[start : start + BATCH]
+        ids = list(s.scalars(select(Product.id).where(Product.sku.in_(chunk))))
+        if not ids:
+            continue
+        search.unindex_products(s, ids)
+        s.execute(delete(Product).where(Product.id.in_(ids)))
+        removed += len(ids)
+    return removed
+
+
+# --- images ------------------------------------------------------------------------------------
+
+
+def media_path(media_dir: Path, image_hash: str, suffix: str) -> Path:
+    """Where an image with this content hash and file suffix lives in the media cache."""
+    return media_dir / image_hash[:2] / f"{image_hash}{suffix.lower()}"
+
+
+def find_media(media_dir: Path, image_hash: str) -> Path | None:
+    """The cached image file of ``image_hash`` (any suffix), or ``None`` if it is not there."""
+    folder = media_dir / image_hash[:2]
+    for suffix in sorted(IMAGE_SUFFIXES):
+        candidate = folder / f"{image_hash}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def store_image(media_dir: Path, source: Path) -> tuple[str, bool]:
+    """Copy an image into the media cache by content hash.
+
+    The copy goes to a temporary file in the target folder, is flushed to disk and then renamed,
+    so a power cut never leaves a truncated image under a valid name.
+
+    Returns:
+        ``(sha256 hex, copied)``; ``copied`` is ``False`` when the image was already cached.
+    """
+    digest = _sha256(source)
+    dest = media_path(media_dir, digest, source.suffix)
+    if dest.is_file():
+        return digest, False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            for block in iter(lambda: src.read(1 << 16), b""):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return digest, True
+
+
+def _nonblank_line_numbers(path: Path) -> list[int]:
+    """Line numbers of the non-blank lines, read the same way as kiosk.catalog reads them."""
+    with path.open(encoding="utf-8-sig") as fh:
+        return [n for n, raw in enumerate(fh, start=1) if raw.strip()]
+
+
+def _check_images(path: Path, products: list[CatalogProduct]) -> list[str]:
+    """One error per product whose image is missing or unusable ("line 12: image not found …")."""
+    numbers = _nonblank_line_numbers(path)
+    errors: list[str] = []
+    for number, p in zip(numbers, products, strict=True):
+        if p.image is None:
+            continue
+        image = path.parent / p.image
+        if Path(p.image).suffix.lower() not in IMAGE_SUFFIXES:
+            allowed = "/".join(sorted(s.lstrip(".") for s in IMAGE_SUFFIXES))
+            errors.append(f"line {number}: image must be a {allowed} file: {p.image}")
+        elif not image.is_file():
+            errors.append(f"line {number}: image not found: {p.image}")
+        elif image.stat().st_size > MAX_IMAGE_BYTES:
+            errors.append(f"line {number}: image larger than 10 MB: {p.image}")
+    return errors
+
+
+def import_catalog_file(
+    store: KioskStore, path: Path, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
+    """Import a catalog file fully or not at all (see ``docs/catalog-format.md``).
+
+    Every line is validated and every referenced image checked before anything is written; the
+    images are copied into the media cache; then all products are written in one transaction.
+    Importing the same file twice changes nothing the second time. Existing products keep their
+    server version; new ones get 0.
+
+    Args:
+        store: the local store.
+        path: the JSON Lines catalog file.
+        progress: called as ``progress(done, total)`` while products are written.
+
+    Raises:
+        InvalidInput: naming the bad lines; nothing was changed.
+    """
+    products = read_catalog_file(path)
+    errors = _check_images(path, products)
+    if errors:
+        more = len(errors) - MAX_REPORTED_ERRORS
+        shown = "; ".join(errors[:MAX_REPORTED_ERRORS])
+        suffix = f"; and {more} more bad lines" if more > 0 else ""
+        raise InvalidInput(f"catalog file not imported, nothing changed: {shown}{suffix}")
+
+    # Images first: they are content-addressed, so a later failure leaves only harmless extras.
+    hashes: dict[str, str] = {}
+    copied = 0
+    for p in products:
+        if p.image is not None and p.image not in hashes:
+            digest, was_copied = store_image(store.media_dir, path.parent / p.image)
+            hashes[p.image] = digest
+            copied += was_copied
+
+    total = len(products)
+    created = updated = unchanged = 0
+    with store.write() as s:
+        versions = dict(s.execute(select(Product.sku, Product.server_version)).tuples().all())
+        for start in range(0, total, BATCH * 4):
+            chunk = products[start : start + BATCH * 4]
+            counts = upsert_products(
+                s,
+                (
+                    ProductRecord(
+                        sku=p.sku,
+                        name=p.name,
+                        category=p.category,
+                        price_fen=p.price_fen,
+                        unit=p.unit,
+                        description=p.description,
+                        stock=str(p.stock),
+                        barcode=p.barcode,
+                        image_hash=hashes[p.image] if p.image is not None else None,
+                        active=p.active,
+                        server_version=versions.get(p.sku, 0),
+                    )
+                    for p in chunk
+                ),
+            )
+            created += counts.created
+            updated += counts.updated
+            unchanged += counts.unchanged
+            if progress is not None:
+                progress(start + len(chunk), total)
+        if created or updated:  # a repeated import must write nothing at all
+            store.audit(
+                s,
+                "catalog-file",
+                "catalog.import",
+                subject=path.name[:64],
+                detail=f"created={created} updated={updated} unchanged={unchanged}",
+            )
+    return ImportSummary(
+        created=created, updated=updated, unchanged=unchanged, images_copied=copied
+    )

@@ -1,0 +1,342 @@
+"""Catalog search for villagers: Chinese substrings, pinyin, initials, SKU and barcode.
+
+The FTS5 table ``product_search`` (migration 0002, rowid = ``products.id``) holds the token
+columns built by :mod:`kiosk.search_keys`; only active products have a row. How a query becomes
+an FTS5 expression, and why this never needs a full scan even for one-character queries, is
+explained in ``docs/search.md``. Typed text never reaches FTS5 syntax directly: the query is split
+into Han runs and ``[a-z0-9]`` runs first, so quotes, ``*``, ``NEAR`` and the like are harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from kiosk.search_keys import PY_TOKEN_CAP, SearchQuery, is_han, parse_query, product_keys
+
+TABLE = "product_search"
+#: The DDL of the search table (migration 0002 carries a frozen copy; a test keeps them equal).
+CREATE_SQL = (
+    "CREATE VIRTUAL TABLE product_search USING fts5("
+    "uni, bi, py, ini, codes, "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '-._'\", "
+    "prefix = '1 2 3')"
+)
+#: Rows written per executemany batch when (re)indexing.
+BATCH = 1000
+#: Most matches one search phase ranks (bounds the work of one- and two-letter queries).
+CANDIDATES = 1000
+
+#: Ranking tiers, best first.
+TIER_CODE = 0  # the query is the product's SKU or barcode
+TIER_EXACT = 1  # the query is the whole name, or the whole name's pinyin/initials
+TIER_PREFIX = 2  # the name (or its pinyin/initials, or the SKU) starts with the query
+TIER_OTHER = 3  # the query occurs somewhere in the name
+
+Executor = Session | Connection
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result, as the villager screen and ``kiosk catalog search`` show it."""
+
+    sku: str
+    name: str
+    price_fen: int
+    unit: str
+    category: str
+    image_hash: str | None
+    stock: str
+    rank_tier: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """What the index needs to know about one active product."""
+
+    id: int
+    name: str
+    sku: str
+    barcode: str | None
+    category_id: int
+
+
+# --- keeping the index in step -----------------------------------------------------------------
+
+
+def _rows(entries: Iterable[IndexEntry]) -> Iterable[dict[str, Any]]:
+    for e in entries:
+        k = product_keys(e.name, e.sku, e.barcode)
+        codes = f"{k.codes} {category_token(e.category_id)}"
+        yield {"id": e.id, "uni": k.uni, "bi": k.bi, "py": k.py, "ini": k.ini, "codes": codes}
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_INSERT = text(
+    f"INSERT INTO {TABLE} (rowid, uni, bi, py, ini, codes) "
+    "VALUES (:id, :uni, :bi, :py, :ini, :codes)"
+)
+_DELETE = text(f"DELETE FROM {TABLE} WHERE rowid = :id")
+
+
+def index_products(s: Executor, entries: Iterable[IndexEntry], *, replace: bool = True) -> int:
+    """Write the search rows of ``entries`` (active products) inside the caller's transaction.
+
+    Args:
+        s: a session or connection in a write transaction.
+        entries: the products to index.
+        replace: delete any existing row first; pass ``False`` only for products just created.
+
+    Returns:
+        How many rows were written.
+    """
+    count = 0
+    for chunk in _chunks(_rows(entries), BATCH):
+        if replace:
+            s.execute(_DELETE, [{"id": r["id"]} for r in chunk])
+        s.execute(_INSERT, chunk)
+        count += len(chunk)
+    return count
+
+
+def unindex_products(s: Executor, ids: Iterable[int]) -> None:
+    """Remove the search rows of these product ids (missing rows are fine)."""
+    for chunk in _chunks(({"id": i} for i in ids), BATCH):
+        s.execute(_DELETE, chunk)
+
+
+def reindex_connection(conn: Executor) -> int:
+    """Rebuild the whole index from ``products`` (active ones only); returns rows written."""
+    conn.execute(text(f"DELETE FROM {TABLE}"))
+    result = conn.execute(
+        text("SELECT id, name, sku, barcode, category_id FROM products WHERE active = 1")
+    )
+    entries = [IndexEntry(r[0], r[1], r[2], r[3], r[4]) for r in result]
+    return index_products(conn, entries, replace=False)
+
+
+def reindex_all(s: Session) -> int:
+    """Rebuild the whole index inside the caller's write unit of work; returns rows written.
+
+    Use after a change of :data:`kiosk.search_keys.KEYS_VERSION` or of the pypinyin dictionary.
+    """
+    return reindex_connection(s)
+
+
+# --- building the FTS5 query -------------------------------------------------------------------
+
+
+def _quote(token: str) -> str:
+    # Tokens come from parse_query: Han characters or [a-z0-9._-] only, never a double quote.
+    assert '"' not in token
+    return f'"{token}"'
+
+
+def _han_phrase(run: str) -> str:
+    """One character → that token in ``uni``; two or more → the phrase of its bigrams in ``bi``."""
+    if len(run) == 1:
+        return _quote(run)
+    return _quote(" ".join(run[i : i + 2] for i in range(len(run) - 1)))
+
+
+def _run_term(run: str, *, anchored: bool = False) -> str:
+    caret = "^" if anchored else ""
+    if is_han(run):
+        column = "uni" if len(run) == 1 else "bi"
+        return f"{column} : {caret}{_han_phrase(run)}"
+    return f"{{uni py ini codes}} : {caret}{_quote(run)}*"
+
+
+def match_expression(q: SearchQuery) -> str | None:
+    """The FTS5 expression finding every product that matches ``q`` (``None``: nothing can)."""
+    alternatives: list[str] = []
+    if q.runs:
+        alternatives.append(" AND ".join(f"({_run_term(r)})" for r in q.runs))
+        if len(q.runs) > 1 and not any(is_han(r) for r in q.runs):
+            # "xi yi ji" typed with spaces is also the pinyin "xiyiji".
+            joined = "".join(q.runs)[:PY_TOKEN_CAP]
+            alternatives.append(f"{{py ini}} : {_quote(joined)}*")
+    if q.code is not None and q.runs != (q.code,):
+        alternatives.append(f"codes : {_quote(q.code)}*")
+    if not alternatives:
+        return None
+    return " OR ".join(f"({a})" for a in alternatives)
+
+
+def prefix_expression(q: SearchQuery) -> str | None:
+    """Products whose name, pinyin, initials or SKU start with the query's first run."""
+    if not q.runs:
+        return None
+    return _run_term(q.runs[0], anchored=True)
+
+
+def exact_expression(q: SearchQuery) -> tuple[str, bool] | None:
+    """Candidates for the "exact name" tier, and whether they still need the name compared.
+
+    A pure-Latin query is exact when it equals the whole name's pinyin or initials (the first
+    ``py``/``ini`` token, so no further check). A query with Han characters is exact when the
+    name, without spaces, equals it: the candidates are names starting with those pieces.
+    """
+    if len(q.runs) == 1 and not is_han(q.runs[0]):
+        return f"{{py ini}} : ^{_quote(q.runs[0])}", False
+    if q.runs and all(is_han(r) for r in q.runs):
+        pieces = " ".join(ch for run in q.runs for ch in run)
+        return f"uni : ^{_quote(pieces)}", True
+    return None
+
+
+def category_token(category_id: int) -> str:
+    """The token in ``codes`` naming a product's category (a SKU can never start with ``_``)."""
+    return f"_c{category_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPhase:
+    """One statement of a search: its SQL, parameters and the tier of what it finds."""
+
+    tier: int
+    sql: str
+    params: dict[str, Any]
+
+
+_COLUMNS = "p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock, p.views"
+
+
+def _fts_phase(tier: int, expr: str, cond: str, limit: int) -> SearchPhase:
+    # The inner LIMIT bounds the work: FTS5 yields matches in rowid order and stops early, so a
+    # one-character query never visits more than CANDIDATES products however many contain it.
+    sql = f"""
+        SELECT {_COLUMNS}
+        FROM (SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH :expr LIMIT :cap) AS m
+        JOIN products AS p ON p.id = m.id
+        JOIN categories AS c ON c.id = p.category_id
+        WHERE p.active = 1{cond}
+        ORDER BY p.views DESC, p.name
+        LIMIT :limit
+    """
+    return SearchPhase(tier, sql, {"expr": expr, "cap": CANDIDATES, "limit": limit})
+
+
+def search_phases(query: str, limit: int = 50, category_id: int | None = None) -> list[SearchPhase]:
+    """The statements :func:`search_products` runs, best tier first (empty: nothing can match).
+
+    Public so tests and benchmarks can inspect every statement's query plan.
+    """
+    q = parse_query(query)
+    match = match_expression(q)
+    if match is None or limit <= 0:
+        return []
+    if category_id is not None:
+        match = f"({match}) AND (codes : {_quote(category_token(category_id))})"
+    # Later phases may find rows already found by earlier ones: ask for enough to fill up.
+    phases: list[SearchPhase] = []
+    if q.code is not None:
+        cat = " AND p.category_id = :category_id" if category_id is not None else ""
+        phases.append(
+            SearchPhase(
+                TIER_CODE,
+                f"""
+                SELECT {_COLUMNS} FROM products AS p
+                JOIN categories AS c ON c.id = p.category_id
+                WHERE (p.sku IN (:code, :code_upper, :code_typed) OR p.barcode = :code)
+                    AND p.active = 1{cat}
+                ORDER BY p.views DESC, p.name
+                LIMIT :limit
+                """,
+                {
+                    "code": q.code,
+                    "code_upper": q.code.upper(),
+                    "code_typed": query.strip(),
+                    "category_id": category_id,
+                    "limit": limit,
+                },
+            )
+        )
+    exact = exact_expression(q)
+    if exact is not None:
+        expr, compare_name = exact
+        cond = " AND replace(lower(p.name), ' ', '') = :compact" if compare_name else ""
+        phase = _fts_phase(TIER_EXACT, f"({expr}) AND ({match})", cond, limit * 2)
+        if compare_name:
+            phase.params["compact"] = q.compact
+        phases.append(phase)
+    prefix = prefix_expression(q)
+    if prefix is not None:
+        phases.append(_fts_phase(TIER_PREFIX, f"({prefix}) AND ({match})", "", limit * 2))
+        phases.append(_fts_phase(TIER_OTHER, f"({match}) NOT ({prefix})", "", limit))
+    else:
+        phases.append(_fts_phase(TIER_OTHER, match, "", limit))
+    return phases
+
+
+def search_products(
+    s: Session, query: str, limit: int = 50, category: str | None = None
+) -> list[SearchHit]:
+    """Find active products for what a villager typed, best first.
+
+    Ranking tiers: exact SKU/barcode, exact name (or whole-name pinyin/initials), name/pinyin/
+    SKU prefix, then the rest. Within a tier: most viewed first, then by name; a tier with more
+    than :data:`CANDIDATES` matches is ranked among its first :data:`CANDIDATES` in index order
+    (see ``docs/search.md``). Any text is accepted: a query with nothing searchable in it returns
+    an empty list, never an error.
+
+    Args:
+        s: a read (or write) unit of work.
+        query: the text as typed.
+        limit: most results to return.
+        category: only this category's products (by name), if given.
+    """
+    category_id: int | None = None
+    if category is not None:
+        found = s.execute(
+            text("SELECT id FROM categories WHERE name = :name"), {"name": category}
+        ).scalar()
+        if found is None:
+            return []
+        category_id = int(found)
+    hits: list[SearchHit] = []
+    seen: set[str] = set()
+    for phase in search_phases(query, limit, category_id):
+        for r in s.execute(text(phase.sql), phase.params):
+            if r[0] in seen:
+                continue
+            seen.add(r[0])
+            hits.append(
+                SearchHit(
+                    sku=r[0],
+                    name=r[1],
+                    price_fen=r[2],
+                    unit=r[3],
+                    category=r[4],
+                    image_hash=r[5],
+                    stock=r[6],
+                    rank_tier=phase.tier,
+                )
+            )
+            if len(hits) >= limit:
+                return hits
+    return hits
+
+
+def indexed_ids(s: Session, ids: Sequence[int]) -> set[int]:
+    """Which of these product ids have a search row (for checks and tests)."""
+    if not ids:
+        return set()
+    rows = s.execute(
+        text(f"SELECT rowid FROM {TABLE} WHERE rowid IN ({','.join(str(int(i)) for i in ids)})")
+    )
+    return {r[0] for r in rows}
