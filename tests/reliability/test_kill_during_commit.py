@@ -37,6 +37,8 @@ pytestmark = [
 ]
 
 KILLS = int(os.environ.get("KIOSK_R1_KILLS", "50"))
+#: The child module; a mutation check can point this at a child that acknowledges too early.
+CHILD = os.environ.get("KIOSK_R1_CHILD", "tests.helpers.order_child")
 #: Longest we wait for the child to say anything before calling it hung.
 STALL_S = 30.0
 _EOF = None
@@ -61,7 +63,7 @@ def _run_once(
 ) -> tuple[int, int]:
     """Start a child, let it acknowledge a few orders, SIGKILL it; return (acks, exit code)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.helpers.order_child", str(data_dir), str(seed)],
+        [sys.executable, "-m", CHILD, str(data_dir), str(seed)],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
