@@ -1,0 +1,101 @@
+"""Sync status for people: queue, last success, cursors, enrollment, the clock in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.storage import outbox
+from kiosk.storage.store import KioskStore
+from kiosk.sync import engine as eng
+
+#: A kiosk clock further off than this is reported to people.
+CLOCK_WARN_S = 5 * 60
+
+
+def _amount(seconds: float) -> str:
+    s = abs(seconds)
+    if s >= 2 * 86400:
+        n, unit = round(s / 86400), "day"
+    elif s >= 2 * 3600:
+        n, unit = round(s / 3600), "hour"
+    elif s >= 3600:
+        n, unit = 1, "hour"
+    else:
+        n, unit = max(1, round(s / 60)), "minute"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def clock_warning(offset_s: float | None) -> str | None:
+    """Plain words when the kiosk clock is off by more than five minutes, else ``None``.
+
+    ``offset_s`` is kiosk clock minus server clock: positive means the kiosk is fast.
+    """
+    if offset_s is None or abs(offset_s) <= CLOCK_WARN_S:
+        return None
+    direction = "fast" if offset_s > 0 else "slow"
+    return f"The computer's clock is {_amount(offset_s)} {direction}: please fix the clock"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What ``kiosk status`` shows (never the device token)."""
+
+    enrolled: bool
+    center_id: str | None
+    center_name: str | None
+    device_id: str | None
+    server_url: str | None
+    queue_depth: int
+    quarantined: int
+    oldest_unsent_age_s: float | None
+    last_success_at: str | None
+    last_attempt_at: str | None
+    last_error: str | None
+    catalog_cursor: str | None
+    orders_cursor: str | None
+    clock_offset_s: float | None
+    clock_warning: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return asdict(self)
+
+
+def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
+    """Read the sync status from the store (``now`` is the kiosk clock, for ages)."""
+    with store.read() as s:
+        st = outbox.stats(s)
+
+        def get(key: str) -> str | None:
+            return KioskStore.get_setting(s, key) or None
+
+        offset_text = get(eng.CLOCK_OFFSET_S)
+        device_id = get(eng.DEVICE_ID)
+        server_url = get(eng.SERVER_URL)
+        center_id = get("center.id")
+        center_name = get("center.name")
+        values = {k: get(k) for k in (eng.LAST_SUCCESS_AT, eng.LAST_ATTEMPT_AT, eng.LAST_ERROR)}
+        cursors = (get(eng.CATALOG_CURSOR), get(eng.ORDERS_CURSOR))
+    try:
+        offset = float(offset_text) if offset_text else None
+    except ValueError:
+        offset = None
+    return SyncStatus(
+        enrolled=bool(device_id and server_url),
+        center_id=center_id,
+        center_name=center_name,
+        device_id=device_id,
+        server_url=server_url,
+        queue_depth=st.pending,
+        quarantined=st.quarantined,
+        oldest_unsent_age_s=st.oldest_pending_age_s(now),
+        last_success_at=values[eng.LAST_SUCCESS_AT],
+        last_attempt_at=values[eng.LAST_ATTEMPT_AT],
+        last_error=values[eng.LAST_ERROR],
+        catalog_cursor=cursors[0],
+        orders_cursor=cursors[1],
+        clock_offset_s=offset,
+        clock_warning=clock_warning(offset),
+    )
