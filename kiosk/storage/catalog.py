@@ -102,7 +102,7 @@ def upsert_categories(s: Session, categories: Iterable[tuple[str, int, bool]]) -
 
 def _category_ids(s: Session, names: set[str]) -> dict[str, int]:
     """Ids of these categories, creating the missing ones (active, sorted after the others)."""
-    ids = dict(s.execute(select(Category.name, Category.id)).tuples().all())
+    ids = {name: id_ for name, id_ in s.execute(select(Category.name, Category.id))}
     missing = sorted(names - ids.keys())
     if missing:
         top = max((c for c in s.scalars(select(Category.sort_order))), default=0)
@@ -176,15 +176,13 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
                 unindex.append(old.id)
         if inserts:
             s.execute(insert(Product), inserts)
-            new_ids = dict(
-                s.execute(
-                    select(Product.sku, Product.id).where(
-                        Product.sku.in_([v["sku"] for v in inserts])
-                    )
+            new_skus = [v["sku"] for v in inserts]
+            new_ids = {
+                sku: id_
+                for sku, id_ in s.execute(
+                    select(Product.sku, Product.id).where(Product.sku.in_(new_skus))
                 )
-                .tuples()
-                .all()
-            )
+            }
             fresh = [
                 search.IndexEntry(
                     new_ids[v["sku"]], v["name"], v["sku"], v["barcode"], v["category_id"]
@@ -338,7 +336,9 @@ def import_catalog_file(
     total = len(products)
     created = updated = unchanged = 0
     with store.write() as s:
-        versions = dict(s.execute(select(Product.sku, Product.server_version)).tuples().all())
+        versions = {
+            sku: version for sku, version in s.execute(select(Product.sku, Product.server_version))
+        }
         for start in range(0, total, BATCH * 4):
             chunk = products[start : start + BATCH * 4]
             counts = upsert_products(
