@@ -160,8 +160,9 @@ def check_database_file(ctx: DoctorContext) -> Check:
 
 def check_integrity(ctx: DoctorContext) -> Check:
     """``PRAGMA integrity_check`` says ok."""
-    if ctx.db_unusable:
-        return Check("integrity", False, f"not checked: {ctx.db_unusable}")
+    if not ctx.db_exists:
+        return Check("integrity", False, f"not checked: {ctx.db_unusable or 'no database'}")
+    # Runs even when the database check failed: its verdict is what a technician needs.
     verdict = integrity_check(ctx.db_path)
     if verdict == "ok":
         return Check("integrity", True, "integrity_check: ok")
