@@ -197,9 +197,9 @@ def start_central_server(
         try:
             server.start()
             return server
-        except RuntimeError:
+        except RuntimeError as exc:
             # Another process may have taken the "free" port in between: try a new one.
-            if attempt == attempts - 1:
+            if attempt == attempts - 1 or "address already in use" not in str(exc).lower():
                 raise
     raise AssertionError("unreachable")
 
