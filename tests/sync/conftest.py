@@ -13,6 +13,7 @@ from kiosk.storage.store import KioskStore
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
 from kiosk.sync.credentials import StaticCredentials
 from kiosk.sync.engine import SyncEngine
+from tests.helpers.central_server import central_server  # noqa: F401  (fixture for e2e tests)
 from tests.sync.fake_central import TOKEN, FakeCentral
 
 BASE_URL = "http://central.test"

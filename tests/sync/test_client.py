@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import time
@@ -189,6 +190,10 @@ def test_plain_body_over_the_cap_is_refused(
         make_client().media("ab" * 32, max_bytes=4096)
 
 
+def _fixed_reply(body: bytes, request: httpx.Request) -> httpx.Response:
+    return reply(200, body)
+
+
 def test_malformed_and_schema_violating_bodies_are_bad_responses(
     central: FakeCentral, make_client: ClientFactory
 ) -> None:
@@ -208,7 +213,7 @@ def test_malformed_and_schema_violating_bodies_are_bad_responses(
         ).encode(),
     ]
     for body in bodies:
-        central.override["/catalog"] = lambda r, b=body: reply(200, b)
+        central.override["/catalog"] = functools.partial(_fixed_reply, body)
         with pytest.raises(BadResponse, match=r"nothing was changed|invalid"):
             make_client().catalog_changes("", 10)
 

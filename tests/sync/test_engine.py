@@ -107,7 +107,7 @@ def test_rejected_event_is_quarantined_and_the_rest_still_go(
         from kiosk.storage.models import OutboxEvent
 
         bad = s.scalars(select(OutboxEvent).where(OutboxEvent.state == outbox.QUARANTINED)).one()
-        assert bad.subject_id == ids[1] and bad.last_error.startswith("unknown_sku")
+        assert bad.subject_id == ids[1] and (bad.last_error or "").startswith("unknown_sku")
 
 
 def test_a_batch_refused_as_a_whole_is_split_to_find_the_bad_event(
