@@ -172,8 +172,8 @@ def place_order(
     now = utc_now()
     with store.write() as s:
         products = orderable_products(s, (line.sku for line in merged))
-        center = get_center(s)
-        local_no = local_order_no(center.id, KioskStore.next_sequence(s, ORDER_SEQUENCE))
+        center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
+        local_no = local_order_no(center_id, KioskStore.next_sequence(s, ORDER_SEQUENCE))
         customer_row = _upsert_customer(s, customer, now)
         order_lines: list[m.OrderLine] = []
         for line_no, line in enumerate(merged, start=1):
@@ -194,7 +194,7 @@ def place_order(
         order = m.Order(
             id=order_id,
             local_no=local_no,
-            center_id=center.id,
+            center_id=center_id,
             status=OrderStatus.PLACED.value,
             customer_id=customer_row.id,
             customer_name=customer.name,
@@ -207,12 +207,11 @@ def place_order(
             updated_at=now,
             lines=order_lines,
         )
-        s.add(order)
-        s.flush()
+        s.add(order)  # flushed together with the outbox row by enqueue()
         payload = OrderPlacedPayload(
             order_id=order_id,
             local_no=local_no,
-            center_id=center.id,
+            center_id=center_id,
             customer_name=customer.name,
             customer_phone=customer.phone,
             payment=payment.value,
