@@ -556,12 +556,13 @@ class SyncEngine:
             Offline, ServerError, Unknown, Rejected: as the client does.
         """
         self._authorize()
-        return self._fetch(self.media.missing(hashes), [])
+        return self._fetch(self.media.missing(hashes), [], abortable=False)
 
-    def _fetch(self, hashes: list[str], warnings: list[str]) -> int:
+    def _fetch(self, hashes: list[str], warnings: list[str], *, abortable: bool = True) -> int:
         fetched = 0
         for n, sha in enumerate(hashes, start=1):
-            self._check_abort()
+            if abortable:
+                self._check_abort()
             if not is_sha256(sha):
                 continue
             try:
