@@ -29,7 +29,7 @@ def test_timestamp_is_the_clock_in_ms() -> None:
 
 
 def test_ids_sort_by_creation_across_milliseconds() -> None:
-    ids = []
+    ids: list[str] = []
     last_ms = -1
     # Collect ids from distinct milliseconds (within one ms the order is random by design).
     while len(ids) < 20:
