@@ -1,0 +1,136 @@
+"""Catalog search benchmark: indexed search vs a naive LIKE scan, on a real SQLite file.
+
+Builds a synthetic catalog (``kiosk.synthetic``), imports it through the real import path
+(``kiosk.storage.catalog.import_catalog_file``), then times a fixed mix of queries the way the
+villager screen runs them (``search_products``, 50 results) and the same queries as a naive
+``LIKE '%q%'`` scan over ``products.name``/``products.sku`` of the same table.
+
+    python benchmarks/search.py --products 100000 --json
+
+Prints one JSON object: ``{"products", "queries", "p50_ms", "p95_ms", "like_scan_p95_ms", …}``.
+Targets (issue 2): ``p95_ms <= 5`` and at least 10x faster than the LIKE scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from kiosk.catalog import CatalogProduct
+from kiosk.storage.catalog import import_catalog_file
+from kiosk.storage.search import search_products
+from kiosk.storage.store import KioskStore
+from kiosk.synthetic import generate_catalog, write_catalog_jsonl
+
+LIMIT = 50
+#: Timed runs of each query (after one untimed warm-up run).
+REPEATS = 5
+
+CHINESE_1 = ["米", "油", "机", "肥", "鞋", "奶", "酒", "面", "纸", "药"]
+CHINESE_2 = ["空调", "大米", "洗衣", "手机", "冰箱", "尿素", "奶粉", "啤酒", "长城", "重庆"]
+CHINESE_34 = ["洗衣机", "调和油", "复合肥", "电饭煲", "纸尿裤", "滚筒洗衣", "葡萄酒", "感冒灵"]
+PINYIN = ["xiyiji", "kongtiao", "dami", "shouji", "bingxiang", "niaosu", "changcheng", "pijiu"]
+INITIALS = ["xyj", "kt", "dm", "sj", "bx", "fhf", "dfb", "nf", "hexyj"]
+
+
+def query_mix(products: Sequence[CatalogProduct]) -> list[str]:
+    """The fixed query mix: Chinese 1-4 characters, full pinyin, initials, SKUs and barcodes."""
+    step = max(1, len(products) // 8)
+    skus = [p.sku for p in products[::step]][:8]
+    barcodes = [p.barcode for p in products if p.barcode][:: max(1, step)][:4]
+    return [*CHINESE_1, *CHINESE_2, *CHINESE_34, *PINYIN, *INITIALS, *skus, *barcodes]
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def time_ms(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter_ns()
+    fn()
+    return (time.perf_counter_ns() - started) / 1e6
+
+
+def run(n: int, seed: int, data_dir: Path) -> dict[str, Any]:
+    products = generate_catalog(n, seed=seed)
+    catalog = data_dir / "catalog.jsonl"
+    write_catalog_jsonl(products, catalog)
+    store = KioskStore.open(data_dir / "kiosk")
+    try:
+        started = time.perf_counter()
+        import_catalog_file(store, catalog)
+        import_s = time.perf_counter() - started
+        queries = query_mix(products)
+        indexed: list[float] = []
+        scanned: list[float] = []
+        per_query: dict[str, float] = {}
+        empty = 0
+        like = text(
+            "SELECT sku, name, price_fen FROM products "
+            "WHERE active = 1 AND (name LIKE :q OR sku LIKE :q) LIMIT :limit"
+        )
+        with store.read() as s:
+            for q in queries:
+                hits = search_products(s, q, limit=LIMIT)  # warm-up, and a sanity check
+                empty += not hits
+                runs = [
+                    time_ms(lambda q=q: search_products(s, q, limit=LIMIT)) for _ in range(REPEATS)
+                ]
+                indexed += runs
+                per_query[q] = statistics.median(runs)
+                pattern = {"q": f"%{q}%", "limit": LIMIT}
+                s.execute(like, pattern).all()
+                for _ in range(REPEATS):
+                    scanned.append(time_ms(lambda p=pattern: s.execute(like, p).all()))
+    finally:
+        store.close()  # checkpoints the WAL, so the file size below is the real one
+    db_mb = store.path.stat().st_size / 1e6
+    return {
+        "products": n,
+        "queries": len(queries),
+        "p50_ms": round(statistics.median(indexed), 3),
+        "p95_ms": round(percentile(indexed, 95), 3),
+        "like_scan_p95_ms": round(percentile(scanned, 95), 3),
+        "like_scan_p50_ms": round(statistics.median(scanned), 3),
+        "max_ms": round(max(indexed), 3),
+        "queries_without_results": empty,
+        "timed_runs": len(indexed),
+        "import_s": round(import_s, 2),
+        "db_mb": round(db_mb, 1),
+        "slowest": dict(sorted(per_query.items(), key=lambda kv: -kv[1])[:5]),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--products", type=int, default=100_000, help="catalog size")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic catalog seed")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if args.products < 1:
+        parser.error("--products must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        result = run(args.products, args.seed, Path(tmp))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>24}: {value}")
+        ratio = result["like_scan_p95_ms"] / max(result["p95_ms"], 1e-9)
+        print(f"{'speed-up at p95':>24}: {ratio:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
