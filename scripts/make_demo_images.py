@@ -14,7 +14,6 @@ Qt runs offscreen; the font is "Noto Sans CJK SC" (Debian/Ubuntu package fonts-n
 from __future__ import annotations
 
 import argparse
-import ctypes
 import math
 import os
 import re
@@ -1350,21 +1349,6 @@ def contact_sheet(images: list[QImage], columns: int = 6, thumb: int = 200) -> Q
     return sheet
 
 
-def _shield_none_from_pyside_bug() -> None:
-    """Make None's reference count unreachable by zero, as CPython 3.12+ does itself.
-
-    PySide6 6.12.0 on CPython 3.11 drops one reference to None on every call of a void Qt method
-    (QPainter.drawRect, QPainterPath.lineTo, QObject.setObjectName ...); after a few thousand
-    calls the process aborts with "Fatal Python error: none_dealloc". PySide6 6.11.3 is not
-    affected. This script makes hundreds of thousands of such calls, so until PySide6 is pinned
-    or fixed it adds a billion references to None up front (ob_refcnt is the first field of
-    every object in release builds of CPython 3.11). From 3.12 on None is immortal: no-op.
-    """
-    if sys.version_info >= (3, 12) or hasattr(sys, "gettotalrefcount"):
-        return
-    ctypes.c_ssize_t.from_address(id(None)).value += 1_000_000_000
-
-
 def _require_font() -> None:
     if FONT_FAMILY not in QFontDatabase.families():
         sys.exit(
@@ -1386,7 +1370,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _shield_none_from_pyside_bug()
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     _require_font()
 
