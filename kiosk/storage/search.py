@@ -184,19 +184,15 @@ def prefix_expression(q: SearchQuery) -> str | None:
     return _run_term(q.runs[0], anchored=True)
 
 
-def exact_expression(q: SearchQuery) -> tuple[str, bool] | None:
-    """Candidates for the "exact name" tier, and whether they still need the name compared.
+def exact_pinyin_expression(q: SearchQuery) -> str | None:
+    """For a single Latin run: products whose whole-name pinyin or initials equal it.
 
-    A pure-Latin query is exact when it equals the whole name's pinyin or initials (the first
-    ``py``/``ini`` token, so no further check). A query with Han characters is exact when the
-    name, without spaces, equals it: the candidates are names starting with those pieces.
+    The first ``py``/``ini`` token is the whole name's reading, so this is one exact-token
+    lookup (no prefix merge) and needs no further check.
     """
-    if len(q.runs) == 1 and not is_han(q.runs[0]):
-        return f"{{py ini}} : ^{_quote(q.runs[0])}", False
-    if q.runs and all(is_han(r) for r in q.runs):
-        pieces = " ".join(ch for run in q.runs for ch in run)
-        return f"uni : ^{_quote(pieces)}", True
-    return None
+    if len(q.runs) != 1 or is_han(q.runs[0]):
+        return None
+    return f"{{py ini}} : ^{_quote(q.runs[0])}"
 
 
 def category_token(category_id: int) -> str:
@@ -213,19 +209,19 @@ class SearchPhase:
     params: dict[str, Any]
 
 
-_COLUMNS = "p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock, p.views"
+_COLUMNS = "p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock"
 
 
-def _fts_phase(tier: int, expr: str, cond: str, limit: int) -> SearchPhase:
+def _fts_phase(tier: int, expr: str, limit: int, tier_sql: str | None = None) -> SearchPhase:
     # The inner LIMIT bounds the work: FTS5 yields matches in rowid order and stops early, so a
-    # one-character query never visits more than CANDIDATES products however many contain it.
+    # one-character query never ranks more than CANDIDATES products however many contain it.
     sql = f"""
-        SELECT {_COLUMNS}
+        SELECT {_COLUMNS}, {tier_sql or tier} AS tier
         FROM (SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH :expr LIMIT :cap) AS m
         JOIN products AS p ON p.id = m.id
         JOIN categories AS c ON c.id = p.category_id
-        WHERE p.active = 1{cond}
-        ORDER BY p.views DESC, p.name
+        WHERE p.active = 1
+        ORDER BY tier, p.views DESC, p.name
         LIMIT :limit
     """
     return SearchPhase(tier, sql, {"expr": expr, "cap": CANDIDATES, "limit": limit})
@@ -234,14 +230,19 @@ def _fts_phase(tier: int, expr: str, cond: str, limit: int) -> SearchPhase:
 def search_phases(query: str, limit: int = 50, category_id: int | None = None) -> list[SearchPhase]:
     """The statements :func:`search_products` runs, best tier first (empty: nothing can match).
 
-    Public so tests and benchmarks can inspect every statement's query plan.
+    Each statement returns rows with their tier in the last column. Public so tests and
+    benchmarks can inspect every statement's query plan.
     """
     q = parse_query(query)
     match = match_expression(q)
     if match is None or limit <= 0:
         return []
-    if category_id is not None:
-        match = f"({match}) AND (codes : {_quote(category_token(category_id))})"
+
+    def in_category(expr: str) -> str:
+        if category_id is None:
+            return expr
+        return f"({expr}) AND (codes : {_quote(category_token(category_id))})"
+
     # Later phases may find rows already found by earlier ones: ask for enough to fill up.
     phases: list[SearchPhase] = []
     if q.code is not None:
@@ -250,7 +251,7 @@ def search_phases(query: str, limit: int = 50, category_id: int | None = None) -
             SearchPhase(
                 TIER_CODE,
                 f"""
-                SELECT {_COLUMNS} FROM products AS p
+                SELECT {_COLUMNS}, {TIER_CODE} AS tier FROM products AS p
                 JOIN categories AS c ON c.id = p.category_id
                 WHERE (p.sku IN (:code, :code_upper, :code_typed) OR p.barcode = :code)
                     AND p.active = 1{cat}
@@ -266,20 +267,28 @@ def search_phases(query: str, limit: int = 50, category_id: int | None = None) -
                 },
             )
         )
-    exact = exact_expression(q)
+    exact = exact_pinyin_expression(q)
     if exact is not None:
-        expr, compare_name = exact
-        cond = " AND replace(lower(p.name), ' ', '') = :compact" if compare_name else ""
-        phase = _fts_phase(TIER_EXACT, f"({expr}) AND ({match})", cond, limit * 2)
-        if compare_name:
-            phase.params["compact"] = q.compact
-        phases.append(phase)
+        phases.append(_fts_phase(TIER_EXACT, in_category(exact), limit * 2))
     prefix = prefix_expression(q)
-    if prefix is not None:
-        phases.append(_fts_phase(TIER_PREFIX, f"({prefix}) AND ({match})", "", limit * 2))
-        phases.append(_fts_phase(TIER_OTHER, f"({match}) NOT ({prefix})", "", limit))
-    else:
-        phases.append(_fts_phase(TIER_OTHER, match, "", limit))
+    if prefix is None:
+        phases.append(_fts_phase(TIER_OTHER, in_category(match), limit))
+        return phases
+    # With one run the anchored term already implies the match; with more, both must hold.
+    anchored = prefix if len(q.runs) == 1 else f"({prefix}) AND ({match})"
+    tier_sql: str | None = None
+    params: dict[str, Any] = {}
+    if all(is_han(r) for r in q.runs):
+        # A name equal to the query starts with it, so exact names are among these rows.
+        tier_sql = (
+            f"CASE WHEN replace(lower(p.name), ' ', '') = :compact "
+            f"THEN {TIER_EXACT} ELSE {TIER_PREFIX} END"
+        )
+        params["compact"] = q.compact
+    phase = _fts_phase(TIER_PREFIX, in_category(anchored), limit * 2, tier_sql)
+    phase.params.update(params)
+    phases.append(phase)
+    phases.append(_fts_phase(TIER_OTHER, in_category(f"({match}) NOT ({prefix})"), limit))
     return phases
 
 
@@ -324,7 +333,7 @@ def search_products(
                     category=r[4],
                     image_hash=r[5],
                     stock=r[6],
-                    rank_tier=phase.tier,
+                    rank_tier=r[7],
                 )
             )
             if len(hits) >= limit:

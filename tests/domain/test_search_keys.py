@@ -36,10 +36,12 @@ def test_pinyin_suffixes_start_on_every_syllable_and_first_is_whole_name() -> No
     assert k.ini.split() == ["xyj", "yj", "j"]
 
 
-def test_latin_runs_join_the_pinyin_but_not_the_initials() -> None:
-    k = product_keys("TCL电视", "A1")
-    assert k.py.split() == ["tcldianshi", "dianshi", "shi"]
-    assert k.ini.split() == ["ds", "s"]
+def test_latin_runs_are_words_not_pinyin() -> None:
+    k = product_keys("TCL电视 55英寸", "A1")
+    assert k.uni.split()[0] == "tcl"
+    # Model numbers stay out of the pinyin suffixes (they would multiply the distinct terms).
+    assert k.py.split() == ["dianshiyingcun", "shiyingcun", "yingcun", "cun"]
+    assert k.ini.split() == ["dsyc", "syc", "yc", "c"]
 
 
 def test_codes_are_lowercase_sku_and_barcode() -> None:
