@@ -193,7 +193,7 @@ def test_bad_database_url_is_one_clear_line(capsys: pytest.CaptureFixture[str]) 
 def test_console_script_runs_in_a_subprocess(tmp_path: Path) -> None:
     env_db = f"sqlite:///{tmp_path / 'env.db'}"
     r = subprocess.run(
-        [sys.executable, "-m", "central", "enroll-code", "--center", "C001", "--json"],
+        [sys.executable, "-m", "central.cli", "enroll-code", "--center", "C001", "--json"],
         cwd=REPO_ROOT,
         env={"KIOSK_CENTRAL_DB": env_db, "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -204,6 +204,10 @@ def test_console_script_runs_in_a_subprocess(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["center_id"] == "C001"
     assert (tmp_path / "env.db").exists()
     r = subprocess.run(
-        [sys.executable, "-m", "central"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "central.cli"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert r.returncode == 2 and "serve" in r.stdout

@@ -19,7 +19,7 @@ Or by hand::
 
 API:
     ``start_central_server(workdir, *, db_url=None, port=None, env=None) -> CentralServer`` starts
-    ``python -m central serve`` in a subprocess on a fresh SQLite file ``workdir/central.db``
+    ``python -m central.cli serve`` in a subprocess on a fresh SQLite file ``workdir/central.db``
     (or ``db_url``), waits until ``GET /v1/health`` answers (deadline 30 s) and returns.
     ``CentralServer`` has ``url`` (base URL, no trailing slash), ``port``, ``db_url``,
     ``log_path`` (the server's stdout+stderr, for log-privacy checks), ``start()``, ``stop()``
@@ -85,7 +85,7 @@ class CentralServer:
         cmd = [
             sys.executable,
             "-m",
-            "central",
+            "central.cli",
             "serve",
             "--db",
             self.db_url,
