@@ -11,14 +11,14 @@ from keyrings.alt.file import PlaintextKeyring
 def plaintext_keyring(folder: Path) -> PlaintextKeyring:
     """keyrings.alt's PlaintextKeyring storing its file in ``folder`` (insecure by design)."""
     backend = PlaintextKeyring()
-    backend.file_path = str(folder / "keyring_pass.cfg")  # type: ignore[misc]
+    backend.file_path = str(folder / "keyring_pass.cfg")
     return backend
 
 
 class MemoryKeyring(KeyringBackend):
     """An in-memory backend that claims a secure priority (stands in for the OS keyring)."""
 
-    priority = 5  # type: ignore[assignment]
+    priority = 5
 
     def __init__(self) -> None:
         super().__init__()
