@@ -63,7 +63,9 @@ def test_clock_warning_in_plain_words() -> None:
     assert clock_warning(3 * 3600) == "The computer's clock is 3 hours fast: please fix the clock"
     slow = clock_warning(-10 * 60)
     assert slow == "The computer's clock is 10 minutes slow: please fix the clock"
-    assert clock_warning(-3 * 365 * 86400).startswith("The computer's clock is 1095 days slow")
+    assert (clock_warning(-3 * 365 * 86400) or "").startswith(
+        "The computer's clock is 1095 days slow"
+    )
     assert clock_warning(299) is None and clock_warning(None) is None
 
 
