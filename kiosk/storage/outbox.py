@@ -117,7 +117,7 @@ class OutboxStats:
 def stats(s: Session) -> OutboxStats:
     """Counts by state and the oldest pending event's creation time."""
     by_state = select(OutboxEvent.state, func.count()).group_by(OutboxEvent.state)
-    counts = dict(s.execute(by_state).tuples().all())
+    counts: dict[str, int] = {state: n for state, n in s.execute(by_state).all()}
     oldest = s.scalar(
         select(OutboxEvent.created_at)
         .where(OutboxEvent.state == PENDING)
