@@ -29,7 +29,7 @@ CREATE_SQL = (
 #: Rows written per executemany batch when (re)indexing.
 BATCH = 1000
 #: Most matches one search phase ranks (bounds the work of one- and two-letter queries).
-CANDIDATES = 1000
+CANDIDATES = 300
 
 #: Ranking tiers, best first.
 TIER_CODE = 0  # the query is the product's SKU or barcode
