@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, insert, literal_column, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.catalog import StockState
@@ -113,34 +113,54 @@ def set_center(s: Session, center_id: str, name: str) -> None:
     KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())
 
 
-def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, m.Product]:
+@dataclass(frozen=True, slots=True)
+class ProductSnapshot:
+    """What an order line copies from the catalog at placement."""
+
+    sku: str
+    name: str
+    unit: str
+    price_fen: int
+    server_version: int
+
+
+def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, ProductSnapshot]:
     """Look up ``skus`` and check each can be ordered now.
 
     Raises:
         InvalidInput: naming the first SKU that is unknown, inactive or out of stock.
     """
     wanted = list(dict.fromkeys(skus))
-    found = {p.sku: p for p in s.scalars(select(m.Product).where(m.Product.sku.in_(wanted)))}
+    P = m.Product
+    # Plain columns, not entities: no category join and no identity-map work on the hot path.
+    stmt = select(P.sku, P.name, P.unit, P.price_fen, P.server_version, P.active, P.stock).where(
+        P.sku.in_(wanted)
+    )
+    found = {row.sku: row for row in s.execute(stmt)}
     for sku in wanted:
-        product = found.get(sku)
-        if product is None:
+        row = found.get(sku)
+        if row is None:
             raise InvalidInput(f"no product with SKU {sku} in the catalog")
-        if not product.active:
-            raise InvalidInput(f"product {sku} ({product.name}) is no longer sold")
-        if product.stock == StockState.OUT.value:
-            raise InvalidInput(f"product {sku} ({product.name}) is out of stock")
-    return found
+        if not row.active:
+            raise InvalidInput(f"product {sku} ({row.name}) is no longer sold")
+        if row.stock == StockState.OUT.value:
+            raise InvalidInput(f"product {sku} ({row.name}) is out of stock")
+    return {
+        sku: ProductSnapshot(r.sku, r.name, r.unit, r.price_fen, r.server_version)
+        for sku, r in found.items()
+    }
 
 
-def _upsert_customer(s: Session, customer: Customer, now: str) -> m.Customer:
-    row = s.scalar(select(m.Customer).where(m.Customer.phone == customer.phone))
+def _upsert_customer(s: Session, customer: Customer, now: str) -> int:
+    """The customer's row id, creating the row or updating the name (latest spelling wins)."""
+    C = m.Customer
+    row = s.execute(select(C.id, C.name).where(C.phone == customer.phone)).first()
     if row is None:
-        row = m.Customer(phone=customer.phone, name=customer.name, created_at=now)
-        s.add(row)
-        s.flush()
-    elif row.name != customer.name:
-        row.name = customer.name  # the latest spelling the villager gave wins
-    return row
+        values = {"phone": customer.phone, "name": customer.name, "created_at": now}
+        return int(s.execute(insert(C).values(values).returning(C.id)).scalar_one())
+    if row.name != customer.name:
+        s.execute(update(C).where(C.id == row.id).values(name=customer.name))
+    return int(row.id)
 
 
 def place_order(
@@ -174,40 +194,46 @@ def place_order(
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
         local_no = local_order_no(center_id, KioskStore.next_sequence(s, ORDER_SEQUENCE))
-        customer_row = _upsert_customer(s, customer, now)
-        order_lines: list[m.OrderLine] = []
-        for line_no, line in enumerate(merged, start=1):
-            p = products[line.sku]
-            order_lines.append(
-                m.OrderLine(
-                    line_no=line_no,
-                    sku=p.sku,
-                    name=p.name,
-                    unit=p.unit,
-                    unit_price_fen=p.price_fen,
-                    product_version=p.server_version,
-                    qty=line.qty,
-                    line_total_fen=p.price_fen * line.qty,
-                )
+        customer_id = _upsert_customer(s, customer, now)
+        wire_lines = [
+            OrderLineWire(
+                sku=p.sku,
+                name=p.name,
+                unit=p.unit,
+                unit_price_fen=p.price_fen,
+                product_version=p.server_version,
+                qty=line.qty,
+                line_total_fen=p.price_fen * line.qty,
             )
-        total = sum(ol.line_total_fen for ol in order_lines)
-        order = m.Order(
-            id=order_id,
-            local_no=local_no,
-            center_id=center_id,
-            status=OrderStatus.PLACED.value,
-            customer_id=customer_row.id,
-            customer_name=customer.name,
-            customer_phone=customer.phone,
-            payment=payment.value,
-            total_fen=total,
-            pickup_salt=salt_hex,
-            pickup_hash=hash_hex,
-            created_at=now,
-            updated_at=now,
-            lines=order_lines,
+            for line in merged
+            for p in (products[line.sku],)
+        ]
+        total = sum(ln.line_total_fen for ln in wire_lines)
+        # Core inserts, not ORM objects: the same rows for a third of the CPU on the hot path.
+        s.execute(
+            insert(m.Order).values(
+                id=order_id,
+                local_no=local_no,
+                center_id=center_id,
+                status=OrderStatus.PLACED.value,
+                customer_id=customer_id,
+                customer_name=customer.name,
+                customer_phone=customer.phone,
+                payment=payment.value,
+                total_fen=total,
+                pickup_salt=salt_hex,
+                pickup_hash=hash_hex,
+                created_at=now,
+                updated_at=now,
+            )
         )
-        s.add(order)  # flushed together with the outbox row by enqueue()
+        s.execute(
+            insert(m.OrderLine),
+            [
+                {"order_id": order_id, "line_no": n, **ln.model_dump()}
+                for n, ln in enumerate(wire_lines, start=1)
+            ],
+        )
         payload = OrderPlacedPayload(
             order_id=order_id,
             local_no=local_no,
@@ -216,23 +242,12 @@ def place_order(
             customer_phone=customer.phone,
             payment=payment.value,
             total_fen=total,
-            lines=[
-                OrderLineWire(
-                    sku=ol.sku,
-                    name=ol.name,
-                    unit=ol.unit,
-                    unit_price_fen=ol.unit_price_fen,
-                    product_version=ol.product_version,
-                    qty=ol.qty,
-                    line_total_fen=ol.line_total_fen,
-                )
-                for ol in order_lines
-            ],
+            lines=wire_lines,
             placed_at=now,
         )
         enqueue(s, EventKind.ORDER_PLACED.value, order_id, payload.model_dump(mode="json"))
         KioskStore.audit(s, actor, "order_placed", order_id, local_no)
-    log.info("order %s placed as %s (%d lines)", order_id, local_no, len(order_lines))
+    log.info("order %s placed as %s (%d lines)", order_id, local_no, len(wire_lines))
     return PlacedOrder(order_id=order_id, local_no=local_no, total_fen=total, pickup_code=code)
 
 
