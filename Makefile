@@ -3,7 +3,8 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
+# Tests and screenshots render offscreen; the demo uses the real display when there is one.
+OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
 .PHONY: all demo test lint typecheck pytest screenshots bench clean system-deps venv
 
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 venv: system-deps $(STAMP)
 
 demo: venv
-	$(BIN)/python -m kiosk.demo
+	$(BIN)/python scripts/demo.py
 
 lint: venv
 	$(BIN)/ruff check kiosk central tests benchmarks scripts
@@ -31,7 +32,7 @@ typecheck: venv
 	$(BIN)/mypy
 
 pytest: venv
-	$(BIN)/pytest -q
+	$(OFFSCREEN) $(BIN)/pytest -q
 
 test: lint typecheck pytest
 
