@@ -8,9 +8,9 @@
    searches, an order placed while central is stopped, a sync, logistics advanced on central, a
    sync bringing the status back.
 
-The demo keeps its device credential in a demo-only plaintext keyring under ``.demo/`` (enabled
-with ``KIOSK_ALLOW_INSECURE_KEYRING=1``), so it never touches your real keyring. A real kiosk refuses
-that backend. Run it again at any time: it starts from a fresh ``.demo/``.
+The demo keeps its device credential in a demo-only plaintext keyring under ``.demo/``
+(enabled with ``KIOSK_ALLOW_INSECURE_KEYRING=1``), so it never touches your real keyring. A real
+kiosk refuses that backend. Run it again at any time: it starts from a fresh ``.demo/``.
 """
 
 from __future__ import annotations
@@ -178,9 +178,7 @@ def main() -> int:
             _say("Opening the kiosk (close the window to end the demo)")
             subprocess.run([str(BIN / "kiosk"), "gui", "--windowed"], env=_env(), check=False)
         else:
-            print(
-                "\n(no display found: running the command-line tour; `make demo` on a desktop opens the GUI)"
-            )
+            print("\n(no display: running the command-line tour; on a desktop the GUI opens)")
             tour(central)
         _say("Demo finished. Data is in .demo/ (delete it freely).")
         return 0
