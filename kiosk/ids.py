@@ -27,5 +27,5 @@ def is_uuid(text: str) -> bool:
     """True when ``text`` is a canonical UUID string."""
     try:
         return str(uuid.UUID(text)) == text.lower()
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         return False

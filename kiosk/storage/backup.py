@@ -15,8 +15,10 @@ from pathlib import Path
 from kiosk.errors import StoreProblem
 from kiosk.storage.db import raw_connect
 
-#: Pages copied per step; between steps writers may proceed.
-PAGES_PER_STEP = 256
+#: Copy every page in one step. In WAL mode the copy's read transaction never blocks writers, and
+#: a single step cannot be restarted by a concurrent write the way a multi-step backup is (which
+#: can make a stepped backup of a busy database take very long or never finish).
+PAGES_PER_STEP = -1
 
 
 def integrity_check(path: Path) -> str:

@@ -16,12 +16,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.errors import StoreProblem
-from kiosk.storage import migrate
 from kiosk.storage.backup import backup_database
 from kiosk.storage.db import make_engine
 from kiosk.storage.models import AuditEntry, Setting
@@ -32,6 +31,19 @@ DB_FILENAME = "kiosk.db"
 BACKUP_DIRNAME = "backups"
 #: How many pre-migration backups to keep.
 KEEP_MIGRATION_BACKUPS = 3
+
+
+#: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
+#: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
+SCHEMA_HEAD = "0003"
+
+
+def stamped_revision(conn: Connection) -> str | None:
+    """The revision recorded in ``alembic_version`` (``None`` for an empty database)."""
+    try:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError:  # no alembic_version table yet
+        return None
 
 
 def utc_now() -> str:
@@ -82,9 +94,13 @@ class KioskStore:
         return store
 
     def _migrate(self, existed: bool) -> None:
-        head = migrate.head_revision()
         with self._writer.connect() as conn:
-            current = migrate.current_revision(conn)
+            current = stamped_revision(conn)
+        if current == SCHEMA_HEAD:
+            return  # the common case: no need to import Alembic (a quarter second per start)
+        from kiosk.storage import migrate
+
+        head = migrate.head_revision()
         if current == head:
             return
         if existed:
@@ -125,7 +141,7 @@ class KioskStore:
     def schema_revision(self) -> str | None:
         """The revision the database is at."""
         with self._reader.connect() as conn:
-            return migrate.current_revision(conn)
+            return stamped_revision(conn)
 
     def close(self) -> None:
         """Release every connection (checkpointing the WAL when it is the last one)."""
