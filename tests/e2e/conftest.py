@@ -16,7 +16,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -226,8 +226,3 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def utc(*args: int) -> datetime:
-    """An aware UTC datetime."""
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
