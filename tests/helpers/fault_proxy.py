@@ -425,9 +425,15 @@ class FaultProxy:
 
     def release_held(self) -> None:
         """Close every stalled or held connection now."""
-        loop, release = self._loop, self._release
-        if loop is not None and release is not None:
-            loop.call_soon_threadsafe(release.set)
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._release_all)
+
+    def _release_all(self) -> None:
+        # Wake every current holder, and give later holds a fresh event to wait on.
+        if self._release is not None:
+            self._release.set()
+        self._release = asyncio.Event()
 
     def stats(self) -> ProxyStats:
         """A consistent snapshot of the counters and the exchange log."""
@@ -570,12 +576,13 @@ class FaultProxy:
 
     async def _hold(self, writer: asyncio.StreamWriter, reader: asyncio.StreamReader) -> None:
         """Keep the client waiting until it gives up, the test releases it, or we stop."""
-        assert self._release is not None
+        release = self._release
+        assert release is not None
         with self._lock:
             self._held += 1
         try:
             gone = asyncio.ensure_future(reader.read())
-            released = asyncio.ensure_future(self._release.wait())
+            released = asyncio.ensure_future(release.wait())
             await asyncio.wait({gone, released}, return_when=asyncio.FIRST_COMPLETED)
             for t in (gone, released):
                 t.cancel()
