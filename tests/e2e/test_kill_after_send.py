@@ -70,7 +70,9 @@ def test_sigkill_after_central_committed_never_duplicates(
             proxy.set_plan(Script([*passes, Fault.lost_reply(hold=True)], only="/v1/"))
         child = _child(kiosk)
         try:
-            held = proxy.wait_for(lambda s: s.held >= 1 or child.poll() is not None, timeout=60)
+            held = proxy.wait_for(
+                lambda s, c=child: s.held >= 1 or c.poll() is not None, timeout=60
+            )
             assert held and child.poll() is None, f"the child ended first: {child.communicate()}"
             child.kill()
         finally:
