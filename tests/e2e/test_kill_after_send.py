@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from sqlalchemy import select, text
@@ -22,7 +23,7 @@ from kiosk.storage.models import OutboxEvent
 from tests.conftest import DEMO_CATALOG, REPO_ROOT
 from tests.e2e.conftest import KioskRig, central_catalog
 from tests.helpers.central_server import CentralServer
-from tests.helpers.fault_proxy import PASS, Always, Fault, FaultProxy, Script
+from tests.helpers.fault_proxy import PASS, Always, Fault, FaultProxy, ProxyStats, Script
 
 EVENTS = "/v1/events"
 
@@ -37,6 +38,10 @@ def _child(kiosk: KioskRig) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _held_or_exited(child: subprocess.Popen[str], st: ProxyStats) -> bool:
+    return st.held >= 1 or child.poll() is not None
 
 
 def _pending(kiosk: KioskRig) -> set[str]:
@@ -70,8 +75,7 @@ def test_sigkill_after_central_committed_never_duplicates(
             proxy.set_plan(Script([*passes, Fault.lost_reply(hold=True)], only="/v1/"))
         child = _child(kiosk)
         try:
-            held = proxy.wait_for(
-                lambda s, c=child: s.held >= 1 or c.poll() is not None, timeout=60
+            held = proxy.wait_for(partial(_held_or_exited, child), timeout=60)
             )
             assert held and child.poll() is None, f"the child ended first: {child.communicate()}"
             child.kill()
