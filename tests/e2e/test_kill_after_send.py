@@ -76,7 +76,6 @@ def test_sigkill_after_central_committed_never_duplicates(
         child = _child(kiosk)
         try:
             held = proxy.wait_for(partial(_held_or_exited, child), timeout=60)
-            )
             assert held and child.poll() is None, f"the child ended first: {child.communicate()}"
             child.kill()
         finally:
