@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +24,7 @@ YEAR_2000 = datetime(2000, 1, 1, tzinfo=UTC)
 
 def _outcome(
     kiosk: KioskRig, central: CentralServer, url: str, clock: Callable[[], datetime], center: str
-) -> tuple[object, ...]:
+) -> tuple[Any, ...]:
     kiosk.enroll(url, central.enroll_code(center))
     engine = kiosk.engine(url, clock=clock, media_per_run=0)
     first = engine.run_once()
