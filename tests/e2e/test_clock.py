@@ -8,8 +8,8 @@ import random
 import subprocess
 import sys
 from collections.abc import Callable
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
