@@ -151,3 +151,6 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+# Tables owned by other modules register on Base when imported (so Alembic and tests see them).
+from kiosk.storage import owner_models as _owner_models  # noqa: E402, F401

@@ -35,7 +35,7 @@ KEEP_MIGRATION_BACKUPS = 3
 
 #: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
 #: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 def stamped_revision(conn: Connection) -> str | None:
