@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in _groups():
         register(sub)
+    # `kiosk` with no command opens the villager's kiosk (Qt is only imported when it runs).
+    from kiosk.cli.gui import cmd_gui
+
+    parser.set_defaults(default_func=cmd_gui)
     return parser
 
 

@@ -1,9 +1,36 @@
-"""`kiosk` sub-commands: gui (placeholder until implemented)."""
+"""`kiosk gui [--windowed] [--lang zh_CN|en] [--idle-timeout S]`; also what plain `kiosk` runs."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
+
+from kiosk.cli import CliContext
+
+
+def cmd_gui(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Open the villager's kiosk."""
+    # Imported here so other commands never load Qt.
+    from kiosk.ui.app import run_gui
+
+    return run_gui(
+        ctx.data_dir,
+        windowed=bool(getattr(args, "windowed", False)),
+        lang=getattr(args, "lang", None) or "zh_CN",
+        idle_timeout_s=float(getattr(args, "idle_timeout", None) or 120.0),
+    )
 
 
 def register(sub: Any) -> None:
-    """Register this group's sub-commands."""
+    """Register ``kiosk gui`` (``kiosk.cli.build_parser`` also makes it the default command)."""
+    p = sub.add_parser("gui", help="open the villager's kiosk (the default when no command)")
+    p.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN", help="screen language")
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds without a touch before the kiosk returns home and clears the cart",
+    )
+    p.set_defaults(func=cmd_gui)

@@ -1,0 +1,195 @@
+"""The sync engine seen from the GUI: its plain-callback events as Qt signals on the GUI thread,
+and the words of the always-visible sync indicator.
+
+The engine (``kiosk.sync``) calls ``on_event(name, data)`` from its own thread; pass
+:meth:`SyncBridge.on_event` as that callback. The kiosk works without any engine (not enrolled
+yet): the indicator then says so and still counts orders waiting to send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from kiosk.storage.store import KioskStore
+from kiosk.ui.tasks import TaskRunner
+
+
+class SyncBridge(QObject):
+    """Re-emits the sync engine's events as Qt signals, always on the GUI thread.
+
+    Signals:
+        progress(object): the engine's progress data.
+        finished(object): the engine's run summary (``ok``, ``finished_at`` …).
+        online(): the central service answers.
+        offline(): the central service cannot be reached.
+    """
+
+    progress = Signal(object)
+    finished = Signal(object)
+    online = Signal()
+    offline = Signal()
+    _event = Signal(str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Queued: whatever thread the engine calls from, the re-emit happens on ours.
+        self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+
+    def on_event(self, name: str, data: Any = None) -> None:
+        """The engine's plain callback; safe to call from any thread."""
+        self._event.emit(name, data)
+
+    @Slot(str, object)
+    def _dispatch(self, name: str, data: object) -> None:
+        if name == "progress":
+            self.progress.emit(data)
+        elif name == "finished":
+            self.finished.emit(data)
+        elif name == "online":
+            self.online.emit()
+        elif name == "offline":
+            self.offline.emit()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFacts:
+    """What the indicator knows."""
+
+    connected: bool  # enrolled with a central service
+    online: bool | None  # None: not known yet
+    orders_waiting: int
+    quarantined: int
+    last_synced: datetime | None
+
+
+class SyncIndicator(QObject):
+    """Keeps :class:`SyncFacts` fresh: outbox counts read off the GUI thread, engine events.
+
+    Signals:
+        changed(str): the new plain-words text.
+    """
+
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        store: KioskStore,
+        runner: TaskRunner,
+        bridge: SyncBridge,
+        *,
+        connected: bool,
+        poll_ms: int = 5000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._runner = runner
+        self._facts = SyncFacts(connected, None, 0, 0, None)
+        self._reading = False
+        bridge.online.connect(lambda: self._update(online=True))
+        bridge.offline.connect(lambda: self._update(online=False))
+        bridge.finished.connect(self._on_finished)
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    @property
+    def facts(self) -> SyncFacts:
+        """The latest facts."""
+        return self._facts
+
+    @property
+    def text(self) -> str:
+        """The latest plain words."""
+        return self.describe(self._facts)
+
+    def describe(self, facts: SyncFacts) -> str:
+        """Plain words, e.g. "Online · 2 orders waiting to send · last synced 10:42"."""
+        parts: list[str] = []
+        if not facts.connected:
+            parts.append(self.tr("Not connected to the platform yet"))
+        elif facts.online is False:
+            parts.append(self.tr("Internet is down"))
+        elif facts.online:
+            parts.append(self.tr("Online"))
+        n = facts.orders_waiting
+        if n:
+            parts.append(self.tr("%n order(s) waiting to send", "", n))
+        elif facts.connected:
+            parts.append(self.tr("All orders sent"))
+        q = facts.quarantined
+        if q:
+            parts.append(self.tr("%n item(s) for the owner", "", q))
+        if facts.last_synced is not None:
+            local = facts.last_synced.astimezone()
+            parts.append(self.tr("last synced %1").replace("%1", local.strftime("%H:%M")))
+        return " · ".join(parts)
+
+    def _update(self, **changes: Any) -> None:
+        facts = SyncFacts(**{**_as_dict(self._facts), **changes})
+        if facts != self._facts:
+            self._facts = facts
+            self.changed.emit(self.describe(facts))
+
+    @Slot(object)
+    def _on_finished(self, summary: object) -> None:
+        # The engine hands a SyncSummary; the connectivity monitor hands its dict form.
+        get = summary.get if isinstance(summary, dict) else lambda k: getattr(summary, k, None)
+        if get("ok"):
+            at = get("finished_at")
+            when = _parse_time(at) or datetime.now(UTC)
+            self._update(last_synced=when, online=True)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Re-read the outbox counts in the background (one read at a time)."""
+        if self._reading:
+            return
+        self._reading = True
+        store = self._store
+
+        def read() -> tuple[int, int]:
+            from kiosk.storage import outbox
+            from kiosk.storage.lookup import orders_waiting_to_send
+
+            with store.read() as s:
+                return orders_waiting_to_send(s), outbox.stats(s).quarantined
+
+        def done(counts: tuple[int, int]) -> None:
+            self._reading = False
+            self._update(orders_waiting=counts[0], quarantined=counts[1])
+
+        def failed(_exc: BaseException) -> None:
+            self._reading = False
+
+        self._runner.run(read, done, failed)
+
+    def stop(self) -> None:
+        """Stop polling (at exit)."""
+        self._timer.stop()
+
+
+def _as_dict(f: SyncFacts) -> dict[str, Any]:
+    return {k: getattr(f, k) for k in SyncFacts.__slots__}
+
+
+def _parse_time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+Callback = Callable[[str, Any], None]

@@ -1,0 +1,39 @@
+"""Languages of the kiosk: Simplified Chinese by default, English for technicians and development.
+
+UI strings are written in English in the code (``self.tr()`` / ``QCoreApplication.translate``) and
+translated through Qt's translation files in ``kiosk/ui/i18n/`` (``.ts`` sources, compiled ``.qm``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
+    """Install the translation for ``lang`` on ``app``.
+
+    Returns the translator, which the caller must keep alive while the app runs.
+    """
+    QLocale.setDefault(QLocale(lang))
+    # One kiosk language at a time: drop a translator installed earlier (tests switch languages).
+    for old in app.findChildren(QTranslator):
+        app.removeTranslator(old)
+        old.deleteLater()
+    # English needs its .qm too: it carries only the plural forms ("1 product" / "2 products").
+    translator = QTranslator(app)
+    if not translator.load(str(I18N_DIR / f"kiosk_{lang}.qm")):
+        # A missing .qm is a packaging bug, but English is better than a dead kiosk.
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def is_chinese(lang: str) -> bool:
+    """True for the Chinese variants (used to pick plain status words)."""
+    return lang.startswith("zh")

@@ -1,0 +1,89 @@
+"""Look and feel for villagers: big type, big targets, high contrast, prices that stand out.
+
+Sizes are in pixels for a 1366×768 screen and stay the same on 1920×1080 (the grid simply shows
+more columns there): the villager stands a metre away, so bigger screens should not make text
+smaller.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont
+
+#: Font families in order of preference: Noto Sans CJK SC (installed by the Makefile), then what
+#: Windows and older Linux PCs in a village shop usually have.
+FONT_FAMILIES = [
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+    "SimHei",
+    "sans-serif",
+]
+
+BASE_PX = 20  # body text (at least 18 px, FIELD.md)
+SMALL_PX = 18
+TITLE_PX = 30
+PRICE_PX = 28  # prices larger than the text around them
+BIG_PRICE_PX = 44
+CODE_PX = 96  # the pickup code on the confirmation screen
+TOUCH_PX = 64  # every button at least 56 px high (FIELD.md); 64 leaves room for a thumb
+
+INK = QColor("#111111")
+MUTED = QColor("#444444")
+PAPER = QColor("#ffffff")
+PRICE = QColor("#c8102e")  # the red villagers know from shop price tags
+OK = QColor("#116b2e")
+WARN = QColor("#a14f00")
+BAR = QColor("#17324d")
+CARD_LINE = QColor("#b8b8b8")
+PLACEHOLDER = QColor("#eeeeee")
+
+
+def font(px: int = BASE_PX, *, bold: bool = False) -> QFont:
+    """The kiosk font at ``px`` pixels."""
+    f = QFont()
+    f.setFamilies(FONT_FAMILIES)
+    f.setPixelSize(px)
+    f.setBold(bold)
+    return f
+
+
+STYLE_SHEET = f"""
+QWidget {{ background: {PAPER.name()}; color: {INK.name()}; font-size: {BASE_PX}px; }}
+QLabel#title {{ font-size: {TITLE_PX}px; font-weight: bold; }}
+QLabel#hint {{ color: {MUTED.name()}; }}
+QLabel#price {{ color: {PRICE.name()}; font-size: {BIG_PRICE_PX}px; font-weight: bold; }}
+QLabel#total {{ color: {PRICE.name()}; font-size: {PRICE_PX}px; font-weight: bold; }}
+QLabel#error {{ color: {PRICE.name()}; font-weight: bold; }}
+QLabel#code {{ font-size: {CODE_PX}px; font-weight: bold; letter-spacing: 8px; }}
+QLabel#ok {{ color: {OK.name()}; font-weight: bold; }}
+QLabel#warn {{ color: {WARN.name()}; font-weight: bold; }}
+QPushButton {{
+    min-height: {TOUCH_PX}px; min-width: {TOUCH_PX}px; padding: 0 18px;
+    border: 2px solid #555; border-radius: 10px; background: #f2f2f2; font-size: {BASE_PX + 2}px;
+}}
+QPushButton:pressed {{ background: #d6d6d6; }}
+QPushButton:checked {{ background: {BAR.name()}; color: white; border-color: {BAR.name()}; }}
+QPushButton:disabled {{ color: #888; border-color: #bbb; }}
+QPushButton#primary {{
+    background: {PRICE.name()}; color: white; border-color: {PRICE.name()}; font-weight: bold;
+}}
+QPushButton#primary:pressed {{ background: #8f0b20; }}
+QPushButton#tile {{ text-align: center; font-size: {BASE_PX + 2}px; font-weight: bold; }}
+QLineEdit {{
+    min-height: {TOUCH_PX}px; padding: 0 12px; border: 2px solid #555; border-radius: 10px;
+    font-size: {BASE_PX + 6}px;
+}}
+QLineEdit:focus {{ border: 3px solid {BAR.name()}; }}
+QLineEdit#search {{ font-size: {TITLE_PX}px; }}
+QWidget#topbar, QWidget#topbar QLabel {{ background: {BAR.name()}; color: white; }}
+QWidget#topbar QPushButton {{
+    background: {BAR.name()}; color: white; border: 2px solid white; font-weight: bold;
+}}
+QWidget#topbar QPushButton:pressed {{ background: #0c1d2e; }}
+QListView {{ border: none; }}
+QScrollBar:vertical {{ width: 28px; }}
+QScrollBar::handle:vertical {{ min-height: 60px; background: #999; border-radius: 8px; }}
+"""

@@ -1,0 +1,350 @@
+"""Building blocks of the villager screens: the product grid, keypad, quantity stepper, top bar,
+and :class:`Asker` — the one replaceable place that opens dialogs (tests answer it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import Signal as _Signal
+from PySide6.QtGui import QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QPushButton,
+    QScroller,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from kiosk.storage.browsing import ProductCard
+from kiosk.ui import theme
+from kiosk.ui.models import CardRole, PriceTextRole
+
+Index = QModelIndex | QPersistentModelIndex
+
+TILE_W = 250
+TILE_H = 350
+TILE_PAD = 10
+TILE_IMAGE = 200
+
+
+def stock_words(stock: str) -> str:
+    """Availability in plain words."""
+    from PySide6.QtCore import QCoreApplication
+
+    if stock == "out_of_stock":
+        return QCoreApplication.translate("Stock", "Out of stock")
+    if stock == "low":
+        return QCoreApplication.translate("Stock", "Only a few left")
+    return QCoreApplication.translate("Stock", "In stock")
+
+
+def paint_placeholder(p: QPainter, rect: QRect) -> None:
+    """A plain grey square with a simple parcel outline while the picture loads (or is missing)."""
+    p.fillRect(rect, theme.PLACEHOLDER)
+    p.setPen(QPen(theme.CARD_LINE, 4))
+    box = rect.adjusted(
+        rect.width() // 3, rect.height() // 3, -rect.width() // 3, -rect.height() // 3
+    )
+    p.drawRect(box)
+    p.drawLine(
+        box.left(), box.top() + box.height() // 3, box.right(), box.top() + box.height() // 3
+    )
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget of ``layout``."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
+class ProductTileDelegate(QStyledItemDelegate):
+    """Paints one product tile: big picture, name on two lines, big red price, unit, stock."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(TILE_W, TILE_H)
+
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        card: ProductCard | None = index.data(CardRole)
+        if card is None:
+            return
+        r = option.rect.adjusted(6, 6, -6, -6)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        p.setPen(QPen(theme.BAR if selected else theme.CARD_LINE, 3 if selected else 2))
+        p.setBrush(theme.PAPER)
+        p.drawRoundedRect(r, 10, 10)
+        img_rect = QRect(
+            r.left() + (r.width() - TILE_IMAGE) // 2, r.top() + TILE_PAD, TILE_IMAGE, TILE_IMAGE
+        )
+        pix = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pix, QPixmap) and not pix.isNull():
+            x = img_rect.left() + (img_rect.width() - pix.width()) // 2
+            y = img_rect.top() + (img_rect.height() - pix.height()) // 2
+            p.drawPixmap(x, y, pix)
+        else:
+            paint_placeholder(p, img_rect)
+        text_left = r.left() + TILE_PAD
+        text_w = r.width() - 2 * TILE_PAD
+        y = img_rect.bottom() + 6
+        p.setPen(theme.INK)
+        p.setFont(theme.font(theme.SMALL_PX, bold=True))
+        name_rect = QRect(text_left, y, text_w, 2 * (theme.SMALL_PX + 6))
+        metrics = p.fontMetrics()
+        name = metrics.elidedText(card.name, Qt.TextElideMode.ElideRight, text_w * 2 - 20)
+        p.drawText(name_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), name)
+        y = name_rect.bottom() + 2
+        p.setFont(theme.font(theme.PRICE_PX, bold=True))
+        p.setPen(theme.PRICE)
+        price = str(index.data(PriceTextRole))
+        price_rect = QRect(text_left, y, text_w, theme.PRICE_PX + 10)
+        p.drawText(
+            price_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), price
+        )
+        p.setFont(theme.font(theme.SMALL_PX))
+        p.setPen(theme.MUTED)
+        unit_x = (
+            text_left + p.fontMetrics().horizontalAdvance(" ") + _advance(price, theme.PRICE_PX)
+        )
+        p.drawText(
+            QRect(unit_x, y, text_w, theme.PRICE_PX + 10),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            f"/{card.unit}",
+        )
+        if card.stock != "in_stock":
+            p.setPen(theme.WARN if card.stock == "low" else theme.PRICE)
+            p.drawText(
+                QRect(text_left, price_rect.bottom() + 2, text_w, theme.SMALL_PX + 8),
+                int(Qt.AlignmentFlag.AlignLeft),
+                stock_words(card.stock),
+            )
+        p.restore()
+
+
+def _advance(text: str, px: int) -> int:
+    from PySide6.QtGui import QFontMetrics
+
+    return QFontMetrics(theme.font(px, bold=True)).horizontalAdvance(text)
+
+
+class ProductGrid(QListView):
+    """A virtualized grid of product tiles (only visible tiles are painted).
+
+    Signals:
+        product_chosen(str): the SKU of the tile a villager tapped.
+    """
+
+    product_chosen = _Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setWrapping(True)
+        self.setUniformItemSizes(True)  # layout of 100,000 tiles stays cheap
+        self.setGridSize(QSize(TILE_W, TILE_H))
+        self.setSpacing(0)
+        self.setItemDelegate(ProductTileDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(40)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Finger drags scroll the grid on touch screens; a tap still counts as a click.
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.clicked.connect(self._clicked)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        card = index.data(CardRole)
+        if card is not None:
+            self.product_chosen.emit(card.sku)
+
+
+class Keypad(QWidget):
+    """Big digit keys for phone numbers and pickup codes; types into :meth:`target`.
+
+    Tapping a key never moves the keyboard focus, so the field being typed into stays the one
+    the villager chose.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._target: QLineEdit | None = None
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        grid.setContentsMargins(0, 0, 0, 0)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+        for i, key in enumerate(keys):
+            if key == "clear":
+                label = self.tr("Clear")
+            elif key == "back":
+                label = "⌫"
+            else:
+                label = key
+            btn = QPushButton(label, self)
+            btn.setObjectName(f"key_{key}")
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn.setMinimumSize(96, 62)
+            btn.setFont(theme.font(theme.TITLE_PX, bold=True))
+            btn.clicked.connect(lambda _=False, k=key: self.press(k))
+            grid.addWidget(btn, i // 3, i % 3)
+
+    def set_target(self, field: QLineEdit | None) -> None:
+        """The field the keys type into."""
+        self._target = field
+
+    def target(self) -> QLineEdit | None:
+        """The field the keys type into."""
+        return self._target
+
+    def press(self, key: str) -> None:
+        """Press one key: a digit, ``"back"`` or ``"clear"``."""
+        field = self._target
+        if field is None:
+            return
+        if key == "back":
+            field.backspace()
+        elif key == "clear":
+            field.clear()
+        elif len(field.text()) < field.maxLength():
+            field.insert(key)
+
+
+class QuantityStepper(QWidget):
+    """A − qty + control with big buttons.
+
+    Signals:
+        value_changed(int): the new quantity.
+    """
+
+    value_changed = _Signal(int)
+
+    def __init__(self, value: int = 1, maximum: int = 999, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._value = value
+        self._max = maximum
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.minus = QPushButton("−", self)
+        self.plus = QPushButton("+", self)
+        self.label = QLabel(str(value), self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setMinimumWidth(70)
+        self.label.setFont(theme.font(theme.TITLE_PX, bold=True))
+        for btn in (self.minus, self.plus):
+            btn.setFont(theme.font(theme.TITLE_PX, bold=True))
+            btn.setFixedSize(72, 64)
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.minus.clicked.connect(lambda: self.set_value(self._value - 1))
+        self.plus.clicked.connect(lambda: self.set_value(self._value + 1))
+        row.addWidget(self.minus)
+        row.addWidget(self.label)
+        row.addWidget(self.plus)
+
+    def value(self) -> int:
+        """The quantity."""
+        return self._value
+
+    def set_value(self, value: int) -> None:
+        """Set the quantity (kept within 1…maximum)."""
+        value = max(1, min(self._max, value))
+        self.minus.setEnabled(value > 1)
+        self.plus.setEnabled(value < self._max)
+        if value != self._value:
+            self._value = value
+            self.label.setText(str(value))
+            self.value_changed.emit(value)
+
+
+class TopBar(QWidget):
+    """Center name, big navigation buttons, the always-visible sync words and the time.
+
+    Signals:
+        home_clicked(), cart_clicked(), orders_clicked()
+    """
+
+    home_clicked = _Signal()
+    cart_clicked = _Signal()
+    orders_clicked = _Signal()
+
+    def __init__(self, center_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topbar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.setSpacing(12)
+        self.center = QLabel(center_name, self)
+        self.center.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
+        self.home = QPushButton(self.tr("Home"), self)
+        self.orders = QPushButton(self.tr("My orders"), self)
+        self.cart = QPushButton(self)
+        self.sync = QLabel(self)
+        self.sync.setObjectName("sync")
+        self.sync.setFont(theme.font(theme.SMALL_PX))
+        self.sync.setWordWrap(True)
+        self.clock = QLabel(self)
+        self.clock.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
+        for btn in (self.home, self.orders, self.cart):
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.home.clicked.connect(self.home_clicked)
+        self.cart.clicked.connect(self.cart_clicked)
+        self.orders.clicked.connect(self.orders_clicked)
+        row.addWidget(self.center)
+        row.addWidget(self.home)
+        row.addWidget(self.orders)
+        row.addWidget(self.cart)
+        row.addWidget(self.sync, 1)
+        row.addWidget(self.clock)
+        self.set_cart_count(0)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(1000)
+        self._update_clock()
+
+    def set_cart_count(self, n: int) -> None:
+        """Show how many pieces are in the cart."""
+        self.cart.setText(self.tr("Cart (%n)", "", n))
+
+    def set_sync_text(self, text: str) -> None:
+        """Show the sync indicator's words."""
+        self.sync.setText(text)
+
+    def _update_clock(self) -> None:
+        self.clock.setText(QDateTime.currentDateTime().toString("HH:mm"))
+
+
+class Asker:
+    """Opens the kiosk's few dialogs. Tests replace :attr:`answer` to reply without a dialog."""
+
+    def __init__(self) -> None:
+        self.answer: Callable[[QWidget | None, str, str, str], bool] | None = None
+        self.asked: list[str] = []
+
+    def ask(self, parent: QWidget | None, question: str, yes: str, no: str) -> bool:
+        """Ask a yes/no question with big buttons; True for yes."""
+        self.asked.append(question)
+        if self.answer is not None:
+            return self.answer(parent, question, yes, no)
+        box = QMessageBox(parent)
+        box.setWindowTitle(" ")
+        box.setText(question)
+        box.setFont(theme.font(theme.BASE_PX + 4))
+        yes_btn = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+        box.addButton(no, QMessageBox.ButtonRole.NoRole)
+        box.exec()
+        return box.clickedButton() is yes_btn
