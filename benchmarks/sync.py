@@ -1,0 +1,211 @@
+"""Sync benchmark: a first catalog sync from a REAL central service, through a byte-counting proxy.
+
+    python benchmarks/sync.py --products 100000 --json
+    python benchmarks/sync.py --products 10000 --link 2g --json
+
+Prints one JSON object:
+
+* ``wire_bytes``: bytes on the wire of the catalog **responses** of the first sync (status line,
+  headers and gzip body, as counted by the proxy); ``wire_bytes_total`` adds every request and
+  every other call of the cycle (push, order updates, heartbeat), both directions.
+* ``gzip_floor_bytes``: ``gzip -6`` (zlib level 6) of the canonical JSON Lines of the same products
+  as the kiosk receives them (central's ``product_wire`` objects, compact, UTF-8), same run.
+* ``seconds`` / ``products_per_s``: the first ``run_once()`` end to end, applying to the store.
+* ``delta_wire_bytes``: catalog response bytes of the next sync after 1 % of prices changed.
+* ``resume_waste_bytes``: a second kiosk's first sync is cut by the proxy at about 90 % (in the
+  middle of a page, no retry: the link is gone), then resumed; waste = its catalog bytes minus
+  the clean first sync's.
+* ``target_ok``: each target of issue 3 (``--link 2g``: only the time target applies).
+
+``--link 2g`` makes the proxy emulate 256 kbit/s and 400 ms round trips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import select  # noqa: E402
+
+from central.db import CentralDb  # noqa: E402
+from central.models import Product as CentralProduct  # noqa: E402
+from central.service import CentralService, product_wire  # noqa: E402
+from kiosk import wire  # noqa: E402
+from kiosk.storage.store import KioskStore  # noqa: E402
+from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client  # noqa: E402
+from kiosk.sync.credentials import KeyringCredentials  # noqa: E402
+from kiosk.sync.engine import SyncEngine  # noqa: E402
+from kiosk.sync.factory import enroll  # noqa: E402
+from kiosk.synthetic import generate_catalog, write_catalog_jsonl  # noqa: E402
+from tests.helpers.central_server import start_central_server  # noqa: E402
+from tests.helpers.fake_keyring import MemoryKeyring  # noqa: E402
+from tests.helpers.fault_proxy import PASS, Fault, FaultProxy, Link, Script  # noqa: E402
+
+CATALOG = "/v1/catalog/changes"
+
+
+def _gzip_floor(db_url: str) -> tuple[int, int]:
+    """(gzip -6 size, raw size) of central's catalog as canonical JSON Lines."""
+    db = CentralDb(db_url)
+    try:
+        with db.read() as s:
+            lines = [
+                json.dumps(product_wire(p), ensure_ascii=False, separators=(",", ":")) + "\n"
+                for p in s.scalars(select(CentralProduct).order_by(CentralProduct.version))
+            ]
+    finally:
+        db.close()
+    raw = "".join(lines).encode("utf-8")
+    return len(gzip.compress(raw, compresslevel=6)), len(raw)
+
+
+def _change_prices(db_url: str, share: float, seed: int) -> int:
+    """Publish a new price for ``share`` of the products, in one transaction (operator batch)."""
+    db = CentralDb(db_url)
+    service = CentralService(db)
+    rng = random.Random(seed)
+    try:
+        with db.write() as s:
+            skus = list(
+                s.scalars(select(CentralProduct.sku).where(CentralProduct.deleted.is_(False)))
+            )
+            chosen = rng.sample(skus, max(1, int(len(skus) * share)))
+            for sku in chosen:
+                service.publish_product(s, sku, price_fen=rng.randrange(100, 100_000))
+    finally:
+        db.close()
+    return len(chosen)
+
+
+class _Kiosk:
+    def __init__(self, root: Path, url: str, code: str, keyring: MemoryKeyring) -> None:
+        self.store = KioskStore.open(root)
+        self.device_id = enroll(self.store, url, code, backend=keyring).device_id
+        self.keyring = keyring
+
+    def engine(self, url: str, timeouts: Timeouts, policy: RetryPolicy) -> SyncEngine:
+        client = CentralClient(make_http_client(url, timeouts), policy=policy, timeouts=timeouts)
+        creds = KeyringCredentials(self.device_id, backend=self.keyring)
+        return SyncEngine(self.store, client, creds, media_per_run=0)
+
+
+def run(products: int, link: Link | None, page_size: int) -> dict[str, Any]:
+    """Run the whole benchmark in a temporary folder; return the result object."""
+    with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        catalog_file = tmp / "catalog.jsonl"
+        write_catalog_jsonl(generate_catalog(products, seed=0), catalog_file)
+        server = start_central_server(tmp / "central")
+        keyring = MemoryKeyring()
+        timeouts = Timeouts(connect=30, read=120, write=120, pool=30, total=3600)
+        policy = RetryPolicy(max_attempts=4, base_delay_s=0.2)
+        try:
+            server.import_catalog(catalog_file)
+            floor, raw = _gzip_floor(server.db_url)
+            with FaultProxy("127.0.0.1", server.port, link=link) as proxy:
+                kiosk = _Kiosk(tmp / "k1", proxy.url, server.enroll_code("C001"), keyring)
+                engine = kiosk.engine(proxy.url, timeouts, policy)
+                engine.catalog_page_size = page_size
+                mark = len(proxy.stats().exchanges)
+                t0 = time.perf_counter()
+                first = engine.run_once()
+                seconds = time.perf_counter() - t0
+                assert first.ok and first.pulled_products == products, first.errors
+                ex = proxy.stats().exchanges[mark:]
+                wire_bytes = sum(e.bytes_down for e in ex if e.target.startswith(CATALOG))
+                wire_total = sum(e.bytes_down + e.bytes_up for e in ex)
+                pages = sum(1 for e in ex if e.target.startswith(CATALOG))
+                largest_page = max(e.bytes_down for e in ex if e.target.startswith(CATALOG))
+
+                # Resume: a second kiosk, cut in the middle of the page at about 90 %.
+                k2 = _Kiosk(tmp / "k2", proxy.url, server.enroll_code("C002"), keyring)
+                full_pages = max(0, int(pages * 0.9) - 1)
+                proxy.set_plan(
+                    Script([PASS] * full_pages + [Fault.cut(largest_page // 2)], only=CATALOG)
+                )
+                e2 = k2.engine(proxy.url, timeouts, RetryPolicy(max_attempts=1))
+                e2.catalog_page_size = page_size
+                mark = len(proxy.stats().exchanges)
+                cut_run = e2.run_once()
+                proxy.heal()
+                resumed = e2.run_once()
+                assert not cut_run.ok and resumed.ok, (cut_run.errors, resumed.errors)
+                k2_bytes = proxy.stats().down_bytes(CATALOG, since=mark)
+                resume_waste = k2_bytes - wire_bytes
+
+                # Delta: 1 % of prices change on central; the next sync of the first kiosk.
+                changed = _change_prices(server.db_url, 0.01, seed=1)
+                mark = len(proxy.stats().exchanges)
+                t1 = time.perf_counter()
+                delta = engine.run_once()
+                delta_seconds = time.perf_counter() - t1
+                assert delta.ok and delta.pulled_products == changed, delta.errors
+                delta_bytes = proxy.stats().down_bytes(CATALOG, since=mark)
+                engine.client.close()
+                e2.client.close()
+                kiosk.store.close()
+                k2.store.close()
+        finally:
+            server.stop()
+    result: dict[str, Any] = {
+        "products": products,
+        "wire_bytes": wire_bytes,
+        "gzip_floor_bytes": floor,
+        "seconds": round(seconds, 3),
+        "products_per_s": round(products / seconds, 1),
+        "delta_wire_bytes": delta_bytes,
+        "resume_waste_bytes": resume_waste,
+        "wire_bytes_total": wire_total,
+        "jsonl_bytes": raw,
+        "wire_over_floor": round(wire_bytes / floor, 4),
+        "pages": pages,
+        "page_size": page_size,
+        "largest_page_bytes": largest_page,
+        "delta_products": changed,
+        "delta_seconds": round(delta_seconds, 3),
+        "link": "2g" if link else "loopback",
+    }
+    if link is None:
+        result["target_ok"] = {
+            "wire_bytes": wire_bytes <= 1.15 * floor,
+            "products_per_s": products / seconds >= 10_000,
+            "delta_wire_bytes": delta_bytes <= 0.02 * wire_bytes,
+            "resume_waste_bytes": resume_waste <= largest_page,
+        }
+    else:
+        budget = 1.3 * wire_bytes * 8 / 256_000
+        result["seconds_budget"] = round(budget, 3)
+        result["target_ok"] = {"seconds": seconds <= budget}
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--link", choices=["2g"], default=None, help="emulate a slow link")
+    parser.add_argument("--page-size", type=int, default=wire.CATALOG_PAGE_DEFAULT)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    link = Link.two_g() if args.link == "2g" else None
+    result = run(args.products, link, args.page_size)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>20}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
