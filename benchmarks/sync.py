@@ -138,6 +138,7 @@ def run(products: int, link: Link | None, page_size: int) -> dict[str, Any]:
                 mark = len(proxy.stats().exchanges)
                 cut_run = e2.run_once()
                 proxy.heal()
+                proxy.set_link(link)  # heal() restores full speed; the link stays as it was
                 resumed = e2.run_once()
                 assert not cut_run.ok and resumed.ok, (cut_run.errors, resumed.errors)
                 k2_bytes = proxy.stats().down_bytes(CATALOG, since=mark)
