@@ -138,6 +138,108 @@ class OrderPlacedPayload(Wire):
     placed_at: str  # kiosk clock, informational only
 
 
+# --- owner events (issue 5): what the shop did with an order, and its cash ----------------------
+
+Reason = Annotated[str, Field(min_length=1, max_length=200)]
+KioskTime = Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
+BusinessDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class ArrivalLineWire(Wire):
+    """One line of a check-in: ``qty`` arrived now, ``arrived_qty`` in all, of ``ordered_qty``."""
+
+    line_no: Annotated[StrictInt, Field(ge=1, le=100)]
+    sku: Annotated[str, Field(min_length=1, max_length=64)]
+    qty: Annotated[StrictInt, Field(ge=1, le=999)]
+    arrived_qty: Annotated[StrictInt, Field(ge=1, le=999)]
+    ordered_qty: Annotated[StrictInt, Field(ge=1, le=999)]
+
+
+class ArrivalCheckedInPayload(Wire):
+    """``arrival_checked_in``: parcels of an order checked in at the shop.
+
+    ``complete`` is true when every line has fully arrived; only then does the order become
+    ``arrived`` (a partial check-in is recorded and leaves the status as it is).
+    """
+
+    order_id: Uuid
+    lines: Annotated[list[ArrivalLineWire], Field(min_length=1, max_length=100)]
+    complete: bool
+    checked_in_at: KioskTime
+
+
+class PickupConfirmedPayload(Wire):
+    """``pickup_confirmed``: handed over against the pickup code (the code itself never travels).
+
+    ``paid_how``: ``cash`` (paid in cash now, ``cash_fen``), ``already_paid`` (paid at order
+    time), ``mobile`` (paid now by phone to the shop's account, no cash in the drawer).
+    """
+
+    order_id: Uuid
+    paid_how: Literal["cash", "already_paid", "mobile"]
+    cash_fen: Fen
+    picked_up_at: KioskTime
+
+
+class OrderCancelledPayload(Wire):
+    """``order_cancelled``: cancelled at the shop before it shipped; ``refund_fen`` paid back."""
+
+    order_id: Uuid
+    reason: Reason
+    refund_fen: Fen
+    cancelled_at: KioskTime
+
+
+class OrderReturnedPayload(Wire):
+    """``order_returned``: the villager brought it back; ``refund_fen`` cash returned."""
+
+    order_id: Uuid
+    reason: Reason
+    refund_fen: Fen
+    returned_at: KioskTime
+
+
+class CashEntryPayload(Wire):
+    """``cash_entry``: cash into (``order_cash``, ``pickup_cash``) or out of (``refund``) the till.
+
+    ``amount_fen`` is never negative; ``kind`` gives the direction.
+    """
+
+    entry_id: Uuid
+    kind: Literal["order_cash", "pickup_cash", "refund"]
+    order_id: Uuid | None = None
+    amount_fen: Annotated[StrictInt, Field(ge=1, le=10_000_000_000)]
+    at: KioskTime
+
+
+class CashTotalWire(Wire):
+    count: Annotated[StrictInt, Field(ge=0)]
+    fen: Fen
+
+
+class DayClosedPayload(Wire):
+    """``day_closed``: the close of one business day. Its event id is derived from center and
+    day, so closing the same day again can never count twice."""
+
+    center_id: Annotated[str, Field(min_length=1, max_length=64)]
+    business_day: BusinessDay
+    closed_at: KioskTime
+    totals: dict[Literal["order_cash", "pickup_cash", "refund"], CashTotalWire]
+    expected_cash_fen: Annotated[StrictInt, Field(ge=-10_000_000_000, le=10_000_000_000)]
+    entries: Annotated[StrictInt, Field(ge=0)]
+
+
+#: The payload model of each owner event kind (central validates with these).
+OWNER_PAYLOADS: dict[EventKind, type[Wire]] = {
+    EventKind.ARRIVAL_CHECKED_IN: ArrivalCheckedInPayload,
+    EventKind.PICKUP_CONFIRMED: PickupConfirmedPayload,
+    EventKind.ORDER_CANCELLED: OrderCancelledPayload,
+    EventKind.ORDER_RETURNED: OrderReturnedPayload,
+    EventKind.CASH_ENTRY: CashEntryPayload,
+    EventKind.DAY_CLOSED: DayClosedPayload,
+}
+
+
 class Event(Wire):
     """One outbox event. ``id`` is permanent: the server deduplicates on it forever."""
 

@@ -34,6 +34,7 @@ from kiosk.orders import (
 )
 from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
+from kiosk.storage.cash import CashKind, record_cash
 from kiosk.storage.outbox import enqueue
 from kiosk.storage.store import KioskStore, utc_now
 from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
@@ -246,6 +247,12 @@ def place_order(
             placed_at=now,
         )
         enqueue(s, EventKind.ORDER_PLACED.value, order_id, payload.model_dump(mode="json"))
+        if payment is Payment.CASH and total > 0:
+            # The cash is in the drawer from now: the ledger entry commits with the order. No
+            # separate event: order_placed already tells central (see record_cash).
+            record_cash(
+                s, CashKind.ORDER_CASH, total, order_id, actor, send=False, entry_id=order_id
+            )
         KioskStore.audit(s, actor, "order_placed", order_id, local_no)
     log.info("order %s placed as %s (%d lines)", order_id, local_no, len(wire_lines))
     return PlacedOrder(order_id=order_id, local_no=local_no, total_fen=total, pickup_code=code)
