@@ -121,15 +121,25 @@ def category_tiles(s: Session) -> list[CategoryTile]:
 
 
 def featured_products(s: Session, limit: int = 8) -> list[ProductCard]:
-    """The most viewed products that can be ordered (catalog order breaks ties, so a new kiosk
-    shows the first products of the catalog)."""
+    """The most viewed products that can be ordered, at most two per category at first so the
+    home screen shows variety (catalog order breaks ties on a new kiosk with no views yet)."""
     stmt = (
         select(Product)
         .where(Product.active.is_(True), Product.stock != "out_of_stock")
         .order_by(Product.views.desc(), Product.id)
-        .limit(limit)
+        .limit(limit * 10)
     )
-    return [_card(p) for p in s.scalars(stmt)]
+    candidates = [_card(p) for p in s.scalars(stmt)]
+    picked: list[ProductCard] = []
+    per_category: Counter[str] = Counter()
+    for card in candidates:
+        if len(picked) < limit and per_category[card.category] < 2:
+            picked.append(card)
+            per_category[card.category] += 1
+    for card in candidates:  # fewer categories than needed: fill up in popularity order
+        if len(picked) < limit and card not in picked:
+            picked.append(card)
+    return picked
 
 
 def list_products(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtCore import Signal as _Signal
-from PySide6.QtGui import QPainter, QPen, QPixmap
+from PySide6.QtGui import QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -74,6 +74,9 @@ class ProductTileDelegate(QStyledItemDelegate):
     """Paints one product tile: big picture, name on two lines, big red price, unit, stock."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        view = self.parent()
+        if isinstance(view, QListView) and view.gridSize().isValid():
+            return view.gridSize()
         return QSize(TILE_W, TILE_H)
 
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -168,6 +171,13 @@ class ProductGrid(QListView):
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.clicked.connect(self._clicked)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Share the spare width among the columns so tiles fill the row instead of leaving a gap.
+        width = self.viewport().width() - 2
+        columns = max(1, width // TILE_W)
+        self.setGridSize(QSize(width // columns, TILE_H))
+        super().resizeEvent(event)
+
     def _clicked(self, index: QModelIndex) -> None:
         card = index.data(CardRole)
         if card is not None:
@@ -247,7 +257,7 @@ class QuantityStepper(QWidget):
         self.label.setFont(theme.font(theme.TITLE_PX, bold=True))
         for btn in (self.minus, self.plus):
             btn.setFont(theme.font(theme.TITLE_PX, bold=True))
-            btn.setFixedSize(72, 64)
+            btn.setMinimumWidth(80)
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.minus.clicked.connect(lambda: self.set_value(self._value - 1))
         self.plus.clicked.connect(lambda: self.set_value(self._value + 1))

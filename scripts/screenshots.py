@@ -1,0 +1,162 @@
+"""Render every villager screen offscreen at 1366×768, in zh_CN and en, into docs/screenshots/.
+
+Usage: ``.venv/bin/python scripts/screenshots.py [--out DIR] [--size 1366x768]`` (``make
+screenshots``). Uses a temporary data directory with the demo catalog (assets/demo/catalog.jsonl)
+and places a real order for the confirmation and "my orders" screens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from PySide6.QtCore import QEventLoop, QSize  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from kiosk.storage.catalog import import_catalog_file  # noqa: E402
+from kiosk.storage.orders import set_center  # noqa: E402
+from kiosk.storage.store import KioskStore  # noqa: E402
+from kiosk.ui.app import build_window, make_app  # noqa: E402
+from kiosk.ui.slip import slip_html  # noqa: E402
+from kiosk.ui.window import KioskWindow  # noqa: E402
+
+DEMO = REPO / "assets" / "demo" / "catalog.jsonl"
+NAME, PHONE = "王秀英", "13812345678"
+
+
+def pump(app: QApplication, until: Callable[[], bool], timeout_s: float = 15.0) -> None:
+    """Process events until ``until()`` holds (or the time is up)."""
+    deadline = time.monotonic() + timeout_s
+    while not until() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def settle(app: QApplication, window: KioskWindow) -> None:
+    """Let background work (queries, picture decoding) finish and the screen repaint."""
+    runner = window.services.runner
+    for _ in range(3):
+        pump(app, lambda: not runner.busy)
+        end = time.monotonic() + 0.15
+        pump(app, lambda: time.monotonic() > end)
+
+
+def shoot(app: QApplication, window: KioskWindow, out: Path, name: str, lang: str) -> Path:
+    settle(app, window)
+    path = out / f"{name}-{lang}.png"
+    window.grab().save(str(path))
+    print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+    return path
+
+
+def render_slip(window: KioskWindow, path: Path) -> None:
+    """The pickup slip as it prints on 80 mm paper (72 mm printable ≈ 576 px at 203 dpi)."""
+    slip = window.confirmation.slip()
+    assert slip is not None
+    doc = QTextDocument()
+    doc.setHtml(slip_html(slip))
+    doc.setTextWidth(576 / 2)
+    size = doc.size().toSize()
+    image = QImage(QSize(size.width() * 2, size.height() * 2), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(2, 2)
+    doc.drawContents(painter)
+    painter.end()
+    image.save(str(path))
+    print(path)
+
+
+def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, size: QSize) -> None:
+    make_app(lang=lang)
+    window = build_window(store, lang=lang, connected=False)
+    window.resize(size)
+    window.show()
+    shoot(app, window, out, "home", lang)
+
+    window.show_search("xiyiji")
+    pump(app, lambda: window.search.model.rowCount() > 0)
+    shoot(app, window, out, "search", lang)
+
+    window.go_home()
+    window.show_search("拖拉机配件")
+    pump(app, lambda: window.search.suggest_box.isVisible())
+    shoot(app, window, out, "search-empty", lang)
+
+    window.show_category("家用电器")
+    pump(app, lambda: window.category.model.rowCount() > 0)
+    shoot(app, window, out, "category", lang)
+
+    window.show_product("JD-0001")
+    pump(app, lambda: window.detail.detail is not None)
+    shoot(app, window, out, "detail", lang)
+
+    window._add_to_cart(window.detail.detail.card, 1)  # type: ignore[union-attr]
+    window.show_product("LY-0002")
+    pump(app, lambda: window.detail.detail is not None and window.detail.detail.card.sku == "LY-0002")
+    window._order_now(window.detail.detail.card, 2)  # type: ignore[union-attr]
+    checkout = window.checkout
+    checkout.name_field.setText(NAME)
+    for digit in PHONE[:7]:
+        checkout.keypad.press(digit)
+    checkout.submit()  # shows the plain-words phone message
+    shoot(app, window, out, "checkout", lang)
+
+    for digit in PHONE[7:]:
+        checkout.keypad.press(digit)
+    receipts: list[object] = []
+    checkout.placed.connect(receipts.append)
+    checkout.submit()
+    pump(app, lambda: bool(receipts))
+    shoot(app, window, out, "confirmation", lang)
+    render_slip(window, out / f"slip-{lang}.png")
+    code = window.confirmation.receipt.placed.pickup_code  # type: ignore[union-attr]
+
+    window.reset_session()
+    window.show_my_orders()
+    screen = window.my_orders
+    screen.phone_field.setText(PHONE)
+    screen.code_field.setText(code)
+    screen.find_button.click()
+    pump(app, lambda: screen.model.rowCount() > 0)
+    shoot(app, window, out, "myorders", lang)
+
+    settle(app, window)
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--size", default="1366x768", help="window size, e.g. 1920x1080")
+    parser.add_argument("--lang", action="append", choices=["zh_CN", "en"])
+    args = parser.parse_args()
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
+        store = KioskStore.open(Path(tmp))
+        try:
+            import_catalog_file(store, DEMO)
+            with store.write() as s:
+                set_center(s, "C017", "幸福村服务站")
+            for lang in args.lang or ["zh_CN", "en"]:
+                run_language(app, store, lang, args.out, QSize(w, h))
+        finally:
+            store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
