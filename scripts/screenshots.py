@@ -47,7 +47,7 @@ def settle(app: QApplication, window: KioskWindow) -> None:
     for _ in range(3):
         pump(app, lambda: not runner.busy)
         end = time.monotonic() + 0.15
-        pump(app, lambda: time.monotonic() > end)
+        pump(app, lambda end=end: time.monotonic() > end)
 
 
 def shoot(app: QApplication, window: KioskWindow, out: Path, name: str, lang: str) -> Path:
@@ -102,7 +102,8 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
 
     window._add_to_cart(window.detail.detail.card, 1)  # type: ignore[union-attr]
     window.show_product("LY-0002")
-    pump(app, lambda: window.detail.detail is not None and window.detail.detail.card.sku == "LY-0002")
+    detail = window.detail
+    pump(app, lambda: detail.detail is not None and detail.detail.card.sku == "LY-0002")
     window._order_now(window.detail.detail.card, 2)  # type: ignore[union-attr]
     checkout = window.checkout
     checkout.name_field.setText(NAME)
