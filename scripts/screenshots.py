@@ -46,8 +46,12 @@ def settle(app: QApplication, window: KioskWindow) -> None:
     runner = window.services.runner
     for _ in range(3):
         pump(app, lambda: not runner.busy)
-        end = time.monotonic() + 0.15
-        pump(app, lambda end=end: time.monotonic() > end)
+        pause_until = time.monotonic() + 0.15
+
+        def paused(until: float = pause_until) -> bool:
+            return time.monotonic() > until
+
+        pump(app, paused)
 
 
 def shoot(app: QApplication, window: KioskWindow, out: Path, name: str, lang: str) -> Path:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.storage.browsing import enqueue_demand_counts
 from kiosk.storage.orders import CENTER_NAME_KEY
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
@@ -80,15 +82,30 @@ def start_sync(store: KioskStore, on_event: Callable[[str, Any], None]) -> Any |
     if not store.setting(SERVER_URL_KEY):
         return None
     try:
-        from kiosk.sync.runtime import start_background_sync
-    except ImportError:
-        log.warning("sync runtime not available; the kiosk runs offline")
-        return None
-    try:
-        return start_background_sync(store, on_event=on_event)
-    except Exception:  # the shop can still take orders offline
+        from kiosk.sync.connectivity import ConnectivityMonitor
+        from kiosk.sync.factory import open_engine
+
+        engine = open_engine(store, on_event=on_event)
+        monitor = ConnectivityMonitor(engine, on_event=on_event)
+        monitor.start()
+        return monitor
+    except Exception:  # the shop can still take orders offline; the indicator says so
         log.exception("could not start background sync")
         return None
+
+
+#: How often aggregated browsing counts are queued for the platform (while enrolled).
+DEMAND_EVERY_MS = 15 * 60 * 1000
+
+
+def start_demand_counts(window: KioskWindow) -> QTimer:
+    """Queue one aggregated ``demand_counts`` outbox event now and then (off the GUI thread)."""
+    store, runner = window.services.store, window.services.runner
+    timer = QTimer(window)
+    timer.setInterval(DEMAND_EVERY_MS)
+    timer.timeout.connect(lambda: runner.run(lambda: enqueue_demand_counts(store)))
+    timer.start()
+    return timer
 
 
 def run_gui(
@@ -106,6 +123,8 @@ def run_gui(
         store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge
     )
     monitor = start_sync(store, bridge.on_event)
+    if monitor is not None:
+        start_demand_counts(window)
     show_kiosk(window, windowed=windowed)
     try:
         return int(app.exec())

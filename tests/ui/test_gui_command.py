@@ -1,0 +1,18 @@
+"""`kiosk` with no command opens the kiosk; `kiosk gui` takes its options."""
+
+from __future__ import annotations
+
+from kiosk.cli import build_parser
+from kiosk.cli.gui import cmd_gui
+
+
+def test_plain_kiosk_defaults_to_the_gui() -> None:
+    args = build_parser().parse_args([])
+    assert getattr(args, "func", None) is None
+    assert args.default_func is cmd_gui
+
+
+def test_gui_options() -> None:
+    args = build_parser().parse_args(["gui", "--windowed", "--lang", "en", "--idle-timeout", "30"])
+    assert args.func is cmd_gui
+    assert args.windowed and args.lang == "en" and args.idle_timeout == 30.0
