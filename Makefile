@@ -42,3 +42,17 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# --- Installers (issue 6): the PyInstaller bundle, the Debian package, their tests. ---
+.PHONY: bundle deb test-installers
+
+bundle: venv
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installers/kiosk.spec
+
+deb: bundle
+	$(BIN)/python scripts/build_deb.py --bundle dist/village-kiosk --out dist
+
+# Builds its own bundle and packages in a temporary folder (about 3-4 minutes on 2 cores).
+test-installers: venv
+	$(OFFSCREEN) $(BIN)/pytest -q -m installers tests/installers
