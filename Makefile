@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 # Tests and screenshots render offscreen; the demo uses the real display when there is one.
 OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
-.PHONY: all demo test lint typecheck pytest screenshots bench clean system-deps venv
+.PHONY: all demo test lint typecheck pytest screenshots translations bench clean system-deps venv
 
 all: test
 
@@ -36,9 +36,26 @@ pytest: venv
 
 test: lint typecheck pytest
 
+# Every screen, zh_CN and en, at 1366x768 into docs/screenshots/ (look at them before committing).
+screenshots: venv
+	$(OFFSCREEN) $(BIN)/python scripts/screenshots.py
+
+# Refresh the translation sources from the code, then compile them (.qm files are committed).
+UI_SOURCES = $(wildcard kiosk/ui/*.py kiosk/ui/screens/*.py kiosk/ui/admin/*.py)
+translations: venv
+	$(BIN)/pyside6-lupdate -no-obsolete -locations relative -source-language en \
+		-target-language zh_CN $(UI_SOURCES) -ts kiosk/ui/i18n/kiosk_zh_CN.ts
+	$(BIN)/pyside6-lupdate -no-obsolete -locations relative -pluralonly -source-language en \
+		-target-language en $(UI_SOURCES) -ts kiosk/ui/i18n/kiosk_en.ts
+	$(BIN)/pyside6-lrelease kiosk/ui/i18n/kiosk_zh_CN.ts kiosk/ui/i18n/kiosk_en.ts
+
+# The benchmarks of docs/benchmarks.md (each prints one JSON object; about 10 minutes in all).
 bench: venv
 	$(BIN)/python benchmarks/search.py --products 100000 --json
 	$(BIN)/python benchmarks/orders.py --json
+	$(BIN)/python benchmarks/sync.py --products 100000 --json
+	$(BIN)/python benchmarks/sync.py --products 10000 --link 2g --json
+	$(OFFSCREEN) $(BIN)/python benchmarks/startup.py --products 100000 --json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
