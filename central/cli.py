@@ -115,6 +115,28 @@ def cmd_orders_advance(args: argparse.Namespace, service: CentralService) -> int
     return _out(args, r, f"{r['server_no']}: now {r['status']}")
 
 
+def cmd_cash_list(args: argparse.Namespace, service: CentralService) -> int:
+    entries = service.list_cash(args.center)
+    lines = []
+    for e in entries:
+        signed = -e["amount_fen"] if e["kind"] == "refund" else e["amount_fen"]
+        lines.append(
+            f"{e['center']:<10} {e['kind']:<12} {format_yuan(signed):>12}"
+            f"  order {e['order_id'] or '-'}  at {e['at']}"
+        )
+    return _out(args, entries, "\n".join(lines) if lines else "no cash entries")
+
+
+def cmd_cash_days(args: argparse.Namespace, service: CentralService) -> int:
+    days = service.list_day_closes(args.center)
+    lines = [
+        f"{d['center']:<10} {d['business_day']}  {d['entries']} entries  "
+        f"expected in the drawer {format_yuan(d['expected_cash_fen'])}"
+        for d in days
+    ]
+    return _out(args, days, "\n".join(lines) if lines else "no day closes")
+
+
 def cmd_fleet(args: argparse.Namespace, service: CentralService) -> int:
     fleet = service.fleet()
     lines = [
@@ -179,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     oa.add_argument("order_id", help="the kiosk's order id")
     oa.add_argument("--to", required=True, help="the new status")
     oa.add_argument("--reason", default=None, help="reason, shown to the shop (e.g. for rejected)")
+
+    cash = sub.add_parser("cash", help="cash entries and day closes reported by the centers")
+    csub2 = cash.add_subparsers(dest="cash_command", metavar="COMMAND")
+    cl = add(csub2, "list", cmd_cash_list, "cash taken and refunded at the centers")
+    cl.add_argument("--center", default=None, help="only this center")
+    cd = add(csub2, "days", cmd_cash_days, "day closes: totals and the cash expected")
+    cd.add_argument("--center", default=None, help="only this center")
 
     add(sub, "fleet", cmd_fleet, "every center with its last heartbeat")
     return parser

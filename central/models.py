@@ -166,6 +166,8 @@ class OrderLine(Base):
     qty: Mapped[int] = mapped_column(Integer)
     line_total_fen: Mapped[int] = mapped_column(BigInteger)
     price_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How much of this line the shop has checked in (partial arrivals; migration 0002).
+    arrived_qty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OrderUpdateRecord(Base):
@@ -199,4 +201,38 @@ class HeartbeatRecord(Base):
     kiosk_time: Mapped[str] = mapped_column(String(64))
     clock_offset_s: Mapped[float] = mapped_column(Float)
     catalog_cursor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CashEntryRecord(Base):
+    """Cash into or out of a center's drawer, as its kiosk reported it (``cash_entry`` events).
+
+    Cash paid at order time is derived from the ``order_placed`` event (payment ``cash``), with
+    the order id as ``entry_id``. ``amount_fen`` is positive; ``kind`` gives the direction.
+    """
+
+    __tablename__ = "cash_entries"
+    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    event_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[str] = mapped_column(String(64))  # kiosk clock, informational only
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DayCloseRecord(Base):
+    """A center's close of one business day (``day_closed`` events), one per center and day."""
+
+    __tablename__ = "day_closes"
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), primary_key=True)
+    business_day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    closed_at: Mapped[str] = mapped_column(String(64))  # kiosk clock, informational only
+    totals: Mapped[str] = mapped_column(Text)  # JSON {kind: {"count", "fen"}}
+    expected_cash_fen: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -30,9 +30,11 @@ from sqlalchemy.orm import Session
 from central.db import CentralDb
 from central.errors import BadRequest, EnrollRefused, NotFoundError, Unauthorized
 from central.models import (
+    CashEntryRecord,
     Category,
     Center,
     Counter,
+    DayCloseRecord,
     Device,
     EnrollCode,
     EventRecord,
@@ -47,10 +49,14 @@ from central.models import (
 from kiosk.catalog import read_catalog_file
 from kiosk.customers import mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput
-from kiosk.orders import OrderStatus, check_transition, parse_status
+from kiosk.orders import TRANSITIONS, OrderStatus, check_transition, parse_status
 from kiosk.wire import (
     CATALOG_PAGE_DEFAULT,
     CATALOG_PAGE_MAX,
+    OWNER_PAYLOADS,
+    ArrivalCheckedInPayload,
+    CashEntryPayload,
+    DayClosedPayload,
     EnrollRequest,
     EnrollResponse,
     Event,
@@ -84,8 +90,33 @@ STATUS_EVENTS: dict[EventKind, OrderStatus] = {
     EventKind.PICKUP_CONFIRMED: OrderStatus.PICKED_UP,
     EventKind.ORDER_RETURNED: OrderStatus.RETURNED,
 }
-#: Event kinds stored as they are until their payload schemas are written (a later issue).
+#: Event kinds that touch no order and take no sequence number (no counters to lock).
 STORED_EVENTS = frozenset({EventKind.CASH_ENTRY, EventKind.DAY_CLOSED, EventKind.DEMAND_COUNTS})
+
+
+def status_path(current: OrderStatus, target: OrderStatus) -> list[OrderStatus] | None:
+    """The shortest chain of legal moves from ``current`` to ``target`` (``None``: no way).
+
+    A parcel checked in at the shop proves it shipped even if the operator has not said so yet,
+    so a complete check-in moves an ``accepted`` order through ``shipped`` to ``arrived``.
+    """
+    from collections import deque
+
+    back: dict[OrderStatus, OrderStatus] = {}
+    todo = deque([current])
+    while todo:
+        here = todo.popleft()
+        for nxt in sorted(TRANSITIONS[here]):
+            if nxt in back or nxt == current:
+                continue
+            back[nxt] = here
+            if nxt == target:
+                path = [nxt]
+                while path[-1] != current and back[path[-1]] != current:
+                    path.append(back[path[-1]])
+                return list(reversed(path))
+            todo.append(nxt)
+    return None
 
 
 def utc_now() -> datetime:
@@ -605,9 +636,132 @@ class CentralService:
             except ValidationError as exc:
                 return reject("invalid_payload", f"order payload: {_short(exc)}"[:300])
             return self._place_order(s, auth, event, order, reject)
+        model = OWNER_PAYLOADS.get(event.kind)
+        payload: Any = None
+        if model is not None:
+            try:
+                payload = model.model_validate(event.payload)
+            except ValidationError as exc:
+                return reject("invalid_payload", f"{event.kind.value} payload: {_short(exc)}"[:300])
+            subject = getattr(payload, "order_id", None)
+            if event.kind == EventKind.CASH_ENTRY:
+                subject = payload.entry_id
+            elif event.kind == EventKind.DAY_CLOSED:
+                subject = payload.business_day
+            if subject != event.subject_id:
+                return reject("invalid_payload", "subject_id does not match the payload")
+        if event.kind == EventKind.ARRIVAL_CHECKED_IN:
+            return self._arrival(s, auth, event, payload, reject)
         if event.kind in STATUS_EVENTS:
             return self._kiosk_status(s, auth, event, STATUS_EVENTS[event.kind], reject)
-        # cash_entry, day_closed, demand_counts: stored in the events table as they came.
+        if event.kind == EventKind.CASH_ENTRY:
+            return self._cash_entry(s, auth, event, payload, reject)
+        if event.kind == EventKind.DAY_CLOSED:
+            return self._day_closed(s, auth, event, payload, reject)
+        # demand_counts: stored in the events table as it came.
+        return EventResult(id=event.id, status=EventStatus.ACCEPTED, result={})
+
+    def _arrival(
+        self,
+        s: Session,
+        auth: DeviceAuth,
+        event: Event,
+        payload: ArrivalCheckedInPayload,
+        reject: Callable[[str, str], EventResult],
+    ) -> EventResult:
+        """A check-in at the shop: arrived quantities per line; ``arrived`` once complete."""
+        order = s.get(Order, payload.order_id)
+        if order is None or order.center_id != auth.center_id:
+            return reject("unknown_order", "the central service has no such order of this center")
+        current = OrderStatus(order.status)
+        path = [] if current == OrderStatus.ARRIVED else status_path(current, OrderStatus.ARRIVED)
+        if path is None:
+            return reject(
+                "illegal_transition", f"an order that is {current.value} cannot arrive at the shop"
+            )
+        lines = {
+            ln.line_no: ln
+            for ln in s.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
+        }
+        for wl in payload.lines:
+            line = lines.get(wl.line_no)
+            if line is None or line.sku != wl.sku or wl.arrived_qty > line.qty:
+                return reject("invalid_payload", f"line {wl.line_no} does not match the order")
+            line.arrived_qty = max(line.arrived_qty, wl.arrived_qty)
+        if payload.complete:
+            # Central keeps its own count too: "complete" must agree with the lines it knows.
+            missing = [n for n, ln in lines.items() if ln.arrived_qty < ln.qty]
+            if missing:
+                return reject("invalid_payload", f"complete, but line {missing[0]} is short")
+            for step in path:
+                self._set_status(s, order, step, None)
+        s.flush()
+        return EventResult(
+            id=event.id,
+            status=EventStatus.ACCEPTED,
+            result={
+                "status": order.status,
+                "server_no": order.server_no,
+                "complete": payload.complete,
+            },
+        )
+
+    def _cash_entry(
+        self,
+        s: Session,
+        auth: DeviceAuth,
+        event: Event,
+        payload: CashEntryPayload,
+        reject: Callable[[str, str], EventResult],
+    ) -> EventResult:
+        if s.get(CashEntryRecord, payload.entry_id) is not None:
+            return reject("entry_exists", "a cash entry with this id came in another event")
+        s.add(
+            CashEntryRecord(
+                entry_id=payload.entry_id,
+                center_id=auth.center_id,
+                device_id=auth.device_id,
+                event_id=event.id,
+                kind=payload.kind,
+                order_id=payload.order_id,
+                amount_fen=payload.amount_fen,
+                at=payload.at,
+                received_at=self.clock(),
+            )
+        )
+        s.flush()
+        return EventResult(id=event.id, status=EventStatus.ACCEPTED, result={})
+
+    def _day_closed(
+        self,
+        s: Session,
+        auth: DeviceAuth,
+        event: Event,
+        payload: DayClosedPayload,
+        reject: Callable[[str, str], EventResult],
+    ) -> EventResult:
+        if payload.center_id != auth.center_id:
+            return reject("wrong_center", f"this device belongs to center {auth.center_id}")
+        if s.get(DayCloseRecord, (auth.center_id, payload.business_day)) is not None:
+            return reject(
+                "day_already_closed", f"{payload.business_day} was already closed at this center"
+            )
+        s.add(
+            DayCloseRecord(
+                center_id=auth.center_id,
+                business_day=payload.business_day,
+                event_id=event.id,
+                device_id=auth.device_id,
+                closed_at=payload.closed_at,
+                totals=json.dumps(
+                    {k: v.model_dump() for k, v in payload.totals.items()}, sort_keys=True
+                ),
+                expected_cash_fen=payload.expected_cash_fen,
+                entries=payload.entries,
+                received_at=self.clock(),
+            )
+        )
+        s.flush()
         return EventResult(id=event.id, status=EventStatus.ACCEPTED, result={})
 
     def _place_order(
@@ -684,6 +838,21 @@ class CentralService:
             for i, line in enumerate(order.lines, start=1)
         )
         self._record_update(s, order.order_id, auth.center_id, OrderStatus.SUBMITTED, server_no)
+        if order.payment == "cash" and order.total_fen > 0:
+            # The kiosk sends no separate cash_entry for cash taken at order time: this is it.
+            s.add(
+                CashEntryRecord(
+                    entry_id=order.order_id,
+                    center_id=auth.center_id,
+                    device_id=auth.device_id,
+                    event_id=event.id,
+                    kind="order_cash",
+                    order_id=order.order_id,
+                    amount_fen=order.total_fen,
+                    at=order.placed_at[:64],
+                    received_at=now,
+                )
+            )
         return EventResult(
             id=event.id,
             status=EventStatus.ACCEPTED,
@@ -858,6 +1027,7 @@ class CentralService:
                         "qty": ln.qty,
                         "line_total_fen": ln.line_total_fen,
                         "price_changed": ln.price_changed,
+                        "arrived_qty": ln.arrived_qty,
                     }
                     for ln in lines.get(o.id, [])
                 ],
@@ -876,6 +1046,51 @@ class CentralService:
             check_transition(OrderStatus(order.status), target)
             self._set_status(s, order, target, reason)
             return {"order_id": order.id, "server_no": order.server_no, "status": order.status}
+
+    def list_cash(self, center_id: str | None = None) -> list[dict[str, Any]]:
+        """Cash entries reported by kiosks (of one center), in the order they arrived."""
+        with self.db.read() as s:
+            stmt = select(CashEntryRecord).order_by(
+                CashEntryRecord.received_at, CashEntryRecord.entry_id
+            )
+            if center_id:
+                stmt = stmt.where(CashEntryRecord.center_id == center_id)
+            rows = list(s.scalars(stmt))
+        return [
+            {
+                "entry_id": r.entry_id,
+                "center": r.center_id,
+                "kind": r.kind,
+                "order_id": r.order_id,
+                "amount_fen": r.amount_fen,
+                "at": r.at,
+                "received_at": iso(r.received_at),
+            }
+            for r in rows
+        ]
+
+    def list_day_closes(self, center_id: str | None = None) -> list[dict[str, Any]]:
+        """Day closes reported by kiosks (of one center), by center and day."""
+        with self.db.read() as s:
+            stmt = select(DayCloseRecord).order_by(
+                DayCloseRecord.center_id, DayCloseRecord.business_day
+            )
+            if center_id:
+                stmt = stmt.where(DayCloseRecord.center_id == center_id)
+            rows = list(s.scalars(stmt))
+        return [
+            {
+                "center": r.center_id,
+                "business_day": r.business_day,
+                "event_id": r.event_id,
+                "closed_at": r.closed_at,
+                "totals": json.loads(r.totals),
+                "expected_cash_fen": r.expected_cash_fen,
+                "entries": r.entries,
+                "received_at": iso(r.received_at),
+            }
+            for r in rows
+        ]
 
     def fleet(self) -> list[dict[str, Any]]:
         """One object per center with its most recent heartbeat (``null`` fields if none yet)."""

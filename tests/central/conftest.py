@@ -181,13 +181,66 @@ def order_event(
     }
 
 
-def status_event(kind: str, order_id: str, **payload: Any) -> dict[str, Any]:
+#: A line of the default order_event, fully checked in.
+ARRIVED_LINE = {"line_no": 1, "sku": "P00000", "qty": 2, "arrived_qty": 2, "ordered_qty": 2}
+KIOSK_TIME = "2025-06-01T10:00:00+08:00"
+
+
+def owner_payload(kind: str, subject: str) -> dict[str, Any]:
+    """A valid payload of an owner event about ``subject`` (an order id, entry id or day)."""
+    if kind == "arrival_checked_in":
+        return {
+            "order_id": subject,
+            "lines": [ARRIVED_LINE],
+            "complete": True,
+            "checked_in_at": KIOSK_TIME,
+        }
+    if kind == "pickup_confirmed":
+        return {
+            "order_id": subject,
+            "paid_how": "already_paid",
+            "cash_fen": 0,
+            "picked_up_at": KIOSK_TIME,
+        }
+    if kind == "order_cancelled":
+        return {
+            "order_id": subject,
+            "reason": "店主取消",
+            "refund_fen": 0,
+            "cancelled_at": KIOSK_TIME,
+        }
+    if kind == "order_returned":
+        return {"order_id": subject, "reason": "坏了", "refund_fen": 0, "returned_at": KIOSK_TIME}
+    if kind == "cash_entry":
+        return {
+            "entry_id": subject,
+            "kind": "pickup_cash",
+            "order_id": None,
+            "amount_fen": 500,
+            "at": KIOSK_TIME,
+        }
+    if kind == "day_closed":
+        return {
+            "center_id": "C001",
+            "business_day": subject,
+            "closed_at": KIOSK_TIME,
+            "totals": {"order_cash": {"count": 1, "fen": 200}},
+            "expected_cash_fen": 200,
+            "entries": 1,
+        }
+    return {}
+
+
+def status_event(kind: str, order_id: str, /, **payload: Any) -> dict[str, Any]:
+    """An owner event about ``order_id`` (or entry id, or day): a valid payload, overridden by
+    ``payload``; a value of ``None`` in ``payload`` removes that field."""
+    body = {**owner_payload(kind, order_id), **payload}
     return {
         "id": str(uuid.uuid4()),
         "kind": kind,
         "subject_id": order_id,
-        "created_at": "2025-06-01T10:00:00+08:00",
-        "payload": payload,
+        "created_at": KIOSK_TIME,
+        "payload": {k: v for k, v in body.items() if v is not None or k == "order_id"},
     }
 
 

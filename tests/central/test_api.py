@@ -314,8 +314,8 @@ def test_status_events_follow_the_state_machine(
         status_event("order_cancelled", oid_a, reason="村民不要了"),
         status_event("order_cancelled", oid_a),  # already cancelled: nothing to change
         status_event("arrival_checked_in", str(uuid.uuid4())),
-        status_event("cash_entry", "day-1", amount_fen=500, note="找零"),
-        status_event("day_closed", "2025-06-01", cash_fen=12345),
+        status_event("cash_entry", str(uuid.uuid4()), amount_fen=500),
+        status_event("day_closed", "2025-06-01"),
     )
     assert [(r["status"], r["reason"]) for r in results] == [
         ("rejected", "illegal_transition"),
