@@ -24,10 +24,7 @@ ENV_QUIT_AFTER = "KIOSK_SELFTEST_QUIT_AFTER"
 
 def _install_selftest(path: str, quit_after_s: float) -> None:
     """Watch for the first shown top-level window; grab it later and quit (see module doc)."""
-    # Qt is imported only when the hook is asked for, after the PySide6 guard (see pyside_guard).
-    from kiosk.ui.pyside_guard import guard_singletons
-
-    guard_singletons()
+    # Qt is imported only when the hook is asked for.
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 

@@ -21,7 +21,6 @@ from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
 from kiosk.ui.i18n import DEFAULT_LANGUAGE, install_translator
 from kiosk.ui.images import ImageCache
-from kiosk.ui.pyside_guard import guard_singletons
 from kiosk.ui.services import KioskServices
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
@@ -34,7 +33,6 @@ SERVER_URL_KEY = "sync.server_url"
 
 def make_app(argv: list[str] | None = None, lang: str = DEFAULT_LANGUAGE) -> QApplication:
     """The QApplication with the kiosk's font, style and translation (reuses an existing one)."""
-    guard_singletons()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("Village Kiosk")

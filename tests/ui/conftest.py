@@ -10,11 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.ui.pyside_guard import guard_singletons
-
-# Before any Qt call (see kiosk/ui/pyside_guard.py: PySide6 6.12 on Python 3.11).
-guard_singletons()
-
 #: (sku, name, category, price_fen, unit, stock)
 PRODUCTS: list[tuple[str, str, str, int, str, str]] = [
     ("LY-0001", "金龙鱼 东北大米 10kg", "粮油食品", 5990, "袋", "in_stock"),
