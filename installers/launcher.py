@@ -3,7 +3,8 @@
 One hidden self-test hook for installer tests and technicians, inert unless its variable is set:
 
 * ``KIOSK_SELFTEST_SCREENSHOT=PATH`` — when the first kiosk window is on screen, print
-  ``KIOSK_SELFTEST shown_ms=N`` on stdout (milliseconds since this process started), then after
+  ``KIOSK_SELFTEST shown_ms=N shown_at=T`` on stdout (milliseconds since Python started in this
+  process; the wall-clock time, so a test can measure from its own launch), then after
   ``KIOSK_SELFTEST_QUIT_AFTER`` seconds (default 3) save a PNG of the window to PATH, print
   ``KIOSK_SELFTEST screenshot=PATH`` and quit with the kiosk's normal exit code.
 
@@ -47,7 +48,8 @@ def _install_selftest(path: str, quit_after_s: float) -> None:
             return
         poller.stop()
         state["window"] = shown[0]
-        say(f"shown_ms={int((time.monotonic() - _STARTED) * 1000)}")
+        ms = int((time.monotonic() - _STARTED) * 1000)
+        say(f"shown_ms={ms} shown_at={time.time():.3f}")
         QTimer.singleShot(int(quit_after_s * 1000), grab_and_quit)
 
     # Parented to the application so it lives until exec() runs and ends with it.
