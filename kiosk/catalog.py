@@ -17,6 +17,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from kiosk.errors import InvalidInput
+from kiosk.textfiles import parse_text_file
 
 #: How many bad lines an error message lists before it says "and N more".
 MAX_REPORTED_ERRORS = 5
@@ -103,12 +104,4 @@ def parse_catalog_lines(lines: Iterable[str]) -> list[CatalogProduct]:
 
 def read_catalog_file(path: Path) -> list[CatalogProduct]:
     """Read and validate a whole catalog file (UTF-8, optional BOM)."""
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            return parse_catalog_lines(fh)
-    except FileNotFoundError:
-        raise InvalidInput(f"catalog file not found: {path}") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder, not a catalog file") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not a UTF-8 text file") from None
+    return parse_text_file(path, parse_catalog_lines, "catalog file")

@@ -60,6 +60,7 @@ def test_domain_modules_import_without_sqlalchemy_httpx_or_qt() -> None:
         "kiosk.catalog",
         "kiosk.wire",
         "kiosk.errors",
+        "kiosk.textfiles",
     ]
     result = _run({"PySide6", "shiboken6", "sqlalchemy", "httpx", "alembic"}, domain, [])
     assert result.returncode == 0, result.stderr

@@ -28,6 +28,7 @@ from kiosk.orders import (
     parse_payment,
     parse_status,
 )
+from kiosk.textfiles import parse_text_file
 
 #: Fields one line of an order file may have.
 ORDER_FILE_FIELDS = frozenset({"name", "phone", "items", "payment"})
@@ -99,15 +100,7 @@ def parse_order_lines(lines: Iterable[str]) -> list[OrderRequest]:
 
 def read_order_file(path: Path) -> list[OrderRequest]:
     """Read and validate a whole order file (UTF-8 JSON Lines, optional BOM)."""
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            return parse_order_lines(fh)
-    except FileNotFoundError:
-        raise InvalidInput(f"order file not found: {path}") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder, not an order file") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not a UTF-8 text file") from None
+    return parse_text_file(path, parse_order_lines, "order file")
 
 
 def _requests_from_args(args: argparse.Namespace) -> list[OrderRequest]:
