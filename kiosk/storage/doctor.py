@@ -286,6 +286,13 @@ def check_versions(ctx: DoctorContext) -> Check:
     )
 
 
+def check_sync(ctx: DoctorContext) -> Sequence[Check]:
+    """Enrollment, last successful sync, queue depth, set-aside events, clock offset."""
+    from kiosk.storage.support import check_sync as sync_checks  # it imports this module
+
+    return sync_checks(ctx)
+
+
 #: The checks ``kiosk doctor`` runs, in order. The database check must precede those using it.
 CHECKS: tuple[CheckFn, ...] = (
     check_data_dir,
@@ -296,6 +303,7 @@ CHECKS: tuple[CheckFn, ...] = (
     check_counts,
     check_disk,
     check_backup,
+    check_sync,
     check_versions,
 )
 
