@@ -112,17 +112,21 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILENAME
     root = logging.getLogger()
-    have = [
-        h
-        for h in root.handlers
-        if isinstance(h, logging.handlers.RotatingFileHandler)
-        and Path(h.baseFilename) == path.resolve()
-    ]
+    have = False
+    for h in list(root.handlers):
+        if not getattr(h, "kiosk_log_file", False):
+            continue
+        if isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path.resolve():
+            have = True
+        else:  # another data folder in the same process (tests, a re-pointed kiosk)
+            root.removeHandler(h)
+            h.close()
     if not have:
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter(FORMAT))
+        handler.kiosk_log_file = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     if root.level > level or root.level == logging.NOTSET:
         root.setLevel(level)

@@ -45,6 +45,9 @@ class CliContext:
             from kiosk.storage.store import KioskStore
 
             self._store = KioskStore.open(self.data_dir)
+            from kiosk.logs import setup_logging  # rotating files, redacted (promise 7)
+
+            setup_logging(self.data_dir)
         return self._store
 
     def close(self) -> None:
@@ -63,7 +66,7 @@ def print_json(obj: Any) -> None:
 
 
 #: Sub-command groups, one module each under ``kiosk/cli/``; each has ``register(subparsers)``.
-GROUPS = ("catalog", "orders", "maintenance", "sync", "gui")
+GROUPS = ("catalog", "orders", "maintenance", "sync", "gui", "owner", "tech")
 
 
 def _groups() -> list[Callable[[Any], None]]:

@@ -1,0 +1,164 @@
+"""``kiosk tech …``: the technician's toolbox (PINs, outbox, support bundle, restore, purge).
+
+Needs the technician's PIN once one is set (``KIOSK_PIN`` or a hidden prompt). ``set-pin`` for
+the owner also accepts the owner's current PIN; a new PIN comes from ``KIOSK_NEW_PIN`` or is
+typed twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.admin import Role, parse_role
+from kiosk.cli import CliContext, print_json
+from kiosk.cli.owner import read_pin, require_pin
+from kiosk.errors import InvalidInput
+
+ENV_NEW_PIN = "KIOSK_NEW_PIN"
+
+
+def _new_pin() -> str:
+    if os.environ.get(ENV_NEW_PIN) is not None:
+        return os.environ[ENV_NEW_PIN]
+    first = read_pin("new PIN: ", env=ENV_NEW_PIN)
+    if read_pin("the same PIN again: ", env=ENV_NEW_PIN) != first:
+        raise InvalidInput("the two PINs differ; nothing changed")
+    return first
+
+
+def cmd_set_pin(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech set-pin --role owner|technician``."""
+    from kiosk.storage.admin import set_pin
+
+    role = parse_role(args.role)
+    allowed = (Role.TECHNICIAN,) if role is Role.TECHNICIAN else (Role.TECHNICIAN, Role.OWNER)
+    actor = require_pin(ctx, *allowed)
+    set_pin(ctx.store(), role, _new_pin(), actor=actor.value)
+    if args.json:
+        print_json({"role": role.value, "set": True})
+    else:
+        print(f"The {role.value} PIN is set.")
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech outbox``: waiting and set-aside events with attempts and last error."""
+    from kiosk.storage.support import list_events
+
+    require_pin(ctx, Role.TECHNICIAN)
+    events = list_events(ctx.store())
+    if args.json:
+        print_json([asdict(e) for e in events])
+        return 0
+    if not events:
+        print("Nothing waiting to send.")
+    for e in events:
+        print(f"{e.event_id}  {e.kind:<18} {e.state:<11} tries {e.attempts}  {e.last_error or ''}")
+    return 0
+
+
+def cmd_retry(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech retry EVENT``."""
+    from kiosk.storage.support import retry_event
+
+    actor = require_pin(ctx, Role.TECHNICIAN).value
+    e = retry_event(ctx.store(), args.event, actor)
+    if args.json:
+        print_json(asdict(e))
+    else:
+        print(f"{e.event_id} is back in the queue; it goes with the next sync")
+    return 0
+
+
+def cmd_discard(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech discard EVENT --reason R``."""
+    from kiosk.storage.support import discard_event
+
+    actor = require_pin(ctx, Role.TECHNICIAN).value
+    discard_event(ctx.store(), args.event, args.reason, actor)
+    if args.json:
+        print_json({"event_id": args.event, "discarded": True})
+    else:
+        print(f"{args.event} discarded (recorded in the audit log)")
+    return 0
+
+
+def cmd_support_bundle(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech support-bundle DEST_DIR``."""
+    from kiosk.storage.support import write_support_bundle
+    from kiosk.sync.status import sync_status
+
+    require_pin(ctx, Role.TECHNICIAN)
+    status = sync_status(ctx.store(), datetime.now(UTC)).to_dict()
+    path = write_support_bundle(ctx.store(), args.dest_dir, status=status)
+    if args.json:
+        print_json({"path": str(path), "bytes": path.stat().st_size})
+    else:
+        print(f"Support bundle written to {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech restore BACKUP_FILE`` (close the kiosk program first)."""
+    from kiosk.storage.support import restore_backup
+
+    require_pin(ctx, Role.TECHNICIAN)
+    ctx.close()  # the database files are about to be moved: no connection may stay open
+    result = restore_backup(ctx.data_dir, args.backup)
+    if args.json:
+        print_json(asdict(result))
+    else:
+        print(f"Restored from {result.restored_from}; the replaced files are in {result.moved_to}")
+        if result.unsent_in_replaced:
+            print(
+                f"  note: {result.unsent_in_replaced} changes had not been sent from the replaced"
+                " database; they are not in the restored one"
+            )
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech purge [--days N]``."""
+    from kiosk.storage.privacy import purge_personal_data
+
+    actor = require_pin(ctx, Role.TECHNICIAN, Role.OWNER).value
+    r = purge_personal_data(ctx.store(), actor, days=args.days)
+    if args.json:
+        print_json(asdict(r))
+    else:
+        print(
+            f"Purged the villagers' details of {r.orders} orders finished more than "
+            f"{r.retention_days} days ago; {r.customers} customers removed"
+        )
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Register ``kiosk tech``."""
+    tech = sub.add_parser("tech", help="the technician's toolbox: PINs, outbox, support, restore")
+    tsub = tech.add_subparsers(dest="tech_command", metavar="COMMAND")
+
+    def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = tsub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("set-pin", cmd_set_pin, "set or change the owner's or the technician's PIN")
+    p.add_argument("--role", required=True, help="owner or technician")
+    add("outbox", cmd_outbox, "changes waiting to send or set aside, with tries and errors")
+    add("retry", cmd_retry, "put a set-aside change back in the queue").add_argument("event")
+    p = add("discard", cmd_discard, "give up on a set-aside change (needs a reason; audited)")
+    p.add_argument("event")
+    p.add_argument("--reason", required=True)
+    p = add("support-bundle", cmd_support_bundle, "export logs and diagnostics to a folder")
+    p.add_argument("dest_dir", type=Path, help="the folder (e.g. the USB stick)")
+    p = add("restore", cmd_restore, "replace the database with a backup (kiosk closed first)")
+    p.add_argument("backup", type=Path, help="the backup file (kiosk-….db)")
+    p = add("purge", cmd_purge, "purge villagers' details of long-finished orders")
+    p.add_argument("--days", type=int, default=None, help="older than N days (default: setting)")
