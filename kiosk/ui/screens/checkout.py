@@ -30,6 +30,7 @@ from kiosk.money import format_yuan
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage.orders import OrderView, PlacedOrder, get_order, place_order
 from kiosk.storage.store import KioskStore
+from kiosk.ui import theme
 from kiosk.ui.models import CartModel
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad, QuantityStepper, clear_layout
@@ -53,18 +54,22 @@ def place_and_read_back(
 
 
 class CartLineRow(QFrame):
-    """One cart line with − qty + and Remove."""
+    """One cart line with − qty + and Remove.
+
+    Kept compact (thin margins, the name one size below the prices) so three lines show whole on
+    a 1366×768 screen: a row cut at the list's edge looks broken to a villager.
+    """
 
     def __init__(self, model: CartModel, row: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         line = model.line(row)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         col = QVBoxLayout(self)
-        col.setContentsMargins(10, 6, 10, 6)
-        col.setSpacing(4)
+        col.setContentsMargins(10, 4, 10, 4)
+        col.setSpacing(0)
         name = QLabel(line.card.name, self)
-        name.setObjectName("total")  # bold and large enough to read from a metre away
-        name.setStyleSheet("color: #111;")
+        # Bold and large enough to read from a metre away, below the prices' size.
+        name.setFont(theme.font(theme.BASE_PX + 4, bold=True))
         col.addWidget(name)
         lay = QHBoxLayout()
         col.addLayout(lay)
@@ -108,6 +113,7 @@ class CheckoutScreen(QWidget):
         row.setSpacing(28)
 
         left = QVBoxLayout()
+        left.setSpacing(10)
         title = QLabel(self.tr("Your cart"), self)
         title.setObjectName("title")
         left.addWidget(title)
@@ -122,11 +128,19 @@ class CheckoutScreen(QWidget):
         self.empty_label = QLabel(self.tr("The cart is empty."), self)
         self.empty_label.setObjectName("hint")
         left.addWidget(self.empty_label)
+        # "Keep shopping" shares the total's row: the height goes to the cart lines instead.
+        total_row = QHBoxLayout()
         self.total = QLabel(self)
         self.total.setObjectName("price")
-        left.addWidget(self.total)
-        left.addWidget(QLabel(self.tr("How will you pay?"), self))
+        total_row.addWidget(self.total, 1)
+        self.more_button = QPushButton(self.tr("Keep shopping"), self)
+        self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.more_button.clicked.connect(self.browse_more)
+        total_row.addWidget(self.more_button)
+        left.addLayout(total_row)
+        # The question sits on the buttons' row: the height goes to the cart lines instead.
         pay_row = QHBoxLayout()
+        pay_row.addWidget(QLabel(self.tr("How will you pay?"), self))
         self.pay_group = QButtonGroup(self)
         self.pay_cash = QPushButton(self.tr("Cash to the shop now"), self)
         self.pay_later = QPushButton(self.tr("Pay when you pick up"), self)
@@ -138,10 +152,6 @@ class CheckoutScreen(QWidget):
         # Paying at pickup is the default: no money changes hands before the parcel exists.
         self.pay_later.setChecked(True)
         left.addLayout(pay_row)
-        self.more_button = QPushButton(self.tr("Keep shopping"), self)
-        self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.more_button.clicked.connect(self.browse_more)
-        left.addWidget(self.more_button)
         row.addLayout(left, 3)
 
         right = QVBoxLayout()
