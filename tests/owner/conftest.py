@@ -11,6 +11,7 @@ from kiosk.customers import Customer
 from kiosk.orders import LineRequest, OrderStatus, Payment
 from kiosk.storage import orders as svc
 from kiosk.storage.store import KioskStore
+from tests.helpers.central_server import central_server  # noqa: F401  (fixture for e2e)
 from tests.helpers.seed import seed_products
 
 PHONE = "13812345678"
