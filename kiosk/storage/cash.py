@@ -3,7 +3,7 @@
 Cash comes into the drawer when a villager pays at order time (``order_cash``, written by
 :func:`kiosk.storage.orders.place_order`) or at pickup (``pickup_cash``), and goes out as refunds
 (``refund``). Each entry is written in the same transaction as the move that caused it, with a
-``cash_entry`` outbox event.
+``cash_entry`` outbox event (except cash at order time: the ``order_placed`` event carries it).
 
 A day close counts every entry not yet counted by an earlier close, whatever the kiosk clock said
 when it was written (the clock is often wrong), and queues one ``day_closed`` event whose id is

@@ -152,6 +152,7 @@ class AuditEntry(Base):
     subject: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
 
+
 # Tables owned by other modules register on Base when imported (so Alembic and tests see them).
 from kiosk.storage import browsing_models as _browsing_models  # noqa: E402, F401
 from kiosk.storage import owner_models as _owner_models  # noqa: E402, F401
