@@ -171,15 +171,26 @@ def product_keys(name: str, sku: str, barcode: str | None = None) -> SearchKeys:
     """
     norm = normalize(name)
     pieces = _PIECE.findall(norm)
-    han_chars = [p for p in pieces if is_han(p)]
+    bi, py, ini = _han_keys(tuple(_HAN_RUN.findall(norm)))
+    codes = [c for c in (normalize(sku), normalize(barcode or "")) if c]
+    return SearchKeys(uni=" ".join(pieces), bi=bi, py=py, ini=ini, codes=" ".join(codes))
 
+
+@lru_cache(maxsize=16384)
+def _han_keys(runs: tuple[str, ...]) -> tuple[str, str, str]:
+    """The ``bi``, ``py`` and ``ini`` columns of a name, from its Han runs alone.
+
+    Cached on the runs: model numbers, specs and codes vary from product to product, but the
+    Chinese words of a catalog (brands, product types) repeat thousands of times, and building
+    pinyin suffix tokens is the slow part of indexing a first sync.
+    """
     # Pinyin comes from the Han characters only, read per contiguous Han run so pypinyin sees
     # phrases (银行 → yinhang). Latin/digit runs are matched as words in ``uni``; glued onto pinyin
     # suffixes, model numbers would multiply the distinct terms a pinyin prefix query has to
     # merge (measured: ~30 ms instead of ~2 ms for "shouji" at 100,000 products).
     py_seq: list[str] = []  # one syllable per Han character that has a reading
     alts: list[tuple[int, list[str]]] = []  # (syllable position, other common readings)
-    for run in _HAN_RUN.findall(norm):
+    for run in runs:
         for char, reading in zip(run, _default_readings(run), strict=True):
             if not reading:
                 continue  # a character without pinyin contributes no syllable
@@ -199,15 +210,10 @@ def product_keys(name: str, sku: str, barcode: str | None = None) -> SearchKeys:
             iseq = [*ini_seq[:pos], alt[0], *ini_seq[pos + 1 :]]
             ini_tokens += _suffix_tokens(iseq, range(pos + 1), INI_TOKEN_CAP)
 
+    # Bigrams run across Han runs ("海尔 洗衣机" → … 尔洗 …), as the characters are adjacent tokens.
+    han_chars = "".join(runs)
     bigrams = [a + b for a, b in itertools.pairwise(han_chars)]
-    codes = [c for c in (normalize(sku), normalize(barcode or "")) if c]
-    return SearchKeys(
-        uni=" ".join(pieces),
-        bi=" ".join(bigrams),
-        py=" ".join(_dedupe(py_tokens)),
-        ini=" ".join(_dedupe(ini_tokens)),
-        codes=" ".join(codes),
-    )
+    return " ".join(bigrams), " ".join(_dedupe(py_tokens)), " ".join(_dedupe(ini_tokens))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kiosk.catalog import MAX_REPORTED_ERRORS, CatalogProduct, read_catalog_file
@@ -127,6 +127,15 @@ def get_product(s: Session, sku: str) -> Product | None:
     return s.scalar(select(Product).where(Product.sku == sku))
 
 
+_STORED_SQL = "SELECT id, sku, {} FROM products WHERE sku IN ({{}})".format(", ".join(_FIELDS))
+_INSERT_SQL = "INSERT INTO products (id, sku, views, {}) VALUES (?, ?, 0, {})".format(
+    ", ".join(_FIELDS), ", ".join("?" for _ in _FIELDS)
+)
+_UPDATE_SQL = "UPDATE products SET {} WHERE id = ?".format(", ".join(f"{f} = ?" for f in _FIELDS))
+#: Positions in a stored/new value tuple (see ``_FIELDS``) that the search keys depend on.
+_KEYED = tuple(_FIELDS.index(f) for f in ("name", "barcode", "active", "category_id"))
+
+
 def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCounts:
     """Create or update products, keeping the search index in step in the same transaction.
 
@@ -135,65 +144,64 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
     """
     recs = list(records)
     cat_ids = _category_ids(s, {r.category for r in recs})
+    # Plain DB-API statements with tuples: a first sync writes 100,000 rows, and building ORM
+    # parameter dicts cost as much as SQLite's own work (measured). Still inside the session's
+    # transaction, so the caller's unit of work stays all-or-nothing.
+    conn = s.connection()
+    next_id: int | None = None
     created = updated = unchanged = 0
-    cols = [getattr(Product, f) for f in ("id", "sku", *_FIELDS)]
     for start in range(0, len(recs), BATCH):
         chunk = recs[start : start + BATCH]
-        rows = s.execute(select(*cols).where(Product.sku.in_([r.sku for r in chunk])))
-        stored: dict[str, Any] = {row.sku: row for row in rows}
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
+        skus = [r.sku for r in chunk]
+        sql = _STORED_SQL.format(",".join("?" * len(skus)))
+        stored = {row[1]: row for row in conn.exec_driver_sql(sql, tuple(skus))}
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        fresh: list[search.IndexEntry] = []
         reindex: list[search.IndexEntry] = []
         unindex: list[int] = []
         for r in chunk:
-            values: dict[str, Any] = {
-                "name": r.name,
-                "category_id": cat_ids[r.category],
-                "price_fen": r.price_fen,
-                "unit": r.unit,
-                "description": r.description,
-                "stock": r.stock,
-                "barcode": r.barcode,
-                "image_hash": r.image_hash,
-                "active": r.active,
-                "server_version": r.server_version,
-            }
+            cat = cat_ids[r.category]
+            values = (
+                r.name,
+                cat,
+                r.price_fen,
+                r.unit,
+                r.description,
+                r.stock,
+                r.barcode,
+                r.image_hash,
+                int(r.active),
+                r.server_version,
+            )
             old = stored.get(r.sku)
             if old is None:
-                inserts.append({"sku": r.sku, "views": 0, **values})
+                if next_id is None:
+                    # Ids chosen here, not by SQLite, so the index rows need no lookup afterwards;
+                    # max + 1 is what SQLite would pick, and the write lock is ours meanwhile.
+                    top = conn.exec_driver_sql("SELECT max(id) FROM products").scalar()
+                    next_id = int(top or 0) + 1
+                inserts.append((next_id, r.sku, *values))
+                if r.active:
+                    fresh.append(search.IndexEntry(next_id, r.name, r.sku, r.barcode, cat))
+                next_id += 1
                 continue
-            if all(getattr(old, f) == values[f] for f in _FIELDS):
+            now = tuple(old)[2:]
+            if now == values:
                 unchanged += 1
                 continue
-            updates.append({"id": old.id, **values})
-            keyed = ("name", "barcode", "active", "category_id")
-            keys_changed = any(getattr(old, f) != values[f] for f in keyed)
-            if keys_changed and r.active:
-                reindex.append(
-                    search.IndexEntry(old.id, r.name, r.sku, r.barcode, values["category_id"])
-                )
-            elif keys_changed:
-                unindex.append(old.id)
+            updates.append((*values, old[0]))
+            if any(now[i] != values[i] for i in _KEYED):
+                if r.active:
+                    reindex.append(search.IndexEntry(old[0], r.name, r.sku, r.barcode, cat))
+                else:
+                    unindex.append(old[0])
         if inserts:
-            s.execute(insert(Product), inserts)
-            new_skus = [v["sku"] for v in inserts]
-            new_ids = {
-                sku: id_
-                for sku, id_ in s.execute(
-                    select(Product.sku, Product.id).where(Product.sku.in_(new_skus))
-                )
-            }
-            fresh = [
-                search.IndexEntry(
-                    new_ids[v["sku"]], v["name"], v["sku"], v["barcode"], v["category_id"]
-                )
-                for v in inserts
-                if v["active"]
-            ]
+            conn.exec_driver_sql(_INSERT_SQL, inserts)
             search.index_products(s, fresh, replace=False)
             created += len(inserts)
         if updates:
-            s.execute(update(Product), updates)
+            conn.exec_driver_sql(_UPDATE_SQL, updates)
             search.index_products(s, reindex)
             search.unindex_products(s, unindex)
             updated += len(updates)
