@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -103,6 +104,31 @@ def test_installed_app_runs_and_starts_fast(deb_v1: Path, tmp_path: Path) -> Non
         f"{t:.2f} s" for t in times
     )
     assert min(times) < START_BUDGET_S, f"start-up took {times}"
+
+
+def test_installed_app_runs_on_x11_with_declared_dependencies(deb_v1: Path, tmp_path: Path) -> None:
+    """Qt's xcb plugin under a real X server (Xvfb): the libraries Depends: names are enough."""
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        pytest.skip("xvfb-run is not installed (apt-get install xvfb xauth): X11 start not tested")
+    exe = _extract(deb_v1, tmp_path / "root")
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    shot = tmp_path / "x11.png"
+    env = clean_env(
+        home, data, KIOSK_SELFTEST_SCREENSHOT=str(shot), KIOSK_SELFTEST_QUIT_AFTER="0.5"
+    )
+    done = subprocess.run(
+        [xvfb_run, "-a", "-s", "-screen 0 1366x768x24", str(exe), "gui"],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "KIOSK_SELFTEST shown_ms=" in done.stdout, done.stderr
+    assert shot.stat().st_size > 10_000
 
 
 def _downgrade_one_revision(db: Path) -> str | None:
