@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.storage.browsing import ProductCard
+from kiosk.ui.admin.area import AdminArea
 from kiosk.ui.bridge import SyncIndicator
 from kiosk.ui.cart import Cart
 from kiosk.ui.models import CartModel
@@ -138,8 +139,20 @@ class KioskWindow(QWidget):
             indicator.changed.connect(self.top.set_sync_text)
             self.top.set_sync_text(indicator.text)
             indicator.refresh()
+        # Owner and technician mode: a small button at the top right, always through the PIN.
+        self.admin = AdminArea(services, self)
+        self._leaving_admin = False
+        self.stack.addWidget(self.admin)
+        self.admin_button = QPushButton(self.tr("Owner"), self.top)
+        self.admin_button.setObjectName("admin")
+        self.admin_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.admin_button.clicked.connect(self.show_admin)
+        top_row = self.top.layout()
+        if top_row is not None:
+            top_row.addWidget(self.admin_button)
+        self.admin.exited.connect(self._leave_admin)
         self.idle = IdleWatcher(idle_timeout_ms, self)
-        self.idle.idle.connect(self.reset_session)
+        self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
         self.home.refresh()
@@ -201,8 +214,37 @@ class KioskWindow(QWidget):
     def _cart_changed(self, *_args: object) -> None:
         self.top.set_cart_count(self.cart.cart.item_count)
 
+    def show_admin(self) -> None:
+        """The PIN screen (the only way into owner or technician mode)."""
+        self.search.record_pending()
+        self.top.hide()
+        self.stack.setCurrentWidget(self.admin)
+        self.admin.open_pin()
+
+    def in_admin_mode(self) -> bool:
+        """True while the admin area (PIN screen or an unlocked screen) is shown."""
+        return self.stack.currentWidget() is self.admin
+
+    def _leave_admin(self) -> None:
+        self.top.show()
+        if not self._leaving_admin:
+            self.reset_session()
+
+    def _idle_reset(self) -> None:
+        # An unlocked admin session has its own, longer idle lock (kiosk.ui.admin.session).
+        if self.admin.session.active:
+            return
+        self.reset_session()
+
     def reset_session(self) -> None:
         """Clear the cart, customer details, pickup code and lookups; back to home."""
+        if self.in_admin_mode():
+            self._leaving_admin = True
+            try:
+                self.admin.lock()
+            finally:
+                self._leaving_admin = False
+            self.top.show()
         self.cart.clear()
         self.checkout.clear_customer()
         self.confirmation.clear()

@@ -24,6 +24,79 @@
         </message>
     </context>
     <context>
+        <name>OwnerQueueScreen</name>
+        <message numerus="yes">
+            <location filename="../admin/owner_queue.py" line="+704" />
+            <source>%n parcel(s) to check in</source>
+            <translation>
+                <numerusform>%n parcel to check in</numerusform>
+                <numerusform>%n parcels to check in</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>%n waiting for pickup</source>
+            <translation>
+                <numerusform>%n waiting for pickup</numerusform>
+                <numerusform>%n waiting for pickup</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>%n order(s) need attention</source>
+            <translation>
+                <numerusform>%n order needs attention</numerusform>
+                <numerusform>%n orders need attention</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>%n return(s) since the last close</source>
+            <translation>
+                <numerusform>%n return since the last close</numerusform>
+                <numerusform>%n returns since the last close</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>PickupPage</name>
+        <message numerus="yes">
+            <location line="-327" />
+            <source>Wrong pickup code. Wait %n second(s), then try again.</source>
+            <translation>
+                <numerusform>Wrong pickup code. Wait %n second, then try again.</numerusform>
+                <numerusform>Wrong pickup code. Wait %n seconds, then try again.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+2" />
+            <source>Wrong pickup code. Wait %n minute(s), then try again.</source>
+            <translation>
+                <numerusform>Wrong pickup code. Wait %n minute, then try again.</numerusform>
+                <numerusform>Wrong pickup code. Wait %n minutes, then try again.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>PinScreen</name>
+        <message numerus="yes">
+            <location filename="../admin/pin_dialog.py" line="+186" />
+            <source>%n second(s)</source>
+            <translation>
+                <numerusform>%n second</numerusform>
+                <numerusform>%n seconds</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>%n minute(s)</source>
+            <translation>
+                <numerusform>%n minute</numerusform>
+                <numerusform>%n minutes</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>SearchScreen</name>
         <message numerus="yes">
             <location filename="../screens/browse.py" line="+141" />
@@ -54,9 +127,20 @@
         </message>
     </context>
     <context>
+        <name>TechnicianScreen</name>
+        <message numerus="yes">
+            <location filename="../admin/technician.py" line="+478" />
+            <source>%n unsent change(s) were in the replaced data.</source>
+            <translation>
+                <numerusform>%n unsent change was in the replaced data.</numerusform>
+                <numerusform>%n unsent changes were in the replaced data.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>TopBar</name>
         <message numerus="yes">
-            <location filename="../widgets.py" line="+321" />
+            <location filename="../widgets.py" line="+331" />
             <source>Cart (%n)</source>
             <translation>
                 <numerusform>Cart (%n)</numerusform>

@@ -1,0 +1,101 @@
+"""Where owner and technician mode live inside the kiosk window, behind the PIN screen.
+
+Villager mode reaches this area only through :meth:`AdminArea.open_pin`; the owner's and the
+technician's screens are shown only by :meth:`AdminArea._unlocked`, i.e. after
+:func:`kiosk.storage.admin.verify_pin` said yes for that role. Locking (the button, the idle
+timer, the villager reset) always returns to villager mode.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.admin import Clock, Role, system_clock
+from kiosk.ui.admin.owner_queue import OwnerQueueScreen
+from kiosk.ui.admin.pin_dialog import PinScreen
+from kiosk.ui.admin.session import ADMIN_IDLE_MS, AdminSession
+from kiosk.ui.admin.technician import TechnicianScreen
+from kiosk.ui.admin.wizard import FirstRunWizard
+from kiosk.ui.services import KioskServices
+
+
+class AdminArea(QWidget):
+    """The PIN screen, the owner's queue, the technician's diagnostics and the first-run wizard.
+
+    Signals:
+        exited(): back to villager mode (locked, cancelled, or the wizard finished).
+    """
+
+    exited = Signal()
+
+    def __init__(
+        self,
+        services: KioskServices,
+        parent: QWidget | None = None,
+        *,
+        idle_ms: int = ADMIN_IDLE_MS,
+        clock: Clock = system_clock,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(self)
+        col.addWidget(self.stack)
+        self.session = AdminSession(idle_ms, self)
+        self.pin = PinScreen(services, clock=clock, parent=self)
+        self.owner = OwnerQueueScreen(services, parent=self)
+        self.technician = TechnicianScreen(services, self)
+        self.wizard = FirstRunWizard(services, self)
+        for page in (self.pin, self.owner, self.technician, self.wizard):
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(self.pin)
+        self.pin.unlocked.connect(self._unlocked)
+        self.pin.cancelled.connect(self.exited)
+        self.owner.lock_requested.connect(self.session.lock)
+        self.technician.lock_requested.connect(self.session.lock)
+        self.session.locked.connect(self._locked)
+        self.wizard.finished.connect(self._wizard_finished)
+
+    def open_pin(self, role: Role = Role.OWNER) -> None:
+        """Show the PIN screen (the one way in)."""
+        self.session.lock()
+        self.stack.setCurrentWidget(self.pin)
+        self.pin.begin(role)
+
+    def _unlocked(self, role_value: str) -> None:
+        role = Role(role_value)
+        self.session.start(role)
+        if role is Role.TECHNICIAN:
+            self.stack.setCurrentWidget(self.technician)
+            self.technician.begin()
+        else:
+            self.stack.setCurrentWidget(self.owner)
+            self.owner.begin()
+
+    def current(self) -> QWidget | None:
+        """The page on top (the PIN screen whenever no role is unlocked)."""
+        return self.stack.currentWidget()
+
+    def lock(self) -> None:
+        """End any admin session and leave for villager mode."""
+        if self.session.active:
+            self.session.lock()  # emits locked → _locked
+        elif self.stack.currentWidget() is not self.pin:
+            self._locked()
+
+    def _locked(self) -> None:
+        self.stack.setCurrentWidget(self.pin)
+        self.pin.pin_field.clear()
+        self.exited.emit()
+
+    def start_wizard(self) -> None:
+        """Open the first-run wizard (only on a kiosk without PINs: ``needs_first_run``)."""
+        self.session.lock()
+        self.stack.setCurrentWidget(self.wizard)
+        self.wizard.begin()
+
+    def _wizard_finished(self) -> None:
+        self.stack.setCurrentWidget(self.pin)
+        self.exited.emit()

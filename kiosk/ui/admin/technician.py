@@ -1,0 +1,514 @@
+"""The technician's diagnostics: connection, sync, the outbox, the database, logs, support bundle.
+
+Everything slow (network, integrity check, backup, bundle) runs on :attr:`KioskServices.runner`;
+results come back as plain words. Folder and file choices go through :attr:`choose_folder` /
+:attr:`choose_file`, which tests replace (no native dialog in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.admin import Role
+from kiosk.logs import log_files
+from kiosk.storage.backup import backup_database, integrity_check
+from kiosk.storage.doctor import DoctorReport, run_doctor
+from kiosk.storage.store import BACKUP_DIRNAME
+from kiosk.storage.support import (
+    QueuedEvent,
+    check_sync,
+    discard_event,
+    list_events,
+    restore_backup,
+    retry_event,
+    write_support_bundle,
+)
+from kiosk.ui import theme
+from kiosk.ui.admin.owner_queue import error_text
+from kiosk.ui.bridge import SyncBridge
+from kiosk.ui.services import KioskServices
+
+ACTOR = Role.TECHNICIAN.value
+SERVER_URL_KEY = "sync.server_url"
+#: Characters of the newest log file shown in the viewer.
+LOG_TAIL_CHARS = 60_000
+
+
+def new_backup_path(data_dir: Path) -> Path:
+    """``data_dir/backups/kiosk-<UTC time>.db`` (what ``kiosk backup`` writes), unique."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = data_dir / BACKUP_DIRNAME
+    path = folder / f"kiosk-{stamp}.db"
+    n = 2
+    while path.exists():
+        path = folder / f"kiosk-{stamp}-{n}.db"
+        n += 1
+    return path
+
+
+def ping_central(server_url: str) -> str:
+    """Ask the central service's health endpoint once; returns its version words.
+
+    Runs on a worker thread. Raises the sync client's errors (offline, TLS, bad reply).
+    """
+    from kiosk.sync.client import CentralClient, make_http_client
+    from kiosk.sync.factory import check_server_url
+
+    client = CentralClient(make_http_client(check_server_url(server_url)))
+    try:
+        data = client.health()
+    finally:
+        client.close()
+    return str(data.get("version") or data.get("status") or "ok")
+
+
+def read_log_tail(data_dir: Path) -> str:
+    """The end of the newest log file (already redacted when written)."""
+    files = [p for p in log_files(data_dir) if p.name.endswith(".log")] or log_files(data_dir)
+    if not files:
+        return ""
+    text = files[0].read_text(encoding="utf-8", errors="replace")
+    return text[-LOG_TAIL_CHARS:]
+
+
+def default_choose_folder(parent: QWidget, title: str) -> Path | None:
+    """Ask for a folder (the USB stick) with the system dialog."""
+    chosen = QFileDialog.getExistingDirectory(parent, title)
+    return Path(chosen) if chosen else None
+
+
+def default_choose_file(parent: QWidget, title: str, start: Path) -> Path | None:
+    """Ask for a file with the system dialog."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, str(start))
+    return Path(chosen) if chosen else None
+
+
+def _button(text: str, parent: QWidget, slot: Callable[[], None]) -> QPushButton:
+    btn = QPushButton(text, parent)
+    btn.clicked.connect(slot)
+    return btn
+
+
+class TechnicianScreen(QWidget):
+    """Diagnostics in tabs: checks, sync, outbox, database, logs.
+
+    Signals:
+        lock_requested(): "Lock" was pressed.
+        done(str): a task finished; its outcome in plain words (also shown on the screen).
+        restored(object): the database was restored (the :class:`RestoreResult`).
+    """
+
+    lock_requested = Signal()
+    done = Signal(str)
+    restored = Signal(object)
+
+    def __init__(self, services: KioskServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.choose_folder: Callable[[QWidget, str], Path | None] = default_choose_folder
+        self.choose_file: Callable[[QWidget, str, Path], Path | None] = default_choose_file
+        self.events: list[QueuedEvent] = []
+        self.report: DoctorReport | None = None
+        col = QVBoxLayout(self)
+        col.setContentsMargins(20, 10, 20, 10)
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Technician"), self)
+        title.setObjectName("title")
+        top.addWidget(title)
+        top.addStretch(1)
+        self.lock_button = _button(self.tr("Lock"), self, self.lock_requested.emit)
+        top.addWidget(self.lock_button)
+        col.addLayout(top)
+        self.tabs = QTabWidget(self)
+        self.tabs.setFont(theme.font(theme.BASE_PX))
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; padding: 0 18px; }")
+        col.addWidget(self.tabs, 1)
+        self.message = QLabel(self)
+        self.message.setObjectName("ok")
+        self.message.setWordWrap(True)
+        col.addWidget(self.message)
+
+        # Checks: doctor (integrity, schema, disk, backup age, versions, sync).
+        checks = QWidget(self)
+        c = QVBoxLayout(checks)
+        self.checks_table = self._table(checks, [self.tr("Check"), self.tr("Result"), ""])
+        c.addWidget(self.checks_table, 1)
+        row = QHBoxLayout()
+        self.checks_button = _button(self.tr("Run the checks"), checks, self.run_checks)
+        row.addWidget(self.checks_button)
+        row.addStretch(1)
+        c.addLayout(row)
+        self.tabs.addTab(checks, self.tr("Checks"))
+
+        # Sync: connection test, sync now with progress.
+        sync = QWidget(self)
+        s = QVBoxLayout(sync)
+        self.server_label = QLabel(sync)
+        self.server_label.setWordWrap(True)
+        s.addWidget(self.server_label)
+        row = QHBoxLayout()
+        self.test_button = _button(self.tr("Test the connection"), sync, self.test_connection)
+        self.sync_button = _button(self.tr("Sync now"), sync, self.sync_now)
+        row.addWidget(self.test_button)
+        row.addWidget(self.sync_button)
+        row.addStretch(1)
+        s.addLayout(row)
+        self.progress = QProgressBar(sync)
+        self.progress.setMinimumHeight(36)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        s.addWidget(self.progress)
+        self.sync_words = QLabel(sync)
+        self.sync_words.setWordWrap(True)
+        s.addWidget(self.sync_words)
+        s.addStretch(1)
+        self.tabs.addTab(sync, self.tr("Sync"))
+        self.bridge = SyncBridge(self)
+        self.bridge.progress.connect(self._progress)
+
+        # Outbox: events waiting or set aside; retry / discard with a reason.
+        box = QWidget(self)
+        b = QVBoxLayout(box)
+        self.outbox_table = self._table(
+            box,
+            [
+                self.tr("Change"),
+                self.tr("State"),
+                self.tr("Tries"),
+                self.tr("Last error"),
+            ],
+        )
+        b.addWidget(self.outbox_table, 1)
+        row = QHBoxLayout()
+        self.reason_field = QLineEdit(box)
+        self.reason_field.setPlaceholderText(self.tr("Reason for discarding"))
+        self.retry_button = _button(self.tr("Retry"), box, self.retry_selected)
+        self.discard_button = _button(self.tr("Discard"), box, self.discard_selected)
+        self.refresh_button = _button(self.tr("Refresh"), box, self.load_outbox)
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.retry_button)
+        row.addWidget(self.reason_field, 1)
+        row.addWidget(self.discard_button)
+        b.addLayout(row)
+        self.tabs.addTab(box, self.tr("Outbox"))
+
+        # Database: integrity, backup, restore, support bundle.
+        db = QWidget(self)
+        d = QVBoxLayout(db)
+        self.db_words = QLabel(db)
+        self.db_words.setWordWrap(True)
+        d.addWidget(self.db_words)
+        for text, slot in (
+            (self.tr("Check the database"), self.check_database),
+            (self.tr("Back up now"), self.backup_now),
+            (self.tr("Restore from a backup…"), self.restore_from_backup),
+            (self.tr("Export a support bundle…"), self.export_bundle),
+        ):
+            btn = _button(text, db, slot)
+            btn.setMinimumWidth(420)
+            d.addWidget(btn, 0, Qt.AlignmentFlag.AlignLeft)
+        d.addStretch(1)
+        self.integrity_button, self.backup_button, self.restore_button, self.bundle_button = (
+            db.findChildren(QPushButton)
+        )
+        self.tabs.addTab(db, self.tr("Database"))
+
+        # Logs.
+        logs = QWidget(self)
+        lg = QVBoxLayout(logs)
+        self.log_view = QPlainTextEdit(logs)
+        self.log_view.setReadOnly(True)
+        self.log_view.setFont(theme.font(theme.SMALL_PX))
+        lg.addWidget(self.log_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(_button(self.tr("Reload the log"), logs, self.load_log))
+        row.addStretch(1)
+        lg.addLayout(row)
+        self.tabs.addTab(logs, self.tr("Log"))
+
+    @staticmethod
+    def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers), parent)
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        table.setWordWrap(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setDefaultSectionSize(48)
+        return table
+
+    # -- common ---------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Fresh data on every tab."""
+        self.message.clear()
+        url = self._services.store.setting(SERVER_URL_KEY)
+        self.server_label.setText(
+            self.tr("Central service: %1").replace("%1", url)
+            if url
+            else self.tr("Not enrolled yet: run the first-run wizard or `kiosk enroll`.")
+        )
+        self.run_checks()
+        self.load_outbox()
+        self.load_log()
+
+    def _say(self, text: str, ok: bool = True) -> None:
+        self.message.setStyleSheet("" if ok else f"color: {theme.PRICE.name()}; font-weight: bold;")
+        self.message.setText(text)
+        self.done.emit(text)
+
+    def _run(self, fn: Callable[[], Any], ok: Callable[[Any], None]) -> None:
+        self._services.runner.run(fn, ok, lambda exc: self._say(error_text(exc), ok=False))
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def run_checks(self) -> None:
+        """``kiosk doctor``'s checks, off the GUI thread."""
+        data_dir = self._services.store.data_dir
+        self._run(lambda: run_doctor(data_dir, extra=[check_sync]), self._show_checks)
+
+    def _show_checks(self, report: DoctorReport) -> None:
+        self.report = report
+        self.checks_table.setRowCount(len(report.checks))
+        for i, c in enumerate(report.checks):
+            self.checks_table.setItem(i, 0, QTableWidgetItem(c.name))
+            mark = QTableWidgetItem(self.tr("OK") if c.ok else self.tr("Problem"))
+            mark.setForeground(theme.OK if c.ok else theme.PRICE)
+            self.checks_table.setItem(i, 1, mark)
+            self.checks_table.setItem(i, 2, QTableWidgetItem(c.detail))
+        self.checks_table.resizeRowsToContents()
+
+    # -- sync -----------------------------------------------------------------------------------
+
+    def test_connection(self) -> None:
+        """Ask the central service if it answers."""
+        url = self._services.store.setting(SERVER_URL_KEY)
+        if not url:
+            self._say(self.tr("No central service address yet."), ok=False)
+            return
+        self._run(
+            lambda: ping_central(url),
+            lambda v: self._say(self.tr("The central service answers (%1).").replace("%1", v)),
+        )
+
+    def sync_now(self) -> None:
+        """One sync cycle now, with progress."""
+        store, on_event = self._services.store, self.bridge.on_event
+        if not store.setting(SERVER_URL_KEY):
+            self._say(self.tr("Not enrolled yet: nothing to sync with."), ok=False)
+            return
+
+        def run() -> dict[str, Any]:
+            from kiosk.sync.factory import open_engine
+
+            engine = open_engine(store, on_event=on_event)
+            try:
+                return engine.run_once().to_dict()
+            finally:
+                engine.client.close()
+
+        self.sync_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self._services.runner.run(run, self._synced, self._sync_failed)
+
+    def _progress(self, data: object) -> None:
+        if not isinstance(data, dict):
+            return
+        total, done = data.get("total"), int(data.get("done") or 0)
+        if total:
+            self.progress.setRange(0, int(total))
+            self.progress.setValue(min(done, int(total)))
+        else:
+            self.progress.setRange(0, 0)
+        self.sync_words.setText(str(data.get("message") or data.get("phase") or ""))
+
+    def _synced(self, summary: dict[str, Any]) -> None:
+        self.sync_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        if summary.get("ok"):
+            text = self.tr("Sync finished: %1 sent, %2 products updated, %3 still waiting.")
+            text = (
+                text.replace("%1", str(summary.get("pushed", 0)))
+                .replace("%2", str(summary.get("pulled_products", 0)))
+                .replace("%3", str(summary.get("outbox_remaining", 0)))
+            )
+            self._say(text)
+        else:
+            errors = "; ".join(summary.get("errors") or []) or "-"
+            self._say(self.tr("Sync did not finish: %1").replace("%1", errors), ok=False)
+        self.load_outbox()
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.sync_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._say(error_text(exc), ok=False)
+
+    # -- outbox ---------------------------------------------------------------------------------
+
+    def load_outbox(self) -> None:
+        """Events waiting to send or set aside, with tries and the last error."""
+        store = self._services.store
+        self._run(lambda: list_events(store), self._show_outbox)
+
+    def _show_outbox(self, events: list[QueuedEvent]) -> None:
+        self.events = events
+        self.outbox_table.setRowCount(len(events))
+        for i, ev in enumerate(events):
+            state = (
+                self.tr("set aside") if ev.state == "quarantined" else self.tr("waiting to send")
+            )
+            cells = [ev.kind, state, str(ev.attempts), ev.last_error or ""]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j == 1 and ev.state == "quarantined":
+                    item.setForeground(theme.PRICE)
+                self.outbox_table.setItem(i, j, item)
+        self.outbox_table.resizeRowsToContents()
+
+    def selected_event(self) -> QueuedEvent | None:
+        """The event of the selected row."""
+        row = self.outbox_table.currentRow()
+        return self.events[row] if 0 <= row < len(self.events) else None
+
+    def retry_selected(self) -> None:
+        """Put the selected set-aside event back in the queue."""
+        ev = self.selected_event()
+        if ev is None:
+            self._say(self.tr("Choose a change in the list first."), ok=False)
+            return
+        store = self._services.store
+        self._run(
+            lambda: retry_event(store, ev.event_id, ACTOR),
+            lambda _: self._after_outbox(self.tr("The change will be sent again.")),
+        )
+
+    def discard_selected(self) -> None:
+        """Give up on the selected set-aside event; needs a reason (audited)."""
+        ev = self.selected_event()
+        if ev is None:
+            self._say(self.tr("Choose a change in the list first."), ok=False)
+            return
+        reason = self.reason_field.text().strip()
+        if not reason:
+            self._say(self.tr("Type why this change is discarded."), ok=False)
+            return
+        store = self._services.store
+        self._run(
+            lambda: discard_event(store, ev.event_id, reason, ACTOR),
+            lambda _: self._after_outbox(self.tr("The change was discarded.")),
+        )
+
+    def _after_outbox(self, text: str) -> None:
+        self.reason_field.clear()
+        self._say(text)
+        self.load_outbox()
+
+    # -- database -------------------------------------------------------------------------------
+
+    def check_database(self) -> None:
+        """SQLite's integrity check on the database file."""
+        path = self._services.store.path
+
+        def shown(verdict: str) -> None:
+            if verdict == "ok":
+                self._say(self.tr("The database is intact."))
+            else:
+                self._say(self.tr("The database is damaged: %1").replace("%1", verdict), False)
+
+        self._run(lambda: integrity_check(path), shown)
+
+    def backup_now(self) -> None:
+        """A checked copy of the database in the backups folder."""
+        store = self._services.store
+        self._run(
+            lambda: backup_database(store.path, new_backup_path(store.data_dir)),
+            lambda p: self._say(self.tr("Backup written: %1").replace("%1", str(p))),
+        )
+
+    def restore_from_backup(self) -> None:
+        """Replace the database with a chosen backup (asks first).
+
+        Runs on the GUI thread after the background tasks finished: the database files are
+        moved, so no connection may be in use. The store reconnects on its next use.
+        """
+        store = self._services.store
+        path = self.choose_file(self, self.tr("Choose a backup"), store.backup_dir)
+        if path is None:
+            return
+        question = self.tr(
+            "Replace the kiosk's data with the backup %1? Changes made after it are set aside."
+        ).replace("%1", path.name)
+        if not self._services.asker.ask(self, question, self.tr("Restore"), self.tr("Cancel")):
+            return
+        self._services.runner.shutdown()
+        store.close()
+        try:
+            result = restore_backup(store.data_dir, path)
+        except Exception as exc:  # shown to the technician; the old files are still in place
+            self._say(error_text(exc), ok=False)
+            return
+        text = self.tr("Restored from %1.").replace("%1", path.name)
+        if result.unsent_in_replaced:
+            text += " " + self.tr(
+                "%n unsent change(s) were in the replaced data.", "", result.unsent_in_replaced
+            )
+        self._say(text)
+        self.restored.emit(result)
+        self.begin()
+
+    def export_bundle(self) -> None:
+        """Write the support bundle (logs + checks, phones masked) to a chosen folder."""
+        folder = self.choose_folder(self, self.tr("Choose the folder (USB stick)"))
+        if folder is None:
+            return
+        store = self._services.store
+
+        def write() -> Path:
+            from kiosk.sync.status import sync_status
+
+            status = sync_status(store, datetime.now(UTC)).to_dict()
+            return write_support_bundle(store, folder, status=status)
+
+        def written(p: Path) -> None:
+            self._say(self.tr("Support bundle written: %1").replace("%1", str(p)))
+
+        self._run(write, written)
+
+    # -- logs -----------------------------------------------------------------------------------
+
+    def load_log(self) -> None:
+        """Show the end of the newest log file."""
+        data_dir = self._services.store.data_dir
+
+        def shown(text: str) -> None:
+            self.log_view.setPlainText(
+                text or QCoreApplication.translate("TechnicianScreen", "The log is empty.")
+            )
+            self.log_view.moveCursor(self.log_view.textCursor().MoveOperation.End)
+
+        self._run(lambda: read_log_tail(data_dir), shown)
