@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import sys
 import tempfile
@@ -40,7 +41,6 @@ from sqlalchemy import select  # noqa: E402
 from central.db import CentralDb  # noqa: E402
 from central.models import Product as CentralProduct  # noqa: E402
 from central.service import CentralService, product_wire  # noqa: E402
-from kiosk import wire  # noqa: E402
 from kiosk.storage.store import KioskStore  # noqa: E402
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client  # noqa: E402
 from kiosk.sync.credentials import KeyringCredentials  # noqa: E402
@@ -99,7 +99,7 @@ class _Kiosk:
         return SyncEngine(self.store, client, creds, media_per_run=0)
 
 
-def run(products: int, link: Link | None, page_size: int) -> dict[str, Any]:
+def run(products: int, link: Link | None, page_size: int | None) -> dict[str, Any]:
     """Run the whole benchmark in a temporary folder; return the result object."""
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -117,6 +117,7 @@ def run(products: int, link: Link | None, page_size: int) -> dict[str, Any]:
                 engine = kiosk.engine(proxy.url, timeouts, policy)
                 engine.catalog_page_size = page_size
                 mark = len(proxy.stats().exchanges)
+                load_before = os.getloadavg()[0]
                 t0 = time.perf_counter()
                 first = engine.run_once()
                 seconds = time.perf_counter() - t0
@@ -170,11 +171,13 @@ def run(products: int, link: Link | None, page_size: int) -> dict[str, Any]:
         "jsonl_bytes": raw,
         "wire_over_floor": round(wire_bytes / floor, 4),
         "pages": pages,
-        "page_size": page_size,
+        "page_size": page_size or "auto",
         "largest_page_bytes": largest_page,
         "delta_products": changed,
         "delta_seconds": round(delta_seconds, 3),
         "link": "2g" if link else "loopback",
+        # The dev box is shared: the 1-minute load average before the first sync, for context.
+        "load_avg_1m": round(load_before, 2),
     }
     if link is None:
         result["target_ok"] = {
@@ -195,7 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--link", choices=["2g"], default=None, help="emulate a slow link")
-    parser.add_argument("--page-size", type=int, default=wire.CATALOG_PAGE_DEFAULT)
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        default=None,
+        help="products per catalog page (default: the engine's own choice)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     link = Link.two_g() if args.link == "2g" else None

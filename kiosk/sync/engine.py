@@ -19,14 +19,16 @@ Qt-free; it runs on a background thread. Progress and cancellation are data (:me
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -50,6 +52,9 @@ from kiosk.sync.errors import (
 from kiosk.sync.lock import SyncLock
 from kiosk.sync.media import MAX_IMAGE_BYTES, MediaCache, MediaMismatch, is_sha256
 
+if TYPE_CHECKING:
+    from kiosk.storage.catalog import ProductRecord
+
 log = logging.getLogger(__name__)
 
 # Settings keys (the ``settings`` table). Cursors are opaque server strings.
@@ -64,6 +69,8 @@ DEVICE_ID = "device.id"
 
 #: Order updates asked for per page.
 ORDER_UPDATES_PAGE = 500
+#: Catalog pages fetched ahead of the one being applied (each at most ``CATALOG_PAGE_MAX``).
+CATALOG_PREFETCH = 2
 #: Images fetched per ``run_once`` (the rest come later, or when the UI asks).
 MEDIA_PER_RUN = 200
 
@@ -133,6 +140,17 @@ class _Aborted(Exception):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class _CatalogPage:
+    """One validated catalog page, ready to apply (built on the fetcher thread)."""
+
+    categories: list[tuple[str, int, bool]]
+    live: list[ProductRecord]
+    gone: list[str]
+    next_cursor: str
+    has_more: bool
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -146,7 +164,9 @@ class SyncEngine:
         credentials: where the device token comes from (the OS keyring in production).
         clock: the kiosk clock (aware UTC); shown and reported, never used to order data.
         on_event: plain callback ``(name, data)``; called on the sync thread.
-        catalog_page_size: products asked for per catalog page.
+        catalog_page_size: products asked for per catalog page; ``None`` (the default) asks for
+            ``wire.CATALOG_PAGE_MAX`` while catching up (first sync, runs of full pages) and
+            ``wire.CATALOG_PAGE_DEFAULT`` otherwise.
         media_cache: the image cache (default: under ``store.media_dir``).
         media_per_run: images fetched per run at most.
         lock: the single-sender lock (default ``data_dir/sync.lock``).
@@ -160,7 +180,7 @@ class SyncEngine:
         *,
         clock: Callable[[], datetime] = _utc_now,
         on_event: EventCallback | None = None,
-        catalog_page_size: int = wire.CATALOG_PAGE_DEFAULT,
+        catalog_page_size: int | None = None,
         media_cache: MediaCache | None = None,
         media_per_run: int = MEDIA_PER_RUN,
         lock: SyncLock | None = None,
@@ -170,7 +190,11 @@ class SyncEngine:
         self.credentials = credentials
         self.clock = clock
         self.on_event = on_event
-        self.catalog_page_size = max(1, min(catalog_page_size, wire.CATALOG_PAGE_MAX))
+        self.catalog_page_size = (
+            None
+            if catalog_page_size is None
+            else max(1, min(catalog_page_size, wire.CATALOG_PAGE_MAX))
+        )
         self.media = media_cache or MediaCache(store.media_dir)
         self.media_per_run = media_per_run
         self.lock = lock or SyncLock.for_data_dir(store.data_dir)
@@ -490,52 +514,119 @@ class SyncEngine:
 
     # --- 3. catalog ------------------------------------------------------------------------------
 
-    def _pull_catalog(self, run: _Run) -> None:
-        from kiosk.storage import catalog
+    def _catalog_limit(self, cursor: str, more: bool) -> int:
+        """Products to ask for: the configured size, or the largest page while catching up."""
+        if self.catalog_page_size is not None:
+            return self.catalog_page_size
+        # A first sync (empty cursor) or a feed that says it has more is a bulk download: bigger
+        # pages mean fewer round trips (400 ms each on 2G) and fewer commits; resuming after a
+        # cut still re-downloads at most the one page that was in flight.
+        if not cursor or more:
+            return wire.CATALOG_PAGE_MAX
+        return wire.CATALOG_PAGE_DEFAULT
 
+    def _pull_catalog(self, run: _Run) -> None:
+        """Pull catalog pages, fetching the next page while the current one is applied.
+
+        One fetcher thread downloads, inflates and validates pages ahead (at most
+        :data:`CATALOG_PREFETCH` waiting) and is the only user of the HTTP client meanwhile; this
+        thread applies them strictly in order, each page with the cursor after it in ONE
+        transaction. A fetch error reaches this thread after the pages before it were applied,
+        so an interrupted sync resumes at the last committed page, as without the pipeline.
+        """
         cursor = self.store.setting(CATALOG_CURSOR) or ""
         self._set_progress("catalog", 0, None, "fetching catalog changes")
-        while True:
-            self._check_abort()
-            page = self.client.catalog_changes(cursor, self.catalog_page_size)
-            self._set_online(True)
-            live = [
-                catalog.ProductRecord(
-                    sku=p.sku,
-                    name=p.name,
-                    category=p.category,
-                    price_fen=p.price_fen,
-                    unit=p.unit,
-                    description=p.description,
-                    stock=p.stock.value,
-                    barcode=p.barcode,
-                    image_hash=p.image_hash,
-                    active=p.active,
-                    server_version=p.version,
+        pages: queue.Queue[_CatalogPage | BaseException] = queue.Queue(CATALOG_PREFETCH)
+        stop = threading.Event()
+        fetcher = threading.Thread(
+            target=self._fetch_catalog_pages,
+            args=(cursor, pages, stop),
+            name="catalog-fetch",
+            daemon=True,
+        )
+        fetcher.start()
+        try:
+            while True:
+                item = pages.get()
+                if isinstance(item, BaseException):
+                    raise item
+                self._check_abort()  # pages fetched ahead of an abort are not applied
+                self._set_online(True)
+                self._apply_catalog_page(item, run)
+                if not item.has_more:
+                    return
+        finally:
+            stop.set()
+            # Unblock a fetcher waiting for room in the queue; it checks ``stop`` after each put.
+            while fetcher.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    pages.get(timeout=0.05)
+
+    def _fetch_catalog_pages(
+        self,
+        cursor: str,
+        out: queue.Queue[_CatalogPage | BaseException],
+        stop: threading.Event,
+    ) -> None:
+        """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``."""
+        from kiosk.storage import catalog
+
+        more = False
+        try:
+            while not stop.is_set():
+                self._check_abort()
+                page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, more))
+                more = page.has_more
+                live = [
+                    catalog.ProductRecord(
+                        sku=p.sku,
+                        name=p.name,
+                        category=p.category,
+                        price_fen=p.price_fen,
+                        unit=p.unit,
+                        description=p.description,
+                        stock=p.stock.value,
+                        barcode=p.barcode,
+                        image_hash=p.image_hash,
+                        active=p.active,
+                        server_version=p.version,
+                    )
+                    for p in page.items
+                    if not p.deleted
+                ]
+                out.put(
+                    _CatalogPage(
+                        categories=[(c.name, c.sort_order, c.active) for c in page.categories],
+                        live=live,
+                        gone=[p.sku for p in page.items if p.deleted],
+                        next_cursor=page.next_cursor,
+                        has_more=page.has_more,
+                    )
                 )
-                for p in page.items
-                if not p.deleted
-            ]
-            gone = [p.sku for p in page.items if p.deleted]
-            # The page and the cursor after it commit together: resumption is per page.
-            with self.store.write() as s:
-                catalog.upsert_categories(
-                    s, [(c.name, c.sort_order, c.active) for c in page.categories]
-                )
-                if live:
-                    catalog.upsert_products(s, live)
-                deleted = catalog.delete_products(s, gone) if gone else 0
-                KioskStore.set_setting(s, CATALOG_CURSOR, page.next_cursor)
-            run.pulled_products += len(live)
-            run.deleted_products += deleted
-            self._set_progress(
-                "catalog", run.pulled_products, None, f"{run.pulled_products} products updated"
-            )
-            if not page.has_more:
-                return
-            if page.next_cursor == cursor:
-                raise BadResponse("the catalog feed did not advance; stopped")
-            cursor = page.next_cursor
+                if not page.has_more:
+                    return
+                if page.next_cursor == cursor:
+                    raise BadResponse("the catalog feed did not advance; stopped")
+                cursor = page.next_cursor
+        except BaseException as exc:  # handed to the applying thread, which raises it there
+            if not stop.is_set():
+                out.put(exc)
+
+    def _apply_catalog_page(self, page: _CatalogPage, run: _Run) -> None:
+        from kiosk.storage import catalog
+
+        # The page and the cursor after it commit together: resumption is per page.
+        with self.store.write() as s:
+            catalog.upsert_categories(s, page.categories)
+            if page.live:
+                catalog.upsert_products(s, page.live)
+            deleted = catalog.delete_products(s, page.gone) if page.gone else 0
+            KioskStore.set_setting(s, CATALOG_CURSOR, page.next_cursor)
+        run.pulled_products += len(page.live)
+        run.deleted_products += deleted
+        self._set_progress(
+            "catalog", run.pulled_products, None, f"{run.pulled_products} products updated"
+        )
 
     # --- 4. media ------------------------------------------------------------------------------
 
