@@ -25,8 +25,8 @@ demo: venv
 	$(BIN)/python scripts/demo.py
 
 lint: venv
-	$(BIN)/ruff check kiosk central tests benchmarks scripts
-	$(BIN)/ruff format --check kiosk central tests benchmarks scripts
+	$(BIN)/ruff check kiosk central tests benchmarks scripts installers
+	$(BIN)/ruff format --check kiosk central tests benchmarks scripts installers
 
 typecheck: venv
 	$(BIN)/mypy
