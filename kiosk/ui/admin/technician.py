@@ -477,9 +477,9 @@ class TechnicianScreen(QWidget):
             text += " " + self.tr(
                 "%n unsent change(s) were in the replaced data.", "", result.unsent_in_replaced
             )
+        self.begin()  # fresh checks and lists from the restored data
         self._say(text)
         self.restored.emit(result)
-        self.begin()
 
     def export_bundle(self) -> None:
         """Write the support bundle (logs + checks, phones masked) to a chosen folder."""
