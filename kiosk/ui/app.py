@@ -178,6 +178,19 @@ def report_ready_when_home_painted(window: KioskWindow) -> None:
         _HomePaintReporter(window, exit_after=mode == "exit")
 
 
+def open_first_run_if_needed(window: KioskWindow) -> bool:
+    """Open the technician's first-run wizard when the kiosk has no PINs yet.
+
+    Not while the start-up benchmark's hook waits for the home screen to paint.
+    """
+    from kiosk.ui.admin.wizard import needs_first_run
+
+    if os.environ.get(ENV_REPORT_READY) or not needs_first_run(window.services.store):
+        return False
+    window.show_first_run()
+    return True
+
+
 def run_gui(
     data_dir: Path,
     *,
@@ -197,6 +210,7 @@ def run_gui(
         wire_sync(window, monitor)
         start_demand_counts(window)
     report_ready_when_home_painted(window)
+    open_first_run_if_needed(window)
     show_kiosk(window, windowed=windowed)
     try:
         return int(app.exec())

@@ -151,6 +151,7 @@ class KioskWindow(QWidget):
         if top_row is not None:
             top_row.addWidget(self.admin_button)
         self.admin.exited.connect(self._leave_admin)
+        self.admin.center_named.connect(self._center_named)
         self.idle = IdleWatcher(idle_timeout_ms, self)
         self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
@@ -221,6 +222,12 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.admin)
         self.admin.open_pin()
 
+    def show_first_run(self) -> None:
+        """The technician's first-run wizard (at start, on a kiosk without PINs)."""
+        self.top.hide()
+        self.stack.setCurrentWidget(self.admin)
+        self.admin.start_wizard()
+
     def in_admin_mode(self) -> bool:
         """True while the admin area (PIN screen or an unlocked screen) is shown."""
         return self.stack.currentWidget() is self.admin
@@ -229,6 +236,10 @@ class KioskWindow(QWidget):
         self.top.show()
         if not self._leaving_admin:
             self.reset_session()
+
+    def _center_named(self, name: str) -> None:
+        if name:
+            self.top.center.setText(name)
 
     def _idle_reset(self) -> None:
         # An unlocked admin session has its own, longer idle lock (kiosk.ui.admin.session).

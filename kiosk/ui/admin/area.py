@@ -25,9 +25,11 @@ class AdminArea(QWidget):
 
     Signals:
         exited(): back to villager mode (locked, cancelled, or the wizard finished).
+        center_named(str): the wizard finished with this center name.
     """
 
     exited = Signal()
+    center_named = Signal(str)
 
     def __init__(
         self,
@@ -97,5 +99,11 @@ class AdminArea(QWidget):
         self.wizard.begin()
 
     def _wizard_finished(self) -> None:
+        from kiosk.storage.orders import CENTER_NAME_KEY
+
+        # The center's name may have been typed or come with enrollment: slips and the top bar.
+        name = self._services.store.setting(CENTER_NAME_KEY) or ""
+        self._services.center_name = name
+        self.center_named.emit(name)
         self.stack.setCurrentWidget(self.pin)
         self.exited.emit()
