@@ -182,13 +182,18 @@ def test_run_gui_syncs_while_open_and_stops_on_close(
             seen["threads_while_open"] = len(sync_threads())
             if "last synced" in text or deadline.remainingTime() == 0:
                 poll.stop()
+                # Closing the last window ends run_gui's loop, as Ctrl+Shift+Q does. (No extra
+                # quit(): a second Quit event would linger and end the next test's wait.)
                 window.close()
-                # Leftover windows of earlier tests would keep the loop alive; the kiosk has one.
-                QApplication.quit()
 
     deadline = QTimer()
     deadline.setSingleShot(True)
     deadline.start(30_000)
+    # A visible leftover window would keep run_gui's loop alive: fail instead of hanging.
+    hang_guard = QTimer()
+    hang_guard.setSingleShot(True)
+    hang_guard.timeout.connect(lambda: QApplication.exit(3))
+    hang_guard.start(60_000)
     poll = QTimer()
     poll.setInterval(20)
     poll.timeout.connect(watch)
@@ -197,6 +202,7 @@ def test_run_gui_syncs_while_open_and_stops_on_close(
         code = run_gui(data_dir, windowed=True, lang="en", idle_timeout_s=600)
     finally:
         poll.stop()
+        hang_guard.stop()
     assert code == 0
     assert seen.get("threads_while_open") == 1, "run_gui did not start the background sync"
     assert any("last synced" in t for t in seen["texts"]), seen["texts"]
