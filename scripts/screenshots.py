@@ -141,6 +141,115 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
     app.processEvents()
 
 
+def seed_admin(store: KioskStore) -> None:
+    """PINs and a few orders along the owner's day (shipped, partly arrived, in the shop)."""
+    from kiosk.admin import Role
+    from kiosk.customers import Customer
+    from kiosk.orders import LineRequest, OrderStatus, Payment
+    from kiosk.storage.admin import set_pin
+    from kiosk.storage.orders import apply_remote_status, place_order
+    from kiosk.storage.owner import check_in
+
+    set_pin(store, Role.OWNER, "2580", "technician")
+    set_pin(store, Role.TECHNICIAN, "7391", "technician")
+    people = [("张秀兰", "13912345678"), ("李建国", "13698765432"), ("王芳", "15811112222")]
+    plan = [
+        ([("LY-0001", 1)], OrderStatus.SHIPPED, Payment.CASH),
+        ([("JD-0001", 1), ("LY-0002", 2)], OrderStatus.SHIPPED, Payment.ON_PICKUP),
+        ([("RY-0001", 3)], OrderStatus.SHIPPED, Payment.CASH),
+        ([("LY-0002", 1)], OrderStatus.ARRIVED, Payment.ON_PICKUP),
+        ([("LY-0001", 2)], OrderStatus.ARRIVED, Payment.CASH),
+    ]
+    for i, (lines, status, payment) in enumerate(plan):
+        name, phone = people[i % len(people)]
+        placed = place_order(
+            store, Customer.of(name, phone), [LineRequest(k, q) for k, q in lines], payment
+        )
+        with store.write() as s:
+            apply_remote_status(s, placed.order_id, OrderStatus.SHIPPED, server_no=f"S{i:07d}")
+        if status is OrderStatus.ARRIVED:
+            check_in(store, placed.order_id, None, "owner")
+        elif i == 1:
+            check_in(store, placed.order_id, {"LY-0002": 2}, "owner")  # partly arrived
+
+
+def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: QSize) -> None:
+    """The PIN screen, the owner's queue and tasks, the technician's tabs, the wizard's steps."""
+    from kiosk.admin import Role
+    from kiosk.storage.cash import close_day
+    from kiosk.ui.admin.printing import Paper, day_close_html
+
+    make_app(lang=lang)
+    window = build_window(store, lang=lang, connected=False)
+    window.resize(size)
+    window.show()
+    settle(app, window)
+    window.show_admin()
+    window.admin.pin.pin_field.setText("1357")
+    window.admin.pin.message.setText(window.admin.pin.tr("Wrong PIN. Try again."))
+    window.admin.pin.pin_field.setText("25")
+    shoot(app, window, out, "admin-pin", lang)
+
+    window.admin._unlocked(Role.OWNER.value)  # as after the right PIN
+    owner = window.admin.owner
+    pump(app, lambda: owner.queue is not None)
+    shoot(app, window, out, "owner-queue", lang)
+    shipped = [o for o in owner.queue.to_check_in if o.partly_arrived]  # type: ignore[union-attr]
+    owner.open_order(shipped[0].local_no)
+    pump(app, lambda: owner.stack.currentWidget() is owner.check_in)
+    shoot(app, window, out, "owner-checkin", lang)
+    owner.show_home()
+    waiting = owner.queue.waiting_pickup  # type: ignore[union-attr]
+    on_pickup = [o for o in waiting if o.payment.value == "on_pickup"] or waiting
+    owner.open_order(on_pickup[0].local_no)
+    pump(app, lambda: owner.stack.currentWidget() is owner.pickup)
+    owner.pickup.code_field.setText("48")
+    shoot(app, window, out, "owner-pickup", lang)
+    owner.show_home()
+    owner.open_order(waiting[-1].local_no, cancel=True)
+    pump(app, lambda: owner.stack.currentWidget() is owner.cancel)
+    owner.cancel.reason_field.setText(owner.cancel.quick_buttons[1].text())
+    shoot(app, window, out, "owner-return", lang)
+    owner.show_home()
+    owner.show_day_close()
+    shoot(app, window, out, "owner-dayclose", lang)
+    close = close_day(store, "owner", "2025-06-01")
+    doc = QTextDocument()
+    doc.setHtml(day_close_html(close, "幸福村服务站", Paper.RECEIPT))
+    doc.setTextWidth(576 / 2)
+    image = QImage(QSize(576, int(doc.size().height() * 2)), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(2, 2)
+    doc.drawContents(painter)
+    painter.end()
+    image.save(str(out / f"dayclose-receipt-{lang}.png"))
+
+    window.admin.session.lock()
+    window.show_admin()
+    window.admin._unlocked(Role.TECHNICIAN.value)
+    tech = window.admin.technician
+    settle(app, window)
+    shoot(app, window, out, "tech-checks", lang)
+    tech.tabs.setCurrentIndex(2)
+    shoot(app, window, out, "tech-outbox", lang)
+    tech.tabs.setCurrentIndex(3)
+    shoot(app, window, out, "tech-database", lang)
+    window.admin.session.lock()
+
+    window.show_first_run()
+    wizard = window.admin.wizard
+    wizard.server_url.setText("https://central.example.cn")
+    for i, step in enumerate(("language", "center", "server", "pins", "catalog")):
+        wizard._go(i)
+        shoot(app, window, out, f"wizard-{step}", lang)
+    window.reset_session()
+    settle(app, window)
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -158,6 +267,9 @@ def main() -> int:
                 set_center(s, "C017", "幸福村服务站")
             for lang in args.lang or ["zh_CN", "en"]:
                 run_language(app, store, lang, args.out, QSize(w, h))
+            seed_admin(store)
+            for lang in args.lang or ["zh_CN", "en"]:
+                run_admin(app, store, lang, args.out, QSize(w, h))
         finally:
             store.close()
     return 0

@@ -301,6 +301,9 @@ class CheckInPage(_Page):
                 self.counts[ln.sku] = count
                 self.lines.addWidget(count, row, 2)
         self.lines.setColumnStretch(0, 1)
+        # Lines at the top, the space below them (not spread over the page).
+        self.lines.addWidget(QWidget(self), len(task.order.lines), 0)
+        self.lines.setRowStretch(len(task.order.lines), 1)
 
     def submit(self) -> None:
         """Check in the counted pieces."""
