@@ -13,7 +13,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.catalog import MAX_REPORTED_ERRORS, CatalogProduct, read_catalog_file
 from kiosk.errors import InvalidInput
+from kiosk.search_keys import SearchKeys
 from kiosk.storage import search
 from kiosk.storage.models import Category, Product
 from kiosk.storage.store import KioskStore
@@ -62,6 +63,9 @@ class ProductRecord:
     image_hash: str | None = None
     active: bool = True
     server_version: int = 0
+    #: Its search keys (``product_keys(name, sku, barcode)``) when the caller computed them
+    #: already, e.g. the sync engine's fetcher thread while the previous page is written.
+    keys: SearchKeys | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +187,7 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
                     next_id = int(top or 0) + 1
                 inserts.append((next_id, r.sku, *values))
                 if r.active:
-                    fresh.append(search.IndexEntry(next_id, r.name, r.sku, r.barcode, cat))
+                    fresh.append(search.IndexEntry(next_id, r.name, r.sku, r.barcode, cat, r.keys))
                 next_id += 1
                 continue
             now = tuple(old)[2:]
@@ -193,7 +197,7 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
             updates.append((*values, old[0]))
             if any(now[i] != values[i] for i in _KEYED):
                 if r.active:
-                    reindex.append(search.IndexEntry(old[0], r.name, r.sku, r.barcode, cat))
+                    reindex.append(search.IndexEntry(old[0], r.name, r.sku, r.barcode, cat, r.keys))
                 else:
                     unindex.append(old[0])
         if inserts:

@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from kiosk.search_keys import PY_TOKEN_CAP, SearchQuery, is_han, parse_query, product_keys
+from kiosk.search_keys import (
+    PY_TOKEN_CAP,
+    SearchKeys,
+    SearchQuery,
+    is_han,
+    parse_query,
+    product_keys,
+)
 
 TABLE = "product_search"
 #: The DDL of the search table (migration 0002 carries a frozen copy; a test keeps them equal).
@@ -63,6 +70,8 @@ class IndexEntry:
     sku: str
     barcode: str | None
     category_id: int
+    #: ``product_keys(name, sku, barcode)`` if already computed (e.g. off the writing thread).
+    keys: SearchKeys | None = None
 
 
 # --- keeping the index in step -----------------------------------------------------------------
@@ -70,7 +79,7 @@ class IndexEntry:
 
 def _rows(entries: Iterable[IndexEntry]) -> Iterable[tuple[int, str, str, str, str, str]]:
     for e in entries:
-        k = product_keys(e.name, e.sku, e.barcode)
+        k = e.keys if e.keys is not None else product_keys(e.name, e.sku, e.barcode)
         codes = f"{k.codes} {category_token(e.category_id)}"
         yield (e.id, k.uni, k.bi, k.py, k.ini, codes)
 

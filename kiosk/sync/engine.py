@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from kiosk import __version__, wire
 from kiosk.errors import IllegalTransition, KioskError, NotFound
 from kiosk.orders import OrderStatus
+from kiosk.search_keys import product_keys
 from kiosk.storage import outbox
 from kiosk.storage.store import KioskStore
 from kiosk.storage.sync_state import referenced_image_hashes
@@ -590,6 +591,8 @@ class SyncEngine:
                         image_hash=p.image_hash,
                         active=p.active,
                         server_version=p.version,
+                        # Computed here, in parallel with the writes of the previous page.
+                        keys=product_keys(p.name, p.sku, p.barcode) if p.active else None,
                     )
                     for p in page.items
                     if not p.deleted
