@@ -550,6 +550,7 @@ class SyncEngine:
             while True:
                 item = pages.get()
                 if isinstance(item, BaseException):
+                    self._check_abort()  # an abort that cut a fetch short is an abort
                     raise item
                 self._check_abort()  # pages fetched ahead of an abort are not applied
                 self._set_online(True)

@@ -119,3 +119,30 @@ def test_auto_page_size_is_large_while_catching_up(
     limits.clear()
     assert make_engine(catalog_page_size=7).run_once().ok  # an explicit size is kept
     assert limits == [7]
+
+
+def test_an_abort_that_cuts_a_fetch_short_is_reported_as_an_abort(
+    store: KioskStore, central: FakeCentral, make_engine: EngineFactory
+) -> None:
+    _publish(central, 50)
+    engine = make_engine(catalog_page_size=10)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if len(central.catalog_requests) == 2:  # the third page: the user presses stop now
+            central.catalog_requests.append("aborted")
+            engine.abort()
+            raise httpx.ReadError("connection closed by the abort", request=request)
+        return central._catalog(request)
+
+    central.override["/catalog"] = handler
+    summary = engine.run_once()
+    assert summary.aborted and not summary.ok
+    assert not any(e.startswith("catalog:") for e in summary.errors), summary.errors
+    # Pages fetched ahead of the abort are dropped: what was applied matches the saved cursor.
+    done = summary.pulled_products
+    assert done in (0, 10, 20)
+    assert store.setting(eng.CATALOG_CURSOR) == (str(done) if done else None)
+    assert _fetchers() == []
+    central.override.clear()
+    again = make_engine(catalog_page_size=10).run_once()
+    assert again.ok and again.pulled_products == 50 - done
