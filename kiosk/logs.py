@@ -40,13 +40,14 @@ _SECRET_FIELD = re.compile(
 )
 _BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
 _TOKENISH = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+# Hex with optional hyphens: sha256 hashes and UUIDs (order and event ids), never credentials.
+_HEX = re.compile(r"^[0-9a-fA-F-]+$")
 MASK = "***"
 
 
 def _token_mask(m: re.Match[str]) -> str:
     text = m.group(0)
-    # Hashes (image sha256, event payload hashes) are useful in logs and carry no secret.
+    # Hashes and ids (image sha256, payload hashes, order UUIDs) are useful in logs, not secret.
     if _HEX.match(text):
         return text
     if not (any(c.isdigit() for c in text) and any(c.isalpha() for c in text)):
