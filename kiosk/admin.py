@@ -16,6 +16,7 @@ restarts the remaining wait, it never skips it.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -92,7 +93,7 @@ def check_pin_rules(pin: str) -> str:
         raise InvalidInput(f"a PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits")
     if len(set(pin)) == 1:
         raise InvalidInput("a PIN cannot be one digit repeated; choose another")
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {9}):
         raise InvalidInput("a PIN cannot be a run like 1234 or 4321; choose another")
     return pin
@@ -229,7 +230,7 @@ class BackoffState:
 
 def wait_words(seconds: float) -> str:
     """A wait in plain words: ``"45 seconds"``, ``"3 minutes"``."""
-    s = max(1, int(round(seconds)))
+    s = max(1, round(seconds))
     if s < 90:
         return f"{s} second{'s' if s != 1 else ''}"
     m = (s + 59) // 60
