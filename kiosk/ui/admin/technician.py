@@ -36,7 +36,6 @@ from kiosk.storage.doctor import DoctorReport, run_doctor
 from kiosk.storage.store import BACKUP_DIRNAME
 from kiosk.storage.support import (
     QueuedEvent,
-    check_sync,
     discard_event,
     list_events,
     restore_backup,
@@ -288,7 +287,7 @@ class TechnicianScreen(QWidget):
     def run_checks(self) -> None:
         """``kiosk doctor``'s checks, off the GUI thread."""
         data_dir = self._services.store.data_dir
-        self._run(lambda: run_doctor(data_dir, extra=[check_sync]), self._show_checks)
+        self._run(lambda: run_doctor(data_dir), self._show_checks)
 
     def _show_checks(self, report: DoctorReport) -> None:
         self.report = report
