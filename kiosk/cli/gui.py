@@ -16,7 +16,7 @@ def cmd_gui(args: argparse.Namespace, ctx: CliContext) -> int:
     return run_gui(
         ctx.data_dir,
         windowed=bool(getattr(args, "windowed", False)),
-        lang=getattr(args, "lang", None) or "zh_CN",
+        lang=getattr(args, "lang", None),
         idle_timeout_s=float(getattr(args, "idle_timeout", None) or 120.0),
     )
 
@@ -25,7 +25,12 @@ def register(sub: Any) -> None:
     """Register ``kiosk gui`` (``kiosk.cli.build_parser`` also makes it the default command)."""
     p = sub.add_parser("gui", help="open the villager's kiosk (the default when no command)")
     p.add_argument("--windowed", action="store_true", help="a normal window, for development")
-    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN", help="screen language")
+    p.add_argument(
+        "--lang",
+        choices=["zh_CN", "en"],
+        default=None,
+        help="screen language (default: the one chosen at first run, else zh_CN)",
+    )
     p.add_argument(
         "--idle-timeout",
         type=float,

@@ -191,16 +191,30 @@ def open_first_run_if_needed(window: KioskWindow) -> bool:
     return True
 
 
+def choose_language(store: KioskStore, requested: str | None) -> str:
+    """The screen language: ``requested`` (``--lang``), else the first-run choice, else zh_CN."""
+    if requested:
+        return requested
+    from kiosk.ui.admin.wizard import LANGUAGE_KEY
+
+    chosen = store.setting(LANGUAGE_KEY)
+    return chosen if chosen in ("zh_CN", "en") else DEFAULT_LANGUAGE
+
+
 def run_gui(
     data_dir: Path,
     *,
     windowed: bool = False,
-    lang: str = DEFAULT_LANGUAGE,
+    lang: str | None = None,
     idle_timeout_s: float = IDLE_TIMEOUT_MS / 1000,
 ) -> int:
-    """Run the kiosk until the window closes; returns the exit code."""
-    app = make_app(lang=lang)
+    """Run the kiosk until the window closes; returns the exit code.
+
+    ``lang`` overrides the language chosen in the first-run wizard (setting ``ui.language``).
+    """
     store = KioskStore.open(data_dir)
+    lang = choose_language(store, lang)
+    app = make_app(lang=lang)
     bridge = SyncBridge()
     window = build_window(
         store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge
