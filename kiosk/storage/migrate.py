@@ -33,9 +33,14 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Upgrade the database to head in one transaction (SQLite DDL is transactional)."""
+    """Upgrade the database to head in ONE transaction (SQLite DDL is transactional).
+
+    Alembic's SQLite dialect says ``transactional_ddl = False`` and would commit after each
+    revision, so a power cut between two revisions would leave the file half-way. Starting the
+    transaction here makes it an "external" one to Alembic: every revision and the version stamp
+    commit together or not at all (recipe R3, ``tests/reliability/test_migration_kill.py``).
+    """
     cfg = alembic_config()
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-        conn.commit()
