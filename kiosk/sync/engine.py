@@ -142,6 +142,15 @@ class _Aborted(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class _CatalogFetch:
+    """The running fetcher thread of a catalog pull, its page queue and its stop flag."""
+
+    thread: threading.Thread
+    pages: queue.Queue[_CatalogPage | BaseException]
+    stop: threading.Event
+
+
+@dataclass(frozen=True, slots=True)
 class _CatalogPage:
     """One validated catalog page, ready to apply (built on the fetcher thread)."""
 
@@ -203,6 +212,7 @@ class SyncEngine:
         self._progress_lock = threading.Lock()
         self._progress = SyncProgress("idle", 0, None, "")
         self._online: bool | None = None
+        self._catalog_fetch: _CatalogFetch | None = None
 
     # --- data for the UI ----------------------------------------------------------------------
 
@@ -249,6 +259,20 @@ class SyncEngine:
 
     def run_once(self) -> SyncSummary:
         """One full sync cycle. Never raises for network or server trouble: see the summary."""
+        from kiosk.storage.recovery import damaged_reason
+
+        if (damaged := damaged_reason(self.store.data_dir)) is not None:
+            # Nothing read from a damaged store may reach the platform (RELIABILITY.md R5).
+            summary = SyncSummary(
+                ok=False,
+                errors=[
+                    f"not syncing: the local database is damaged ({damaged}); restart the "
+                    "kiosk to repair it"
+                ],
+                finished_at=self.clock().isoformat(),
+            )
+            self._emit("finished", summary.to_dict())
+            return summary
         if not self.lock.try_acquire():
             summary = SyncSummary(
                 ok=False,
@@ -279,6 +303,12 @@ class SyncEngine:
         except KioskError as exc:
             run.errors.append(str(exc))
             return
+        try:
+            self._steps(run)
+        finally:
+            self._stop_catalog_fetch()
+
+    def _steps(self, run: _Run) -> None:
         steps: Sequence[tuple[str, Callable[[_Run], None]]] = (
             ("push", self._push),
             ("orders", self._pull_orders),
@@ -289,6 +319,11 @@ class SyncEngine:
         for name, step in steps:
             try:
                 self._check_abort()
+                if name == "orders":
+                    # The catalog's first page downloads while order updates are pulled (a few
+                    # small requests): on 2G that hides their round trips. After the push, so
+                    # orders placed here never wait behind catalog bytes.
+                    self._catalog_fetch = self._start_catalog_fetch()
                 step(run)
             except _Aborted:
                 run.aborted = True
@@ -526,26 +561,45 @@ class SyncEngine:
             return wire.CATALOG_PAGE_MAX
         return wire.CATALOG_PAGE_DEFAULT
 
-    def _pull_catalog(self, run: _Run) -> None:
-        """Pull catalog pages, fetching the next page while the current one is applied.
-
-        One fetcher thread downloads, inflates and validates pages ahead (at most
-        :data:`CATALOG_PREFETCH` waiting) and is the only user of the HTTP client meanwhile; this
-        thread applies them strictly in order, each page with the cursor after it in ONE
-        transaction. A fetch error reaches this thread after the pages before it were applied,
-        so an interrupted sync resumes at the last committed page, as without the pipeline.
-        """
+    def _start_catalog_fetch(self) -> _CatalogFetch:
+        """Start the fetcher thread on the saved catalog cursor (see :meth:`_pull_catalog`)."""
         cursor = self.store.setting(CATALOG_CURSOR) or ""
-        self._set_progress("catalog", 0, None, "fetching catalog changes")
         pages: queue.Queue[_CatalogPage | BaseException] = queue.Queue(CATALOG_PREFETCH)
         stop = threading.Event()
-        fetcher = threading.Thread(
+        thread = threading.Thread(
             target=self._fetch_catalog_pages,
             args=(cursor, pages, stop),
             name="catalog-fetch",
             daemon=True,
         )
-        fetcher.start()
+        thread.start()
+        return _CatalogFetch(thread, pages, stop)
+
+    def _stop_catalog_fetch(self) -> None:
+        """Stop the fetcher thread, if any, and wait for it (it never outlives the cycle)."""
+        fetch, self._catalog_fetch = self._catalog_fetch, None
+        if fetch is None:
+            return
+        fetch.stop.set()
+        # Unblock a fetcher waiting for room in the queue; it checks ``stop`` after each put.
+        while fetch.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                fetch.pages.get(timeout=0.05)
+
+    def _pull_catalog(self, run: _Run) -> None:
+        """Pull catalog pages, fetching the next page while the current one is applied.
+
+        One fetcher thread downloads, inflates and validates pages ahead (at most
+        :data:`CATALOG_PREFETCH` waiting); it was started before the order updates step, so the
+        first page is already on its way. This thread applies the pages strictly in order, each
+        with the cursor after it in ONE transaction. A fetch error reaches this thread after the
+        pages before it were applied, so an interrupted sync resumes at the last committed page,
+        as without the pipeline.
+        """
+        self._set_progress("catalog", 0, None, "fetching catalog changes")
+        if self._catalog_fetch is None:
+            self._catalog_fetch = self._start_catalog_fetch()
+        pages = self._catalog_fetch.pages
         try:
             while True:
                 item = pages.get()
@@ -558,11 +612,7 @@ class SyncEngine:
                 if not item.has_more:
                     return
         finally:
-            stop.set()
-            # Unblock a fetcher waiting for room in the queue; it checks ``stop`` after each put.
-            while fetcher.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    pages.get(timeout=0.05)
+            self._stop_catalog_fetch()
 
     def _fetch_catalog_pages(
         self,

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from kiosk import wire
 from kiosk.storage import catalog
@@ -146,3 +147,44 @@ def test_an_abort_that_cuts_a_fetch_short_is_reported_as_an_abort(
     central.override.clear()
     again = make_engine(catalog_page_size=10).run_once()
     assert again.ok and again.pulled_products == 50 - done
+
+
+def test_the_first_catalog_page_is_on_its_way_while_order_updates_are_pulled(
+    store: KioskStore, central: FakeCentral, make_engine: EngineFactory
+) -> None:
+    _publish(central, 5)
+    catalog_asked = threading.Event()
+    overlapped: list[bool] = []
+
+    def catalog_handler(request: httpx.Request) -> httpx.Response:
+        catalog_asked.set()
+        return central._catalog(request)
+
+    def updates_handler(request: httpx.Request) -> httpx.Response:
+        # Without the overlap the catalog is only asked for after this returns: False.
+        overlapped.append(catalog_asked.wait(timeout=10))
+        return central._updates(request)
+
+    central.override["/catalog"] = catalog_handler
+    central.override["/orders/updates"] = updates_handler
+    summary = make_engine().run_once()
+    assert summary.ok and summary.pulled_products == 5, summary.errors
+    assert overlapped == [True]
+    assert _fetchers() == []
+
+
+def test_a_cycle_that_stops_before_the_catalog_step_applies_nothing_fetched_ahead(
+    store: KioskStore, central: FakeCentral, make_engine: EngineFactory
+) -> None:
+    _publish(central, 5)
+
+    def offline(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("network unreachable", request=request)
+
+    central.override["/orders/updates"] = offline
+    summary = make_engine().run_once()
+    assert summary.offline and not summary.ok
+    assert _fetchers() == []
+    assert summary.pulled_products == 0 and store.setting(eng.CATALOG_CURSOR) is None
+    with store.read() as s:
+        assert s.execute(text("SELECT count(*) FROM products")).scalar() == 0
