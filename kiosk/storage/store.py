@@ -76,6 +76,14 @@ class KioskStore:
         except OSError as exc:
             raise StoreProblem(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
         path = data_dir / DB_FILENAME
+        from kiosk.storage.recovery import StoreDamaged, is_damage, probe_files  # imports us
+
+        problem = probe_files(path)  # a few hundred bytes read: start-up stays fast
+        if problem is not None:
+            raise StoreDamaged(
+                f"the database {path} is damaged or not a database: {problem}; "
+                "restart the kiosk or run `kiosk tech recover` to repair it"
+            )
         existed = path.exists() and path.stat().st_size > 0
         writer = make_engine(path, immediate=True)
         reader = make_engine(path, immediate=False)
@@ -85,8 +93,11 @@ class KioskStore:
                 store._migrate(existed)
             except DatabaseError as exc:
                 store.close()
-                raise StoreProblem(
-                    f"the database {path} is damaged or not a database: {exc.orig}"
+                if not is_damage(exc.orig):  # locked, read-only, disk full: not for recovery
+                    raise StoreProblem(f"the database {path} cannot be opened: {exc.orig}") from exc
+                raise StoreDamaged(
+                    f"the database {path} is damaged or not a database: {exc.orig}; "
+                    "restart the kiosk or run `kiosk tech recover` to repair it"
                 ) from exc
             except BaseException:
                 store.close()
