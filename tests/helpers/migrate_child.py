@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
         print("MIGRATING", flush=True)
         real_upgrade(engine)
 
-    migrate.upgrade_to_head = announced  # type: ignore[assignment]
+    migrate.upgrade_to_head = announced
     pause_at = os.environ.get("KIOSK_R3_PAUSE_AT")
     if pause_at:
 
