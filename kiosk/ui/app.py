@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.storage.browsing import enqueue_demand_counts
 from kiosk.storage.orders import CENTER_NAME_KEY
@@ -28,6 +28,7 @@ from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 
 if TYPE_CHECKING:
+    from kiosk.storage.recovery import RecoveryReport
     from kiosk.sync.connectivity import ConnectivityMonitor
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,77 @@ def report_ready_when_home_painted(window: KioskWindow) -> None:
         _HomePaintReporter(window, exit_after=mode == "exit")
 
 
+#: How often the kiosk checks whether the daily automatic backup is due.
+BACKUP_CHECK_EVERY_MS = 60 * 60 * 1000
+#: How long after start-up the full file check and the first backup check run.
+STORE_CARE_DELAY_MS = 10_000
+
+
+def _notice(window: KioskWindow, text: str) -> QMessageBox:
+    """A non-blocking message for the shop (the kiosk keeps working behind it)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, " ", text, QMessageBox.StandardButton.Ok, window)
+    box.setFont(theme.font(theme.BASE_PX + 4))
+    box.open()
+    return box
+
+
+def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> QTimer:
+    """Say so when a repair happened at start; check the file and back it up off the GUI thread.
+
+    The full ``quick_check`` takes seconds on a large store, so it runs after start-up; when it
+    finds damage the store is flagged (sync stops sending) and the shop is asked to restart,
+    which repairs it. The automatic backup is checked now and every hour (due once a day).
+    """
+    from kiosk.storage.autobackup import backup_if_due
+    from kiosk.storage.recovery import verify_store
+
+    store, runner = window.services.store, window.services.runner
+    tr = QCoreApplication.translate
+    if recovered is not None:
+        _notice(
+            window,
+            tr(
+                "KioskApp",
+                "The kiosk's database was damaged and has been repaired from a backup.\n"
+                "Orders restored from the backup: %1. Orders rescued from the damaged file: %2.\n"
+                "The technician can read the full report in %3.",
+            )
+            .replace("%1", str(recovered.orders_from_backup))
+            .replace("%2", str(recovered.orders_rescued))
+            .replace("%3", recovered.damaged_dir),
+        )
+
+    def checked(verdict: str) -> None:
+        if verdict != "ok":
+            _notice(
+                window,
+                tr(
+                    "KioskApp",
+                    "The kiosk's database looks damaged. Orders are kept but not sent.\n"
+                    "Please close and restart the kiosk: it repairs itself at start.",
+                ),
+            )
+
+    def backup() -> None:
+        runner.run(lambda: backup_if_due(store.data_dir), on_failure=_log_backup_failure)
+
+    def first_checks() -> None:
+        runner.run(lambda: verify_store(store.data_dir), checked)
+        backup()
+
+    # Later, not at start-up: the first screen and its pictures get the disk and the CPU first.
+    QTimer.singleShot(STORE_CARE_DELAY_MS, window, first_checks)
+    timer = QTimer(window)
+    timer.setInterval(BACKUP_CHECK_EVERY_MS)
+    timer.timeout.connect(backup)
+    timer.start()
+    return timer
+
+
+def _log_backup_failure(exc: BaseException) -> None:
+    log.error("automatic backup failed: %s", exc)
+
+
 def open_first_run_if_needed(window: KioskWindow) -> bool:
     """Open the technician's first-run wizard when the kiosk has no PINs yet.
 
@@ -212,7 +284,9 @@ def run_gui(
 
     ``lang`` overrides the language chosen in the first-run wizard (setting ``ui.language``).
     """
-    store = KioskStore.open(data_dir)
+    from kiosk.storage.recovery import open_or_recover
+
+    store, recovered = open_or_recover(data_dir)  # repairs a damaged store first (R5)
     lang = choose_language(store, lang)
     app = make_app(lang=lang)
     bridge = SyncBridge()
@@ -226,6 +300,7 @@ def run_gui(
     report_ready_when_home_painted(window)
     open_first_run_if_needed(window)
     show_kiosk(window, windowed=windowed)
+    start_store_care(window, recovered)
     try:
         return int(app.exec())
     finally:
