@@ -8,6 +8,7 @@ typed twice.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -122,6 +123,33 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_recover(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech recover [--check-only]`` (close the kiosk program first)."""
+    from kiosk.errors import StoreProblem
+    from kiosk.storage.recovery import damaged_reason, recover, verify_store
+
+    # A damaged store cannot check a PIN; recovery only uses this kiosk's own backups.
+    with contextlib.suppress(StoreProblem):
+        require_pin(ctx, Role.TECHNICIAN)
+    ctx.close()  # the database files may be moved: no connection may stay open
+    verdict = verify_store(ctx.data_dir)  # the full check, in the foreground
+    reason = damaged_reason(ctx.data_dir)
+    if args.check_only or (reason is None and not args.force):
+        if args.json:
+            print_json({"ok": reason is None, "check": verdict, "damaged": reason})
+        else:
+            print("The database is healthy." if reason is None else f"Damaged: {reason}")
+            if reason is not None:
+                print("Run `kiosk tech recover` (without --check-only) to repair it.")
+        return 0 if reason is None else 1
+    report = recover(ctx.data_dir, reason, actor=Role.TECHNICIAN.value)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(report.text(), end="")
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech purge [--days N]``."""
     from kiosk.storage.privacy import purge_personal_data
@@ -160,5 +188,8 @@ def register(sub: Any) -> None:
     p.add_argument("dest_dir", type=Path, help="the folder (e.g. the USB stick)")
     p = add("restore", cmd_restore, "replace the database with a backup (kiosk closed first)")
     p.add_argument("backup", type=Path, help="the backup file (kiosk-….db)")
+    p = add("recover", cmd_recover, "check the database; repair it from backups if damaged")
+    p.add_argument("--check-only", action="store_true", help="only check, change nothing")
+    p.add_argument("--force", action="store_true", help="repair even if the check passes")
     p = add("purge", cmd_purge, "purge villagers' details of long-finished orders")
     p.add_argument("--days", type=int, default=None, help="older than N days (default: setting)")

@@ -10,6 +10,7 @@ aside together into ``damaged/<time>/``, restore the backup, and put back the or
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -279,3 +280,24 @@ def test_no_backup_starts_empty_and_rescues(data_dir: Path) -> None:
         assert "No usable backup" in report.text()
     finally:
         store.close()
+
+
+def test_tech_recover_command(data_dir: Path) -> None:
+    """``kiosk tech recover``: the full check in the foreground, then the repair."""
+    shop = _build_shop(data_dir)
+    db = data_dir / "kiosk.db"
+    page = _pages_of(db, "products")[2]
+    with db.open("rb+") as fh:
+        fh.seek((page - 1) * 4096)
+        fh.write(b"\xff" * 32)
+    env = os.environ | {"KIOSK_DATA_DIR": str(data_dir)}
+    run = [sys.executable, "-m", "kiosk", "tech", "recover"]
+    check = subprocess.run([*run, "--check-only"], cwd=REPO_ROOT, env=env, capture_output=True)
+    assert check.returncode == 1, check.stderr
+    assert b"Damaged: quick_check" in check.stdout
+    assert not (data_dir / "damaged").exists()
+    fixed = subprocess.run(run, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stderr
+    assert f"Orders rescued from the damaged file: {len(shop['B'])}" in fixed.stdout
+    again = subprocess.run([*run, "--check-only"], cwd=REPO_ROOT, env=env, capture_output=True)
+    assert again.returncode == 0 and b"healthy" in again.stdout
