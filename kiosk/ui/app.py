@@ -204,11 +204,10 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
     from kiosk.storage.recovery import verify_store
 
     store, runner = window.services.store, window.services.runner
-    tr = QCoreApplication.translate
     if recovered is not None:
         _notice(
             window,
-            tr(
+            QCoreApplication.translate(
                 "KioskApp",
                 "The kiosk's database was damaged and has been repaired from a backup.\n"
                 "Orders restored from the backup: %1. Orders rescued from the damaged file: %2.\n"
@@ -223,7 +222,7 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
         if verdict != "ok":
             _notice(
                 window,
-                tr(
+                QCoreApplication.translate(
                     "KioskApp",
                     "The kiosk's database looks damaged. Orders are kept but not sent.\n"
                     "Please close and restart the kiosk: it repairs itself at start.",

@@ -1,151 +1,151 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
-    <context>
-        <name>ConfirmationScreen</name>
-        <message numerus="yes">
-            <location filename="../screens/confirmation.py" line="+97" />
-            <source>%n item(s) · total %1 · %2</source>
-            <translation>
-                <numerusform>%n item · total %1 · %2</numerusform>
-                <numerusform>%n items · total %1 · %2</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>MyOrdersScreen</name>
-        <message numerus="yes">
-            <location filename="../screens/myorders.py" line="+147" />
-            <source>%n order(s) for %1</source>
-            <translation>
-                <numerusform>%n order for %1</numerusform>
-                <numerusform>%n orders for %1</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>OwnerQueueScreen</name>
-        <message numerus="yes">
-            <location filename="../admin/owner_queue.py" line="+704" />
-            <source>%n parcel(s) to check in</source>
-            <translation>
-                <numerusform>%n parcel to check in</numerusform>
-                <numerusform>%n parcels to check in</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+3" />
-            <source>%n waiting for pickup</source>
-            <translation>
-                <numerusform>%n waiting for pickup</numerusform>
-                <numerusform>%n waiting for pickup</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+3" />
-            <source>%n order(s) need attention</source>
-            <translation>
-                <numerusform>%n order needs attention</numerusform>
-                <numerusform>%n orders need attention</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+3" />
-            <source>%n return(s) since the last close</source>
-            <translation>
-                <numerusform>%n return since the last close</numerusform>
-                <numerusform>%n returns since the last close</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>PickupPage</name>
-        <message numerus="yes">
-            <location line="-327" />
-            <source>Wrong pickup code. Wait %n second(s), then try again.</source>
-            <translation>
-                <numerusform>Wrong pickup code. Wait %n second, then try again.</numerusform>
-                <numerusform>Wrong pickup code. Wait %n seconds, then try again.</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+2" />
-            <source>Wrong pickup code. Wait %n minute(s), then try again.</source>
-            <translation>
-                <numerusform>Wrong pickup code. Wait %n minute, then try again.</numerusform>
-                <numerusform>Wrong pickup code. Wait %n minutes, then try again.</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>PinScreen</name>
-        <message numerus="yes">
-            <location filename="../admin/pin_dialog.py" line="+186" />
-            <source>%n second(s)</source>
-            <translation>
-                <numerusform>%n second</numerusform>
-                <numerusform>%n seconds</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+1" />
-            <source>%n minute(s)</source>
-            <translation>
-                <numerusform>%n minute</numerusform>
-                <numerusform>%n minutes</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>SearchScreen</name>
-        <message numerus="yes">
-            <location filename="../screens/browse.py" line="+141" />
-            <source>%n product(s) found</source>
-            <translation>
-                <numerusform>%n product found</numerusform>
-                <numerusform>%n products found</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>SyncIndicator</name>
-        <message numerus="yes">
-            <location filename="../bridge.py" line="+123" />
-            <source>%n order(s) waiting to send</source>
-            <translation>
-                <numerusform>%n order waiting to send</numerusform>
-                <numerusform>%n orders waiting to send</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+5" />
-            <source>%n item(s) for the owner</source>
-            <translation>
-                <numerusform>%n item for the shop owner</numerusform>
-                <numerusform>%n items for the shop owner</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>TechnicianScreen</name>
-        <message numerus="yes">
-            <location filename="../admin/technician.py" line="+478" />
-            <source>%n unsent change(s) were in the replaced data.</source>
-            <translation>
-                <numerusform>%n unsent change was in the replaced data.</numerusform>
-                <numerusform>%n unsent changes were in the replaced data.</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>TopBar</name>
-        <message numerus="yes">
-            <location filename="../widgets.py" line="+331" />
-            <source>Cart (%n)</source>
-            <translation>
-                <numerusform>Cart (%n)</numerusform>
-                <numerusform>Cart (%n)</numerusform>
-            </translation>
-        </message>
-    </context>
+<context>
+    <name>ConfirmationScreen</name>
+    <message numerus="yes">
+        <location filename="../screens/confirmation.py" line="+97"/>
+        <source>%n item(s) · total %1 · %2</source>
+        <translation>
+            <numerusform>%n item · total %1 · %2</numerusform>
+            <numerusform>%n items · total %1 · %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MyOrdersScreen</name>
+    <message numerus="yes">
+        <location filename="../screens/myorders.py" line="+147"/>
+        <source>%n order(s) for %1</source>
+        <translation>
+            <numerusform>%n order for %1</numerusform>
+            <numerusform>%n orders for %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OwnerQueueScreen</name>
+    <message numerus="yes">
+        <location filename="../admin/owner_queue.py" line="+707"/>
+        <source>%n parcel(s) to check in</source>
+        <translation>
+            <numerusform>%n parcel to check in</numerusform>
+            <numerusform>%n parcels to check in</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n waiting for pickup</source>
+        <translation>
+            <numerusform>%n waiting for pickup</numerusform>
+            <numerusform>%n waiting for pickup</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n order(s) need attention</source>
+        <translation>
+            <numerusform>%n order needs attention</numerusform>
+            <numerusform>%n orders need attention</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n return(s) since the last close</source>
+        <translation>
+            <numerusform>%n return since the last close</numerusform>
+            <numerusform>%n returns since the last close</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PickupPage</name>
+    <message numerus="yes">
+        <location line="-327"/>
+        <source>Wrong pickup code. Wait %n second(s), then try again.</source>
+        <translation>
+            <numerusform>Wrong pickup code. Wait %n second, then try again.</numerusform>
+            <numerusform>Wrong pickup code. Wait %n seconds, then try again.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Wrong pickup code. Wait %n minute(s), then try again.</source>
+        <translation>
+            <numerusform>Wrong pickup code. Wait %n minute, then try again.</numerusform>
+            <numerusform>Wrong pickup code. Wait %n minutes, then try again.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PinScreen</name>
+    <message numerus="yes">
+        <location filename="../admin/pin_dialog.py" line="+186"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SearchScreen</name>
+    <message numerus="yes">
+        <location filename="../screens/browse.py" line="+144"/>
+        <source>%n product(s) found</source>
+        <translation>
+            <numerusform>%n product found</numerusform>
+            <numerusform>%n products found</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message numerus="yes">
+        <location filename="../bridge.py" line="+123"/>
+        <source>%n order(s) waiting to send</source>
+        <translation>
+            <numerusform>%n order waiting to send</numerusform>
+            <numerusform>%n orders waiting to send</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n item(s) for the owner</source>
+        <translation>
+            <numerusform>%n item for the shop owner</numerusform>
+            <numerusform>%n items for the shop owner</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TechnicianScreen</name>
+    <message numerus="yes">
+        <location filename="../admin/technician.py" line="+477"/>
+        <source>%n unsent change(s) were in the replaced data.</source>
+        <translation>
+            <numerusform>%n unsent change was in the replaced data.</numerusform>
+            <numerusform>%n unsent changes were in the replaced data.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TopBar</name>
+    <message numerus="yes">
+        <location filename="../widgets.py" line="+331"/>
+        <source>Cart (%n)</source>
+        <translation>
+            <numerusform>Cart (%n)</numerusform>
+            <numerusform>Cart (%n)</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>
