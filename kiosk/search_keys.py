@@ -33,8 +33,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 #: Bump when the key format changes; stored keys from another version need ``reindex_all``.
 KEYS_VERSION = 2
 #: Longest ``py`` token; longer queries are cut to this length (still a prefix match).
@@ -129,6 +127,8 @@ class SearchKeys:
 @lru_cache(maxsize=8192)
 def _char_reading(char: str) -> str:
     """The most common toneless reading of one character ("" when pypinyin has none)."""
+    from pypinyin import Style, lazy_pinyin  # lazy: see _default_readings
+
     readings = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
     return readings[0] if readings and _LETTERS.match(readings[0]) else ""
 
@@ -140,6 +140,10 @@ def _default_readings(run: str) -> tuple[str, ...]:
     Cached: catalogs repeat the same brand and product words thousands of times, and pypinyin's
     phrase segmentation is the slow part of indexing.
     """
+    # Imported on first use, not with this module: pypinyin loads its phrase dictionary at import
+    # (~0.3 s), and the kiosk's start-up and query parsing never need it; only indexing does.
+    from pypinyin import Style, lazy_pinyin
+
     readings = lazy_pinyin(run, style=Style.NORMAL, errors="default")
     if len(readings) != len(run):  # pypinyin merged or split something: fall back per char
         return tuple(_char_reading(c) for c in run)

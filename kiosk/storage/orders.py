@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, literal_column, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from kiosk.catalog import StockState
 from kiosk.customers import Customer, mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput, NotFound
 from kiosk.ids import uuid7
@@ -34,10 +33,8 @@ from kiosk.orders import (
 )
 from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
-from kiosk.storage.cash import CashKind, record_cash
 from kiosk.storage.outbox import enqueue
 from kiosk.storage.store import KioskStore, utc_now
-from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +128,8 @@ def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, ProductSnap
     Raises:
         InvalidInput: naming the first SKU that is unknown, inactive or out of stock.
     """
+    from kiosk.catalog import StockState  # lazy: see place_order
+
     wanted = list(dict.fromkeys(skus))
     P = m.Product
     # Plain columns, not entities: no category join and no identity-map work on the hot path.
@@ -184,6 +183,11 @@ def place_order(
     Raises:
         InvalidInput: no lines, too many, or a SKU that is unknown, inactive or out of stock.
     """
+    # Imported here, before the write lock, not with the module: the wire schema (pydantic) and the
+    # cash ledger are not needed by readers of this module (the GUI's start-up reads settings).
+    from kiosk.storage.cash import CashKind, record_cash
+    from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
+
     merged = merge_lines(list(lines))
     payment = Payment(payment)
     # Hashing and id generation happen before BEGIN IMMEDIATE to keep the write lock short.

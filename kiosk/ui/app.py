@@ -16,12 +16,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kiosk.storage.browsing import enqueue_demand_counts
-from kiosk.storage.orders import CENTER_NAME_KEY
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
-from kiosk.ui.i18n import DEFAULT_LANGUAGE, install_translator
+from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, install_translator
 from kiosk.ui.images import ImageCache
 from kiosk.ui.services import KioskServices
 from kiosk.ui.tasks import TaskRunner
@@ -57,6 +55,10 @@ def build_window(
     bridge: SyncBridge | None = None,
 ) -> KioskWindow:
     """Build services and the window for ``store`` (the QApplication must exist)."""
+    # Imported here: kiosk.storage.orders brings the wire schema (pydantic), which the home screen
+    # does not need; by now the window modules are loaded, so this costs only the orders module.
+    from kiosk.storage.orders import CENTER_NAME_KEY
+
     runner = TaskRunner()
     images = ImageCache(store.media_dir, runner)
     services = KioskServices(
@@ -121,7 +123,7 @@ def stop_sync(monitor: ConnectivityMonitor) -> bool:
 
 def wire_sync(window: KioskWindow, monitor: ConnectivityMonitor) -> None:
     """Send a new order right away instead of at the next periodic sync (up to 5 min later)."""
-    window.checkout.placed.connect(lambda _receipt: monitor.sync_now())
+    window.order_placed.connect(lambda _receipt: monitor.sync_now())
 
 
 #: How often aggregated browsing counts are queued for the platform (while enrolled).
@@ -130,6 +132,8 @@ DEMAND_EVERY_MS = 15 * 60 * 1000
 
 def start_demand_counts(window: KioskWindow) -> QTimer:
     """Queue one aggregated ``demand_counts`` outbox event now and then (off the GUI thread)."""
+    from kiosk.storage.browsing import enqueue_demand_counts
+
     store, runner = window.services.store, window.services.runner
     timer = QTimer(window)
     timer.setInterval(DEMAND_EVERY_MS)
@@ -141,15 +145,18 @@ def start_demand_counts(window: KioskWindow) -> QTimer:
 #: Hidden hook for benchmarks/startup.py: "1" prints ``KIOSK_READY painted_at=<unix time>`` on
 #: stdout at the first paint of the loaded home screen; "exit" also closes the kiosk right after.
 ENV_REPORT_READY = "KIOSK_REPORT_READY"
+#: Background work (sync, demand counts, building the other screens) starts after the home
+#: screen's first paint, or after this long if the home screen never loads.
+BACKGROUND_START_LATEST_MS = 5_000
 
 
-class _HomePaintReporter(QObject):
-    """Watches the home screen for its first paint with categories and products on it."""
+class _HomePaintWatcher(QObject):
+    """Calls back once, from the event loop, after the first paint of the loaded home screen."""
 
-    def __init__(self, window: KioskWindow, exit_after: bool) -> None:
+    def __init__(self, window: KioskWindow, callbacks: list[Callable[[], None]]) -> None:
         super().__init__(window)
         self._window = window
-        self._exit_after = exit_after
+        self._callbacks = callbacks
         self._loaded = False
         window.home.loaded.connect(self._on_loaded)
         window.home.installEventFilter(self)
@@ -161,22 +168,35 @@ class _HomePaintReporter(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if self._loaded and event.type() == QEvent.Type.Paint:
             obj.removeEventFilter(self)
-            # Reported from the event loop, i.e. after this paint event has been handled.
-            QTimer.singleShot(0, self._report)
+            # Called from the event loop, i.e. after this paint event has been handled.
+            QTimer.singleShot(0, self, self._fire)
         return False
 
-    def _report(self) -> None:
-        sys.stdout.write(f"KIOSK_READY painted_at={time.time():.4f}\n")
-        sys.stdout.flush()
-        if self._exit_after:
-            self._window.close()
+    def _fire(self) -> None:
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+
+def when_home_painted(window: KioskWindow, *callbacks: Callable[[], None]) -> None:
+    """Run ``callbacks`` (in order, on the GUI thread) right after the loaded home screen's first
+    paint."""
+    _HomePaintWatcher(window, list(callbacks))
 
 
 def report_ready_when_home_painted(window: KioskWindow) -> None:
     """Install the :data:`ENV_REPORT_READY` hook when the variable is set (inert otherwise)."""
     mode = os.environ.get(ENV_REPORT_READY, "")
-    if mode in ("1", "exit"):
-        _HomePaintReporter(window, exit_after=mode == "exit")
+    if mode not in ("1", "exit"):
+        return
+
+    def report() -> None:
+        sys.stdout.write(f"KIOSK_READY painted_at={time.time():.4f}\n")
+        sys.stdout.flush()
+        if mode == "exit":
+            window.close()
+
+    when_home_painted(window, report)
 
 
 #: How often the kiosk checks whether the daily automatic backup is due.
@@ -254,9 +274,10 @@ def open_first_run_if_needed(window: KioskWindow) -> bool:
 
     Not while the start-up benchmark's hook waits for the home screen to paint.
     """
-    from kiosk.ui.admin.wizard import needs_first_run
+    # The PIN check, not the wizard's module: a configured kiosk never imports the wizard.
+    from kiosk.storage.admin import pins_configured
 
-    if os.environ.get(ENV_REPORT_READY) or not needs_first_run(window.services.store):
+    if os.environ.get(ENV_REPORT_READY) or all(pins_configured(window.services.store).values()):
         return False
     window.show_first_run()
     return True
@@ -266,8 +287,6 @@ def choose_language(store: KioskStore, requested: str | None) -> str:
     """The screen language: ``requested`` (``--lang``), else the first-run choice, else zh_CN."""
     if requested:
         return requested
-    from kiosk.ui.admin.wizard import LANGUAGE_KEY
-
     chosen = store.setting(LANGUAGE_KEY)
     return chosen if chosen in ("zh_CN", "en") else DEFAULT_LANGUAGE
 
@@ -292,17 +311,30 @@ def run_gui(
     window = build_window(
         store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge
     )
-    monitor = start_sync(store, bridge.on_event)
-    if monitor is not None:
-        wire_sync(window, monitor)
-        start_demand_counts(window)
     report_ready_when_home_painted(window)
+    started: list[ConnectivityMonitor | None] = []
+
+    def start_background() -> None:
+        # Once: after the first paint, or at the latest BACKGROUND_START_LATEST_MS after start.
+        # Sync (httpx, keyring) and the other screens are not needed to show the home screen.
+        if started:
+            return
+        monitor = start_sync(store, bridge.on_event)
+        started.append(monitor)
+        if monitor is not None:
+            wire_sync(window, monitor)
+            start_demand_counts(window)
+        window.prebuild_screens()
+
+    when_home_painted(window, start_background)
+    QTimer.singleShot(BACKGROUND_START_LATEST_MS, window, start_background)
     open_first_run_if_needed(window)
     show_kiosk(window, windowed=windowed)
     start_store_care(window, recovered)
     try:
         return int(app.exec())
     finally:
+        monitor = started[0] if started else None
         if monitor is not None:
             stop_sync(monitor)
         window.services.runner.shutdown()

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from kiosk.storage.catalog import find_media
 from kiosk.ui.tasks import TaskRunner
 
 #: Decoded pictures kept in memory (per size); older ones are dropped first.
@@ -67,6 +66,10 @@ class ImageCache(QObject):
             media_dir = self._media_dir
 
             def load() -> QImage | None:
+                # Imported on the worker, on first use: kiosk.storage.catalog brings the catalog
+                # importer (pydantic), which the home screen's first paint does not need.
+                from kiosk.storage.catalog import find_media
+
                 path = find_media(media_dir, image_hash)
                 if path is None:
                     return None

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.storage.browsing import ProductCard
-from kiosk.ui.admin.area import AdminArea
-from kiosk.ui.bridge import SyncIndicator
 from kiosk.ui.cart import Cart
 from kiosk.ui.models import CartModel
-from kiosk.ui.screens.browse import CategoryScreen, SearchScreen
-from kiosk.ui.screens.checkout import CheckoutScreen, Receipt
-from kiosk.ui.screens.confirmation import ConfirmationScreen
-from kiosk.ui.screens.detail import DetailScreen
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.myorders import MyOrdersScreen
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import TopBar
+
+if TYPE_CHECKING:
+    # The other screens are imported when first shown (see KioskWindow): start-up only needs home.
+    from kiosk.storage.browsing import ProductCard
+    from kiosk.ui.admin.area import AdminArea
+    from kiosk.ui.bridge import SyncIndicator
+    from kiosk.ui.screens.browse import CategoryScreen, SearchScreen
+    from kiosk.ui.screens.checkout import CheckoutScreen, Receipt
+    from kiosk.ui.screens.confirmation import ConfirmationScreen
+    from kiosk.ui.screens.detail import DetailScreen
+    from kiosk.ui.screens.myorders import MyOrdersScreen
 
 #: Default idle timeout: back to home, cart and customer details cleared.
 IDLE_TIMEOUT_MS = 120_000
@@ -72,11 +79,28 @@ class IdleWatcher(QObject):
 class KioskWindow(QWidget):
     """The villager's kiosk.
 
+    Only the top bar and the home screen are built with the window; every other screen (and the
+    owner/technician area) is built, with its module imported, the first time it is used, so the
+    home screen paints sooner. :meth:`prebuild_screens` builds them during idle time after start-up.
+
     Signals:
         reset_done(): the idle timeout (or "Done") returned to a clean home screen.
+        order_placed(object): checkout placed an order (its ``Receipt``), committed locally.
     """
 
     reset_done = Signal()
+    order_placed = Signal(object)
+
+    #: Lazily built screens, in the order :meth:`prebuild_screens` builds them.
+    LAZY_SCREENS = (
+        "search",
+        "detail",
+        "checkout",
+        "confirmation",
+        "category",
+        "my_orders",
+        "admin",
+    )
 
     def __init__(
         self,
@@ -99,22 +123,9 @@ class KioskWindow(QWidget):
         col.addWidget(self.stack, 1)
 
         self.home = HomeScreen(services, self)
-        self.search = SearchScreen(services, self.home.category_names, self)
-        self.category = CategoryScreen(services, self)
-        self.detail = DetailScreen(services, self)
-        self.checkout = CheckoutScreen(services, self.cart, self)
-        self.confirmation = ConfirmationScreen(services, self)
-        self.my_orders = MyOrdersScreen(services, self)
-        for screen in (
-            self.home,
-            self.search,
-            self.category,
-            self.detail,
-            self.checkout,
-            self.confirmation,
-            self.my_orders,
-        ):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.home)
+        # First: the home screen's query runs on a worker while the rest is built and shown.
+        self.home.refresh()
 
         self.top.home_clicked.connect(self.go_home)
         self.top.cart_clicked.connect(self.show_checkout)
@@ -122,14 +133,6 @@ class KioskWindow(QWidget):
         self.home.search_typed.connect(self.show_search)
         self.home.category_chosen.connect(self.show_category)
         self.home.product_chosen.connect(self.show_product)
-        self.search.product_chosen.connect(self.show_product)
-        self.search.category_chosen.connect(self.show_category)
-        self.category.product_chosen.connect(self.show_product)
-        self.detail.add_to_cart.connect(self._add_to_cart)
-        self.detail.order_now.connect(self._order_now)
-        self.checkout.placed.connect(self._placed)
-        self.checkout.browse_more.connect(self.go_home)
-        self.confirmation.done.connect(self.reset_session)
         for sig in (self.cart.modelReset, self.cart.rowsInserted, self.cart.rowsRemoved):
             sig.connect(self._cart_changed)
         self.cart.dataChanged.connect(self._cart_changed)
@@ -140,9 +143,7 @@ class KioskWindow(QWidget):
             self.top.set_sync_text(indicator.text)
             indicator.refresh()
         # Owner and technician mode: a small button at the top right, always through the PIN.
-        self.admin = AdminArea(services, self)
         self._leaving_admin = False
-        self.stack.addWidget(self.admin)
         self.admin_button = QPushButton(self.tr("Owner"), self.top)
         self.admin_button.setObjectName("admin")
         self.admin_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -150,13 +151,102 @@ class KioskWindow(QWidget):
         top_row = self.top.layout()
         if top_row is not None:
             top_row.addWidget(self.admin_button)
-        self.admin.exited.connect(self._leave_admin)
-        self.admin.center_named.connect(self._center_named)
         self.idle = IdleWatcher(idle_timeout_ms, self)
         self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
-        self.home.refresh()
+
+    # -- screens, built on first use ----------------------------------------------------------
+
+    def _built(self, name: str) -> bool:
+        """True when the lazily built screen ``name`` exists already (cached_property)."""
+        return name in self.__dict__
+
+    @cached_property
+    def search(self) -> SearchScreen:
+        """Search as you type."""
+        from kiosk.ui.screens.browse import SearchScreen
+
+        screen = SearchScreen(self.services, self.home.category_names, self)
+        self.stack.addWidget(screen)
+        screen.product_chosen.connect(self.show_product)
+        screen.category_chosen.connect(self.show_category)
+        return screen
+
+    @cached_property
+    def category(self) -> CategoryScreen:
+        """A category's products."""
+        from kiosk.ui.screens.browse import CategoryScreen
+
+        screen = CategoryScreen(self.services, self)
+        self.stack.addWidget(screen)
+        screen.product_chosen.connect(self.show_product)
+        return screen
+
+    @cached_property
+    def detail(self) -> DetailScreen:
+        """A product's detail."""
+        from kiosk.ui.screens.detail import DetailScreen
+
+        screen = DetailScreen(self.services, self)
+        self.stack.addWidget(screen)
+        screen.add_to_cart.connect(self._add_to_cart)
+        screen.order_now.connect(self._order_now)
+        return screen
+
+    @cached_property
+    def checkout(self) -> CheckoutScreen:
+        """Cart and checkout."""
+        from kiosk.ui.screens.checkout import CheckoutScreen
+
+        screen = CheckoutScreen(self.services, self.cart, self)
+        self.stack.addWidget(screen)
+        screen.placed.connect(self._placed)
+        screen.browse_more.connect(self.go_home)
+        return screen
+
+    @cached_property
+    def confirmation(self) -> ConfirmationScreen:
+        """The placed order's pickup code."""
+        from kiosk.ui.screens.confirmation import ConfirmationScreen
+
+        screen = ConfirmationScreen(self.services, self)
+        self.stack.addWidget(screen)
+        screen.done.connect(self.reset_session)
+        return screen
+
+    @cached_property
+    def my_orders(self) -> MyOrdersScreen:
+        """A villager's orders by phone number and pickup code."""
+        from kiosk.ui.screens.myorders import MyOrdersScreen
+
+        screen = MyOrdersScreen(self.services, self)
+        self.stack.addWidget(screen)
+        return screen
+
+    @cached_property
+    def admin(self) -> AdminArea:
+        """Owner and technician mode (reached only through its PIN screen)."""
+        from kiosk.ui.admin.area import AdminArea
+
+        area = AdminArea(self.services, self)
+        self.stack.addWidget(area)
+        area.exited.connect(self._leave_admin)
+        area.center_named.connect(self._center_named)
+        return area
+
+    def prebuild_screens(self, pause_ms: int = 0) -> None:
+        """Build the screens not built yet, one per event-loop turn (after start-up), so the
+        first tap on each does not pay for it."""
+        pending: Iterator[str] = iter([name for name in self.LAZY_SCREENS if not self._built(name)])
+
+        def next_one() -> None:
+            name = next(pending, None)
+            if name is not None:
+                getattr(self, name)
+                QTimer.singleShot(pause_ms, self, next_one)
+
+        next_one()
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -166,7 +256,8 @@ class KioskWindow(QWidget):
 
     def go_home(self) -> None:
         """Back to the home screen (cart kept)."""
-        self.search.reset()
+        if self._built("search"):
+            self.search.reset()
         self.home.reset()
         self.home.refresh()
         self.stack.setCurrentWidget(self.home)
@@ -178,7 +269,7 @@ class KioskWindow(QWidget):
 
     def show_category(self, name: str) -> None:
         """A category's products."""
-        self.search.record_pending()
+        self._record_pending_search()
         self.stack.setCurrentWidget(self.category)
         self.category.open(name)
 
@@ -189,15 +280,19 @@ class KioskWindow(QWidget):
 
     def show_checkout(self) -> None:
         """The cart and checkout."""
-        self.search.record_pending()
+        self._record_pending_search()
         self.stack.setCurrentWidget(self.checkout)
         self.checkout.begin()
 
     def show_my_orders(self) -> None:
         """My orders."""
-        self.search.record_pending()
+        self._record_pending_search()
         self.stack.setCurrentWidget(self.my_orders)
         self.my_orders.begin()
+
+    def _record_pending_search(self) -> None:
+        if self._built("search"):
+            self.search.record_pending()
 
     def _add_to_cart(self, card: ProductCard, qty: int) -> None:
         self.cart.add(card, qty)
@@ -211,13 +306,14 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.confirmation)
         if self.indicator is not None:
             self.indicator.refresh()
+        self.order_placed.emit(receipt)
 
     def _cart_changed(self, *_args: object) -> None:
         self.top.set_cart_count(self.cart.cart.item_count)
 
     def show_admin(self) -> None:
         """The PIN screen (the only way into owner or technician mode)."""
-        self.search.record_pending()
+        self._record_pending_search()
         self.top.hide()
         self.stack.setCurrentWidget(self.admin)
         self.admin.open_pin()
@@ -230,7 +326,7 @@ class KioskWindow(QWidget):
 
     def in_admin_mode(self) -> bool:
         """True while the admin area (PIN screen or an unlocked screen) is shown."""
-        return self.stack.currentWidget() is self.admin
+        return self._built("admin") and self.stack.currentWidget() is self.admin
 
     def _leave_admin(self) -> None:
         self.top.show()
@@ -243,7 +339,7 @@ class KioskWindow(QWidget):
 
     def _idle_reset(self) -> None:
         # An unlocked admin session has its own, longer idle lock (kiosk.ui.admin.session).
-        if self.admin.session.active:
+        if self._built("admin") and self.admin.session.active:
             return
         self.reset_session()
 
@@ -257,10 +353,15 @@ class KioskWindow(QWidget):
                 self._leaving_admin = False
             self.top.show()
         self.cart.clear()
-        self.checkout.clear_customer()
-        self.confirmation.clear()
-        self.my_orders.reset()
-        self.category.reset()
+        # A screen never built holds nothing to clear.
+        if self._built("checkout"):
+            self.checkout.clear_customer()
+        if self._built("confirmation"):
+            self.confirmation.clear()
+        if self._built("my_orders"):
+            self.my_orders.reset()
+        if self._built("category"):
+            self.category.reset()
         self.go_home()
         self.reset_done.emit()
 

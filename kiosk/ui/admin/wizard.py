@@ -35,11 +35,10 @@ from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import error_text
 from kiosk.ui.admin.technician import default_choose_file, ping_central
+from kiosk.ui.i18n import LANGUAGE_KEY as LANGUAGE_KEY  # lives there: start-up needs it
 from kiosk.ui.services import KioskServices
 
 ACTOR = Role.TECHNICIAN.value
-#: Setting holding the kiosk's language chosen in the wizard (``zh_CN`` / ``en``).
-LANGUAGE_KEY = "ui.language"
 
 STEPS = ("language", "center", "server", "pins", "catalog")
 
