@@ -59,7 +59,7 @@ QUERIES = [
     "kt",
     "fhf",
     "dfb",
-    "LY-000123",
+    "LY-000121",  # a SKU the synthetic catalog has (LY-000123 does not exist there)
 ]
 #: The broad query whose results are all scrolled through for the memory figure.
 BROAD_QUERY = "米"
