@@ -34,6 +34,9 @@ CATALOG = ROOT / "assets" / "demo" / "catalog.jsonl"
 BIN = Path(sys.executable).parent
 CENTER_ID = "C001"
 CENTER_NAME = "青山村服务站"
+# Demo-only PINs (a real technician chooses them in the first-run wizard).
+TECH_PIN = "482916"
+OWNER_PIN = "735204"
 
 
 def _free_port() -> int:
@@ -58,10 +61,18 @@ def _say(text: str) -> None:
     print(f"\n\033[1m== {text}\033[0m", flush=True)
 
 
-def _run(*cmd: str, check: bool = True) -> str:
-    print("$ " + " ".join(cmd), flush=True)
+def _run(*cmd: str, check: bool = True, pin: str | None = None, new_pin: str | None = None) -> str:
+    shown = " ".join(cmd)
+    env = _env()
+    if pin is not None:  # how scripts give a PIN; at the keyboard it is asked for, hidden
+        env["KIOSK_PIN"] = pin
+        shown = f"KIOSK_PIN=**** {shown}"
+    if new_pin is not None:
+        env["KIOSK_NEW_PIN"] = new_pin
+        shown = f"KIOSK_NEW_PIN=**** {shown}"
+    print("$ " + shown, flush=True)
     proc = subprocess.run(
-        [str(BIN / cmd[0]), *cmd[1:]], env=_env(), text=True, capture_output=True, check=False
+        [str(BIN / cmd[0]), *cmd[1:]], env=env, text=True, capture_output=True, check=False
     )
     if proc.stdout:
         print(proc.stdout.rstrip(), flush=True)
@@ -144,12 +155,35 @@ def tour(central: Central) -> None:
     orders = _json("kiosk-central", "orders", "list", "--center", CENTER_ID, "--json")
     mine = [o for o in orders if o["order_id"] == placed["order_id"]]
     print(f"   {len(mine)} copy at central, server number {mine[0]['server_no']}")
-    _say("Logistics on central: accepted → shipped → arrived")
-    for state in ("accepted", "shipped", "arrived"):
+    _say("Logistics on central: accepted → shipped")
+    for state in ("accepted", "shipped"):
         _run("kiosk-central", "orders", "advance", placed["order_id"], "--to", state)
-    _say("Sync again: the kiosk learns the parcel has arrived")
+    _say("Sync again: the kiosk learns the parcel is on the van")
     _run("kiosk", "sync", "--once")
     _run("kiosk", "orders", "list")
+
+    _say("The technician sets the PINs (first run); the owner's work queue")
+    _run("kiosk", "tech", "set-pin", "--role", "technician", new_pin=TECH_PIN)
+    _run("kiosk", "tech", "set-pin", "--role", "owner", pin=TECH_PIN, new_pin=OWNER_PIN)
+    _run("kiosk", "owner", "queue", pin=OWNER_PIN)
+    _say("The van arrives: the owner checks the parcel in")
+    _run("kiosk", "owner", "check-in", placed["local_no"], pin=OWNER_PIN)
+    _say("A wrong pickup code is refused; the right one hands the parcel over")
+    wrong = f"{(int(placed['pickup_code']) + 1) % 1_000_000:06d}"
+    _run("kiosk", "owner", "pickup", placed["local_no"], "--code", wrong, pin=OWNER_PIN,
+         check=False)  # fmt: skip
+    _run("kiosk", "owner", "pickup", placed["local_no"], "--code", placed["pickup_code"],
+         "--paid", "cash", pin=OWNER_PIN)  # fmt: skip
+    _say("Closing time: the owner closes the day (twice — it is safe to repeat)")
+    _run("kiosk", "owner", "close-day", pin=OWNER_PIN)
+    _run("kiosk", "owner", "close-day", pin=OWNER_PIN)
+    _say("Sync: central sees each step exactly once")
+    _run("kiosk", "sync", "--once")
+    final = _json("kiosk-central", "orders", "list", "--center", CENTER_ID, "--json")
+    mine = [o for o in final if o["order_id"] == placed["order_id"]]
+    print(f"   {len(mine)} copy at central, status {mine[0]['status']}")
+    _run("kiosk-central", "cash", "list", "--center", CENTER_ID)
+    _run("kiosk-central", "cash", "days", "--center", CENTER_ID)
     _say("Health check")
     _run("kiosk", "doctor", check=False)
 

@@ -276,6 +276,12 @@ def reachable(current: OrderStatus, target: OrderStatus) -> bool:
     return False
 
 
+#: Statuses the shop sets on the kiosk (owner moves); central reports them back to every reader.
+SHOP_MOVES = frozenset(
+    {OrderStatus.ARRIVED, OrderStatus.PICKED_UP, OrderStatus.CANCELLED, OrderStatus.RETURNED}
+)
+
+
 def apply_remote_status(
     s: Session,
     order_id: str,
@@ -287,7 +293,9 @@ def apply_remote_status(
 
     The kiosk may have missed intermediate steps while offline, so any status reachable from the
     current one is accepted. The same status is a no-op (newly known ``server_no``/``reason`` are
-    still recorded).
+    still recorded). Central echoes the moves the shop makes here (check-in, pickup, cancel,
+    return) and may report one after the next local move: such a stale echo of a shop-made status
+    the order has already moved past changes nothing.
 
     Returns:
         True when the status changed.
@@ -301,6 +309,10 @@ def apply_remote_status(
         raise NotFound(f"no order {order_id} on this kiosk")
     status = OrderStatus(status)
     current = OrderStatus(order.status)
+    if status in SHOP_MOVES and status != current and reachable(status, current):
+        # Stale: central echoing a move the shop made here, after a later one. Change nothing.
+        log.info("order %s: ignoring stale %s (already %s)", order_id, status.value, current.value)
+        return False
     if status != current and not reachable(current, status):
         # Refuse before touching anything, so the caller's unit of work stays clean.
         check_transition(current, status)

@@ -267,3 +267,17 @@ def test_store_survives_reopen(data_dir: Path) -> None:
         placed = _place(st, ("LY-0001", 4))
     with KioskStore.open(data_dir) as st, st.read() as s:
         assert svc.get_order(s, placed.local_no).total_fen == 4 * 5990
+
+
+def test_stale_echo_of_a_shop_move_changes_nothing(shop: KioskStore) -> None:
+    """Central reports 'arrived' (the shop's own check-in) after the shop already handed it over."""
+    oid = _place(shop, ("LY-0001", 1)).order_id
+    with shop.write() as s:
+        assert svc.apply_remote_status(s, oid, OrderStatus.SHIPPED, server_no="S-1") is True
+        assert svc.apply_remote_status(s, oid, OrderStatus.PICKED_UP) is True
+    with shop.write() as s:
+        assert svc.apply_remote_status(s, oid, OrderStatus.ARRIVED) is False
+    assert _status(shop, oid).status == "picked_up"
+    with shop.write() as s, pytest.raises(IllegalTransition):
+        # A central-made status the order never passed through is still refused.
+        svc.apply_remote_status(s, oid, OrderStatus.ACCEPTED)
