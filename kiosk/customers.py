@@ -22,7 +22,8 @@ def normalize_phone(text: str) -> str:
             digits = digits[len(prefix) :]
     if not _MOBILE.match(digits):
         raise InvalidInput(
-            "phone number must be an 11-digit mainland mobile number, e.g. 13812345678"
+            "phone number must be an 11-digit mainland mobile number, e.g. 13812345678",
+            code="customer.bad_phone",
         )
     return digits
 
@@ -38,9 +39,13 @@ def normalize_name(text: str) -> str:
     """Trim and check a villager's name."""
     name = " ".join((text or "").split())
     if not name:
-        raise InvalidInput("the villager's name is empty")
+        raise InvalidInput("the villager's name is empty", code="customer.no_name")
     if len(name) > MAX_NAME_LEN:
-        raise InvalidInput(f"the villager's name is longer than {MAX_NAME_LEN} characters")
+        raise InvalidInput(
+            f"the villager's name is longer than {MAX_NAME_LEN} characters",
+            code="customer.long_name",
+            params={"max": MAX_NAME_LEN},
+        )
     return name
 
 

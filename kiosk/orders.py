@@ -66,7 +66,11 @@ def parse_status(text: str) -> OrderStatus:
         return OrderStatus(text.strip().lower())
     except ValueError:
         valid = ", ".join(s.value for s in OrderStatus)
-        raise InvalidInput(f"unknown order status '{text}'; use one of: {valid}") from None
+        raise InvalidInput(
+            f"unknown order status '{text}'; use one of: {valid}",
+            code="status.unknown",
+            params={"text": text},
+        ) from None
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
@@ -77,12 +81,18 @@ def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
 def check_transition(current: OrderStatus, target: OrderStatus) -> None:
     """Raise :class:`IllegalTransition` unless ``current`` → ``target`` is allowed."""
     if target == current:
-        raise IllegalTransition(f"the order is already {current.value}")
+        raise IllegalTransition(
+            f"the order is already {current.value}",
+            code="order.already",
+            params={"status": current.value},
+        )
     if not can_transition(current, target):
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "nothing (final)"
         raise IllegalTransition(
             f"an order that is {current.value} cannot become {target.value}; "
-            f"it can become: {allowed}"
+            f"it can become: {allowed}",
+            code="order.bad_move",
+            params={"status": current.value, "target": target.value},
         )
 
 
@@ -98,7 +108,11 @@ def parse_payment(text: str) -> Payment:
     try:
         return Payment(text.strip().lower())
     except ValueError:
-        raise InvalidInput(f"unknown payment '{text}'; use cash or on_pickup") from None
+        raise InvalidInput(
+            f"unknown payment '{text}'; use cash or on_pickup",
+            code="payment.unknown",
+            params={"text": text},
+        ) from None
 
 
 #: Most of one product a single order may ask for; guards against a typo like 100 instead of 10.
@@ -116,12 +130,18 @@ class LineRequest:
 
     def __post_init__(self) -> None:
         if not self.sku or not self.sku.strip():
-            raise InvalidInput("an order line needs a SKU")
+            raise InvalidInput("an order line needs a SKU", code="line.no_sku")
         if isinstance(self.qty, bool) or not isinstance(self.qty, int):
-            raise InvalidInput(f"quantity for {self.sku} must be a whole number")
+            raise InvalidInput(
+                f"quantity for {self.sku} must be a whole number",
+                code="line.bad_qty",
+                params={"sku": self.sku},
+            )
         if not 1 <= self.qty <= MAX_QTY_PER_LINE:
             raise InvalidInput(
-                f"quantity for {self.sku} must be between 1 and {MAX_QTY_PER_LINE}, got {self.qty}"
+                f"quantity for {self.sku} must be between 1 and {MAX_QTY_PER_LINE}, got {self.qty}",
+                code="line.qty_range",
+                params={"sku": self.sku, "max": MAX_QTY_PER_LINE, "qty": self.qty},
             )
 
 
@@ -133,19 +153,25 @@ def parse_item(text: str) -> LineRequest:
     try:
         qty = int(qty_text)
     except ValueError:
-        raise InvalidInput(f"'{text}' is not SKU:QTY (e.g. LY-0001:2)") from None
+        raise InvalidInput(
+            f"'{text}' is not SKU:QTY (e.g. LY-0001:2)", code="line.bad_text", params={"text": text}
+        ) from None
     return LineRequest(sku=sku.strip(), qty=qty)
 
 
 def merge_lines(lines: list[LineRequest]) -> list[LineRequest]:
     """Merge repeated SKUs into one line each, keeping first-seen order; check the limits."""
     if not lines:
-        raise InvalidInput("an order needs at least one item")
+        raise InvalidInput("an order needs at least one item", code="order.empty")
     merged: dict[str, int] = {}
     for line in lines:
         merged[line.sku] = merged.get(line.sku, 0) + line.qty
     if len(merged) > MAX_LINES:
-        raise InvalidInput(f"an order can have at most {MAX_LINES} different products")
+        raise InvalidInput(
+            f"an order can have at most {MAX_LINES} different products",
+            code="order.too_many_lines",
+            params={"max": MAX_LINES},
+        )
     return [LineRequest(sku=sku, qty=qty) for sku, qty in merged.items()]
 
 

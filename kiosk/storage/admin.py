@@ -108,7 +108,9 @@ class PinCheck:
 def _role(role: Role | str) -> Role:
     r = Role(role)
     if r not in PIN_ROLES:
-        raise InvalidInput(f"the {r.value} role has no PIN")
+        raise InvalidInput(
+            f"the {r.value} role has no PIN", code="pin.no_role", params={"role": r.value}
+        )
     return r
 
 
@@ -142,7 +144,9 @@ def set_pin(store: KioskStore, role: Role | str, pin: str, actor: str) -> None:
     with store.read() as s:
         others = [p.pin_hash for p in s.scalars(select(AdminPin).where(AdminPin.role != r.value))]
     if any(verify_pin_hash(pin, h) for h in others):
-        raise InvalidInput("the owner and the technician need different PINs")
+        raise InvalidInput(
+            "the owner and the technician need different PINs", code="pin.same_as_other"
+        )
     with store.write() as s:
         row = s.get(AdminPin, r.value)
         now = utc_now()

@@ -77,7 +77,9 @@ def record_cash(
         The entry id.
     """
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise InvalidInput("a cash amount is a positive whole number of fen")
+        raise InvalidInput(
+            "a cash amount is a positive whole number of fen", code="cash.bad_amount"
+        )
     entry_id = entry_id or uuid7()
     now = utc_now()
     s.add(
@@ -194,7 +196,9 @@ def check_business_day(text: str) -> str:
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise InvalidInput(f"'{text}' is not a day; write it as 2025-06-01") from None
+        raise InvalidInput(
+            f"'{text}' is not a day; write it as 2025-06-01", code="day.bad", params={"text": text}
+        ) from None
 
 
 def today_local(now: Callable[[], datetime] = datetime.now) -> str:

@@ -106,7 +106,7 @@ def set_center(s: Session, center_id: str, name: str) -> None:
     """Record the center's code and name inside a write unit of work."""
     center_id = center_id.strip()
     if not center_id or len(center_id) > 24:
-        raise InvalidInput("the center code must be 1 to 24 characters")
+        raise InvalidInput("the center code must be 1 to 24 characters", code="center.bad_code")
     KioskStore.set_setting(s, CENTER_ID_KEY, center_id)
     KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())
 
@@ -140,11 +140,23 @@ def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, ProductSnap
     for sku in wanted:
         row = found.get(sku)
         if row is None:
-            raise InvalidInput(f"no product with SKU {sku} in the catalog")
+            raise InvalidInput(
+                f"no product with SKU {sku} in the catalog",
+                code="product.unknown",
+                params={"sku": sku},
+            )
         if not row.active:
-            raise InvalidInput(f"product {sku} ({row.name}) is no longer sold")
+            raise InvalidInput(
+                f"product {sku} ({row.name}) is no longer sold",
+                code="product.retired",
+                params={"sku": sku, "name": row.name},
+            )
         if row.stock == StockState.OUT.value:
-            raise InvalidInput(f"product {sku} ({row.name}) is out of stock")
+            raise InvalidInput(
+                f"product {sku} ({row.name}) is out of stock",
+                code="product.out_of_stock",
+                params={"sku": sku, "name": row.name},
+            )
     return {
         sku: ProductSnapshot(r.sku, r.name, r.unit, r.price_fen, r.server_version)
         for sku, r in found.items()
@@ -306,7 +318,11 @@ def apply_remote_status(
     """
     order = s.get(m.Order, order_id)
     if order is None:
-        raise NotFound(f"no order {order_id} on this kiosk")
+        raise NotFound(
+            f"no order {order_id} on this kiosk",
+            code="order.not_found",
+            params={"order": order_id},
+        )
     status = OrderStatus(status)
     current = OrderStatus(order.status)
     if status in SHOP_MOVES and status != current and reachable(status, current):
@@ -395,7 +411,9 @@ def get_order(s: Session, order_id_or_local_no: str) -> OrderView:
     )
     order = s.scalars(stmt).first()
     if order is None:
-        raise NotFound(f"no order {key} on this kiosk")
+        raise NotFound(
+            f"no order {key} on this kiosk", code="order.not_found", params={"order": key}
+        )
     return _view(order)
 
 

@@ -65,8 +65,10 @@ class CodeRefused(WrongPin):
         failures: wrong codes in a row for this order.
     """
 
-    def __init__(self, message: str, wait_s: float, failures: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, wait_s: float, failures: int, order: str = "") -> None:
+        code = "pickup.code_wait" if wait_s > 0 else "pickup.code_wrong"
+        params = {"order": order, "wait_s": wait_s, "failures": failures}
+        super().__init__(message, code=code, params=params)
         self.wait_s = wait_s
         self.failures = failures
 
@@ -342,23 +344,32 @@ class OwnerChange:
 def _find_order(s: Session, ref: str) -> m.Order:
     key = (ref or "").strip()
     if not key:
-        raise InvalidInput("give the order number (e.g. C017-0042)")
+        raise InvalidInput("give the order number (e.g. C017-0042)", code="order.ref_missing")
     order = s.scalars(
         select(m.Order)
         .options(selectinload(m.Order.lines))
         .where((m.Order.id == key) | (m.Order.local_no == key.upper()) | (m.Order.local_no == key))
     ).first()
     if order is None:
-        raise NotFound(f"no order {key} on this kiosk")
+        raise NotFound(
+            f"no order {key} on this kiosk", code="order.not_found", params={"order": key}
+        )
     return order
 
 
 def _reason(text: str) -> str:
     reason = " ".join((text or "").split())
     if not reason:
-        raise InvalidInput("give a reason (it is shown to the platform and in the audit log)")
+        raise InvalidInput(
+            "give a reason (it is shown to the platform and in the audit log)",
+            code="reason.missing",
+        )
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters")
+        raise InvalidInput(
+            f"the reason is longer than {MAX_REASON} characters",
+            code="reason.too_long",
+            params={"max": MAX_REASON},
+        )
     return reason
 
 
@@ -388,10 +399,16 @@ def check_in(
         order = _find_order(s, order_ref)
         current = OrderStatus(order.status)
         if current == OrderStatus.ARRIVED:
-            raise IllegalTransition(f"{order.local_no} is already checked in")
+            raise IllegalTransition(
+                f"{order.local_no} is already checked in",
+                code="checkin.already",
+                params={"order": order.local_no},
+            )
         if current not in (OrderStatus.ACCEPTED, OrderStatus.SHIPPED, OrderStatus.SUBMITTED):
             raise IllegalTransition(
-                f"{order.local_no} is {current.value}; only shipped orders can be checked in"
+                f"{order.local_no} is {current.value}; only shipped orders can be checked in",
+                code="checkin.wrong_status",
+                params={"order": order.local_no, "status": current.value},
             )
         have = {
             a.line_no: a
@@ -408,17 +425,31 @@ def check_in(
             for sku, qty in lines.items():
                 line = by_sku.get(sku.strip())
                 if line is None:
-                    raise InvalidInput(f"{order.local_no} has no line {sku}")
+                    raise InvalidInput(
+                        f"{order.local_no} has no line {sku}",
+                        code="checkin.no_line",
+                        params={"order": order.local_no, "sku": sku},
+                    )
                 if isinstance(qty, bool) or not isinstance(qty, int) or qty < 1:
-                    raise InvalidInput(f"quantity for {sku} must be a whole number from 1")
+                    raise InvalidInput(
+                        f"quantity for {sku} must be a whole number from 1",
+                        code="checkin.bad_qty",
+                        params={"sku": sku},
+                    )
                 got = have[line.line_no].arrived_qty if line.line_no in have else 0
                 if qty > line.qty - got:
                     raise InvalidInput(
-                        f"only {line.qty - got} of {sku} still expected for {order.local_no}"
+                        f"only {line.qty - got} of {sku} still expected for {order.local_no}",
+                        code="checkin.too_many",
+                        params={"order": order.local_no, "sku": sku, "left": line.qty - got},
                     )
                 wanted[line.line_no] = qty
         if not wanted:
-            raise IllegalTransition(f"every parcel of {order.local_no} is already checked in")
+            raise IllegalTransition(
+                f"every parcel of {order.local_no} is already checked in",
+                code="checkin.all_in",
+                params={"order": order.local_no},
+            )
         wire_lines = []
         for ln in order.lines:
             if ln.line_no not in wanted:
@@ -500,20 +531,34 @@ def confirm_pickup(
         order = _find_order(s, order_ref)
         current = OrderStatus(order.status)
         if current != OrderStatus.ARRIVED:
-            raise IllegalTransition(f"{order.local_no} is {current.value}, not waiting for pickup")
+            raise IllegalTransition(
+                f"{order.local_no} is {current.value}, not waiting for pickup",
+                code="pickup.wrong_status",
+                params={"order": order.local_no, "status": current.value},
+            )
         payment = Payment(order.payment)
         try:
             how = PaidHow((paid_how or "").strip().lower()) if paid_how else None
         except ValueError:
             raise InvalidInput(
-                f"unknown payment '{paid_how}'; use cash, mobile or already_paid"
+                f"unknown payment '{paid_how}'; use cash, mobile or already_paid",
+                code="pickup.bad_payment",
+                params={"payment": paid_how},
             ) from None
         if how is None:
             how = PaidHow.CASH if payment is Payment.ON_PICKUP else PaidHow.ALREADY_PAID
         if payment is Payment.CASH and how != PaidHow.ALREADY_PAID:
-            raise InvalidInput(f"{order.local_no} was paid in cash when ordered: use already_paid")
+            raise InvalidInput(
+                f"{order.local_no} was paid in cash when ordered: use already_paid",
+                code="pickup.paid_already",
+                params={"order": order.local_no},
+            )
         if payment is Payment.ON_PICKUP and how == PaidHow.ALREADY_PAID:
-            raise InvalidInput(f"{order.local_no} is paid at pickup: use cash or mobile")
+            raise InvalidInput(
+                f"{order.local_no} is paid at pickup: use cash or mobile",
+                code="pickup.pay_now",
+                params={"order": order.local_no},
+            )
         key = pickup_key(order.id)
         state = current_wait(s, key, now)
         if state.remaining_s > 0:
@@ -553,7 +598,7 @@ def confirm_pickup(
             msg = f"wrong pickup code for {order.local_no}; wait {wait_words(wait_s)} and try again"
         else:
             msg = f"wrong pickup code for {order.local_no}; ask the villager to check the code"
-        raise CodeRefused(msg, wait_s, failures)
+        raise CodeRefused(msg, wait_s, failures, order=order.local_no)
     log.info("order %s picked up (%s)", order.id, how.value)
     return OwnerChange(
         order.id,
@@ -569,11 +614,13 @@ def _refund(s: Session, order: m.Order, refund_fen: int | None, actor: str) -> i
     paid = paid_for_order(s, order.id)
     refund = paid if refund_fen is None else refund_fen
     if isinstance(refund, bool) or not isinstance(refund, int) or refund < 0:
-        raise InvalidInput("a refund is a whole number of fen, 0 or more")
+        raise InvalidInput("a refund is a whole number of fen, 0 or more", code="refund.bad_amount")
     if refund > max(paid, 0):
         raise InvalidInput(
             f"the villager paid ¥{max(paid, 0) / 100:.2f} for {order.local_no}; "
-            f"cannot refund ¥{refund / 100:.2f}"
+            f"cannot refund ¥{refund / 100:.2f}",
+            code="refund.too_much",
+            params={"order": order.local_no, "paid_fen": max(paid, 0), "refund_fen": refund},
         )
     if refund > 0:
         record_cash(s, CashKind.REFUND, refund, order.id, actor)
@@ -653,7 +700,9 @@ def return_order(
         if current in FINAL or current not in (OrderStatus.ARRIVED, OrderStatus.PICKED_UP):
             raise IllegalTransition(
                 f"{order.local_no} is {current.value}; only arrived or picked-up orders can be"
-                " returned"
+                " returned",
+                code="return.wrong_status",
+                params={"order": order.local_no, "status": current.value},
             )
         refund = _refund(s, order, refund_fen, actor)
         _set_status(s, order, OrderStatus.RETURNED, actor, now)
