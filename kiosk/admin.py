@@ -88,14 +88,22 @@ def check_pin_rules(pin: str) -> str:
     """
     pin = pin.strip()
     if not pin.isdigit() or not pin.isascii():
-        raise InvalidInput("a PIN is digits only")
+        raise InvalidInput("a PIN is digits only", code="pin.not_digits")
     if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS:
-        raise InvalidInput(f"a PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits")
+        raise InvalidInput(
+            f"a PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits",
+            code="pin.length",
+            params={"min": PIN_MIN_DIGITS, "max": PIN_MAX_DIGITS},
+        )
     if len(set(pin)) == 1:
-        raise InvalidInput("a PIN cannot be one digit repeated; choose another")
+        raise InvalidInput(
+            "a PIN cannot be one digit repeated; choose another", code="pin.repeated"
+        )
     steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {9}):
-        raise InvalidInput("a PIN cannot be a run like 1234 or 4321; choose another")
+        raise InvalidInput(
+            "a PIN cannot be a run like 1234 or 4321; choose another", code="pin.run"
+        )
     return pin
 
 

@@ -22,6 +22,9 @@ class KioskError(Exception):
     """
 
     exit_code: int = 1
+    #: A class attribute, so subclasses that already name their own ``code`` (the central
+    #: service's wire codes, ``sync.errors.Rejected``) keep theirs when none is passed here.
+    code: str | None = None
 
     def __init__(
         self,
@@ -31,7 +34,8 @@ class KioskError(Exception):
         params: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(message)
-        self.code = code
+        if code is not None:
+            self.code = code
         self.params: dict[str, object] = dict(params or {})
 
 

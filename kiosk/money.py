@@ -22,6 +22,10 @@ def parse_yuan(text: str) -> int:
     """Parse a yuan amount typed by a person (``"12.5"``, ``"¥12.50"``, ``"12元"``) into fen."""
     m = _YUAN.match(text)
     if not m:
-        raise InvalidInput(f"'{text}' is not an amount in yuan, e.g. 12.50")
+        raise InvalidInput(
+            f"'{text}' is not an amount in yuan, e.g. 12.50",
+            code="money.bad_yuan",
+            params={"text": text},
+        )
     whole, frac = m.group(1), (m.group(2) or "").ljust(2, "0")
     return int(whole) * 100 + int(frac)

@@ -38,6 +38,8 @@ class ServerError(SyncError):
 class Rejected(SyncError):
     """The central service refused the request (4xx with an error code)."""
 
+    code: str
+
     def __init__(self, message: str, status: int, code: str) -> None:
         super().__init__(message)
         self.status = status

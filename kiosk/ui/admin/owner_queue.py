@@ -58,8 +58,8 @@ from kiosk.storage.owner import (
     work_queue,
 )
 from kiosk.ui import theme
-from kiosk.ui.admin.pin_dialog import wait_seconds
 from kiosk.ui.admin.printing import Paper, day_close_html, kind_words, print_day_close
+from kiosk.ui.errors import error_words, status_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad, clear_layout
 
@@ -69,29 +69,9 @@ ACTOR = Role.OWNER.value
 SECTIONS = ("to_check_in", "waiting_pickup", "attention", "returns")
 
 
-def status_words(status: OrderStatus) -> str:
-    """An order's status in the owner's words."""
-    words = {
-        OrderStatus.PLACED: QCoreApplication.translate("OrderWords", "not sent yet"),
-        OrderStatus.SUBMITTED: QCoreApplication.translate("OrderWords", "sent to the platform"),
-        OrderStatus.ACCEPTED: QCoreApplication.translate("OrderWords", "accepted, not shipped"),
-        OrderStatus.REJECTED: QCoreApplication.translate("OrderWords", "refused by the platform"),
-        OrderStatus.SHIPPED: QCoreApplication.translate("OrderWords", "on the way"),
-        OrderStatus.ARRIVED: QCoreApplication.translate("OrderWords", "in the shop"),
-        OrderStatus.PICKED_UP: QCoreApplication.translate("OrderWords", "picked up"),
-        OrderStatus.CANCELLED: QCoreApplication.translate("OrderWords", "cancelled"),
-        OrderStatus.RETURNED: QCoreApplication.translate("OrderWords", "returned"),
-    }
-    return words.get(status, status.value)
-
-
 def error_text(exc: BaseException) -> str:
-    """What to show for a failed task: the store's one-line message, or a generic one."""
-    if isinstance(exc, KioskError):
-        return str(exc)
-    return QCoreApplication.translate("OrderWords", "Something went wrong: %1").replace(
-        "%1", type(exc).__name__
-    )
+    """What to show for a failed task, in the screen's language (see kiosk.ui.errors)."""
+    return error_words(exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,20 +360,10 @@ class PickupPage(_Page):
         self._run(lambda: confirm_pickup(store, ref, code, how, ACTOR))
 
     def _failed(self, exc: BaseException) -> None:
+        # The message (wrong code, or how long to wait) comes from the error's code.
         super()._failed(exc)
         if isinstance(exc, CodeRefused):
             self.code_field.clear()
-            if exc.wait_s > 0:
-                n = wait_seconds(exc.wait_s)
-                if max(1, round(exc.wait_s)) < 90:
-                    text = self.tr("Wrong pickup code. Wait %n second(s), then try again.", "", n)
-                else:
-                    text = self.tr("Wrong pickup code. Wait %n minute(s), then try again.", "", n)
-                self.message.setText(text)
-            else:
-                self.message.setText(
-                    self.tr("Wrong pickup code. Ask the villager to check the code.")
-                )
 
 
 def quick_reasons() -> list[str]:
@@ -469,7 +439,7 @@ class CancelReturnPage(_Page):
         try:
             refund = parse_yuan(self.refund_field.text()) if self.refund_field.isEnabled() else 0
         except KioskError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_words(exc))
             return
         store, ref = self._services.store, self.task.order.order_id
         move = return_order if self.is_return else cancel_order

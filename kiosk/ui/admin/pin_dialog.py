@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk.admin import PIN_MAX_DIGITS, Clock, Role, system_clock
 from kiosk.storage.admin import PinCheck, verify_pin
 from kiosk.ui import theme
+from kiosk.ui.errors import error_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad
 
@@ -170,7 +171,7 @@ class PinScreen(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.unlock_button.setEnabled(True)
-        self.message.setText(self.tr("Could not check the PIN: %1").replace("%1", str(exc)))
+        self.message.setText(self.tr("Could not check the PIN: %1").replace("%1", error_words(exc)))
         self.checked.emit(False)
 
     def _start_wait(self, seconds: float) -> None:

@@ -332,7 +332,7 @@ class FirstRunWizard(QWidget):
             check_pin_rules(owner)
             check_pin_rules(tech)
         except InvalidInput as exc:
-            self._error(str(exc))
+            self._error(error_text(exc))
             return
         if owner == tech:
             self._error(self.tr("The owner and the technician need different PINs."))

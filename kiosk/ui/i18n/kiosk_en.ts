@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+707"/>
+        <location filename="../admin/owner_queue.py" line="+677"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -59,28 +59,9 @@
     </message>
 </context>
 <context>
-    <name>PickupPage</name>
-    <message numerus="yes">
-        <location line="-327"/>
-        <source>Wrong pickup code. Wait %n second(s), then try again.</source>
-        <translation>
-            <numerusform>Wrong pickup code. Wait %n second, then try again.</numerusform>
-            <numerusform>Wrong pickup code. Wait %n seconds, then try again.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>Wrong pickup code. Wait %n minute(s), then try again.</source>
-        <translation>
-            <numerusform>Wrong pickup code. Wait %n minute, then try again.</numerusform>
-            <numerusform>Wrong pickup code. Wait %n minutes, then try again.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+186"/>
+        <location filename="../admin/pin_dialog.py" line="+187"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>

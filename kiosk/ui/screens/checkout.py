@@ -31,6 +31,7 @@ from kiosk.orders import LineRequest, Payment
 from kiosk.storage.orders import OrderView, PlacedOrder, get_order, place_order
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
+from kiosk.ui.errors import error_words
 from kiosk.ui.models import CartModel
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad, QuantityStepper, clear_layout
@@ -268,7 +269,7 @@ class CheckoutScreen(QWidget):
         self._placing = False
         self.confirm.setText(self.tr("Place order"))
         self.confirm.setEnabled(not self.cart.cart.is_empty())
-        detail = str(exc) if isinstance(exc, KioskError) else type(exc).__name__
+        detail = error_words(exc) if isinstance(exc, KioskError) else type(exc).__name__
         self.error.setText(
             self.tr("The order was not placed. Please ask the shop owner. (%1)").replace(
                 "%1", detail
