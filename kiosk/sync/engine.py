@@ -9,8 +9,11 @@
 2. **pull order updates** on the server's cursor; each page and its cursor commit together.
 3. **pull catalog changes** on the server's cursor; each page and its cursor commit together, so
    an interrupted first sync resumes at the last committed page.
-4. **fetch missing images** (a bounded number per run; the UI asks for visible ones first).
-5. **heartbeat**: queue depth, last error, disk free…; the reply gives the clock offset.
+4. **fetch missing images** (a bounded number per run, a few requests in flight at once; the UI
+   asks for visible ones first).
+5. **heartbeat**: queue depth, last error, disk free…; the reply gives the clock offset. It is
+   built and sent right after the push, on its own thread, so its round trip overlaps the pulls;
+   this step waits for its answer and fails if it failed.
 
 Qt-free; it runs on a background thread. Progress and cancellation are data (:meth:`progress`,
 :meth:`abort`); plain callbacks ``on_event(name, data)`` with names ``progress``, ``finished``,
@@ -26,6 +29,7 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -74,6 +78,9 @@ ORDER_UPDATES_PAGE = 500
 CATALOG_PREFETCH = 2
 #: Images fetched per ``run_once`` (the rest come later, or when the UI asks).
 MEDIA_PER_RUN = 200
+#: Image requests in flight at once: on 2G each request costs a 400 ms round trip, so a few in
+#: parallel hide most of that latency; small, so the UI's own requests are not starved.
+MEDIA_CONCURRENCY = 4
 
 EventCallback = Callable[[str, dict[str, Any]], None]
 
@@ -150,6 +157,24 @@ class _CatalogFetch:
     stop: threading.Event
 
 
+class _HeartbeatSend:
+    """One heartbeat sent on its own thread; ``ack`` or ``error`` is set when ``thread`` ends."""
+
+    def __init__(self, client: CentralClient, beat: wire.Heartbeat) -> None:
+        self.ack: wire.HeartbeatAck | None = None
+        self.error: BaseException | None = None
+        self._client = client
+        self._beat = beat
+        self.thread = threading.Thread(target=self._deliver, name="heartbeat", daemon=True)
+        self.thread.start()
+
+    def _deliver(self) -> None:
+        try:
+            self.ack = self._client.heartbeat(self._beat)
+        except BaseException as exc:  # raised on the sync thread by the heartbeat step
+            self.error = exc
+
+
 @dataclass(frozen=True, slots=True)
 class _CatalogPage:
     """One validated catalog page, ready to apply (built on the fetcher thread)."""
@@ -213,6 +238,7 @@ class SyncEngine:
         self._progress = SyncProgress("idle", 0, None, "")
         self._online: bool | None = None
         self._catalog_fetch: _CatalogFetch | None = None
+        self._heartbeat_send: _HeartbeatSend | None = None
 
     # --- data for the UI ----------------------------------------------------------------------
 
@@ -307,6 +333,7 @@ class SyncEngine:
             self._steps(run)
         finally:
             self._stop_catalog_fetch()
+            self._join_heartbeat()
 
     def _steps(self, run: _Run) -> None:
         steps: Sequence[tuple[str, Callable[[_Run], None]]] = (
@@ -324,6 +351,9 @@ class SyncEngine:
                     # small requests): on 2G that hides their round trips. After the push, so
                     # orders placed here never wait behind catalog bytes.
                     self._catalog_fetch = self._start_catalog_fetch()
+                    # The heartbeat's round trip overlaps the pulls too; its answer is awaited
+                    # (and any failure reported) in the heartbeat step at the end.
+                    self._heartbeat_send = self._start_heartbeat(run)
                 step(run)
             except _Aborted:
                 run.aborted = True
@@ -689,7 +719,7 @@ class SyncEngine:
             hashes = referenced_image_hashes(s)
         todo = self.media.missing(hashes)[: self.media_per_run]
         if todo:
-            run.media_fetched += self._fetch(todo, run.warnings)
+            self._fetch(todo, run)
 
     def fetch_media(self, hashes: list[str]) -> int:
         """Fetch the given images now if not cached (the UI asks for visible products first).
@@ -701,32 +731,72 @@ class SyncEngine:
             Offline, ServerError, Unknown, Rejected: as the client does.
         """
         self._authorize()
-        return self._fetch(self.media.missing(hashes), [], abortable=False)
+        return self._fetch(self.media.missing(hashes), _Run(), abortable=False)
 
-    def _fetch(self, hashes: list[str], warnings: list[str], *, abortable: bool = True) -> int:
-        fetched = 0
-        for n, sha in enumerate(hashes, start=1):
-            if abortable:
-                self._check_abort()
-            if not is_sha256(sha):
-                continue
-            try:
-                data = self.client.media(sha, max_bytes=MAX_IMAGE_BYTES)
-                self.media.put(sha, data)
-                fetched += 1
-            except Rejected as exc:
-                if exc.needs_enrollment:
-                    raise
-                warnings.append(f"image {sha[:12]}: {exc}")
-            except (MediaMismatch, BadResponse) as exc:
-                warnings.append(f"image {sha[:12]}: {exc}")
-            self._set_progress("media", n, len(hashes), f"{fetched} images fetched")
+    def _fetch(self, hashes: list[str], run: _Run, *, abortable: bool = True) -> int:
+        """Download and verify ``hashes``, at most :data:`MEDIA_CONCURRENCY` at a time.
+
+        Requests are started in the given order (visible products first). Bytes are verified and
+        written on this thread only. An abort stops starting new requests; a fatal error (offline,
+        enrollment refused, server failing) stops them too and is raised once the requests in
+        flight have ended, so no worker outlives the call. ``run.media_fetched`` counts every
+        image stored, even when the step then fails.
+        """
+        todo = [h for h in hashes if is_sha256(h)]
+        if not todo:
+            return 0
+        fetched = done = 0
+        fatal: BaseException | None = None
+        aborted = False
+        pending: dict[Future[bytes], str] = {}
+        upcoming = iter(todo)
+        bound = min(MEDIA_CONCURRENCY, len(todo))
+        with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="media-fetch") as pool:
+            while True:
+                while len(pending) < bound and fatal is None and not aborted:
+                    if abortable and self._abort.is_set():
+                        aborted = True
+                        break
+                    sha = next(upcoming, None)
+                    if sha is None:
+                        break
+                    pending[pool.submit(self.client.media, sha, max_bytes=MAX_IMAGE_BYTES)] = sha
+                if not pending:
+                    break
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    sha = pending.pop(future)
+                    try:
+                        self.media.put(sha, future.result())
+                        fetched += 1
+                        run.media_fetched += 1
+                    except Rejected as exc:
+                        if exc.needs_enrollment:
+                            fatal = fatal or exc
+                        else:
+                            run.warnings.append(f"image {sha[:12]}: {exc}")
+                    except (MediaMismatch, BadResponse) as exc:
+                        run.warnings.append(f"image {sha[:12]}: {exc}")
+                    except BaseException as exc:  # Offline, ServerError, Unknown…: the step fails
+                        fatal = fatal or exc
+                    done += 1
+                    self._set_progress("media", done, len(todo), f"{fetched} images fetched")
+        if fatal is not None:
+            raise fatal
+        if aborted:
+            raise _Aborted
         return fetched
 
     # --- 5. heartbeat ----------------------------------------------------------------------------
 
-    def _heartbeat(self, run: _Run) -> None:
-        self._set_progress("heartbeat", 0, None, "reporting health")
+    def _start_heartbeat(self, run: _Run) -> _HeartbeatSend:
+        """Build the heartbeat now (after the push) and send it on its own thread.
+
+        Sent while the order updates and catalog are pulled, its 400 ms round trip on 2G costs
+        nothing. So its numbers are those right after the push: queue depth, quarantined, the
+        errors of the push (or the previous run's last error) and the catalog cursor before this
+        run's pull. The next heartbeat reports the rest.
+        """
         now = self.clock()
         with self.store.read() as s:
             st = outbox.stats(s)
@@ -748,8 +818,25 @@ class SyncEngine:
             kiosk_time=now.isoformat(),
             catalog_cursor=cursor,
         )
-        ack = self.client.heartbeat(beat)
+        return _HeartbeatSend(self.client, beat)
+
+    def _join_heartbeat(self) -> _HeartbeatSend | None:
+        """Wait for the heartbeat thread, if any (it never outlives the cycle)."""
+        send, self._heartbeat_send = self._heartbeat_send, None
+        if send is not None:
+            send.thread.join()
+        return send
+
+    def _heartbeat(self, run: _Run) -> None:
+        """Wait for the heartbeat sent after the push; its failure fails this step."""
+        self._set_progress("heartbeat", 0, None, "reporting health")
+        send = self._join_heartbeat() or self._start_heartbeat(run)
+        send.thread.join()
+        if send.error is not None:
+            raise send.error
+        if send.ack is None:  # pragma: no cover - deliver() sets one of the two
+            raise BadResponse("the heartbeat got no answer")
         self._set_online(True)
-        run.clock_offset_s = ack.clock_offset_s
+        run.clock_offset_s = send.ack.clock_offset_s
         with self.store.write() as s:
-            KioskStore.set_setting(s, CLOCK_OFFSET_S, repr(float(ack.clock_offset_s)))
+            KioskStore.set_setting(s, CLOCK_OFFSET_S, repr(float(send.ack.clock_offset_s)))

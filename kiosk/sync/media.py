@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -63,6 +64,8 @@ class MediaCache:
         self.media_dir = media_dir
         self.max_bytes = max_bytes
         self._total: int | None = None
+        # The sync thread and the UI's ``fetch_media`` may store images at the same time.
+        self._lock = threading.Lock()
 
     def find(self, sha256: str) -> Path | None:
         """The cached file of ``sha256``, whatever its suffix, or ``None``."""
@@ -99,6 +102,10 @@ class MediaCache:
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256:
             raise MediaMismatch(f"image {sha256[:12]}… arrived with a different hash")
+        with self._lock:
+            return self._store(sha256, data)
+
+    def _store(self, sha256: str, data: bytes) -> Path:
         existing = self.find(sha256)
         if existing is not None:
             return existing
@@ -113,7 +120,7 @@ class MediaCache:
         os.replace(tmp, dest)
         if self._total is not None:
             self._total += len(data)
-        self.evict(keep={dest})
+        self._evict(keep={dest})
         return dest
 
     def _files(self) -> list[os.DirEntry[str]]:
@@ -136,6 +143,10 @@ class MediaCache:
 
     def evict(self, keep: set[Path] | None = None) -> int:
         """Remove least recently used files until the cache fits ``max_bytes``; count removed."""
+        with self._lock:
+            return self._evict(keep)
+
+    def _evict(self, keep: set[Path] | None = None) -> int:
         if self.total_bytes() <= self.max_bytes:
             return 0
         keep = keep or set()
