@@ -54,7 +54,8 @@ def _wait_for(cond: Callable[[], bool], what: str) -> None:
     while not cond():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.005)  # polling a condition with a deadline, not a fixed wait
+        # PostgreSQL lock queues cannot notify us: poll pg_locks until the deadline.
+        time.sleep(0.005)
 
 
 def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int = 5) -> dict:
@@ -118,7 +119,7 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
         t.start()
     # Let the others run (they block behind the stalled writer's lock, or race past it), then
     # let the reader page for a while before the stalled transaction commits.
-    _wait_for(stalled.is_set, "the first writer to take its number")
+    assert stalled.wait(DEADLINE_S), "timed out waiting for the first writer to take its number"
     # Correct allocator: the others queue on the counter lock. Naive one: they commit, and the
     # reader pages past the stalled number before it commits.
     _wait_for(lambda: _others_blocked(service) or len(seen) >= per_writer, "other writers")
@@ -209,7 +210,7 @@ def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> N
     ids = [Event.model_validate(e).subject_id for e in events]
     first = threading.Thread(target=advance, args=(ids[0],))
     first.start()
-    _wait_for(stalled.is_set, "the first advance to take its number")
+    assert stalled.wait(DEADLINE_S), "timed out waiting for the first advance to take its number"
     others = [threading.Thread(target=advance, args=(oid,)) for oid in ids[1:]]
     read_thread = threading.Thread(target=reader)
     read_thread.start()
