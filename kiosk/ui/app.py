@@ -108,17 +108,36 @@ def start_sync(
         return None
 
 
-def stop_sync(monitor: ConnectivityMonitor) -> bool:
+def stop_sync(monitor: ConnectivityMonitor, timeout_s: float = 10.0) -> bool:
     """Stop the background sync (a sync in progress is aborted); True when its thread ended.
 
     The HTTP client is closed only once the thread is gone, never under a running request.
     """
-    stopped = monitor.stop()
+    stopped = monitor.stop(timeout_s)
     if stopped:
         monitor.engine.client.close()
     else:
         log.warning("background sync did not stop in time")
     return stopped
+
+
+#: Exit code of ``kiosk gui`` after a restore from a backup: the session wrapper
+#: (installers/linux/village-kiosk-session) starts the kiosk again, on the restored database.
+EXIT_RESTART = 75
+
+
+def pause_sync_for_restore(started: list[ConnectivityMonitor | None], timeout_s: float) -> bool:
+    """Stop the background sync for good before the database files are replaced.
+
+    ``started`` is :func:`run_gui`'s one-element record of the monitor (empty until the sync was
+    started). When it is still empty, ``None`` is recorded so the sync is never started now.
+    True when no sync thread is running any more; False when it did not stop within
+    ``timeout_s`` (it still stops later: it was told to).
+    """
+    if not started:
+        started.append(None)
+    monitor = started[0]
+    return monitor is None or stop_sync(monitor, timeout_s)
 
 
 def wire_sync(window: KioskWindow, monitor: ConnectivityMonitor) -> None:
@@ -313,6 +332,11 @@ def run_gui(
     )
     report_ready_when_home_painted(window)
     started: list[ConnectivityMonitor | None] = []
+    # A restore from the technician screen stops the sync first, then restarts the kiosk.
+    window.set_restore_hooks(
+        lambda timeout_s: pause_sync_for_restore(started, timeout_s),
+        lambda: app.exit(EXIT_RESTART),
+    )
 
     def start_background() -> None:
         # Once: after the first paint, or at the latest BACKGROUND_START_LATEST_MS after start.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -152,6 +152,7 @@ class KioskWindow(QWidget):
         if top_row is not None:
             top_row.addWidget(self.admin_button)
         self.idle = IdleWatcher(idle_timeout_ms, self)
+        self._restore_hooks: tuple[Callable[[float], bool], Callable[[], None]] | None = None
         self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
@@ -233,7 +234,25 @@ class KioskWindow(QWidget):
         self.stack.addWidget(area)
         area.exited.connect(self._leave_admin)
         area.center_named.connect(self._center_named)
+        if self._restore_hooks is not None:
+            area.technician.pause_sync, area.technician.restart_kiosk = self._restore_hooks
         return area
+
+    def set_restore_hooks(
+        self, pause_sync: Callable[[float], bool], restart: Callable[[], None]
+    ) -> None:
+        """Hand the technician's restore what only the application has.
+
+        Args:
+            pause_sync: stops the background sync for good, waiting up to the given seconds;
+                True when it stopped.
+            restart: closes the kiosk so its session wrapper starts it again.
+        """
+        self._restore_hooks = (pause_sync, restart)
+        if self._built("admin"):
+            self.admin.technician.pause_sync, self.admin.technician.restart_kiosk = (
+                self._restore_hooks
+            )
 
     def prebuild_screens(self, pause_ms: int = 0) -> None:
         """Build the screens not built yet, one per event-loop turn (after start-up), so the

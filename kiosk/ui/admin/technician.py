@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -51,6 +51,10 @@ ACTOR = Role.TECHNICIAN.value
 SERVER_URL_KEY = "sync.server_url"
 #: Characters of the newest log file shown in the viewer.
 LOG_TAIL_CHARS = 60_000
+#: How long a restore waits for the background sync to stop before it refuses.
+SYNC_STOP_TIMEOUT_S = 10.0
+#: How long "the kiosk will restart" stays on screen before the kiosk closes after a restore.
+RESTART_DELAY_MS = 3_000
 
 
 def new_backup_path(data_dir: Path) -> Path:
@@ -128,6 +132,12 @@ class TechnicianScreen(QWidget):
         self.choose_file: Callable[[QWidget, str, Path], Path | None] = default_choose_file
         self.events: list[QueuedEvent] = []
         self.report: DoctorReport | None = None
+        # Set by the application (KioskWindow.set_restore_hooks); None: no background sync to
+        # stop, and the kiosk stays open after a restore (the store reconnects on next use).
+        self.pause_sync: Callable[[float], bool] | None = None
+        self.restart_kiosk: Callable[[], None] | None = None
+        self.sync_stop_timeout_s = SYNC_STOP_TIMEOUT_S
+        self.restart_delay_ms = RESTART_DELAY_MS
         col = QVBoxLayout(self)
         col.setContentsMargins(20, 10, 20, 10)
         top = QHBoxLayout()
@@ -450,10 +460,13 @@ class TechnicianScreen(QWidget):
         )
 
     def restore_from_backup(self) -> None:
-        """Replace the database with a chosen backup (asks first).
+        """Replace the database with a chosen backup (asks first), then restart the kiosk.
 
-        Runs on the GUI thread after the background tasks finished: the database files are
-        moved, so no connection may be in use. The store reconnects on its next use.
+        Runs on the GUI thread once nothing else touches the database: the background sync is
+        stopped for good (refused when it does not stop in time) and the background tasks have
+        finished, because the database files are moved aside. With a restart hook the kiosk
+        then closes, and its session wrapper starts it on the restored data, so no screen keeps
+        state from the replaced database.
         """
         store = self._services.store
         path = self.choose_file(self, self.tr("Choose a backup"), store.backup_dir)
@@ -464,20 +477,41 @@ class TechnicianScreen(QWidget):
         ).replace("%1", path.name)
         if not self._services.asker.ask(self, question, self.tr("Restore"), self.tr("Cancel")):
             return
-        self._services.runner.shutdown()
+        if self.pause_sync is not None and not self.pause_sync(self.sync_stop_timeout_s):
+            self._say(
+                self.tr(
+                    "Nothing was restored: the background sync did not stop in time. "
+                    "It is stopping now; try again in a minute."
+                ),
+                ok=False,
+            )
+            return
+        if not self._services.runner.shutdown():
+            self._say(
+                self.tr("Nothing was restored: background work is still running. Try again."),
+                ok=False,
+            )
+            return
         store.close()
         try:
             result = restore_backup(store.data_dir, path)
         except Exception as exc:  # shown to the technician; the old files are still in place
-            self._say(error_text(exc), ok=False)
+            text = error_text(exc)
+            if self.pause_sync is not None:  # it was stopped for good above
+                text += " " + self.tr("Sending is paused until the kiosk restarts.")
+            self._say(text, ok=False)
             return
         text = self.tr("Restored from %1.").replace("%1", path.name)
         if result.unsent_in_replaced:
             text += " " + self.tr(
                 "%n unsent change(s) were in the replaced data.", "", result.unsent_in_replaced
             )
-        self.begin()  # fresh checks and lists from the restored data
-        self._say(text)
+        if self.restart_kiosk is not None:
+            self._say(text + " " + self.tr("The kiosk restarts now with the restored data."))
+            QTimer.singleShot(self.restart_delay_ms, self, self.restart_kiosk)
+        else:
+            self.begin()  # fresh checks and lists from the restored data
+            self._say(text)
         self.restored.emit(result)
 
     def export_bundle(self) -> None:

@@ -1628,6 +1628,22 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         </translation>
     </message>
     <message>
+        <source>Nothing was restored: the background sync did not stop in time. It is stopping now; try again in a minute.</source>
+        <translation>没有恢复：后台同步没有及时停下。它正在停止，请过一分钟再试。</translation>
+    </message>
+    <message>
+        <source>Nothing was restored: background work is still running. Try again.</source>
+        <translation>没有恢复：后台任务还在运行。请再试一次。</translation>
+    </message>
+    <message>
+        <source>The kiosk restarts now with the restored data.</source>
+        <translation>村站程序现在用恢复的数据重新启动。</translation>
+    </message>
+    <message>
+        <source>Sending is paused until the kiosk restarts.</source>
+        <translation>在村站程序重新启动之前，暂停发送。</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>Choose the folder (USB stick)</source>
         <translation>选择文件夹（U 盘）</translation>
