@@ -16,7 +16,8 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 import kiosk.ui.admin.technician as technician
@@ -27,7 +28,8 @@ from kiosk.storage.store import KioskStore
 from kiosk.sync.connectivity import ConnectivityMonitor
 from kiosk.sync.factory import enroll
 from kiosk.ui.admin.technician import new_backup_path
-from kiosk.ui.app import pause_sync_for_restore, start_sync, stop_sync
+from kiosk.ui.app import EXIT_RESTART, pause_sync_for_restore, run_gui, start_sync, stop_sync
+from kiosk.ui.window import KioskWindow
 from tests.helpers.central_server import (
     CentralServer,
     central_server,  # noqa: F401  (the fixture)
@@ -224,3 +226,61 @@ def test_restore_is_refused_while_the_sync_does_not_stop(
     assert integrity_check(store.path) == "ok"
     assert order_ids(store) == kept
     assert not sync_threads() and not window.services.runner.busy
+
+
+def test_run_gui_restore_ends_with_the_restart_code(enrolled_store: KioskStore) -> None:
+    """The wiring in run_gui itself: its own monitor is stopped, and it returns EXIT_RESTART."""
+    kept, backup = backed_up_then_more(enrolled_store)
+    data_dir = enrolled_store.data_dir
+    enrolled_store.close()  # run_gui opens its own, as `kiosk gui` does
+    seen: dict[str, Any] = {}
+
+    def watch() -> None:
+        # Inside run_gui's loop: once its background sync runs, restore as the technician would.
+        shown = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, KioskWindow) and w.isVisible()
+        ]
+        if not shown or not sync_threads() or "window" in seen:
+            return
+        window = seen["window"] = shown[0]
+        poll.stop()
+        tech = window.admin.technician
+        tech.choose_file = lambda *_a: backup
+        tech.restart_delay_ms = 0
+        window.services.asker.answer = lambda *_a: True
+        tech.restore_from_backup()
+        seen["message"] = tech.message.text()
+
+    def give_up() -> None:
+        # The restart never came: end the loop as closing the window does, and fail below.
+        seen["gave_up"] = True
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, KioskWindow):
+                w.close()
+
+    hang_guard = QTimer()
+    hang_guard.setSingleShot(True)
+    hang_guard.timeout.connect(give_up)
+    hang_guard.start(30_000)
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(watch)
+    poll.start()
+    try:
+        code = run_gui(data_dir, windowed=True, lang="en", idle_timeout_s=600)
+    finally:
+        poll.stop()
+        hang_guard.stop()
+        if "window" in seen:
+            seen["window"].close()
+            seen["window"].deleteLater()
+    assert "window" in seen, "run_gui never started its background sync"
+    assert "gave_up" not in seen, "run_gui did not close after the restore"
+    assert code == EXIT_RESTART, seen.get("message")
+    assert "restarts now" in seen["message"]
+    assert not sync_threads(), "run_gui left the sync thread running"
+    with KioskStore.open(data_dir) as store:
+        assert integrity_check(store.path) == "ok"
+        assert order_ids(store) == kept
