@@ -91,6 +91,7 @@ class SyncIndicator(QObject):
         self._runner = runner
         self._facts = SyncFacts(connected, None, 0, 0, None)
         self._reading = False
+        self._stale = False
         bridge.online.connect(lambda: self._update(online=True))
         bridge.offline.connect(lambda: self._update(online=False))
         bridge.finished.connect(self._on_finished)
@@ -149,10 +150,16 @@ class SyncIndicator(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        """Re-read the outbox counts in the background (one read at a time)."""
+        """Re-read the outbox counts in the background (one read at a time).
+
+        A request that arrives while a read is in flight is not dropped: that read may have started
+        before the change the caller wants to see, so one more read follows it.
+        """
         if self._reading:
+            self._stale = True
             return
         self._reading = True
+        self._stale = False
         store = self._store
 
         def read() -> tuple[int, int]:
@@ -165,9 +172,13 @@ class SyncIndicator(QObject):
         def done(counts: tuple[int, int]) -> None:
             self._reading = False
             self._update(orders_waiting=counts[0], quarantined=counts[1])
+            if self._stale:
+                self.refresh()
 
         def failed(_exc: BaseException) -> None:
             self._reading = False
+            if self._stale:
+                self.refresh()
 
         self._runner.run(read, done, failed)
 

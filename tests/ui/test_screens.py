@@ -191,3 +191,45 @@ def test_sync_words_without_engine_and_with_waiting_orders(qtbot: Any, make_wind
     assert online == "Online · 2 orders waiting to send"
     offline = indicator.describe(SyncFacts(True, False, 0, 1, None))
     assert offline == "Internet is down · All orders sent · 1 item for the shop owner"
+
+
+class _HeldRunner:
+    """Runs background work only when the test says so, to pin down a refresh race."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Any, Any, Any]] = []
+
+    def run(self, fn: Any, done: Any, failed: Any) -> None:
+        self.pending.append((fn, done, failed))
+
+    def finish_next(self) -> None:
+        fn, done, _failed = self.pending.pop(0)
+        done(fn())
+
+
+def test_refresh_during_a_read_reads_again(qtbot: Any, kiosk_store: Any) -> None:
+    """A read that began before an order was placed must not leave the count stale."""
+    runner = _HeldRunner()
+    indicator = SyncIndicator(
+        kiosk_store,
+        runner,  # type: ignore[arg-type]
+        SyncBridge(),
+        connected=False,
+        poll_ms=3_600_000,
+    )
+    seen: list[str] = []
+    indicator.changed.connect(seen.append)
+    indicator.refresh()  # the timer's read, started before the order exists
+    stale_read = runner.pending[0][0]
+    counts_before = stale_read()
+    place_order(kiosk_store, Customer.of(NAME, PHONE), [LineRequest("LY-0001", 1)], Payment.CASH)
+    indicator.refresh()  # the caller's request arrives while that read is in flight
+    assert len(runner.pending) == 1
+    _fn, done, _failed = runner.pending.pop(0)
+    done(counts_before)  # the in-flight read reports what it saw: nothing waiting
+    assert seen == []
+    assert len(runner.pending) == 1, "a second read must follow the one that was in flight"
+    runner.finish_next()
+    assert seen == ["Not connected to the platform yet · 1 order waiting to send"]
+    assert runner.pending == []
+    indicator.stop()
