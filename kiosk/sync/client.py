@@ -27,7 +27,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -96,13 +96,24 @@ class RetryPolicy:
 
 @dataclass(slots=True)
 class ClientStats:
-    """Counters for diagnostics, tests and benchmarks (not thread-safe; one engine per client)."""
+    """Counters for diagnostics, tests and benchmarks.
+
+    Thread-safe: the engine's image workers share one client, so every change goes through
+    :meth:`add`, which holds a lock (``+=`` on an attribute is a read then a write).
+    """
 
     requests: int = 0
     retries: int = 0
     wire_bytes_in: int = 0
     body_bytes_in: int = 0
     wire_bytes_out: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **counts: int) -> None:
+        """Add to counters by name, e.g. ``add(requests=1)``."""
+        with self._lock:
+            for name, n in counts.items():
+                setattr(self, name, getattr(self, name) + n)
 
 
 class _TooLarge(Exception):
@@ -385,7 +396,7 @@ class CentralClient:
         while True:
             attempt += 1
             retry_after: float | None = None
-            self.stats.requests += 1
+            self.stats.add(requests=1)
             try:
                 return self._attempt(method, url, params, content, headers, max_bytes)
             except _RetryableStatus as exc:
@@ -405,7 +416,7 @@ class CentralClient:
                 retry_after if retry_after is not None else self.policy.backoff(attempt, self._rand)
             )
             log.info("%s %s failed (%s); retry %d in %.2fs", method, url, err, attempt, delay)
-            self.stats.retries += 1
+            self.stats.add(retries=1)
             self._sleep(delay)
             if self._interrupted.is_set():
                 raise err
@@ -422,7 +433,7 @@ class CentralClient:
         cap = min(max_bytes or self.max_body_bytes, self.max_body_bytes)
         deadline = time.monotonic() + self.timeouts.total
         if content is not None:
-            self.stats.wire_bytes_out += len(content)
+            self.stats.add(wire_bytes_out=len(content))
         try:
             with self.http.stream(
                 method, url, params=params, content=content, headers=headers
@@ -434,7 +445,7 @@ class CentralClient:
                 )
                 try:
                     for chunk in resp.iter_raw():
-                        self.stats.wire_bytes_in += len(chunk)
+                        self.stats.add(wire_bytes_in=len(chunk))
                         inflater.feed(chunk)
                         if time.monotonic() > deadline:
                             raise Unknown(
@@ -454,7 +465,7 @@ class CentralClient:
                     if ok:
                         raise
                     body = b""
-                self.stats.body_bytes_in += len(body)
+                self.stats.add(body_bytes_in=len(body))
                 if ok:
                     return body
                 code, message = _error_from_body(status, body)
