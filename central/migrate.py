@@ -1,41 +1,25 @@
-"""Schema migrations of the central database (Alembic scripts shipped inside the package)."""
+"""Schema migrations of the central database (Alembic scripts shipped inside the package).
+
+The same one-transaction upgrade as the kiosk's local store (:mod:`kiosk.storage.migrate`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from kiosk.storage.migrate import AlembicScripts, current_revision
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+CENTRAL = AlembicScripts(MIGRATIONS_DIR)
+alembic_config = CENTRAL.config
+head_revision = CENTRAL.head
+upgrade_to_head = CENTRAL.upgrade_to_head
 
-def alembic_config() -> Config:
-    """An Alembic config pointing at the scripts inside the package (no alembic.ini needed)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return cfg
-
-
-def head_revision() -> str:
-    """The newest revision the installed code knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "no migrations found"
-    return head
-
-
-def current_revision(conn: Connection) -> str | None:
-    """The revision the database is at (``None`` for an empty database)."""
-    return MigrationContext.configure(conn).get_current_revision()
-
-
-def upgrade_to_head(engine: Engine) -> None:
-    """Upgrade the database to head in one transaction (DDL is transactional on both backends)."""
-    cfg = alembic_config()
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "upgrade_to_head",
+]
