@@ -627,6 +627,43 @@ def _refund(s: Session, order: m.Order, refund_fen: int | None, actor: str) -> i
     return refund
 
 
+def _take_back(
+    s: Session,
+    order: m.Order,
+    to: OrderStatus,
+    why: str,
+    refund_fen: int | None,
+    actor: str,
+    now: str,
+) -> tuple[int, m.OutboxEvent]:
+    """Cancel or return ``order`` in the caller's transaction: refund, move, outbox event, audit.
+
+    The caller has checked that the move is allowed. Returns the refund and the event.
+    """
+    cancel = to == OrderStatus.CANCELLED
+    kind = "cancel" if cancel else "return"
+    refund = _refund(s, order, refund_fen, actor)
+    _set_status(s, order, to, actor, now)
+    order.status_reason = why
+    s.add(
+        OrderMove(order_id=order.id, kind=kind, at=now, actor=actor, refund_fen=refund, reason=why)
+    )
+    payload: OrderCancelledPayload | OrderReturnedPayload
+    if cancel:
+        payload = OrderCancelledPayload(
+            order_id=order.id, reason=why, refund_fen=refund, cancelled_at=now
+        )
+        event = EventKind.ORDER_CANCELLED
+    else:
+        payload = OrderReturnedPayload(
+            order_id=order.id, reason=why, refund_fen=refund, returned_at=now
+        )
+        event = EventKind.ORDER_RETURNED
+    ev = outbox.enqueue(s, event.value, order.id, payload.model_dump(mode="json"))
+    KioskStore.audit(s, actor, kind, order.id, f"{order.local_no} refund {refund}")
+    return refund, ev
+
+
 def cancel_order(
     store: KioskStore, order_ref: str, reason: str, refund_fen: int | None, actor: str
 ) -> OwnerChange:
@@ -662,21 +699,7 @@ def cancel_order(
                 cash_fen=-refund,
             )
         check_transition(current, OrderStatus.CANCELLED)
-        refund = _refund(s, order, refund_fen, actor)
-        _set_status(s, order, OrderStatus.CANCELLED, actor, now)
-        order.status_reason = why
-        s.add(
-            OrderMove(
-                order_id=order.id, kind="cancel", at=now, actor=actor, refund_fen=refund, reason=why
-            )
-        )
-        payload = OrderCancelledPayload(
-            order_id=order.id, reason=why, refund_fen=refund, cancelled_at=now
-        )
-        ev = outbox.enqueue(
-            s, EventKind.ORDER_CANCELLED.value, order.id, payload.model_dump(mode="json")
-        )
-        KioskStore.audit(s, actor, "cancel", order.id, f"{order.local_no} refund {refund}")
+        refund, ev = _take_back(s, order, OrderStatus.CANCELLED, why, refund_fen, actor, now)
     log.info("order %s cancelled at the shop", order.id)
     return OwnerChange(
         order.id,
@@ -704,21 +727,7 @@ def return_order(
                 code="return.wrong_status",
                 params={"order": order.local_no, "status": current.value},
             )
-        refund = _refund(s, order, refund_fen, actor)
-        _set_status(s, order, OrderStatus.RETURNED, actor, now)
-        order.status_reason = why
-        s.add(
-            OrderMove(
-                order_id=order.id, kind="return", at=now, actor=actor, refund_fen=refund, reason=why
-            )
-        )
-        payload = OrderReturnedPayload(
-            order_id=order.id, reason=why, refund_fen=refund, returned_at=now
-        )
-        ev = outbox.enqueue(
-            s, EventKind.ORDER_RETURNED.value, order.id, payload.model_dump(mode="json")
-        )
-        KioskStore.audit(s, actor, "return", order.id, f"{order.local_no} refund {refund}")
+        refund, ev = _take_back(s, order, OrderStatus.RETURNED, why, refund_fen, actor, now)
     log.info("order %s returned at the shop", order.id)
     return OwnerChange(
         order.id,
