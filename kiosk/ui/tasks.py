@@ -68,6 +68,7 @@ class TaskRunner(QObject):
         self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[..., None] | None]]
         self._callbacks = {}
         self._jobs: dict[int, _Job] = {}
+        self._latest: dict[str, int] = {}
 
     @property
     def busy(self) -> bool:
@@ -86,6 +87,37 @@ class TaskRunner(QObject):
         job = _Job(task_id, fn, self._relay)
         self._jobs[task_id] = job
         self._pool.start(job)
+        return task_id
+
+    def run_latest(
+        self,
+        key: str,
+        fn: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> int:
+        """Like :meth:`run`, for a reload where only the newest answer counts.
+
+        With two workers an older read can finish after a newer one; its answer would put stale
+        data back on screen. Here an answer is delivered only if no newer task was started under
+        the same ``key`` since; older answers (and failures) are dropped.
+        """
+        task_id = 0
+
+        def deliver(value: T) -> None:
+            if self._latest.get(key) == task_id and on_success is not None:
+                on_success(value)
+
+        def fail(exc: BaseException) -> None:
+            if self._latest.get(key) != task_id:
+                return
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                log.error("background task failed", exc_info=exc)
+
+        task_id = self.run(fn, deliver, fail)
+        self._latest[key] = task_id
         return task_id
 
     @Slot(int, bool, list)

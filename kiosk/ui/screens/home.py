@@ -68,7 +68,7 @@ class HomeScreen(QWidget):
             with store.read() as s:
                 return category_tiles(s), featured_products(s, FEATURED_COUNT)
 
-        self._services.runner.run(load, self._show)
+        self._services.runner.run_latest("home", load, self._show)
 
     def _show(self, data: tuple[list[CategoryTile], list[ProductCard]]) -> None:
         tiles, featured = data
