@@ -31,6 +31,12 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# The central service's PostgreSQL suite runs when KIOSK_TEST_PG_URL is set, or when a local
+# server answers on 127.0.0.1:5432 (trust auth, database "test"); otherwise it skips, saying why.
+PG_LOCAL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+KIOSK_TEST_PG_URL ?= $(shell bash -c '(exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo $(PG_LOCAL)')
+export KIOSK_TEST_PG_URL
+
 pytest: venv
 	$(OFFSCREEN) $(BIN)/pytest -q
 
