@@ -128,12 +128,13 @@ def stored_pin_hash(store: KioskStore, role: Role | str) -> str | None:
         return row.pin_hash if row else None
 
 
-def set_pin(store: KioskStore, role: Role | str, pin: str, actor: str) -> None:
+def set_pin(store: KioskStore, role: Role | str, pin: str, actor: str, *, how: str = "") -> None:
     """Set or change a role's PIN (hashed with Argon2id); clears that role's back-off.
 
     The caller must already have checked that ``actor`` may do this (the current PIN, or the
-    technician's PIN, or first run). The owner's and the technician's PINs must differ, so that
-    one PIN never opens both modes.
+    technician's PIN, or first run); :func:`change_pin` and :func:`reset_pin` are the GUI's two
+    ways. The owner's and the technician's PINs must differ, so that one PIN never opens both
+    modes. ``how`` goes to the audit entry's detail (never the PIN).
 
     Raises:
         InvalidInput: the PIN breaks the rules or equals the other role's PIN.
@@ -155,7 +156,7 @@ def set_pin(store: KioskStore, role: Role | str, pin: str, actor: str) -> None:
         else:
             row.pin_hash, row.set_at, row.set_by = new_hash, now, actor
         save_backoff(s, pin_key(r), BackoffState())
-        KioskStore.audit(s, actor, "pin_set", r.value)
+        KioskStore.audit(s, actor, "pin_set", r.value, how)
     log.info("PIN of %s set by %s", r.value, actor)
 
 
@@ -196,3 +197,54 @@ def verify_pin(
     if not ok:
         log.warning("wrong %s PIN (%d in a row)", r.value, state.failures)
     return PinCheck(ok=ok, wait_s=state.remaining_s, failures=state.failures)
+
+
+def change_pin(
+    store: KioskStore,
+    role: Role | str,
+    current_pin: str,
+    new_pin: str,
+    *,
+    clock: Clock = system_clock,
+) -> PinCheck:
+    """Change a role's own PIN: the current PIN first, then the new one.
+
+    The current PIN is tried through :func:`verify_pin`, so a wrong one counts toward the same
+    persisted back-off as the unlock screen (and during a back-off it is not even checked). The
+    new PIN's rules are checked before that, so a slip in the new PIN costs no try.
+
+    Returns:
+        The check of the current PIN. Only when ``ok`` was the PIN changed (audited as done by
+        the role itself); ``configured`` is False (and nothing changed) when the role has no PIN.
+
+    Raises:
+        InvalidInput: the new PIN breaks the rules or equals the other role's PIN.
+    """
+    r = _role(role)
+    new_pin = check_pin_rules(new_pin)
+    check = verify_pin(store, r, current_pin, clock=clock)
+    if not check.configured:
+        return PinCheck(ok=False, wait_s=0.0, failures=0, configured=False)
+    if check.ok:
+        set_pin(store, r, new_pin, r.value, how="changed with the current PIN")
+    return check
+
+
+def reset_pin(store: KioskStore, role: Role | str, new_pin: str, actor: Role | str) -> None:
+    """The technician gives the owner a new PIN without knowing the old one (the owner forgot it).
+
+    Only that way round: the owner cannot reset the technician's PIN, and nobody resets their
+    own this way (that is :func:`change_pin`). Clears the owner's back-off; audited as done by
+    the technician.
+
+    Raises:
+        InvalidInput: not the technician resetting the owner's PIN, or the new PIN is refused.
+    """
+    r = _role(role)
+    who = Role(actor)
+    if who is not Role.TECHNICIAN or r is not Role.OWNER:
+        raise InvalidInput(
+            "only the technician can reset a PIN, and only the owner's",
+            code="pin.reset_not_allowed",
+        )
+    set_pin(store, r, new_pin, who.value, how="reset by the technician")

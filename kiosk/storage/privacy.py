@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Select, delete, exists, func, select, update
 
 from kiosk.errors import InvalidInput
 from kiosk.orders import FINAL, OrderStatus
@@ -64,6 +64,41 @@ def set_retention_days(store: KioskStore, days: int, actor: str) -> None:
         KioskStore.audit(s, actor, "retention_set", None, f"{days} days")
 
 
+def _keep_days(store: KioskStore, days: int | None) -> int:
+    keep = days if days is not None else retention_days(store)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise InvalidInput("--days must be 0 or more")
+    return keep
+
+
+def _purgeable(keep: int, now: datetime | None) -> Select[str]:
+    """The ids of finished orders older than ``keep`` days that still hold customer details."""
+    cutoff = ((now or datetime.now(UTC)) - timedelta(days=keep)).isoformat(timespec="milliseconds")
+    return select(m.Order.id).where(
+        m.Order.status.in_([st.value for st in FINISHED]),
+        m.Order.updated_at < cutoff,
+        m.Order.customer_phone != "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PurgePreview:
+    """What a purge would change now: ``orders`` finished more than ``retention_days`` ago."""
+
+    orders: int
+    retention_days: int
+
+
+def purge_preview(
+    store: KioskStore, *, days: int | None = None, now: datetime | None = None
+) -> PurgePreview:
+    """How many orders :func:`purge_personal_data` would purge now (same selection, read only)."""
+    keep = _keep_days(store, days)
+    with store.read() as s:
+        n = s.scalar(select(func.count()).select_from(_purgeable(keep, now).subquery()))
+    return PurgePreview(int(n or 0), keep)
+
+
 def purge_personal_data(
     store: KioskStore, actor: str, *, days: int | None = None, now: datetime | None = None
 ) -> PurgeResult:
@@ -73,21 +108,10 @@ def purge_personal_data(
         days: override the setting (``kiosk tech purge --days N``).
         now: the kiosk clock (tests inject it).
     """
-    keep = days if days is not None else retention_days(store)
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
-        raise InvalidInput("--days must be 0 or more")
-    cutoff = ((now or datetime.now(UTC)) - timedelta(days=keep)).isoformat(timespec="milliseconds")
+    keep = _keep_days(store, days)
     Ord = m.Order
     with store.write() as s:
-        ids = list(
-            s.scalars(
-                select(Ord.id).where(
-                    Ord.status.in_([st.value for st in FINISHED]),
-                    Ord.updated_at < cutoff,
-                    Ord.customer_phone != "",
-                )
-            )
-        )
+        ids = list(s.scalars(_purgeable(keep, now)))
         if ids:
             s.execute(
                 update(Ord)
