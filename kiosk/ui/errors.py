@@ -5,10 +5,19 @@ Storage and the domain raise :class:`~kiosk.errors.KioskError` with an English o
 :func:`error_words` turns that code into a translated sentence with the params filled in, so the
 zh_CN screens never show English from storage. An error without a known code still gets a
 translated sentence, with the English detail added for the technician.
+
+The central service's codes (an ``ErrorBody.error`` of a refused request, or an
+``EventResult.reason`` of a refused change, see central/) have their own table here,
+:func:`central_words`: what happened and what to do. The sync client's typed errors
+(:mod:`kiosk.sync.errors`: offline, a refused TLS certificate, a timeout, a busy server, a bad
+reply) are said by type. :func:`sync_summary_words` and :func:`outbox_reason_words` say the two
+things the sync engine reports as text: a finished run that did not succeed, and why a change
+was set aside.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QCoreApplication
@@ -16,6 +25,16 @@ from PySide6.QtCore import QCoreApplication
 from kiosk.errors import KioskError
 from kiosk.money import format_yuan
 from kiosk.orders import OrderStatus
+from kiosk.sync.errors import (
+    BadResponse,
+    KeyringRefused,
+    NotEnrolled,
+    Offline,
+    Rejected,
+    ServerError,
+    SyncError,
+    Unknown,
+)
 
 
 def status_words(status: OrderStatus) -> str:
@@ -189,6 +208,9 @@ _SENTENCES: dict[str, Sentence] = {
     "pin.same_as_other": lambda p: QCoreApplication.translate(
         "Errors", "The owner and the technician need different PINs."
     ),
+    "pin.reset_not_allowed": lambda p: QCoreApplication.translate(
+        "Errors", "Only the technician can reset a PIN, and only the owner's."
+    ),
     "center.bad_code": lambda p: QCoreApplication.translate(
         "Errors", "The center code must be 1 to 24 characters."
     ),
@@ -238,15 +260,237 @@ _SENTENCES: dict[str, Sentence] = {
 }
 
 
+#: The central service's codes → what happened and what to do. A test derives every code the
+#: central service can send from central/'s source and checks each one is here.
+_CENTRAL: dict[str, Callable[[], str]] = {
+    # A refused request (ErrorBody.error).
+    "unauthorized": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform does not recognise this kiosk: ask the technician to enroll it again.",
+    ),
+    "enroll_refused": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform refused this enrollment code: it is wrong, already used or expired. "
+        "Ask the platform for a new code.",
+    ),
+    "not_found": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform does not have what the kiosk asked for. Check the central service "
+        "address; if it is right, call support.",
+    ),
+    "method_not_allowed": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "That address answers, but not the way the platform does. Check the central service "
+        "address.",
+    ),
+    "http_error": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform refused the request. Check the central service address; if it is right, "
+        "call support.",
+    ),
+    "bad_request": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform did not understand the kiosk's request. Update the kiosk program; if it "
+        "keeps happening, call support.",
+    ),
+    "bad_encoding": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform could not unpack what the kiosk sent. Update the kiosk program; if it "
+        "keeps happening, call support.",
+    ),
+    "bad_hash": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The kiosk asked for a picture the platform does not recognise. Sync again; if it keeps "
+        "happening, call support.",
+    ),
+    "bad_cursor": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform does not recognise where the kiosk's last sync stopped. Sync again; if it "
+        "keeps happening, call support.",
+    ),
+    "bad_limit": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The kiosk asked the platform for an impossible number of items. Update the kiosk "
+        "program; if it keeps happening, call support.",
+    ),
+    "too_large": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "What the kiosk sent is too big for the platform. Sync again; if it keeps happening, "
+        "call support.",
+    ),
+    "invalid_payload": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform did not accept the kiosk's data: it does not match the platform's format. "
+        "Update the kiosk program; if it keeps happening, call support.",
+    ),
+    "busy": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform is busy. Nothing is lost: the kiosk tries again by itself in a moment.",
+    ),
+    "server_error": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform has a fault right now. Nothing is lost: the kiosk tries again later; if it "
+        "lasts for hours, call support.",
+    ),
+    # A refused change (EventResult.reason): it is set aside on the kiosk.
+    "payload_mismatch": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform already has a different change under the same number. Call support; do "
+        "not discard it.",
+    ),
+    "unknown_order": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform has no such order for this center. Check the center id and the "
+        "enrollment, then retry.",
+    ),
+    "illegal_transition": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "On the platform this order is in a state that does not allow this change (for example "
+        "already cancelled there). Check the order with the platform, then discard it with a "
+        "reason.",
+    ),
+    "entry_exists": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform already has this cash entry from another change. Check it with the "
+        "platform, then discard it with a reason.",
+    ),
+    "wrong_center": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "This change is for another center than the one this kiosk is enrolled for. Check the "
+        "center id and the enrollment.",
+    ),
+    "order_exists": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform already has an order with this id from another change. Check it with the "
+        "platform, then discard it with a reason.",
+    ),
+    "unknown_sku": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform does not sell a product of this order. Cancel the order with the villager "
+        "(refund any cash), then discard this change with a reason.",
+    ),
+    "price_unknown": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform never had the price this order used. Sync the catalog, then check the "
+        "order with the villager and the platform.",
+    ),
+    "bad_totals": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The amounts of this order do not add up. Call support; do not discard it.",
+    ),
+    "day_already_closed": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform already has a day close for this day. Check it with the platform, then "
+        "discard this one with a reason.",
+    ),
+    # The sync engine's word for a refused change that came without a reason.
+    "rejected": lambda: QCoreApplication.translate(
+        "PlatformErrors", "The platform refused this change. Call support."
+    ),
+}
+
+#: ``http_404`` and the like: the client's code when an error reply was not the platform's.
+_HTTP_STATUS = re.compile(r"^http_(\d{3})$")
+#: How an ``ssl`` failure shows inside httpx's connection error (a refused certificate, or
+#: https spoken to a plain-http server).
+_TLS = re.compile(r"\[SSL|certificate", re.IGNORECASE)
+#: Words of the sync engine's run summary (kiosk/sync/engine.py) that mean "enroll again".
+ENROLL_AGAIN = "must be enrolled again"
+
+
 def known_codes() -> frozenset[str]:
     """Every error code this module can say in the screen's language."""
     return frozenset(_SENTENCES)
 
 
+def known_central_codes() -> frozenset[str]:
+    """Every central-service code this module can say in the screen's language."""
+    return frozenset(_CENTRAL)
+
+
+def central_words(code: str) -> str | None:
+    """The sentence for a central-service code, or ``None`` when the code is not known."""
+    say = _CENTRAL.get(code)
+    if say is not None:
+        return say()
+    status = _HTTP_STATUS.match(code)
+    if status:
+        return _fill(
+            QCoreApplication.translate(
+                "PlatformErrors",
+                "That address answered with an error (HTTP %1), not the way the platform does. "
+                "Check the central service address.",
+            ),
+            status.group(1),
+        )
+    return None
+
+
+def _sync_words(exc: SyncError | KeyringRefused) -> str:
+    """The typed errors of the sync client, by type."""
+    if isinstance(exc, Rejected):
+        words = central_words(exc.code)
+        if words is not None:
+            return words
+        return _fill(
+            QCoreApplication.translate(
+                "PlatformErrors", "The platform refused the request. For the technician: %1"
+            ),
+            str(exc),
+        )
+    if isinstance(exc, Offline):
+        if _TLS.search(str(exc)):
+            return QCoreApplication.translate(
+                "PlatformErrors",
+                "The platform's security certificate was not accepted. If the computer's date "
+                "and time are wrong, correct them; otherwise check the central service address.",
+            )
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "The platform cannot be reached: check the internet (cable, dongle) and the central "
+            "service address. Orders are kept and sent later.",
+        )
+    if isinstance(exc, Unknown):
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "The platform did not answer in time, so it is not known whether it got the data. "
+            "Nothing is lost: the kiosk sends it again and the platform does not count it twice.",
+        )
+    if isinstance(exc, ServerError):
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "The platform is busy or has a fault right now. Nothing is lost: the kiosk tries "
+            "again later.",
+        )
+    if isinstance(exc, BadResponse):
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "The platform's reply was damaged or not understood; nothing was changed. Try again; "
+            "if it keeps happening, call support.",
+        )
+    if isinstance(exc, NotEnrolled):
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "This kiosk is not enrolled with the platform yet: enroll it with a code from the "
+            "platform (first-run wizard or `kiosk enroll`).",
+        )
+    if isinstance(exc, KeyringRefused):
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "This computer has no safe place for the kiosk's platform key (the system keyring is "
+            "missing or not secure). Call the technician.",
+        )
+    return _fill(
+        QCoreApplication.translate("PlatformErrors", "Sync did not work. For the technician: %1"),
+        str(exc),
+    )
+
+
 def error_words(exc: BaseException) -> str:
     """What a screen shows for ``exc``, in the screen's language.
 
-    A :class:`KioskError` with a known code becomes its translated sentence. Any other
+    A :class:`KioskError` with a known code becomes its translated sentence; the sync client's
+    errors are said by type (a refusal by the central service's code). Any other
     :class:`KioskError` gets a translated "could not do that" plus its English line (for the
     technician); anything else names only the exception type (it may carry paths or SQL).
     """
@@ -257,6 +501,8 @@ def error_words(exc: BaseException) -> str:
                 return say(exc.params)
             except (KeyError, ValueError, TypeError):
                 pass  # a raise site forgot a param: fall through to the English detail
+        if isinstance(exc, SyncError | KeyringRefused):
+            return _sync_words(exc)
         return _fill(
             QCoreApplication.translate("Errors", "That did not work. For the technician: %1"),
             str(exc),
@@ -265,3 +511,43 @@ def error_words(exc: BaseException) -> str:
         QCoreApplication.translate("Errors", "Something went wrong. For the technician: %1"),
         type(exc).__name__,
     )
+
+
+def sync_summary_words(summary: Mapping[str, object]) -> str:
+    """A sync run that did not succeed (``SyncSummary.to_dict()``), in the screen's language.
+
+    The run reports its troubles as English lines; what they mean for the technician is read from
+    its flags (busy, offline, stopped) and from the one line that asks for a new enrollment.
+    Anything else gets a translated lead and the English lines, for the technician.
+    """
+    raw = summary.get("errors")
+    errors = [str(e) for e in raw] if isinstance(raw, list) else []
+    detail = "; ".join(errors) or "-"
+    if summary.get("busy"):
+        return QCoreApplication.translate(
+            "PlatformErrors", "Another sync is already running. Wait for it to finish."
+        )
+    if summary.get("offline"):
+        return _sync_words(Offline(detail))
+    if any(ENROLL_AGAIN in e for e in errors):
+        return central_words("unauthorized") or detail
+    if summary.get("aborted"):
+        return QCoreApplication.translate(
+            "PlatformErrors",
+            "The sync was stopped before it finished. What was sent is kept; the rest goes next "
+            "time.",
+        )
+    return _fill(
+        QCoreApplication.translate("PlatformErrors", "Sync did not finish. For the technician: %1"),
+        detail,
+    )
+
+
+def outbox_reason_words(last_error: str) -> str:
+    """Why a change was set aside (``"<central code>: <English line>"``), in the screen's language.
+
+    Text that does not start with a known central code is shown as it is (the technician's
+    English detail).
+    """
+    code = last_error.split(":", 1)[0].strip()
+    return central_words(code) or last_error

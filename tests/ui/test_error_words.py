@@ -158,3 +158,132 @@ def test_every_raised_code_has_a_sentence() -> None:
     assert len(codes) > 40
     missing = {c: f for c, f in codes.items() if c not in known_codes()}
     assert not missing, f"add these codes to kiosk/ui/errors.py: {missing}"
+
+
+# --- the central service's codes and the sync client's errors --------------------------------
+
+#: A central code is a plain lower-case word (``bad_cursor``), as in ErrorBody.error.
+CENTRAL_CODE = re.compile(r"^[a-z][a-z_]*$")
+
+
+def central_codes() -> dict[str, str]:
+    """code → file of every code the central service can send, read from central/'s source:
+    ``code = "…"`` and ``code="…"`` (its errors), the code argument of ``_error(status, code,
+    …)`` (its exception handlers), and ``reject("…", …)`` / ``reason="…"`` (refused changes);
+    plus the ``code`` of every :class:`CentralError` subclass, from the objects themselves."""
+    from central.errors import CentralError
+
+    found: dict[str, str] = {}
+    for path in sorted((REPO_ROOT / "central").rglob("*.py")):
+        rel = path.relative_to(REPO_ROOT).as_posix()
+        if "/migrations/" in rel:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        values: list[ast.expr] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg in ("code", "reason"):
+                values.append(node.value)
+            elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == "code" for t in targets):
+                    values.append(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                position = {"_error": 1, "reject": 0}.get(node.func.id)
+                if position is not None and len(node.args) > position:
+                    values.append(node.args[position])
+        for value in values:
+            for const in ast.walk(value):
+                if isinstance(const, ast.Constant) and CENTRAL_CODE.match(str(const.value)):
+                    found.setdefault(str(const.value), rel)
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for s in cls.__subclasses__() for c in (s, *subclasses(s))]
+
+    for cls in (CentralError, *subclasses(CentralError)):
+        found.setdefault(str(cls.code), f"central.errors.{cls.__name__}")
+    return found
+
+
+def test_every_central_code_has_words(zh: None) -> None:
+    from kiosk.sync.errors import Rejected
+    from kiosk.ui.errors import central_words, known_central_codes
+
+    codes = central_codes()
+    # The scanner must really see the raise sites, handlers and refusals (else it cannot fail).
+    assert {
+        "unauthorized",  # CentralError class attribute
+        "bad_cursor",  # code="…" at a raise site
+        "busy",  # _error(503, "busy", …) in a handler
+        "unknown_sku",  # reject("unknown_sku", …)
+        "payload_mismatch",  # EventResult(reason="…")
+        "invalid_payload",
+    } <= codes.keys()
+    assert len(codes) >= 20
+    missing = {c: f for c, f in codes.items() if c not in known_central_codes()}
+    assert not missing, f"add these central codes to kiosk/ui/errors.py (_CENTRAL): {missing}"
+    generic = error_words(KioskError("x"))[:6]
+    for code in codes:
+        words = central_words(code)
+        assert words and HAN.search(words), code
+        # No English left in the Chinese sentence, beyond a command or "HTTP".
+        assert not re.search(r"[A-Za-z]{4,}", words.replace("kiosk enroll", "")), words
+        # A refusal carrying the code reads the same, not the generic "did not work" + English.
+        refused = error_words(Rejected("the central service refused: x", 400, code))
+        assert refused == words and not refused.startswith(generic), code
+    not_ours = central_words("http_404") or ""  # an error reply that is not the platform's
+    assert HAN.search(not_ours) and "404" in not_ours
+    assert central_words("no_such_code") is None
+
+
+def test_every_sync_error_type_has_words(zh: None) -> None:
+    """Every error class the sync client raises has its own sentence (a new class fails here)."""
+    from kiosk.sync import errors as sync_errors
+
+    made: dict[type, BaseException] = {
+        sync_errors.Offline: sync_errors.Offline("cannot reach the central service at http://x"),
+        sync_errors.ServerError: sync_errors.ServerError("busy or failing", 503),
+        sync_errors.Rejected: sync_errors.Rejected("refused", 401, "unauthorized"),
+        sync_errors.Unknown: sync_errors.Unknown("the outcome is unknown"),
+        sync_errors.BadResponse: sync_errors.BadResponse("not JSON"),
+        sync_errors.NotEnrolled: sync_errors.NotEnrolled("not enrolled"),
+        sync_errors.KeyringRefused: sync_errors.KeyringRefused("no keyring"),
+    }
+    classes = {
+        c
+        for c in vars(sync_errors).values()
+        if isinstance(c, type) and issubclass(c, KioskError) and c not in (KioskError,)
+    } - {sync_errors.SyncError}
+    assert classes == set(made), "give the new sync error class words in kiosk/ui/errors.py"
+    generic = error_words(KioskError("x"))[:6]
+    said = {cls: error_words(exc) for cls, exc in made.items()}
+    for cls, words in said.items():
+        assert HAN.search(words) and not words.startswith(generic), cls
+        assert "central service" not in words and "http://x" not in words
+    assert len(set(said.values())) == len(said)  # each says its own thing
+    # A refused certificate is told apart from a plain connection failure (clock or address).
+    tls = error_words(
+        sync_errors.Offline(
+            "cannot reach the central service at https://x: [SSL: CERTIFICATE_VERIFY_FAILED] "
+            "certificate verify failed: certificate has expired"
+        )
+    )
+    assert tls != said[sync_errors.Offline] and "证书" in tls and "时间" in tls
+
+
+def test_a_failed_sync_run_reads_in_chinese(zh: None) -> None:
+    from kiosk.sync.errors import Offline
+    from kiosk.ui.errors import ENROLL_AGAIN, central_words, sync_summary_words
+
+    offline = sync_summary_words({"ok": False, "offline": True, "errors": ["cannot reach"]})
+    assert offline == error_words(Offline("x"))
+    enroll_again = sync_summary_words(
+        {"ok": False, "errors": ["orders: the central service refused: x", ENROLL_AGAIN]}
+    )
+    assert enroll_again == central_words("unauthorized")
+    busy = sync_summary_words({"ok": False, "busy": True, "errors": ["another sync"]})
+    stopped = sync_summary_words({"ok": False, "aborted": True, "errors": ["stopped"]})
+    other = sync_summary_words({"ok": False, "errors": ["catalog: something new"]})
+    for words in (busy, stopped, other):
+        assert HAN.search(words)
+    assert other.endswith("catalog: something new")  # the English detail, for the technician
+    assert len({offline, enroll_again, busy, stopped, other}) == 5

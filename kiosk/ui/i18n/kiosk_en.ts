@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+677"/>
+        <location filename="../admin/owner_queue.py" line="+687"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -53,15 +53,34 @@
         <location line="+3"/>
         <source>%n return(s) since the last close</source>
         <translation>
-            <numerusform>%n return since the last close</numerusform>
-            <numerusform>%n returns since the last close</numerusform>
+            <numerusform>%n return since last close</numerusform>
+            <numerusform>%n returns since last close</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PinChangeForm</name>
+    <message numerus="yes">
+        <location filename="../admin/pin_dialog.py" line="+476"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+187"/>
+        <location line="-281"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -91,7 +110,7 @@
 <context>
     <name>SyncIndicator</name>
     <message numerus="yes">
-        <location filename="../bridge.py" line="+123"/>
+        <location filename="../bridge.py" line="+124"/>
         <source>%n order(s) waiting to send</source>
         <translation>
             <numerusform>%n order waiting to send</numerusform>
@@ -110,11 +129,35 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+477"/>
+        <location filename="../admin/technician.py" line="+551"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
             <numerusform>%n unsent changes were in the replaced data.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+37"/>
+        <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
+        <translation>
+            <numerusform>Customer details: %n order finished more than %1 days ago still shows the villager&apos;s name and phone number.</numerusform>
+            <numerusform>Customer details: %n orders finished more than %1 days ago still show the villager&apos;s name and phone number.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
+        <translation>
+            <numerusform>Remove the villager&apos;s name and phone number from %n order finished more than %1 days ago? This cannot be undone.</numerusform>
+            <numerusform>Remove the villagers&apos; names and phone numbers from %n orders finished more than %1 days ago? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
+        <translation>
+            <numerusform>Removed the villager&apos;s name and phone number from %n order.</numerusform>
+            <numerusform>Removed the villagers&apos; names and phone numbers from %n orders.</numerusform>
         </translation>
     </message>
 </context>

@@ -4,7 +4,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+372"/>
+        <location filename="../admin/owner_queue.py" line="+374"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -432,7 +432,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../errors.py" line="+62"/>
+        <location filename="../errors.py" line="+81"/>
         <source>Wrong pickup code. Wait 1 second, then try again.</source>
         <translation>取货码错误。请等 1 秒再试。</translation>
     </message>
@@ -593,6 +593,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Only the technician can reset a PIN, and only the owner&apos;s.</source>
+        <translation>只有技术员可以重设密码，而且只能重设店主的密码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The center code must be 1 to 24 characters.</source>
         <translation>服务站编号须为 1 到 24 个字符。</translation>
     </message>
@@ -667,7 +672,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+250"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -877,11 +882,11 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+230"/>
+        <location filename="../app.py" line="+249"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
-        <extracomment>Setting written at enrollment; its presence means the kiosk talks to a central service. How often aggregated browsing counts are queued for the platform (while enrolled). Hidden hook for benchmarks/startup.py: &quot;1&quot; prints ``KIOSK_READY painted_at=&lt;unix time&gt;`` on stdout at the first paint of the loaded home screen; &quot;exit&quot; also closes the kiosk right after. Background work (sync, demand counts, building the other screens) starts after the home screen&apos;s first paint, or after this long if the home screen never loads. How often the kiosk checks whether the daily automatic backup is due. How long after start-up the full file check and the first backup check run.</extracomment>
+        <extracomment>Setting written at enrollment; its presence means the kiosk talks to a central service. Exit code of ``kiosk gui`` after a restore from a backup: the session wrapper (installers/linux/village-kiosk-session) starts the kiosk again, on the restored database. How often aggregated browsing counts are queued for the platform (while enrolled). Hidden hook for benchmarks/startup.py: &quot;1&quot; prints ``KIOSK_READY painted_at=&lt;unix time&gt;`` on stdout at the first paint of the loaded home screen; &quot;exit&quot; also closes the kiosk right after. Background work (sync, demand counts, building the other screens) starts after the home screen&apos;s first paint, or after this long if the home screen never loads. How often the kiosk checks whether the daily automatic backup is due. How long after start-up the full file check and the first backup check run.</extracomment>
         <translation>本机的数据库损坏了，已经用备份修好。
 从备份恢复的订单：%1 个。从损坏文件中找回的订单：%2 个。
 技术员可以在 %3 查看完整报告。</translation>
@@ -971,7 +976,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../errors.py" line="-241"/>
+        <location filename="../errors.py" line="-468"/>
         <source>not sent yet</source>
         <translation>还没发给平台</translation>
     </message>
@@ -1079,11 +1084,16 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
     <message>
         <location line="+2"/>
+        <source>Change my PIN</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Close the day</source>
         <translation>日结</translation>
     </message>
     <message numerus="yes">
-        <location line="+48"/>
+        <location line="+54"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n 个包裹待入库</numerusform>
@@ -1129,7 +1139,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location line="-446"/>
+        <location line="-454"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -1209,16 +1219,129 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
+    <name>PinChangeForm</name>
+    <message>
+        <location filename="../admin/pin_dialog.py" line="+273"/>
+        <source>Current PIN</source>
+        <extracomment>Who resets ``role``&apos;s PIN; ``None``: the role changes its own PIN.</extracomment>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New PIN</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New PIN again</source>
+        <translation>再输一次新密码</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save the new PIN</source>
+        <translation>保存新密码</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Change the technician&apos;s PIN</source>
+        <translation>修改技术员密码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change my PIN</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type the current PIN, then the new one twice. %1</source>
+        <translation>先输入当前密码，再输入两次新密码。%1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Reset the owner&apos;s PIN</source>
+        <translation>重设店主密码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>For an owner who forgot the PIN: type a new one twice and tell it to the owner. %1</source>
+        <translation>店主忘了密码时用：输入两次新密码，再把新密码告诉店主。%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>4 to 12 digits, not 1234 or 1111, not the other role&apos;s PIN.</source>
+        <translation>4 到 12 位数字，不能是 1234 或 1111，也不能和另一个身份的密码相同。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Fill in every PIN field first.</source>
+        <translation>请先把每个密码框都填好。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The two new PINs differ. Type the new PIN twice again.</source>
+        <translation>两次输入的新密码不一样，请重新输入两次新密码。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The PIN was changed. Use the new PIN from now on.</source>
+        <translation>密码已修改，以后请用新密码。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No PIN is set for this role yet.</source>
+        <translation>这个身份还没有设置密码。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The current PIN is wrong. Nothing was changed.</source>
+        <translation>当前密码不对，什么都没有改。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The owner&apos;s PIN was reset. Tell the owner the new PIN.</source>
+        <translation>店主密码已重设，请把新密码告诉店主。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n 秒</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong current PIN too many times. Wait %1, then try again.</source>
+        <translation>当前密码输错次数太多。请等 %1 再试。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>You can try again now.</source>
+        <translation>现在可以再试了。</translation>
+    </message>
+</context>
+<context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+187"/>
+        <location line="-292"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-117"/>
         <source>Shop owner or technician</source>
         <translation>店主或技术员</translation>
     </message>
@@ -1243,7 +1366,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+10"/>
         <source>Back to the shop</source>
         <translation>返回商城</translation>
     </message>
@@ -1288,6 +1411,201 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+11"/>
         <source>You can try again now.</source>
         <translation>现在可以再试了。</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformErrors</name>
+    <message>
+        <location filename="../errors.py" line="+216"/>
+        <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
+        <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
+        <translation>平台不认识这台村站：请技术员重新注册。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The platform refused this enrollment code: it is wrong, already used or expired. Ask the platform for a new code.</source>
+        <translation>平台拒绝了这个注册码：注册码有误、已经用过或已过期。请向平台要一个新的注册码。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform does not have what the kiosk asked for. Check the central service address; if it is right, call support.</source>
+        <translation>平台上没有村站要找的内容。请检查平台服务地址；地址没错的话，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That address answers, but not the way the platform does. Check the central service address.</source>
+        <translation>这个地址有回应，但不像是平台服务。请检查平台服务地址。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform refused the request. Check the central service address; if it is right, call support.</source>
+        <translation>平台拒绝了这个请求。请检查平台服务地址；地址没错的话，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform did not understand the kiosk&apos;s request. Update the kiosk program; if it keeps happening, call support.</source>
+        <translation>平台看不懂村站发来的请求。请更新村站程序；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform could not unpack what the kiosk sent. Update the kiosk program; if it keeps happening, call support.</source>
+        <translation>平台解不开村站发来的数据。请更新村站程序；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The kiosk asked for a picture the platform does not recognise. Sync again; if it keeps happening, call support.</source>
+        <translation>村站要的图片平台不认识。请再同步一次；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform does not recognise where the kiosk&apos;s last sync stopped. Sync again; if it keeps happening, call support.</source>
+        <translation>平台认不出村站上次同步停在哪里。请再同步一次；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The kiosk asked the platform for an impossible number of items. Update the kiosk program; if it keeps happening, call support.</source>
+        <translation>村站向平台要的条数不合理。请更新村站程序；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What the kiosk sent is too big for the platform. Sync again; if it keeps happening, call support.</source>
+        <translation>村站发的数据太大，平台不收。请再同步一次；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform did not accept the kiosk&apos;s data: it does not match the platform&apos;s format. Update the kiosk program; if it keeps happening, call support.</source>
+        <translation>平台不接受村站的数据：格式和平台要求的不一致。请更新村站程序；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform is busy. Nothing is lost: the kiosk tries again by itself in a moment.</source>
+        <translation>平台正忙。数据不会丢：村站过一会儿会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The platform has a fault right now. Nothing is lost: the kiosk tries again later; if it lasts for hours, call support.</source>
+        <translation>平台暂时出了故障。数据不会丢：村站稍后会自动重试；如果几个小时都这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The platform already has a different change under the same number. Call support; do not discard it.</source>
+        <translation>平台上已经有一条编号相同、内容不同的变更。请联系技术支持，不要放弃这条变更。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform has no such order for this center. Check the center id and the enrollment, then retry.</source>
+        <translation>平台上没有本服务站的这笔订单。请检查服务站编号和注册，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>On the platform this order is in a state that does not allow this change (for example already cancelled there). Check the order with the platform, then discard it with a reason.</source>
+        <translation>这笔订单在平台上的状态不允许这个变更（比如平台上已经取消了）。请和平台核对订单，然后写明原因放弃这条变更。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The platform already has this cash entry from another change. Check it with the platform, then discard it with a reason.</source>
+        <translation>平台已经从另一条变更收到了这笔现金记录。请和平台核对，然后写明原因放弃这条变更。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This change is for another center than the one this kiosk is enrolled for. Check the center id and the enrollment.</source>
+        <translation>这条变更属于另一个服务站，不是这台村站注册的服务站。请检查服务站编号和注册。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform already has an order with this id from another change. Check it with the platform, then discard it with a reason.</source>
+        <translation>平台已经从另一条变更收到了这个编号的订单。请和平台核对，然后写明原因放弃这条变更。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform does not sell a product of this order. Cancel the order with the villager (refund any cash), then discard this change with a reason.</source>
+        <translation>平台不卖这笔订单里的某个商品。请和村民一起取消订单（收过现金的要退还），然后写明原因放弃这条变更。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform never had the price this order used. Sync the catalog, then check the order with the villager and the platform.</source>
+        <translation>这笔订单用的价格平台上从来没有过。请先同步商品目录，再和村民、平台核对这笔订单。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The amounts of this order do not add up. Call support; do not discard it.</source>
+        <translation>这笔订单的金额加起来对不上。请联系技术支持，不要放弃这条变更。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The platform already has a day close for this day. Check it with the platform, then discard this one with a reason.</source>
+        <translation>平台上这一天已经日结过了。请和平台核对，然后写明原因放弃这条日结。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The platform refused this change. Call support.</source>
+        <translation>平台拒绝了这条变更。请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>That address answered with an error (HTTP %1), not the way the platform does. Check the central service address.</source>
+        <extracomment>``http_404`` and the like: the client&apos;s code when an error reply was not the platform&apos;s. How an ``ssl`` failure shows inside httpx&apos;s connection error (a refused certificate, or https spoken to a plain-http server). Words of the sync engine&apos;s run summary (kiosk/sync/engine.py) that mean &quot;enroll again&quot;.</extracomment>
+        <translation>这个地址返回了错误（HTTP %1），不像是平台服务。请检查平台服务地址。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The platform refused the request. For the technician: %1</source>
+        <translation>平台拒绝了这个请求。给技术员看的详情：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The platform&apos;s security certificate was not accepted. If the computer&apos;s date and time are wrong, correct them; otherwise check the central service address.</source>
+        <translation>平台的安全证书没有通过验证。如果电脑的日期和时间不对，请先改正；否则请检查平台服务地址。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform cannot be reached: check the internet (cable, dongle) and the central service address. Orders are kept and sent later.</source>
+        <translation>连不上平台：请检查网络（网线、上网卡）和平台服务地址。订单已保存，来网后会发送。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The platform did not answer in time, so it is not known whether it got the data. Nothing is lost: the kiosk sends it again and the platform does not count it twice.</source>
+        <translation>平台没有及时回应，不知道它有没有收到数据。数据不会丢：村站会再发一次，平台不会重复记录。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The platform is busy or has a fault right now. Nothing is lost: the kiosk tries again later.</source>
+        <translation>平台正忙或暂时出了故障。数据不会丢：村站稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The platform&apos;s reply was damaged or not understood; nothing was changed. Try again; if it keeps happening, call support.</source>
+        <translation>平台的回复损坏了或看不懂，什么都没有改。请再试一次；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This kiosk is not enrolled with the platform yet: enroll it with a code from the platform (first-run wizard or `kiosk enroll`).</source>
+        <translation>这台村站还没有在平台注册：请用平台给的注册码注册（首次安装向导或 `kiosk enroll`）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This computer has no safe place for the kiosk&apos;s platform key (the system keyring is missing or not secure). Call the technician.</source>
+        <translation>这台电脑没有安全的地方保存村站的平台密钥（系统密钥环缺失或不安全）。请联系技术员。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sync did not work. For the technician: %1</source>
+        <translation>同步没有成功。给技术员看的详情：%1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Another sync is already running. Wait for it to finish.</source>
+        <translation>已经有一次同步在进行，请等它结束。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The sync was stopped before it finished. What was sent is kept; the rest goes next time.</source>
+        <translation>同步在完成前被停止了。已经发出的数据都保留，其余的下次再发。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sync did not finish. For the technician: %1</source>
+        <translation>同步没有完成。给技术员看的详情：%1</translation>
     </message>
 </context>
 <context>
@@ -1337,7 +1655,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../bridge.py" line="+116"/>
+        <location filename="../bridge.py" line="+117"/>
         <source>Not connected to the platform yet</source>
         <translation>还没有连接平台</translation>
     </message>
@@ -1379,9 +1697,9 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TechnicianScreen</name>
     <message>
-        <location filename="../admin/technician.py" line="+134"/>
+        <location filename="../admin/technician.py" line="+149"/>
         <source>Technician</source>
-        <extracomment>Characters of the newest log file shown in the viewer.</extracomment>
+        <extracomment>Characters of the newest log file shown in the viewer. How long a restore waits for the background sync to stop before it refuses. How long &quot;the kiosk will restart&quot; stays on screen before the kiosk closes after a restore.</extracomment>
         <translation>技术员</translation>
     </message>
     <message>
@@ -1490,7 +1808,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
+        <source>Purge old customer details…</source>
+        <translation>清除旧订单的村民信息…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
@@ -1505,7 +1828,22 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+6"/>
+        <source>Change my PIN</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset the owner&apos;s PIN</source>
+        <translation>重设店主密码</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>PINs</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>
@@ -1515,7 +1853,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>还没有注册：请运行首次安装向导或 `kiosk enroll`。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
@@ -1545,12 +1883,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>同步完成：发送 %1 条，更新 %2 个商品，还有 %3 条待发送。</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Sync did not finish: %1</source>
-        <translation>同步没有完成：%1</translation>
-    </message>
-    <message>
-        <location line="+21"/>
+        <location line="+29"/>
         <source>set aside</source>
         <translation>已搁置</translation>
     </message>
@@ -1560,7 +1893,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <location line="+12"/>
         <source>Choose a change in the list first.</source>
         <translation>请先在列表里选一条。</translation>
@@ -1596,7 +1929,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>备份已写入：%1</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Choose a backup</source>
         <translation>选择备份</translation>
     </message>
@@ -1612,11 +1945,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
     <message>
         <location line="+0"/>
+        <location line="+97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-71"/>
         <source>Restored from %1.</source>
         <translation>已从 %1 恢复。</translation>
     </message>
@@ -1628,23 +1962,27 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         </translation>
     </message>
     <message>
+        <location line="-24"/>
         <source>Nothing was restored: the background sync did not stop in time. It is stopping now; try again in a minute.</source>
         <translation>没有恢复：后台同步没有及时停下。它正在停止，请过一分钟再试。</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Nothing was restored: background work is still running. Try again.</source>
         <translation>没有恢复：后台任务还在运行。请再试一次。</translation>
     </message>
     <message>
+        <location line="+19"/>
         <source>The kiosk restarts now with the restored data.</source>
         <translation>村站程序现在用恢复的数据重新启动。</translation>
     </message>
     <message>
+        <location line="-9"/>
         <source>Sending is paused until the kiosk restarts.</source>
         <translation>在村站程序重新启动之前，暂停发送。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+18"/>
         <source>Choose the folder (USB stick)</source>
         <translation>选择文件夹（U 盘）</translation>
     </message>
@@ -1653,8 +1991,39 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <source>Support bundle written: %1</source>
         <translation>诊断包已写入：%1</translation>
     </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
+        <translation>
+            <numerusform>村民信息：有 %n 笔完成超过 %1 天的订单还保存着村民的姓名和电话。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+12"/>
+        <location line="+20"/>
+        <source>No finished order is older than %1 days: nothing to purge.</source>
+        <translation>没有完成超过 %1 天的订单，不需要清除。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
+        <translation>
+            <numerusform>要清除 %n 笔完成超过 %1 天的订单里的村民姓名和电话吗？清除后无法恢复。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Purge</source>
+        <translation>清除</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
+        <translation>
+            <numerusform>已清除 %n 笔订单里的村民姓名和电话。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>The log is empty.</source>
         <translation>日志是空的。</translation>
     </message>

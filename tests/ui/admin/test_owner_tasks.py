@@ -212,7 +212,7 @@ def test_return_after_pickup_with_partial_refund(
     assert "returned; refund ¥50.00" in message
     [ev] = events(admin_store, "order_returned")
     assert ev["refund_fen"] == 5000 and ev["reason"] == "袋子破了"
-    assert owner.count_buttons["returns"].text() == "1 return since the last close"
+    assert owner.count_buttons["returns"].text() == "1 return since last close"
 
 
 def test_close_the_day_and_print(
