@@ -177,7 +177,9 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     """The PIN screen, the owner's queue and tasks, the technician's tabs, the wizard's steps."""
     from kiosk.admin import Role
     from kiosk.storage.cash import close_day
+    from kiosk.sync.errors import Rejected
     from kiosk.ui.admin.printing import Paper, day_close_html
+    from kiosk.ui.errors import error_words
 
     make_app(lang=lang)
     window = build_window(store, lang=lang, connected=False)
@@ -211,6 +213,15 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     owner.cancel.reason_field.setText(owner.cancel.quick_buttons[1].text())
     shoot(app, window, out, "owner-return", lang)
     owner.show_home()
+    owner.show_pin_change()
+    form = owner.pin_form
+    form.current_field.setText("2580")
+    form.new_field.setText("4826")
+    form.again_field.setText("4862")
+    form.submit()  # the two new PINs differ: the form says so in plain words
+    form.new_field.setText("48")
+    shoot(app, window, out, "owner-pin", lang)
+    owner.show_home()
     owner.show_day_close()
     shoot(app, window, out, "owner-dayclose", lang)
     close = close_day(store, "owner", "2025-06-01")
@@ -226,15 +237,31 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     image.save(str(out / f"dayclose-receipt-{lang}.png"))
 
     window.admin.session.lock()
+    with store.write() as s:  # an enrolled kiosk's address, for the Sync tab
+        KioskStore.set_setting(s, "sync.server_url", "https://central.example.cn")
     window.show_admin()
     window.admin._unlocked(Role.TECHNICIAN.value)
     tech = window.admin.technician
     settle(app, window)
     shoot(app, window, out, "tech-checks", lang)
+    tech.tabs.setCurrentIndex(1)
+    # How a refusal by the platform reads (what "Sync now" shows for an unknown device token).
+    tech._say(
+        error_words(Rejected("this device token is not known here", 401, "unauthorized")), False
+    )
+    shoot(app, window, out, "tech-sync", lang)
     tech.tabs.setCurrentIndex(2)
     shoot(app, window, out, "tech-outbox", lang)
     tech.tabs.setCurrentIndex(3)
+    tech.message.clear()
     shoot(app, window, out, "tech-database", lang)
+    tech.tabs.setCurrentIndex(tech.tabs.count() - 1)
+    tech.change_my_pin()
+    tech.pin_form.current_field.setText("7391")
+    shoot(app, window, out, "tech-pins", lang)
+    tech.reset_owner_pin()
+    tech.pin_form.new_field.setText("4826")
+    shoot(app, window, out, "tech-pins-reset", lang)
     window.admin.session.lock()
 
     window.show_first_run()

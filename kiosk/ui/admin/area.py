@@ -50,6 +50,10 @@ class AdminArea(QWidget):
         self.owner = OwnerQueueScreen(services, parent=self)
         self.technician = TechnicianScreen(services, self)
         self.wizard = FirstRunWizard(services, self)
+        # PIN changes try the current PIN through the same back-off, on the PIN screen's clock
+        # (whatever it is at the time: tests replace it).
+        for form in (self.owner.pin_form, self.technician.pin_form):
+            form.clock = lambda: self.pin.clock()
         for page in (self.pin, self.owner, self.technician, self.wizard):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(self.pin)
@@ -90,6 +94,8 @@ class AdminArea(QWidget):
     def _locked(self) -> None:
         self.stack.setCurrentWidget(self.pin)
         self.pin.pin_field.clear()
+        for form in (self.owner.pin_form, self.technician.pin_form):
+            form.clear_fields()  # no typed PIN stays behind a locked screen
         self.exited.emit()
 
     def start_wizard(self) -> None:

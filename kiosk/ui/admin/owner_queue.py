@@ -3,7 +3,8 @@
 The queue shows the day's counts as big buttons ("3 parcels to check in", "5 waiting for
 pickup", "1 order needs attention", returns since the last close) over the list of the chosen
 section. Every task is at most three screens: the queue → the task page (check in, hand over,
-cancel/return, close the day) → back to the queue with the outcome in plain words.
+cancel/return, close the day, change my PIN) → back to the queue with the outcome in plain
+words.
 
 The order-number field takes a barcode scanner (it types like a keyboard and presses Enter): a
 parcel that is on its way opens the check-in page, one waiting in the shop the hand-over page.
@@ -58,6 +59,7 @@ from kiosk.storage.owner import (
     work_queue,
 )
 from kiosk.ui import theme
+from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.admin.printing import Paper, day_close_html, kind_words, print_day_close
 from kiosk.ui.errors import error_words, status_words
 from kiosk.ui.services import KioskServices
@@ -626,9 +628,12 @@ class OwnerQueueScreen(QWidget):
         bottom = QHBoxLayout()
         self.lock_button = QPushButton(self.tr("Lock"), self.home)
         self.lock_button.clicked.connect(self.lock_requested)
+        self.pin_button = QPushButton(self.tr("Change my PIN"), self.home)
+        self.pin_button.clicked.connect(self.show_pin_change)
         self.day_button = QPushButton(self.tr("Close the day"), self.home)
         self.day_button.clicked.connect(self.show_day_close)
         bottom.addWidget(self.lock_button)
+        bottom.addWidget(self.pin_button)
         bottom.addStretch(1)
         bottom.addWidget(self.day_button)
         col.addLayout(bottom)
@@ -644,6 +649,11 @@ class OwnerQueueScreen(QWidget):
             page.done.connect(self._task_done)
         self.stack.addWidget(self.day_close)
         self.day_close.back.connect(self.show_home)
+        # The owner changes only the owner's own PIN here; resetting it is the technician's.
+        self.pin_form = PinChangeForm(services, parent=self)
+        self.stack.addWidget(self.pin_form)
+        self.pin_form.back.connect(self.show_home)
+        self.pin_form.changed.connect(self._task_done)
         self._set_counts(WorkQueue())
 
     # -- the queue ------------------------------------------------------------------------------
@@ -758,6 +768,12 @@ class OwnerQueueScreen(QWidget):
         """The day-close page."""
         self.stack.setCurrentWidget(self.day_close)
         self.day_close.open()
+
+    def show_pin_change(self) -> None:
+        """The page that changes the owner's PIN (current PIN, new PIN twice)."""
+        self.pin_form.begin_change(Role.OWNER)
+        self.stack.setCurrentWidget(self.pin_form)
+        self.pin_form.current_field.setFocus()
 
     def _task_done(self, text: str) -> None:
         self.show_home()

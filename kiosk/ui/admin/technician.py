@@ -1,4 +1,5 @@
-"""The technician's diagnostics: connection, sync, the outbox, the database, logs, support bundle.
+"""The technician's diagnostics: connection, sync, the outbox, the database, logs, support bundle;
+and the PINs (change the technician's own, reset the owner's).
 
 Everything slow (network, integrity check, backup, bundle) runs on :attr:`KioskServices.runner`;
 results come back as plain words. Folder and file choices go through :attr:`choose_folder` /
@@ -14,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -33,6 +35,7 @@ from kiosk.admin import Role
 from kiosk.logs import log_files
 from kiosk.storage.backup import backup_database, integrity_check
 from kiosk.storage.doctor import DoctorReport, run_doctor
+from kiosk.storage.privacy import PurgePreview, PurgeResult, purge_personal_data, purge_preview
 from kiosk.storage.store import BACKUP_DIRNAME
 from kiosk.storage.support import (
     QueuedEvent,
@@ -44,7 +47,9 @@ from kiosk.storage.support import (
 )
 from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import error_text
+from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.bridge import SyncBridge
+from kiosk.ui.errors import outbox_reason_words, sync_summary_words
 from kiosk.ui.services import KioskServices
 
 ACTOR = Role.TECHNICIAN.value
@@ -113,7 +118,7 @@ def _button(text: str, parent: QWidget, slot: Callable[[], None]) -> QPushButton
 
 
 class TechnicianScreen(QWidget):
-    """Diagnostics in tabs: checks, sync, outbox, database, logs.
+    """Diagnostics in tabs: checks, sync, outbox, database, logs, PINs.
 
     Signals:
         lock_requested(): "Lock" was pressed.
@@ -236,10 +241,19 @@ class TechnicianScreen(QWidget):
             btn = _button(text, db, slot)
             btn.setMinimumWidth(420)
             d.addWidget(btn, 0, Qt.AlignmentFlag.AlignLeft)
-        d.addStretch(1)
         self.integrity_button, self.backup_button, self.restore_button, self.bundle_button = (
             db.findChildren(QPushButton)
         )
+        # Villagers' names and phones of long-finished orders (promise 7).
+        self.purge_words = QLabel(db)
+        self.purge_words.setWordWrap(True)
+        d.addSpacing(12)
+        d.addWidget(self.purge_words)
+        self.purge_button = _button(self.tr("Purge old customer details…"), db, self.purge_old)
+        self.purge_button.setMinimumWidth(420)
+        d.addWidget(self.purge_button, 0, Qt.AlignmentFlag.AlignLeft)
+        d.addStretch(1)
+        self.purge_preview: PurgePreview | None = None
         self.tabs.addTab(db, self.tr("Database"))
 
         # Logs.
@@ -254,6 +268,30 @@ class TechnicianScreen(QWidget):
         row.addStretch(1)
         lg.addLayout(row)
         self.tabs.addTab(logs, self.tr("Log"))
+
+        # PINs: the technician's own, and the owner's when the owner forgot it.
+        pins = QWidget(self)
+        pc = QVBoxLayout(pins)
+        modes = QHBoxLayout()
+        self.my_pin_button = QPushButton(self.tr("Change my PIN"), pins)
+        self.owner_pin_button = QPushButton(self.tr("Reset the owner's PIN"), pins)
+        self._pin_modes = QButtonGroup(self)
+        for btn in (self.my_pin_button, self.owner_pin_button):
+            btn.setCheckable(True)
+            btn.setMinimumHeight(theme.TOUCH_PX)
+            self._pin_modes.addButton(btn)
+            modes.addWidget(btn)
+        modes.addStretch(1)
+        pc.addLayout(modes)
+        self.pin_form = PinChangeForm(services, with_back=False, parent=pins)
+        self.pin_form.columns.setContentsMargins(0, 4, 0, 0)
+        self.pin_form.title.hide()  # the checked button above says what the form does
+        pc.addWidget(self.pin_form, 1)
+        self.my_pin_button.clicked.connect(self.change_my_pin)
+        self.owner_pin_button.clicked.connect(self.reset_owner_pin)
+        self.pin_form.changed.connect(self._pin_changed)
+        self.tabs.addTab(pins, self.tr("PINs"))
+        self.change_my_pin()
 
     @staticmethod
     def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
@@ -283,6 +321,8 @@ class TechnicianScreen(QWidget):
         self.run_checks()
         self.load_outbox()
         self.load_log()
+        self.load_purge_preview()
+        self.change_my_pin()
 
     def _say(self, text: str, ok: bool = True) -> None:
         self.message.setStyleSheet("" if ok else f"color: {theme.PRICE.name()}; font-weight: bold;")
@@ -367,8 +407,7 @@ class TechnicianScreen(QWidget):
             )
             self._say(text)
         else:
-            errors = "; ".join(summary.get("errors") or []) or "-"
-            self._say(self.tr("Sync did not finish: %1").replace("%1", errors), ok=False)
+            self._say(sync_summary_words(summary), ok=False)
         self.load_outbox()
 
     def _sync_failed(self, exc: BaseException) -> None:
@@ -391,9 +430,14 @@ class TechnicianScreen(QWidget):
             state = (
                 self.tr("set aside") if ev.state == "quarantined" else self.tr("waiting to send")
             )
-            cells = [ev.kind, state, str(ev.attempts), ev.last_error or ""]
+            raw = ev.last_error or ""
+            # Why the platform set a change aside, in words; the English line stays as a tooltip.
+            why = outbox_reason_words(raw) if ev.state == "quarantined" else raw
+            cells = [ev.kind, state, str(ev.attempts), why]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if j == 3 and raw != why:
+                    item.setToolTip(raw)
                 if j == 1 and ev.state == "quarantined":
                     item.setForeground(theme.PRICE)
                 self.outbox_table.setItem(i, j, item)
@@ -531,6 +575,86 @@ class TechnicianScreen(QWidget):
             self._say(self.tr("Support bundle written: %1").replace("%1", str(p)))
 
         self._run(write, written)
+
+    def load_purge_preview(self) -> None:
+        """Count the orders whose customer details a purge would remove now."""
+        store = self._services.store
+        self._run(lambda: purge_preview(store), self._show_purge_preview)
+
+    def _show_purge_preview(self, preview: PurgePreview) -> None:
+        self.purge_preview = preview
+        self.purge_words.setText(
+            self.tr(
+                "Customer details: %n order(s) finished more than %1 days ago still show the "
+                "villager's name and phone number.",
+                "",
+                preview.orders,
+            ).replace("%1", str(preview.retention_days))
+        )
+
+    def purge_old(self) -> None:
+        """Remove the villagers' names and phones of orders finished before the retention period.
+
+        Asks first with the count; the purge runs off the GUI thread, is audited by the store,
+        and the outcome gives the count actually purged.
+        """
+        store = self._services.store
+        preview = self.purge_preview
+        if preview is None:
+            self.load_purge_preview()
+            return
+        if preview.orders == 0:
+            self._say(
+                self.tr("No finished order is older than %1 days: nothing to purge.").replace(
+                    "%1", str(preview.retention_days)
+                )
+            )
+            return
+        question = self.tr(
+            "Remove the villagers' names and phone numbers from %n order(s) finished more than "
+            "%1 days ago? This cannot be undone.",
+            "",
+            preview.orders,
+        ).replace("%1", str(preview.retention_days))
+        if not self._services.asker.ask(self, question, self.tr("Purge"), self.tr("Cancel")):
+            return
+        self.purge_button.setEnabled(False)
+
+        def purged(result: PurgeResult) -> None:
+            self.purge_button.setEnabled(True)
+            self._say(
+                self.tr(
+                    "Removed the villagers' names and phone numbers from %n order(s).",
+                    "",
+                    result.orders,
+                )
+            )
+            self.load_purge_preview()
+
+        def failed(exc: BaseException) -> None:
+            self.purge_button.setEnabled(True)
+            self._say(error_text(exc), ok=False)
+
+        self._services.runner.run(lambda: purge_personal_data(store, ACTOR), purged, failed)
+
+    # -- PINs -----------------------------------------------------------------------------------
+
+    def change_my_pin(self) -> None:
+        """The PIN form for the technician's own PIN (current PIN first)."""
+        self.my_pin_button.setChecked(True)
+        self.pin_form.begin_change(Role.TECHNICIAN)
+
+    def reset_owner_pin(self) -> None:
+        """The PIN form that gives the owner a new PIN (the owner forgot it)."""
+        self.owner_pin_button.setChecked(True)
+        self.pin_form.begin_reset(Role.OWNER, Role.TECHNICIAN)
+
+    def _pin_changed(self, text: str) -> None:
+        self._say(text)
+        if self.pin_form.resetting_as is not None:
+            self.reset_owner_pin()
+        else:
+            self.change_my_pin()
 
     # -- logs -----------------------------------------------------------------------------------
 

@@ -3,10 +3,11 @@ unlock it by clicks, and orders moved along as the central service would."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
@@ -17,6 +18,12 @@ from kiosk.orders import LineRequest, OrderStatus, Payment
 from kiosk.storage import orders as svc
 from kiosk.storage.admin import set_pin
 from kiosk.storage.store import KioskStore
+from kiosk.sync.factory import enroll
+from tests.helpers.central_server import (
+    CentralServer,
+    central_server,  # noqa: F401  (the fixture, for enrolled_store)
+)
+from tests.helpers.fake_keyring import MemoryKeyring
 
 OWNER_PIN = "2580"
 TECH_PIN = "7391"
@@ -93,6 +100,29 @@ def admin_store(pinned_template: Any, tmp_path: Any) -> Any:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def device_keyring() -> Iterator[MemoryKeyring]:
+    """A secure in-memory keyring standing in for the OS keyring, for this test only."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def enrolled_store(
+    admin_store: KioskStore,
+    central_server: CentralServer,  # noqa: F811  (the imported fixture)
+    device_keyring: MemoryKeyring,
+) -> KioskStore:
+    """The pinned admin store, enrolled at the real central service (not synced yet)."""
+    enroll(admin_store, central_server.url, central_server.enroll_code("C021", "李家村服务站"))
+    return admin_store
 
 
 @pytest.fixture

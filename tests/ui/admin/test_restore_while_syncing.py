@@ -10,11 +10,9 @@ waits until it is told to stop (first test) or until the test lets it go (second
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -26,15 +24,12 @@ from kiosk.storage.backup import backup_database, integrity_check
 from kiosk.storage.models import Order
 from kiosk.storage.store import KioskStore
 from kiosk.sync.connectivity import ConnectivityMonitor
-from kiosk.sync.factory import enroll
 from kiosk.ui.admin.technician import new_backup_path
 from kiosk.ui.app import EXIT_RESTART, pause_sync_for_restore, run_gui, start_sync, stop_sync
 from kiosk.ui.window import KioskWindow
 from tests.helpers.central_server import (
-    CentralServer,
     central_server,  # noqa: F401  (the fixture)
 )
-from tests.helpers.fake_keyring import MemoryKeyring
 from tests.ui.admin.conftest import click, place, unlock
 from tests.ui.conftest import QT_OFFSCREEN_NOISE
 
@@ -52,29 +47,6 @@ def sync_threads() -> list[threading.Thread]:
 def order_ids(store: KioskStore) -> set[str]:
     with store.read() as s:
         return set(s.scalars(select(Order.id)).all())
-
-
-@pytest.fixture
-def device_keyring() -> Iterator[MemoryKeyring]:
-    """A secure in-memory keyring standing in for the OS keyring, for this test only."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def enrolled_store(
-    admin_store: KioskStore,
-    central_server: CentralServer,  # noqa: F811  (the imported fixture)
-    device_keyring: MemoryKeyring,
-) -> KioskStore:
-    """The pinned admin store, enrolled at the real central service (not synced yet)."""
-    enroll(admin_store, central_server.url, central_server.enroll_code("C021", "李家村服务站"))
-    return admin_store
 
 
 class SyncHold:
