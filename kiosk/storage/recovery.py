@@ -216,8 +216,12 @@ def verify_store(data_dir: Path) -> str:
     return verdict
 
 
-def open_or_recover(data_dir: Path) -> tuple[KioskStore, RecoveryReport | None]:
+def open_or_recover(
+    data_dir: Path, *, refresh_search: bool = True
+) -> tuple[KioskStore, RecoveryReport | None]:
     """Open the store for the app, recovering first when it is flagged or found damaged.
+
+    ``refresh_search`` as in :meth:`KioskStore.open`.
 
     Returns:
         The open store and, when a recovery ran, its report (to tell the shop in plain words).
@@ -226,11 +230,11 @@ def open_or_recover(data_dir: Path) -> tuple[KioskStore, RecoveryReport | None]:
     reason = damaged_reason(data_dir) or probe_files(db)
     if reason is None:
         try:
-            return KioskStore.open(data_dir), None
+            return KioskStore.open(data_dir, refresh_search=refresh_search), None
         except StoreDamaged as exc:
             reason = str(exc)
     report = recover(data_dir, reason)
-    return KioskStore.open(data_dir), report
+    return KioskStore.open(data_dir, refresh_search=refresh_search), report
 
 
 # --- recovery ----------------------------------------------------------------------------------

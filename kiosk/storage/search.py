@@ -143,6 +143,23 @@ def reindex_connection(conn: Executor) -> int:
     return index_products(conn, entries, replace=False)
 
 
+def reindex_after(s: Executor, after_id: int, limit: int) -> tuple[int, int]:
+    """Re-index up to ``limit`` active products with ids above ``after_id``, in id order.
+
+    Returns the last id done and how many were done (fewer than ``limit``: that was the end).
+    """
+    result = s.execute(
+        text(
+            "SELECT id, name, sku, barcode, category_id FROM products"
+            " WHERE active = 1 AND id > :after ORDER BY id LIMIT :limit"
+        ),
+        {"after": after_id, "limit": limit},
+    )
+    entries = [IndexEntry(r[0], r[1], r[2], r[3], r[4]) for r in result]
+    done = index_products(s, entries, replace=True)
+    return (entries[-1].id if entries else after_id), done
+
+
 def reindex_all(s: Session) -> int:
     """Rebuild the whole index inside the caller's write unit of work; returns rows written.
 

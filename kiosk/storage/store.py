@@ -36,6 +36,10 @@ KEEP_MIGRATION_BACKUPS = 3
 #: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
 #: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
 SCHEMA_HEAD = "0004"
+#: The settings key holding the search key format the index was built with.
+SEARCH_KEYS_SETTING = "search.keys_version"
+#: Products re-indexed per write transaction when the key format changed.
+REINDEX_CHUNK = 2_000
 
 
 def stamped_revision(conn: Connection) -> str | None:
@@ -66,10 +70,15 @@ class KioskStore:
         self._reader = reader
 
     @classmethod
-    def open(cls, data_dir: Path, *, migrate_schema: bool = True) -> KioskStore:
+    def open(
+        cls, data_dir: Path, *, migrate_schema: bool = True, refresh_search: bool = True
+    ) -> KioskStore:
         """Open (creating if needed) the store in ``data_dir`` and bring its schema to head.
 
         An existing database that is behind is backed up (online backup API) before migrating.
+        With ``refresh_search`` (and ``migrate_schema``) a search index from another key format
+        is rebuilt before returning; the GUI passes ``False`` and calls
+        :meth:`refresh_search_keys` in the background after its first paint.
         """
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +111,54 @@ class KioskStore:
             except BaseException:
                 store.close()
                 raise
+            if refresh_search:
+                try:
+                    store.refresh_search_keys()
+                except BaseException:
+                    store.close()
+                    raise
         return store
+
+    def search_keys_current(self) -> bool:
+        """Whether the search index was built with this code's key format (one indexed read)."""
+        from kiosk.search_keys import KEYS_VERSION
+
+        with self.read() as s:
+            return self.get_setting(s, SEARCH_KEYS_SETTING) == str(KEYS_VERSION)
+
+    def refresh_search_keys(self, chunk: int = REINDEX_CHUNK) -> int:
+        """Rebuild the search index if it was built with another key format; returns products.
+
+        The index stores keys made by :mod:`kiosk.search_keys`; an upgrade that changes them bumps
+        ``KEYS_VERSION``, and an index from another version would find the wrong products. The
+        version is stamped in ``settings``; a store without a stamp (made before the stamp
+        existed) is rebuilt once too. The rebuild runs in short write transactions of ``chunk``
+        products, so an order placed meanwhile waits a fraction of a second, never the whole
+        rebuild; the stamp is written last, so a rebuild cut short starts again next time.
+        """
+        from kiosk.search_keys import KEYS_VERSION
+
+        if self.search_keys_current():
+            return 0
+        from kiosk.storage.search import reindex_after
+
+        want = str(KEYS_VERSION)
+        with self.read() as s:
+            before = self.get_setting(s, SEARCH_KEYS_SETTING)
+        last_id, total = 0, 0
+        while True:
+            with self.write() as s:
+                if self.get_setting(s, SEARCH_KEYS_SETTING) == want:
+                    return total  # another process finished it meanwhile
+                last_id, n = reindex_after(s, last_id, chunk)
+                total += n
+                if n < chunk:
+                    self.set_setting(s, SEARCH_KEYS_SETTING, want)
+                    break
+        log.info(
+            "search index rebuilt for key format %s (was %s): %d products", want, before, total
+        )
+        return total
 
     def _migrate(self, existed: bool) -> None:
         with self._writer.connect() as conn:

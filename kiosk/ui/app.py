@@ -273,6 +273,7 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
 
     def first_checks() -> None:
         runner.run(lambda: verify_store(store.data_dir), checked)
+        runner.run(store.refresh_search_keys, on_failure=_log_reindex_failure)
         backup()
 
     # Later, not at start-up: the first screen and its pictures get the disk and the CPU first.
@@ -286,6 +287,10 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
 
 def _log_backup_failure(exc: BaseException) -> None:
     log.error("automatic backup failed: %s", exc)
+
+
+def _log_reindex_failure(exc: BaseException) -> None:
+    log.error("rebuilding the search index failed (next start tries again): %s", exc)
 
 
 def open_first_run_if_needed(window: KioskWindow) -> bool:
@@ -323,7 +328,9 @@ def run_gui(
     """
     from kiosk.storage.recovery import open_or_recover
 
-    store, recovered = open_or_recover(data_dir)  # repairs a damaged store first (R5)
+    # Repairs a damaged store first (R5). A search index from another key format is rebuilt in
+    # the background after the first paint (start_store_care), not before the window shows.
+    store, recovered = open_or_recover(data_dir, refresh_search=False)
     lang = choose_language(store, lang)
     app = make_app(lang=lang)
     bridge = SyncBridge()
