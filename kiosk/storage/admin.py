@@ -128,26 +128,39 @@ def stored_pin_hash(store: KioskStore, role: Role | str) -> str | None:
         return row.pin_hash if row else None
 
 
-def set_pin(store: KioskStore, role: Role | str, pin: str, actor: str, *, how: str = "") -> None:
+def set_pin(
+    store: KioskStore,
+    role: Role | str,
+    pin: str,
+    actor: str,
+    *,
+    how: str = "",
+    distinct: bool = True,
+) -> None:
     """Set or change a role's PIN (hashed with Argon2id); clears that role's back-off.
 
     The caller must already have checked that ``actor`` may do this (the current PIN, or the
     technician's PIN, or first run); :func:`change_pin` and :func:`reset_pin` are the GUI's two
-    ways. The owner's and the technician's PINs must differ, so that one PIN never opens both
-    modes. ``how`` goes to the audit entry's detail (never the PIN).
+    ways. With ``distinct`` the PIN must differ from the other role's, so that one PIN never
+    opens both modes; that refusal tells whoever gets it the other role's PIN, so it is only for
+    callers entitled to know it (first run, the technician). ``how`` goes to the audit entry's
+    detail (never the PIN).
 
     Raises:
-        InvalidInput: the PIN breaks the rules or equals the other role's PIN.
+        InvalidInput: the PIN breaks the rules or (``distinct``) equals the other role's PIN.
     """
     r = _role(role)
     pin = check_pin_rules(pin)
     new_hash = hash_pin(pin)  # ~30 ms: before BEGIN IMMEDIATE, to keep the write lock short
-    with store.read() as s:
-        others = [p.pin_hash for p in s.scalars(select(AdminPin).where(AdminPin.role != r.value))]
-    if any(verify_pin_hash(pin, h) for h in others):
-        raise InvalidInput(
-            "the owner and the technician need different PINs", code="pin.same_as_other"
-        )
+    if distinct:
+        with store.read() as s:
+            others = [
+                p.pin_hash for p in s.scalars(select(AdminPin).where(AdminPin.role != r.value))
+            ]
+        if any(verify_pin_hash(pin, h) for h in others):
+            raise InvalidInput(
+                "the owner and the technician need different PINs", code="pin.same_as_other"
+            )
     with store.write() as s:
         row = s.get(AdminPin, r.value)
         now = utc_now()
@@ -213,12 +226,18 @@ def change_pin(
     persisted back-off as the unlock screen (and during a back-off it is not even checked). The
     new PIN's rules are checked before that, so a slip in the new PIN costs no try.
 
+    The owner's new PIN is not compared with the technician's: a refusal "same as the
+    technician's" would tell the owner the technician's PIN, one try at a time and without any
+    back-off. (An owner PIN that happens to equal it opens only what typing it on the
+    technician's unlock screen would, under that screen's back-off.) The technician, who may
+    reset the owner's PIN anyway, still gets the refusal.
+
     Returns:
         The check of the current PIN. Only when ``ok`` was the PIN changed (audited as done by
         the role itself); ``configured`` is False (and nothing changed) when the role has no PIN.
 
     Raises:
-        InvalidInput: the new PIN breaks the rules or equals the other role's PIN.
+        InvalidInput: the new PIN breaks the rules, or the technician's equals the owner's.
     """
     r = _role(role)
     new_pin = check_pin_rules(new_pin)
@@ -226,7 +245,14 @@ def change_pin(
     if not check.configured:
         return PinCheck(ok=False, wait_s=0.0, failures=0, configured=False)
     if check.ok:
-        set_pin(store, r, new_pin, r.value, how="changed with the current PIN")
+        set_pin(
+            store,
+            r,
+            new_pin,
+            r.value,
+            how="changed with the current PIN",
+            distinct=r is not Role.OWNER,
+        )
     return check
 
 

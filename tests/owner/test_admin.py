@@ -68,6 +68,21 @@ def test_owner_and_technician_need_different_pins(store: KioskStore) -> None:
     assert not admin.verify_pin(store, Role.OWNER, TECH_PIN).ok
 
 
+def test_only_the_technicians_own_change_is_checked_against_the_other_pin(
+    store: KioskStore,
+) -> None:
+    admin.set_pin(store, Role.OWNER, OWNER_PIN, actor="technician")
+    admin.set_pin(store, Role.TECHNICIAN, TECH_PIN, actor="technician")
+    # The technician (who may reset the owner's PIN anyway) is told.
+    with pytest.raises(InvalidInput, match="different PINs"):
+        admin.change_pin(store, Role.TECHNICIAN, TECH_PIN, OWNER_PIN)
+    assert admin.verify_pin(store, Role.TECHNICIAN, TECH_PIN).ok
+    # The owner is not: the answer would give away the technician's PIN.
+    assert admin.change_pin(store, Role.OWNER, OWNER_PIN, TECH_PIN).ok
+    assert admin.verify_pin(store, Role.OWNER, TECH_PIN).ok
+    assert admin.verify_pin(store, Role.TECHNICIAN, TECH_PIN).ok
+
+
 def test_no_pin_set_means_not_configured(store: KioskStore) -> None:
     check = admin.verify_pin(store, Role.OWNER, "anything")
     assert check.ok and not check.configured
