@@ -333,7 +333,7 @@ class PinChangeForm(QWidget):
             self.title.setText(self.tr("Change my PIN"))
         self.hint.setText(
             self.tr("Type the current PIN, then the new one twice. %1").replace(
-                "%1", self.rules_text()
+                "%1", self.rules_text(compared=role is not Role.OWNER)
             )
         )
         self._clean(show_current=True)
@@ -352,8 +352,14 @@ class PinChangeForm(QWidget):
         )
         self._clean(show_current=False)
 
-    def rules_text(self) -> str:
-        """The PIN rules in one line (the store enforces them)."""
+    def rules_text(self, *, compared: bool = True) -> str:
+        """The PIN rules in one line (the store enforces them).
+
+        ``compared``: the new PIN is checked against the other role's (not for the owner's own
+        change: that answer would give the technician's PIN away; see ``change_pin``).
+        """
+        if not compared:
+            return self.tr("4 to 12 digits, not 1234 or 1111.")
         return self.tr("4 to 12 digits, not 1234 or 1111, not the other role's PIN.")
 
     def _clean(self, *, show_current: bool) -> None:

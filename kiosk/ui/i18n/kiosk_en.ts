@@ -61,7 +61,7 @@
 <context>
     <name>PinChangeForm</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+476"/>
+        <location filename="../admin/pin_dialog.py" line="+482"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -80,7 +80,7 @@
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-281"/>
+        <location line="-287"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>

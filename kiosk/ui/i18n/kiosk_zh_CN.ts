@@ -1272,7 +1272,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>店主忘了密码时用：输入两次新密码，再把新密码告诉店主。%1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>4 to 12 digits, not 1234 or 1111.</source>
+        <translation>4 到 12 位数字，不能是 1234 或 1111。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>4 to 12 digits, not 1234 or 1111, not the other role&apos;s PIN.</source>
         <translation>4 到 12 位数字，不能是 1234 或 1111，也不能和另一个身份的密码相同。</translation>
     </message>
@@ -1334,7 +1339,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-292"/>
+        <location line="-298"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n 秒</numerusform>
