@@ -125,12 +125,11 @@ def category_tiles(s: Session) -> list[CategoryTile]:
 
 def featured_products(s: Session, limit: int = 8) -> list[ProductCard]:
     """The most viewed products that can be ordered, at most two per category at first so the
-    home screen shows variety (the newest products break ties, e.g. on a new kiosk with no views
-    yet)."""
+    home screen shows variety (catalog order breaks ties on a new kiosk with no views yet)."""
     stmt = (
         select(Product)
         .where(Product.active.is_(True), Product.stock != "out_of_stock")
-        .order_by(Product.views.desc(), Product.id.desc())  # ix_products_views_id, backwards
+        .order_by(Product.views.desc(), Product.id)  # ix_products_views_id
         .limit(limit * 10)
     )
     candidates = [_card(p) for p in s.scalars(stmt)]

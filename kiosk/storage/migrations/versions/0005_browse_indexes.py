@@ -7,6 +7,7 @@ Create Date: 2026-11-27 04:10:00
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
@@ -20,7 +21,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_products_category_tiles", ["category_id", "active", "image_hash"], unique=False
         )
-        batch_op.create_index("ix_products_views_id", ["views", "id"], unique=False)
+        batch_op.create_index("ix_products_views_id", [sa.desc("views"), "id"], unique=False)
 
 
 def downgrade() -> None:
