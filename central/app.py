@@ -28,6 +28,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from central.errors import (
     BadRequest,
     CentralError,
+    EnrollThrottled,
     InvalidPayload,
     PayloadTooLarge,
     Unauthorized,
@@ -140,7 +141,11 @@ def create_app(service: CentralService) -> FastAPI:
 
     @app.exception_handler(CentralError)
     async def _central_error(_req: Request, exc: CentralError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        headers: dict[str, str] | None = None
+        if isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, EnrollThrottled):
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return _error(exc.status_code, exc.code, str(exc), headers)
 
     @app.exception_handler(KioskError)
@@ -190,12 +195,19 @@ def create_app(service: CentralService) -> FastAPI:
     @app.post(
         f"{API_PREFIX}/enroll",
         response_model=EnrollResponse,
-        responses={403: err, 422: err},
+        responses={403: err, 422: err, 429: err},
         tags=["enrollment"],
     )
-    def enroll(req: EnrollRequest) -> EnrollResponse:
-        """Exchange a one-time enrollment code for a device token."""
-        return service.enroll(req)
+    def enroll(req: EnrollRequest, request: Request) -> EnrollResponse:
+        """Exchange a one-time enrollment code for a device token.
+
+        429 ``enroll_throttled`` (with ``Retry-After``): too many refused codes came from this
+        client address; the code was not looked at.
+        """
+        # The peer address, or the one a trusted reverse proxy forwarded (uvicorn's
+        # --forwarded-allow-ips / FORWARDED_ALLOW_IPS decides whom to believe).
+        address = request.client.host if request.client else ""
+        return service.enroll(req, address)
 
     @app.get(
         f"{API_PREFIX}/catalog/changes",

@@ -37,6 +37,20 @@ class EnrollRefused(CentralError):
     code = "enroll_refused"
 
 
+class EnrollThrottled(CentralError):
+    """Too many refused enrollment codes from one client address: the enrollment brake is on.
+
+    Answered 429 with ``Retry-After: retry_after_s`` before the code is even looked at.
+    """
+
+    status_code = 429
+    code = "enroll_throttled"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class NotFoundError(CentralError):
     """The thing asked for does not exist on the central service."""
 

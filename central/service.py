@@ -12,12 +12,16 @@ reader paging ``WHERE seq > cursor`` can never step over a change that commits l
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+import logging
+import math
 import mimetypes
 import secrets
+import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from central.db import CentralDb
-from central.errors import BadRequest, EnrollRefused, NotFoundError, Unauthorized
+from central.errors import BadRequest, EnrollRefused, EnrollThrottled, NotFoundError, Unauthorized
 from central.models import (
     CashEntryRecord,
     Category,
@@ -72,6 +76,8 @@ from kiosk.wire import (
 
 Clock = Callable[[], datetime]
 
+log = logging.getLogger("central")
+
 #: Default and largest order-updates page.
 UPDATES_PAGE_DEFAULT = 500
 UPDATES_PAGE_MAX = 2000
@@ -80,6 +86,11 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 DEFAULT_CODE_TTL_HOURS = 24.0
 MAX_CODE_TTL_HOURS = 24.0 * 30
+#: The enrollment brake: this many refused codes from one client address within the window…
+ENROLL_MAX_REFUSALS = 10
+ENROLL_WINDOW = timedelta(minutes=15)
+#: …and that address's enrollments are answered 429 for this long.
+ENROLL_HOLD = timedelta(minutes=15)
 #: Largest image ``catalog import`` stores.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
@@ -242,12 +253,126 @@ def _content_fields(p: Product) -> tuple[Any, ...]:
     )
 
 
+@dataclass
+class _Attempts:
+    """One client address's recent enrollment attempts (see :class:`EnrollBrake`)."""
+
+    refusals: list[datetime] = field(default_factory=list)
+    in_flight: int = 0
+    held_until: datetime | None = None
+
+
+class EnrollBrake:
+    """Slows down guessing of enrollment codes, per client address.
+
+    After ``max_refusals`` refused codes from one address within ``window``, every enrollment
+    from that address is answered 429 for ``hold``, *before* its code is looked at: a right
+    code is refused too while the brake is on, or the brake would tell an attacker which guess
+    was right. Attempts still in progress count as refusals when a new one is admitted, so a burst
+    of parallel requests cannot slip more than ``max_refusals`` guesses past the check.
+
+    A successful enrollment does not clear the count (it spends a one-time code; a technician
+    enrolling many kiosks from one place makes no refusals). IPv6 clients are counted per /64,
+    the block one subscriber usually gets, so rotating addresses inside it does not help.
+
+    State is in memory, per process (see docs/central.md: a restart clears it; N processes let
+    through N × ``max_refusals`` guesses per window, still hopeless against 31^8 codes). Time is
+    the service's injected clock. Thread-safe: FastAPI runs ``enroll`` on a thread pool.
+    """
+
+    def __init__(
+        self,
+        max_refusals: int = ENROLL_MAX_REFUSALS,
+        window: timedelta = ENROLL_WINDOW,
+        hold: timedelta = ENROLL_HOLD,
+    ) -> None:
+        self.max_refusals = max_refusals
+        self.window = window
+        self.hold = hold
+        self._lock = threading.Lock()
+        self._by_key: dict[str, _Attempts] = {}
+        self._sweep_at = 1024
+
+    @staticmethod
+    def key(address: str) -> str:
+        """The address the brake counts for: an IPv4 address, an IPv6 /64, or the raw text."""
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return address
+        if isinstance(ip, ipaddress.IPv6Address):
+            if ip.ipv4_mapped is not None:
+                return str(ip.ipv4_mapped)
+            return str(ipaddress.IPv6Network((ip, 64), strict=False))
+        return str(ip)
+
+    def _prune(self, a: _Attempts, now: datetime) -> None:
+        a.refusals = [t for t in a.refusals if now - t < self.window]
+        if a.held_until is not None and now >= a.held_until:
+            a.held_until = None
+
+    def admit(self, address: str, now: datetime) -> int | None:
+        """Seconds to wait when the brake is on for ``address``; else ``None``, and the attempt
+        is counted as in progress until :meth:`settle`."""
+        key = self.key(address)
+        with self._lock:
+            a = self._by_key.setdefault(key, _Attempts())
+            self._prune(a, now)
+            if a.held_until is not None:
+                left = min(a.held_until - now, self.hold).total_seconds()
+                return max(1, math.ceil(left))
+            if len(a.refusals) + a.in_flight >= self.max_refusals:
+                # The attempts in progress may all be refused: wait for their outcome.
+                return 1
+            a.in_flight += 1
+            return None
+
+    def settle(self, address: str, now: datetime, *, refused: bool) -> None:
+        """The attempt :meth:`admit` let through has ended; ``refused``: its code was refused."""
+        key = self.key(address)
+        with self._lock:
+            a = self._by_key.setdefault(key, _Attempts())
+            a.in_flight = max(0, a.in_flight - 1)
+            self._prune(a, now)
+            if refused:
+                a.refusals.append(now)
+                if len(a.refusals) >= self.max_refusals:
+                    a.held_until = now + self.hold
+                    a.refusals.clear()
+                    # Once per hold, not per throttled attempt: an attack must not flood the log.
+                    log.warning(
+                        "enrollment brake on for %s: %d refused codes within %s; held for %s",
+                        key,
+                        self.max_refusals,
+                        self.window,
+                        self.hold,
+                    )
+            if len(self._by_key) > self._sweep_at:
+                self._sweep(now)
+
+    def tracked(self) -> int:
+        """How many addresses the brake holds state for (memory use; tests)."""
+        with self._lock:
+            return len(self._by_key)
+
+    def _sweep(self, now: datetime) -> None:
+        for key in list(self._by_key):
+            a = self._by_key[key]
+            self._prune(a, now)
+            if not a.refusals and a.held_until is None and a.in_flight == 0:
+                del self._by_key[key]
+        self._sweep_at = max(1024, 2 * len(self._by_key))
+
+
 class CentralService:
     """The central service's operations.
 
     Args:
         db: the opened (and migrated) database.
-        clock: the server clock; tests inject one to move time (enrollment expiry, heartbeats).
+        clock: the server clock; tests inject one to move time (enrollment expiry, heartbeats,
+            the enrollment brake).
+        enroll_brake: the brake on refused enrollment codes (default: 10 in 15 minutes from one
+            address hold that address for 15 minutes).
 
     Attributes:
         on_sequence: test hook, called as ``on_sequence(counter_name, first_value)`` inside the
@@ -255,9 +380,12 @@ class CentralService:
             concurrent-writer tests use it to hold one transaction open before its commit.
     """
 
-    def __init__(self, db: CentralDb, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, db: CentralDb, clock: Clock = utc_now, enroll_brake: EnrollBrake | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.enroll_brake = enroll_brake or EnrollBrake()
         self.on_sequence: Callable[[str, int], None] | None = None
 
     # --- sequences --------------------------------------------------------------------------
@@ -319,8 +447,31 @@ class CentralService:
             )
         return {"code": code, "expires_at": iso(expires), "center_id": center_id}
 
-    def enroll(self, req: EnrollRequest) -> EnrollResponse:
-        """Exchange a one-time code for a device token (only its hash is kept here)."""
+    def enroll(self, req: EnrollRequest, address: str = "") -> EnrollResponse:
+        """Exchange a one-time code for a device token (only its hash is kept here).
+
+        ``address`` is the client's network address, for the :class:`EnrollBrake`.
+
+        Raises:
+            EnrollThrottled: the brake is on for ``address``; the code was not looked at.
+            EnrollRefused: the code is unknown, used or expired (counted by the brake).
+        """
+        wait = self.enroll_brake.admit(address, self.clock())
+        if wait is not None:
+            raise EnrollThrottled(
+                f"too many refused enrollment codes from this address; try again in {wait} seconds",
+                retry_after_s=wait,
+            )
+        refused = False
+        try:
+            return self._enroll(req)
+        except EnrollRefused:
+            refused = True
+            raise
+        finally:
+            self.enroll_brake.settle(address, self.clock(), refused=refused)
+
+    def _enroll(self, req: EnrollRequest) -> EnrollResponse:
         code_hash = sha256_hex(normalize_code(req.code).encode())
         now = self.clock()
         token = secrets.token_urlsafe(32)

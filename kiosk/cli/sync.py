@@ -40,7 +40,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_enroll(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`kiosk enroll --server URL --code CODE`."""
+    """`kiosk enroll --server URL --code CODE`.
+
+    A refusal is one line on stderr and a non-zero exit (see ``kiosk.cli.main``): e.g. while
+    central's enrollment brake is on, "too many wrong enrollment codes were tried from this
+    network address; wait 15 minutes, then try again with a valid code" and exit 5.
+    """
     from kiosk.sync.factory import enroll, network_settings
 
     timeouts, _ = network_settings(args.timeout)
@@ -66,7 +71,7 @@ def _print_summary(summary: Any, as_json: bool) -> None:
     if as_json:
         print_json(summary.to_dict())
         return
-    state = "OK" if summary.ok else "NOT COMPLETE"
+    state = "OK" if summary.ok else f"NOT COMPLETE ({summary.error_code or 'other'})"
     print(
         f"Sync {state}: sent {summary.pushed} (+{summary.duplicates} already there), "
         f"{summary.outbox_remaining} waiting, {summary.quarantined} set aside; "

@@ -13,7 +13,10 @@ size limit. Here every call has
   gzip stream is inflated by us with ``max_length`` so a bomb stops at the cap, not in memory;
 * pydantic validation of every payload with the :mod:`kiosk.wire` models.
 
-Errors are the typed classes of :mod:`kiosk.sync.errors`.
+Errors are the typed classes of :mod:`kiosk.sync.errors`. A 4xx or 5xx keeps central's error
+code and its ``Retry-After``; a failed TLS handshake is a :class:`~kiosk.sync.errors.TlsRefused`
+that says whether the certificate's dates were refused (the kiosk's clock) or the certificate
+itself (not trusted, wrong host), read from the ``ssl`` error httpx chains to its own.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import gzip
 import json
 import logging
 import random
+import ssl
 import threading
 import time
 import zlib
@@ -42,6 +46,7 @@ from kiosk.sync.errors import (
     Rejected,
     ServerError,
     SyncError,
+    TlsRefused,
     Unknown,
 )
 
@@ -54,6 +59,9 @@ ERROR_BODY_CAP = 64 * 1024
 #: Request bodies larger than this are sent gzip-compressed (when enabled).
 GZIP_REQUEST_MIN_BYTES = 1024
 USER_AGENT = f"village-kiosk/{__version__}"
+#: OpenSSL verification codes that refuse a certificate's dates: X509_V_ERR_CERT_NOT_YET_VALID,
+#: X509_V_ERR_CERT_HAS_EXPIRED. With a kiosk clock years off, every certificate fails this way.
+TLS_DATE_CODES = frozenset({9, 10})
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +323,19 @@ class CentralClient:
         return data
 
     def enroll(self, request: wire.EnrollRequest) -> wire.EnrollResponse:
-        """``POST /v1/enroll``. Not repeated after a timeout: the code is one-time."""
-        body = self._request("POST", "/enroll", json_body=request, auth=False, retry_unknown=False)
+        """``POST /v1/enroll``. Not repeated after a timeout: the code is one-time.
+
+        Nor after a 429 (central's enrollment brake, ``enroll_throttled``): the brake lasts
+        minutes, so the :class:`ServerError` (with ``retry_after_s``) goes to the person at once.
+        """
+        body = self._request(
+            "POST",
+            "/enroll",
+            json_body=request,
+            auth=False,
+            retry_unknown=False,
+            retry_throttled=False,
+        )
         return self._parse(wire.EnrollResponse, body)
 
     def catalog_changes(self, cursor: str, limit: int) -> wire.CatalogPage:
@@ -373,6 +392,7 @@ class CentralClient:
         json_body: BaseModel | None = None,
         auth: bool = True,
         retry_unknown: bool = True,
+        retry_throttled: bool = True,
         attempts: int | None = None,
         max_bytes: int | None = None,
     ) -> bytes:
@@ -401,7 +421,9 @@ class CentralClient:
                 return self._attempt(method, url, params, content, headers, max_bytes)
             except _RetryableStatus as exc:
                 err: SyncError = exc.error
-                retry_after = exc.retry_after
+                retry_after = exc.error.retry_after_s
+                if exc.error.status == 429 and not retry_throttled:
+                    raise err from None
             except (Offline, ServerError) as exc:
                 err = exc
             except Unknown as exc:
@@ -471,13 +493,21 @@ class CentralClient:
                 code, message = _error_from_body(status, body)
                 if status in (408, 429) or status >= 500:
                     raise _RetryableStatus(
-                        ServerError(f"the central service is busy or failing: {message}", status),
-                        parse_retry_after(
-                            resp.headers.get("retry-after"), resp.headers.get("date"), self._clock
-                        ),
+                        ServerError(
+                            f"the central service is busy or failing: {message}",
+                            status,
+                            code,
+                            parse_retry_after(
+                                resp.headers.get("retry-after"),
+                                resp.headers.get("date"),
+                                self._clock,
+                            ),
+                        )
                     )
                 raise Rejected(f"the central service refused: {message}", status, code)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        except httpx.ConnectError as exc:
+            raise self._connect_error(exc) from None
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise Offline(f"cannot reach the central service at {self.base_url}: {exc}") from None
         except (httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
             raise Offline(f"cannot reach the central service at {self.base_url}: {exc}") from None
@@ -490,9 +520,48 @@ class CentralClient:
                 f"the connection broke during {url} ({type(exc).__name__}); the outcome is unknown"
             ) from None
 
+    def _connect_error(self, exc: httpx.ConnectError) -> Offline:
+        """:class:`TlsRefused` when the ``ssl`` module refused the handshake, else Offline."""
+        tls = _ssl_cause(exc)
+        if tls is None:
+            return Offline(f"cannot reach the central service at {self.base_url}: {exc}")
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            # OpenSSL's own words stay in the line, for the technician and for searching.
+            why = f"{tls.reason or 'SSL'}: {tls.verify_message or 'verification failed'}"
+            if tls.verify_code in TLS_DATE_CODES:
+                now = self._clock().strftime("%Y-%m-%d %H:%M UTC")
+                return TlsRefused(
+                    f"the certificate of {self.base_url} was refused ({why}) by this computer's"
+                    f" clock ({now}); check the date and time",
+                    TlsRefused.CLOCK,
+                    tls.verify_code,
+                )
+            return TlsRefused(
+                f"the certificate of {self.base_url} is not trusted ({why}); check the server"
+                " address (never turn certificate checks off)",
+                TlsRefused.UNTRUSTED,
+                tls.verify_code,
+            )
+        return TlsRefused(
+            f"no secure connection to {self.base_url} ({tls.reason or tls}); check that the"
+            " address (https/http, port) is the central service's",
+            TlsRefused.HANDSHAKE,
+        )
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The ``ssl`` error behind an httpx connection error (httpx → httpcore → ssl), if any."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, ssl.SSLError):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
+
 
 class _RetryableStatus(Exception):
-    def __init__(self, error: ServerError, retry_after: float | None) -> None:
+    def __init__(self, error: ServerError) -> None:
         super().__init__(str(error))
         self.error = error
-        self.retry_after = retry_after

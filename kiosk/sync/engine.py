@@ -51,8 +51,11 @@ from kiosk.sync.errors import (
     Offline,
     Rejected,
     ServerError,
+    SyncCode,
     SyncError,
     Unknown,
+    central_code,
+    sync_code,
 )
 from kiosk.sync.lock import SyncLock
 from kiosk.sync.media import MAX_IMAGE_BYTES, MediaCache, MediaMismatch, is_sha256
@@ -69,6 +72,7 @@ ORDERS_CURSOR = "sync.orders_cursor"
 LAST_SUCCESS_AT = "sync.last_success_at"
 LAST_ATTEMPT_AT = "sync.last_attempt_at"
 LAST_ERROR = "sync.last_error"
+LAST_ERROR_CODE = "sync.last_error_code"
 CLOCK_OFFSET_S = "sync.clock_offset_s"
 DEVICE_ID = "device.id"
 
@@ -101,6 +105,12 @@ class SyncSummary:
 
     ``busy`` means another sync held the lock and this one did nothing; ``aborted`` means
     :meth:`SyncEngine.abort` stopped it between pages/batches (everything committed is kept).
+
+    ``error_code`` (a :class:`~kiosk.sync.errors.SyncCode` value, ``None`` when ``ok``) says what
+    stopped the run, for screens: the error that ended it early (offline, not enrolled, stopped…)
+    or else the first step that failed. ``central_code`` is central's own code of that error when
+    central answered (``busy``, ``server_error``, ``unauthorized``, ``bad_cursor``…). ``errors``
+    stay English, for logs and the CLI; no one needs to read them to know what happened.
     """
 
     ok: bool
@@ -120,6 +130,8 @@ class SyncSummary:
     busy: bool = False
     aborted: bool = False
     offline: bool = False
+    error_code: str | None = None
+    central_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``kiosk sync --json``)."""
@@ -142,6 +154,19 @@ class _Run:
     clock_offset_s: float | None = None
     aborted: bool = False
     offline: bool = False
+    error_code: SyncCode | None = None
+    central_code: str | None = None
+
+    def fail(self, message: str, code: SyncCode, central: str | None = None, *, ends: bool) -> None:
+        """Record an error. ``ends``: it stopped the run, so it is the one the summary names;
+        otherwise the first error recorded is."""
+        self.errors.append(message)
+        if ends or self.error_code is None:
+            self.error_code, self.central_code = code, central
+
+    def fail_with(self, message: str, exc: BaseException, *, ends: bool = False) -> None:
+        """Record ``exc`` (its :func:`sync_code` and central's code)."""
+        self.fail(message, sync_code(exc), central_code(exc), ends=ends)
 
 
 class _Aborted(Exception):
@@ -296,6 +321,7 @@ class SyncEngine:
                     "kiosk to repair it"
                 ],
                 finished_at=self.clock().isoformat(),
+                error_code=SyncCode.DAMAGED,
             )
             self._emit("finished", summary.to_dict())
             return summary
@@ -305,6 +331,7 @@ class SyncEngine:
                 busy=True,
                 errors=["another sync is already running on this kiosk"],
                 finished_at=self.clock().isoformat(),
+                error_code=SyncCode.ALREADY_RUNNING,
             )
             self._emit("finished", summary.to_dict())
             return summary
@@ -327,7 +354,7 @@ class SyncEngine:
         try:
             self._authorize()
         except KioskError as exc:
-            run.errors.append(str(exc))
+            run.fail_with(str(exc), exc, ends=True)
             return
         try:
             self._steps(run)
@@ -357,23 +384,24 @@ class SyncEngine:
                 step(run)
             except _Aborted:
                 run.aborted = True
-                run.errors.append("sync was stopped before it finished")
+                run.fail("sync was stopped before it finished", SyncCode.ABORTED, ends=True)
                 return
-            except Offline as exc:
+            except Offline as exc:  # TlsRefused included: nothing was sent
                 run.offline = True
-                run.errors.append(str(exc))
+                run.fail_with(str(exc), exc, ends=True)
                 self._set_online(False)
                 return
             except Rejected as exc:
                 self._set_online(True)
-                run.errors.append(f"{name}: {exc}")
                 if exc.needs_enrollment:
+                    run.fail_with(f"{name}: {exc}", exc, ends=True)
                     run.errors.append("this kiosk must be enrolled again (`kiosk enroll`)")
                     return
+                run.fail_with(f"{name}: {exc}", exc)
             except (ServerError, Unknown, BadResponse, NotEnrolled) as exc:
-                run.errors.append(f"{name}: {exc}")
+                run.fail_with(f"{name}: {exc}", exc)
             except SyncError as exc:
-                run.errors.append(f"{name}: {exc}")
+                run.fail_with(f"{name}: {exc}", exc)
 
     def _finish(self, run: _Run) -> SyncSummary:
         now = self.clock().isoformat()
@@ -383,8 +411,10 @@ class SyncEngine:
             if ok:
                 KioskStore.set_setting(s, LAST_SUCCESS_AT, now)
                 KioskStore.set_setting(s, LAST_ERROR, "")
+                KioskStore.set_setting(s, LAST_ERROR_CODE, "")
             else:
                 KioskStore.set_setting(s, LAST_ERROR, "; ".join(run.errors)[:500])
+                KioskStore.set_setting(s, LAST_ERROR_CODE, run.error_code or SyncCode.OTHER)
             st = outbox.stats(s)
         return SyncSummary(
             ok=ok,
@@ -403,6 +433,8 @@ class SyncEngine:
             finished_at=now,
             aborted=run.aborted,
             offline=run.offline,
+            error_code=None if ok else (run.error_code or SyncCode.OTHER),
+            central_code=None if ok else run.central_code,
         )
 
     # --- 1. push ------------------------------------------------------------------------------
@@ -433,7 +465,11 @@ class SyncEngine:
             done += len(events)
             self._set_progress("push", done, total, f"sent {done} of {total} changes")
             if not progressed:
-                run.errors.append("push: the central service answered for none of the events")
+                run.fail(
+                    "push: the central service answered for none of the events",
+                    SyncCode.BAD_RESPONSE,
+                    ends=False,
+                )
                 return
 
     @staticmethod

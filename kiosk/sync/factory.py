@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
 from kiosk.sync.credentials import KeyringCredentials, checked_backend
-from kiosk.sync.errors import NotEnrolled, Offline, Rejected, Unknown
+from kiosk.sync.errors import NotEnrolled, Offline, Rejected, ServerError, TlsRefused, Unknown
 
 #: Environment knobs (test rigs, slow links): seconds, attempts, seconds.
 ENV_TIMEOUT = "KIOSK_SYNC_TIMEOUT"
@@ -65,6 +66,16 @@ def network_settings(
     elif backoff:
         policy = RetryPolicy(base_delay_s=backoff)
     return timeouts, policy
+
+
+def wait_words(seconds: float | None) -> str:
+    """A wait in English for one-line messages: "40 seconds", "15 minutes" (rounded up)."""
+    if seconds is None:
+        return "a few minutes"
+    s = max(1, math.ceil(seconds))
+    if s < 90:
+        return f"{s} second{'' if s == 1 else 's'}"
+    return f"{math.ceil(s / 60)} minutes"
 
 
 def check_server_url(url: str) -> str:
@@ -135,7 +146,11 @@ def enroll(
         InvalidInput: a malformed URL or code.
         KeyringRefused: no secure keyring (see KIOSK_ALLOW_INSECURE_KEYRING for test rigs).
         Rejected: the code was refused (unknown, used or expired).
-        Offline / Unknown / ServerError: the server could not be reached or did not answer.
+        ServerError: central failed, or its enrollment brake is on (``code``
+            ``enroll_throttled``, ``retry_after_s`` the wait): too many refused codes came from
+            this network address; the message says how long to wait.
+        TlsRefused: the server's certificate was refused (``reason`` says why).
+        Offline / Unknown: the server could not be reached or did not answer.
     """
     from kiosk.storage.orders import set_center
 
@@ -159,6 +174,18 @@ def enroll(
             exc.status,
             exc.code,
         ) from None
+    except ServerError as exc:
+        if exc.code != "enroll_throttled":
+            raise
+        raise ServerError(
+            "too many wrong enrollment codes were tried from this network address; wait"
+            f" {wait_words(exc.retry_after_s)}, then try again with a valid code",
+            exc.status,
+            exc.code,
+            exc.retry_after_s,
+        ) from None
+    except TlsRefused:
+        raise  # its own words: the clock, or the certificate
     except Offline:
         raise Offline(
             f"cannot reach the central service at {url}; check the address and the internet"

@@ -40,7 +40,11 @@ def clock_warning(offset_s: float | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
-    """What ``kiosk status`` shows (never the device token)."""
+    """What ``kiosk status`` shows (never the device token).
+
+    ``last_error`` is the last failed run's English lines; ``last_error_code`` its
+    :class:`~kiosk.sync.errors.SyncCode` (``None`` after a run that worked, or before any).
+    """
 
     enrolled: bool
     center_id: str | None
@@ -53,6 +57,7 @@ class SyncStatus:
     last_success_at: str | None
     last_attempt_at: str | None
     last_error: str | None
+    last_error_code: str | None
     catalog_cursor: str | None
     orders_cursor: str | None
     clock_offset_s: float | None
@@ -76,7 +81,10 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
         server_url = get(eng.SERVER_URL)
         center_id = get("center.id")
         center_name = get("center.name")
-        values = {k: get(k) for k in (eng.LAST_SUCCESS_AT, eng.LAST_ATTEMPT_AT, eng.LAST_ERROR)}
+        values = {
+            k: get(k)
+            for k in (eng.LAST_SUCCESS_AT, eng.LAST_ATTEMPT_AT, eng.LAST_ERROR, eng.LAST_ERROR_CODE)
+        }
         cursors = (get(eng.CATALOG_CURSOR), get(eng.ORDERS_CURSOR))
     try:
         offset = float(offset_text) if offset_text else None
@@ -94,6 +102,7 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
         last_success_at=values[eng.LAST_SUCCESS_AT],
         last_attempt_at=values[eng.LAST_ATTEMPT_AT],
         last_error=values[eng.LAST_ERROR],
+        last_error_code=values[eng.LAST_ERROR_CODE],
         catalog_cursor=cursors[0],
         orders_cursor=cursors[1],
         clock_offset_s=offset,

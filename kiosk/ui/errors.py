@@ -9,31 +9,33 @@ translated sentence, with the English detail added for the technician.
 The central service's codes (an ``ErrorBody.error`` of a refused request, or an
 ``EventResult.reason`` of a refused change, see central/) have their own table here,
 :func:`central_words`: what happened and what to do. The sync client's typed errors
-(:mod:`kiosk.sync.errors`: offline, a refused TLS certificate, a timeout, a busy server, a bad
-reply) are said by type. :func:`sync_summary_words` and :func:`outbox_reason_words` say the two
-things the sync engine reports as text: a finished run that did not succeed, and why a change
-was set aside.
+(:mod:`kiosk.sync.errors`: offline, a refused TLS certificate, a timeout, a busy or failing
+server, a bad reply) are said by type, and by what they carry: the reason TLS gave (the
+certificate's dates, so the clock; or the certificate itself), central's code and wait. A sync
+run that did not succeed is said from its summary's ``error_code`` (:func:`sync_summary_words`),
+and why a change was set aside from the central code its reason starts with
+(:func:`outbox_reason_words`); no English text is ever matched.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDateTime
 
 from kiosk.errors import KioskError
 from kiosk.money import format_yuan
 from kiosk.orders import OrderStatus
 from kiosk.sync.errors import (
-    BadResponse,
     KeyringRefused,
-    NotEnrolled,
-    Offline,
     Rejected,
     ServerError,
+    SyncCode,
     SyncError,
-    Unknown,
+    TlsRefused,
+    sync_code,
 )
 
 
@@ -332,6 +334,12 @@ _CENTRAL: dict[str, Callable[[], str]] = {
         "The platform has a fault right now. Nothing is lost: the kiosk tries again later; if it "
         "lasts for hours, call support.",
     ),
+    "enroll_throttled": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "Too many wrong enrollment codes were tried from this place, so the platform takes no "
+        "codes from here for a while. Wait a quarter of an hour, then type the code once, "
+        "carefully.",
+    ),
     # A refused change (EventResult.reason): it is set aside on the kiosk.
     "payload_mismatch": lambda: QCoreApplication.translate(
         "PlatformErrors",
@@ -391,11 +399,6 @@ _CENTRAL: dict[str, Callable[[], str]] = {
 
 #: ``http_404`` and the like: the client's code when an error reply was not the platform's.
 _HTTP_STATUS = re.compile(r"^http_(\d{3})$")
-#: How an ``ssl`` failure shows inside httpx's connection error (a refused certificate, or
-#: https spoken to a plain-http server).
-_TLS = re.compile(r"\[SSL|certificate", re.IGNORECASE)
-#: Words of the sync engine's run summary (kiosk/sync/engine.py) that mean "enroll again".
-ENROLL_AGAIN = "must be enrolled again"
 
 
 def known_codes() -> frozenset[str]:
@@ -426,60 +429,136 @@ def central_words(code: str) -> str | None:
     return None
 
 
-def _sync_words(exc: SyncError | KeyringRefused) -> str:
-    """The typed errors of the sync client, by type."""
-    if isinstance(exc, Rejected):
-        words = central_words(exc.code)
-        if words is not None:
-            return words
+def _tls_words(reason: str) -> str:
+    """A refused TLS handshake: the clock, the certificate, or no TLS at all."""
+    if reason == TlsRefused.CLOCK:
         return _fill(
             QCoreApplication.translate(
-                "PlatformErrors", "The platform refused the request. For the technician: %1"
-            ),
-            str(exc),
-        )
-    if isinstance(exc, Offline):
-        if _TLS.search(str(exc)):
-            return QCoreApplication.translate(
                 "PlatformErrors",
-                "The platform's security certificate was not accepted. If the computer's date "
-                "and time are wrong, correct them; otherwise check the central service address.",
-            )
+                "The platform's security certificate was refused because of this computer's date "
+                "and time (it shows %1). Check the date and time and correct them, then try again.",
+            ),
+            QDateTime.currentDateTime().toString("yyyy-MM-dd HH:mm"),
+        )
+    if reason == TlsRefused.UNTRUSTED:
         return QCoreApplication.translate(
             "PlatformErrors",
-            "The platform cannot be reached: check the internet (cable, dongle) and the central "
-            "service address. Orders are kept and sent later.",
+            "The security certificate at this address is not one this kiosk trusts: it is not the "
+            "platform's, or the address is wrong. Check the central service address; if it is "
+            "right, call support.",
         )
-    if isinstance(exc, Unknown):
+    return QCoreApplication.translate(
+        "PlatformErrors",
+        "No secure connection could be made to this address. Check the central service address "
+        "(https:// and the port); if it is right, call support.",
+    )
+
+
+def _throttled_words(seconds: float | None) -> str:
+    """Central's enrollment brake, with the wait it named (same rounding as :func:`_wait`)."""
+    if seconds is None:
+        return central_words("enroll_throttled") or ""
+    s = max(1, math.ceil(seconds))
+    if s == 1:
         return QCoreApplication.translate(
             "PlatformErrors",
-            "The platform did not answer in time, so it is not known whether it got the data. "
-            "Nothing is lost: the kiosk sends it again and the platform does not count it twice.",
+            "Too many wrong enrollment codes were tried from this place. Wait 1 second, then "
+            "type the code once, carefully.",
         )
+    if s < 90:
+        return _fill(
+            QCoreApplication.translate(
+                "PlatformErrors",
+                "Too many wrong enrollment codes were tried from this place. Wait %1 seconds, "
+                "then type the code once, carefully.",
+            ),
+            s,
+        )
+    return _fill(
+        QCoreApplication.translate(
+            "PlatformErrors",
+            "Too many wrong enrollment codes were tried from this place. Wait %1 minutes, then "
+            "type the code once, carefully.",
+        ),
+        (s + 59) // 60,
+    )
+
+
+#: What each sync outcome (kiosk.sync.errors.SyncCode) means, with what to do.
+_OUTCOME: dict[str, Callable[[], str]] = {
+    SyncCode.OFFLINE: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform cannot be reached: check the internet (cable, dongle) and the central "
+        "service address. Orders are kept and sent later.",
+    ),
+    SyncCode.TLS_CLOCK: lambda: _tls_words(TlsRefused.CLOCK),
+    SyncCode.TLS_UNTRUSTED: lambda: _tls_words(TlsRefused.UNTRUSTED),
+    SyncCode.TLS_HANDSHAKE: lambda: _tls_words(TlsRefused.HANDSHAKE),
+    SyncCode.TIMEOUT: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform did not answer in time, so it is not known whether it got the data. "
+        "Nothing is lost: the kiosk sends it again and the platform does not count it twice.",
+    ),
+    SyncCode.BUSY: lambda: central_words("busy") or "",
+    SyncCode.SERVER_ERROR: lambda: central_words("server_error") or "",
+    SyncCode.UNAUTHORIZED: lambda: central_words("unauthorized") or "",
+    SyncCode.BAD_RESPONSE: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform's reply was damaged or not understood; nothing was changed. Try again; "
+        "if it keeps happening, call support.",
+    ),
+    SyncCode.NOT_ENROLLED: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "This kiosk is not enrolled with the platform yet: enroll it with a code from the "
+        "platform (first-run wizard or `kiosk enroll`).",
+    ),
+    SyncCode.KEYRING: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "This computer has no safe place for the kiosk's platform key (the system keyring is "
+        "missing or not secure). Call the technician.",
+    ),
+    SyncCode.ALREADY_RUNNING: lambda: QCoreApplication.translate(
+        "PlatformErrors", "Another sync is already running. Wait for it to finish."
+    ),
+    SyncCode.ABORTED: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The sync was stopped before it finished. What was sent is kept; the rest goes next time.",
+    ),
+    SyncCode.DAMAGED: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The kiosk's database is damaged, so nothing is sent or fetched. Restart the kiosk to "
+        "repair it; if this stays, call the technician.",
+    ),
+}
+
+
+def _refused_words(code: str | None, detail: str) -> str:
+    """A refusal by central: its code's words, else a lead and the English detail."""
+    words = central_words(code) if code else None
+    if words is not None:
+        return words
+    return _fill(
+        QCoreApplication.translate(
+            "PlatformErrors", "The platform refused the request. For the technician: %1"
+        ),
+        detail,
+    )
+
+
+def _sync_words(exc: SyncError | KeyringRefused) -> str:
+    """The typed errors of the sync client, by type and by what they carry."""
+    if isinstance(exc, Rejected):
+        return _refused_words(exc.code, str(exc))
+    if isinstance(exc, TlsRefused):
+        return _tls_words(exc.reason)
     if isinstance(exc, ServerError):
-        return QCoreApplication.translate(
-            "PlatformErrors",
-            "The platform is busy or has a fault right now. Nothing is lost: the kiosk tries "
-            "again later.",
-        )
-    if isinstance(exc, BadResponse):
-        return QCoreApplication.translate(
-            "PlatformErrors",
-            "The platform's reply was damaged or not understood; nothing was changed. Try again; "
-            "if it keeps happening, call support.",
-        )
-    if isinstance(exc, NotEnrolled):
-        return QCoreApplication.translate(
-            "PlatformErrors",
-            "This kiosk is not enrolled with the platform yet: enroll it with a code from the "
-            "platform (first-run wizard or `kiosk enroll`).",
-        )
-    if isinstance(exc, KeyringRefused):
-        return QCoreApplication.translate(
-            "PlatformErrors",
-            "This computer has no safe place for the kiosk's platform key (the system keyring is "
-            "missing or not secure). Call the technician.",
-        )
+        if exc.code == "enroll_throttled":
+            return _throttled_words(exc.retry_after_s)
+        if exc.code in ("busy", "server_error"):
+            return central_words(exc.code) or str(exc)
+    say = _OUTCOME.get(sync_code(exc))
+    if say is not None:
+        return say()
     return _fill(
         QCoreApplication.translate("PlatformErrors", "Sync did not work. For the technician: %1"),
         str(exc),
@@ -516,27 +595,23 @@ def error_words(exc: BaseException) -> str:
 def sync_summary_words(summary: Mapping[str, object]) -> str:
     """A sync run that did not succeed (``SyncSummary.to_dict()``), in the screen's language.
 
-    The run reports its troubles as English lines; what they mean for the technician is read from
-    its flags (busy, offline, stopped) and from the one line that asks for a new enrollment.
-    Anything else gets a translated lead and the English lines, for the technician.
+    Said from the summary's ``error_code`` (a :class:`~kiosk.sync.errors.SyncCode`) and, for a
+    refusal, central's ``central_code``; the English ``errors`` are only appended, for the
+    technician, when the code says nothing more specific.
     """
     raw = summary.get("errors")
     errors = [str(e) for e in raw] if isinstance(raw, list) else []
     detail = "; ".join(errors) or "-"
-    if summary.get("busy"):
-        return QCoreApplication.translate(
-            "PlatformErrors", "Another sync is already running. Wait for it to finish."
-        )
-    if summary.get("offline"):
-        return _sync_words(Offline(detail))
-    if any(ENROLL_AGAIN in e for e in errors):
-        return central_words("unauthorized") or detail
-    if summary.get("aborted"):
-        return QCoreApplication.translate(
-            "PlatformErrors",
-            "The sync was stopped before it finished. What was sent is kept; the rest goes next "
-            "time.",
-        )
+    code = str(summary.get("error_code") or "")
+    central = summary.get("central_code")
+    central = str(central) if central else None
+    if code in (SyncCode.REFUSED, SyncCode.UNAUTHORIZED) and central:
+        return _refused_words(central, detail)
+    if code == SyncCode.REFUSED:
+        return _refused_words(None, detail)
+    say = _OUTCOME.get(code)
+    if say is not None:
+        return say()
     return _fill(
         QCoreApplication.translate("PlatformErrors", "Sync did not finish. For the technician: %1"),
         detail,

@@ -241,6 +241,9 @@ def test_every_sync_error_type_has_words(zh: None) -> None:
 
     made: dict[type, BaseException] = {
         sync_errors.Offline: sync_errors.Offline("cannot reach the central service at http://x"),
+        sync_errors.TlsRefused: sync_errors.TlsRefused(
+            "the certificate of https://x is not trusted", sync_errors.TlsRefused.UNTRUSTED, 18
+        ),
         sync_errors.ServerError: sync_errors.ServerError("busy or failing", 503),
         sync_errors.Rejected: sync_errors.Rejected("refused", 401, "unauthorized"),
         sync_errors.Unknown: sync_errors.Unknown("the outcome is unknown"),
@@ -260,30 +263,87 @@ def test_every_sync_error_type_has_words(zh: None) -> None:
         assert HAN.search(words) and not words.startswith(generic), cls
         assert "central service" not in words and "http://x" not in words
     assert len(set(said.values())) == len(said)  # each says its own thing
-    # A refused certificate is told apart from a plain connection failure (clock or address).
-    tls = error_words(
-        sync_errors.Offline(
-            "cannot reach the central service at https://x: [SSL: CERTIFICATE_VERIFY_FAILED] "
-            "certificate verify failed: certificate has expired"
-        )
+
+
+def test_tls_refusals_are_said_by_their_reason_not_their_text(zh: None) -> None:
+    """A certificate refused for its dates points at the clock (and shows it); an untrusted one
+    at the address; no TLS at all at the address and port. The English message is not read."""
+    from PySide6.QtCore import QDateTime
+
+    from kiosk.sync.errors import Offline, TlsRefused
+
+    today = QDateTime.currentDateTime().toString("yyyy-MM-dd")
+    dates = error_words(TlsRefused("whatever", TlsRefused.CLOCK, 10))
+    untrusted = error_words(TlsRefused("whatever", TlsRefused.UNTRUSTED, 18))
+    handshake = error_words(TlsRefused("whatever", TlsRefused.HANDSHAKE))
+    offline = error_words(Offline("x"))
+    assert "证书" in dates and "日期和时间" in dates and today in dates
+    assert "证书" in untrusted and "时间" not in untrusted and "地址" in untrusted
+    assert "安全连接" in handshake and "https://" in handshake
+    assert len({dates, untrusted, handshake, offline}) == 4
+    # An Offline whose English happens to mention SSL is still just "cannot be reached".
+    ssl_text = Offline(
+        "cannot reach https://x: [SSL: CERTIFICATE_VERIFY_FAILED] certificate has expired"
     )
-    assert tls != said[sync_errors.Offline] and "证书" in tls and "时间" in tls
+    assert error_words(ssl_text) == offline
+
+
+def test_central_failures_keep_their_own_words(zh: None) -> None:
+    """Busy (503 busy, Retry-After) and failing (500 server_error) say different things; a
+    gateway's 5xx without central's body is a fault, its 503 busy; the enrollment brake says how
+    long to wait."""
+    from kiosk.sync.errors import ServerError
+    from kiosk.ui.errors import central_words
+
+    busy = error_words(ServerError("x", 503, "busy", 2.0))
+    failing = error_words(ServerError("x", 500, "server_error"))
+    assert busy == central_words("busy") and failing == central_words("server_error")
+    assert busy != failing
+    assert error_words(ServerError("x", 502)) == failing  # code http_502: not central's
+    assert error_words(ServerError("x", 503)) == busy
+    assert error_words(ServerError("x", 429, "rate_limited")) == busy
+    brake = {
+        s: error_words(ServerError("x", 429, "enroll_throttled", s)) for s in (1, 40, 600, 61.2)
+    }
+    assert brake[1] == "从这里输错注册码的次数太多。请等 1 秒，再仔细输入一次注册码。"
+    assert brake[40] == "从这里输错注册码的次数太多。请等 40 秒，再仔细输入一次注册码。"
+    assert brake[600] == "从这里输错注册码的次数太多。请等 10 分钟，再仔细输入一次注册码。"
+    assert "62 秒" in brake[61.2]  # rounded up: never a wait shorter than asked
+    without_wait = error_words(ServerError("x", 429, "enroll_throttled"))
+    assert without_wait == central_words("enroll_throttled") and "一刻钟" in without_wait
 
 
 def test_a_failed_sync_run_reads_in_chinese(zh: None) -> None:
-    from kiosk.sync.errors import Offline
-    from kiosk.ui.errors import ENROLL_AGAIN, central_words, sync_summary_words
+    """A run's words come from its error_code (and central's code), never from its English."""
+    from kiosk.sync.errors import Offline, SyncCode, Unknown
+    from kiosk.ui.errors import central_words, sync_summary_words
 
-    offline = sync_summary_words({"ok": False, "offline": True, "errors": ["cannot reach"]})
-    assert offline == error_words(Offline("x"))
-    enroll_again = sync_summary_words(
-        {"ok": False, "errors": ["orders: the central service refused: x", ENROLL_AGAIN]}
+    def words(code: str | None, central: str | None = None, *errors: str) -> str:
+        return sync_summary_words(
+            {"ok": False, "error_code": code, "central_code": central, "errors": list(errors)}
+        )
+
+    said = {code: words(code) for code in SyncCode}
+    for code, text in said.items():
+        assert HAN.search(text), code
+    # Each outcome says its own thing (OTHER and REFUSED without a code both add the detail).
+    assert len(set(said.values())) == len(said)
+    assert said[SyncCode.OFFLINE] == error_words(Offline("x"))
+    assert said[SyncCode.TIMEOUT] == error_words(Unknown("x"))
+    assert said[SyncCode.BUSY] == central_words("busy")
+    assert said[SyncCode.SERVER_ERROR] == central_words("server_error")
+    assert said[SyncCode.UNAUTHORIZED] == central_words("unauthorized")
+    assert "日期和时间" in said[SyncCode.TLS_CLOCK]
+    # A refusal says central's code; an unknown one adds the English detail for the technician.
+    assert words(SyncCode.REFUSED, "bad_cursor", "orders: refused") == central_words("bad_cursor")
+    unknown_refusal = words(SyncCode.REFUSED, None, "orders: something new")
+    assert HAN.search(unknown_refusal) and unknown_refusal.endswith("orders: something new")
+    other = words(SyncCode.OTHER, None, "catalog: something new")
+    assert other.endswith("catalog: something new")
+    # The English lines alone mean nothing: the phrase that once meant "enroll again", or the
+    # old flags, without a code get the generic lead and the detail.
+    english = sync_summary_words(
+        {"ok": False, "offline": True, "errors": ["this kiosk must be enrolled again"]}
     )
-    assert enroll_again == central_words("unauthorized")
-    busy = sync_summary_words({"ok": False, "busy": True, "errors": ["another sync"]})
-    stopped = sync_summary_words({"ok": False, "aborted": True, "errors": ["stopped"]})
-    other = sync_summary_words({"ok": False, "errors": ["catalog: something new"]})
-    for words in (busy, stopped, other):
-        assert HAN.search(words)
-    assert other.endswith("catalog: something new")  # the English detail, for the technician
-    assert len({offline, enroll_again, busy, stopped, other}) == 5
+    assert english.endswith("this kiosk must be enrolled again")
+    assert english not in (said[SyncCode.UNAUTHORIZED], said[SyncCode.OFFLINE])

@@ -65,7 +65,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="+220"/>
+        <location filename="../screens/browse.py" line="+223"/>
         <source>Sort:</source>
         <translation>排序：</translation>
     </message>
@@ -432,7 +432,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../errors.py" line="+81"/>
+        <location filename="../errors.py" line="+83"/>
         <source>Wrong pickup code. Wait 1 second, then try again.</source>
         <translation>取货码错误。请等 1 秒再试。</translation>
     </message>
@@ -672,7 +672,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+250"/>
+        <location line="+327"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -976,7 +976,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../errors.py" line="-468"/>
+        <location filename="../errors.py" line="-545"/>
         <source>not sent yet</source>
         <translation>还没发给平台</translation>
     </message>
@@ -1492,7 +1492,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>平台暂时出了故障。数据不会丢：村站稍后会自动重试；如果几个小时都这样，请联系技术支持。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>Too many wrong enrollment codes were tried from this place, so the platform takes no codes from here for a while. Wait a quarter of an hour, then type the code once, carefully.</source>
+        <translation>从这里输错注册码的次数太多，平台暂时不接受从这里来的注册码。请等一刻钟，再仔细输入一次注册码。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>The platform already has a different change under the same number. Call support; do not discard it.</source>
         <translation>平台上已经有一条编号相同、内容不同的变更。请联系技术支持，不要放弃这条变更。</translation>
     </message>
@@ -1547,68 +1552,94 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>平台拒绝了这条变更。请联系技术支持。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+27"/>
         <source>That address answered with an error (HTTP %1), not the way the platform does. Check the central service address.</source>
-        <extracomment>``http_404`` and the like: the client&apos;s code when an error reply was not the platform&apos;s. How an ``ssl`` failure shows inside httpx&apos;s connection error (a refused certificate, or https spoken to a plain-http server). Words of the sync engine&apos;s run summary (kiosk/sync/engine.py) that mean &quot;enroll again&quot;.</extracomment>
+        <extracomment>``http_404`` and the like: the client&apos;s code when an error reply was not the platform&apos;s.</extracomment>
         <translation>这个地址返回了错误（HTTP %1），不像是平台服务。请检查平台服务地址。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
+        <source>The platform&apos;s security certificate was refused because of this computer&apos;s date and time (it shows %1). Check the date and time and correct them, then try again.</source>
+        <translation>因为这台电脑的日期和时间不对，平台的安全证书没有通过验证（电脑上显示的是 %1）。请检查并改正日期和时间，然后再试。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The security certificate at this address is not one this kiosk trusts: it is not the platform&apos;s, or the address is wrong. Check the central service address; if it is right, call support.</source>
+        <translation>这个地址的安全证书不被村站信任：它不是平台的证书，或者地址填错了。请检查平台服务地址；如果地址没错，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No secure connection could be made to this address. Check the central service address (https:// and the port); if it is right, call support.</source>
+        <translation>无法和这个地址建立安全连接。请检查平台服务地址（https:// 和端口号）；如果地址没错，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Too many wrong enrollment codes were tried from this place. Wait 1 second, then type the code once, carefully.</source>
+        <translation>从这里输错注册码的次数太多。请等 1 秒，再仔细输入一次注册码。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Too many wrong enrollment codes were tried from this place. Wait %1 seconds, then type the code once, carefully.</source>
+        <translation>从这里输错注册码的次数太多。请等 %1 秒，再仔细输入一次注册码。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Too many wrong enrollment codes were tried from this place. Wait %1 minutes, then type the code once, carefully.</source>
+        <translation>从这里输错注册码的次数太多。请等 %1 分钟，再仔细输入一次注册码。</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>The kiosk&apos;s database is damaged, so nothing is sent or fetched. Restart the kiosk to repair it; if this stays, call the technician.</source>
+        <translation>村站的数据库损坏了，所以现在不发送也不下载任何数据。请重新启动村站来修复；如果还是这样，请联系技术员。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>The platform refused the request. For the technician: %1</source>
         <translation>平台拒绝了这个请求。给技术员看的详情：%1</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>The platform&apos;s security certificate was not accepted. If the computer&apos;s date and time are wrong, correct them; otherwise check the central service address.</source>
-        <translation>平台的安全证书没有通过验证。如果电脑的日期和时间不对，请先改正；否则请检查平台服务地址。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="-52"/>
         <source>The platform cannot be reached: check the internet (cable, dongle) and the central service address. Orders are kept and sent later.</source>
+        <extracomment>What each sync outcome (kiosk.sync.errors.SyncCode) means, with what to do.</extracomment>
         <translation>连不上平台：请检查网络（网线、上网卡）和平台服务地址。订单已保存，来网后会发送。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>The platform did not answer in time, so it is not known whether it got the data. Nothing is lost: the kiosk sends it again and the platform does not count it twice.</source>
         <translation>平台没有及时回应，不知道它有没有收到数据。数据不会丢：村站会再发一次，平台不会重复记录。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>The platform is busy or has a fault right now. Nothing is lost: the kiosk tries again later.</source>
-        <translation>平台正忙或暂时出了故障。数据不会丢：村站稍后会自动重试。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>The platform&apos;s reply was damaged or not understood; nothing was changed. Try again; if it keeps happening, call support.</source>
         <translation>平台的回复损坏了或看不懂，什么都没有改。请再试一次；如果一直这样，请联系技术支持。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>This kiosk is not enrolled with the platform yet: enroll it with a code from the platform (first-run wizard or `kiosk enroll`).</source>
         <translation>这台村站还没有在平台注册：请用平台给的注册码注册（首次安装向导或 `kiosk enroll`）。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>This computer has no safe place for the kiosk&apos;s platform key (the system keyring is missing or not secure). Call the technician.</source>
         <translation>这台电脑没有安全的地方保存村站的平台密钥（系统密钥环缺失或不安全）。请联系技术员。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+48"/>
         <source>Sync did not work. For the technician: %1</source>
         <translation>同步没有成功。给技术员看的详情：%1</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="-43"/>
         <source>Another sync is already running. Wait for it to finish.</source>
         <translation>已经有一次同步在进行，请等它结束。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
         <source>The sync was stopped before it finished. What was sent is kept; the rest goes next time.</source>
         <translation>同步在完成前被停止了。已经发出的数据都保留，其余的下次再发。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+93"/>
         <source>Sync did not finish. For the technician: %1</source>
         <translation>同步没有完成。给技术员看的详情：%1</translation>
     </message>
@@ -1616,13 +1647,13 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="-148"/>
+        <location filename="../screens/browse.py" line="-149"/>
         <source>Search: type a name, pinyin or initials</source>
-        <extracomment>Wait this long after the last keystroke before searching. Searches take a few milliseconds on a worker and late results are dropped, so this only coalesces keys that arrive together (an IME committing a word, a barcode scanner); a villager sees results as they type. A search is recorded for demand counts when typing has paused this long. Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps the query and the grid&apos;s model reset inside the 50 ms keystroke-to-results budget. Rows fetched per page on category pages.</extracomment>
+        <extracomment>Wait this long after the last keystroke before searching. Searches take a few milliseconds on a worker and late results are dropped, so this only coalesces keys that arrive together (an IME committing a word, a barcode scanner typing a code a few milliseconds per key); a villager sees results as they type. It is most of the keystroke-to-results time (benchmarks/startup.py), so it is short and the timer precise. A search is recorded for demand counts when typing has paused this long. Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps the query and the grid&apos;s model reset inside the 50 ms keystroke-to-results budget. Rows fetched per page on category pages.</extracomment>
         <translation>搜索：输入商品名、拼音或首字母</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>Type what you are looking for.</source>
         <translation>请输入想买的东西。</translation>
     </message>

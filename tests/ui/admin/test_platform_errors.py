@@ -1,6 +1,7 @@
-"""What the technician's screen says when the platform is unreachable, refuses its certificate,
-does not know the kiosk, or refuses a change: each in the screen's language, with what to do,
-through the real sync client, the real engine and the real central service."""
+"""What the technician's screen says when the platform is unreachable, refuses its certificate
+(for its dates: the clock; or as untrusted), does not know the kiosk, is busy or failing, brakes
+enrollment, or refuses a change: each in the screen's language, with what to do, through the
+real sync client, the real engine and the real central service."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from central.db import CentralDb
+from central.service import CentralService
 from kiosk.admin import Role
 from kiosk.orders import Payment
 from kiosk.storage.store import KioskStore
 from kiosk.ui.admin.technician import SERVER_URL_KEY
 from kiosk.ui.errors import central_words
+from tests.central.conftest import FakeClock
+from tests.helpers.central_in_thread import CentralInThread
 from tests.helpers.central_server import free_port
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.ui.admin.conftest import click, place, unlock
@@ -30,8 +35,9 @@ pytestmark = pytest.mark.qt_log_ignore(*QT_OFFSCREEN_NOISE)
 
 OFFLINE_ZH = "连不上平台：请检查网络（网线、上网卡）和平台服务地址。订单已保存，来网后会发送。"
 TLS_EN = (
-    "The platform's security certificate was not accepted. If the computer's date and time are "
-    "wrong, correct them; otherwise check the central service address."
+    "The security certificate at this address is not one this kiosk trusts: it is not the "
+    "platform's, or the address is wrong. Check the central service address; if it is right, "
+    "call support."
 )
 UNKNOWN_KIOSK_ZH = "平台不认识这台村站：请技术员重新注册。"
 
@@ -147,7 +153,7 @@ def untrusted_https(tmp_path: Path) -> Iterator[str]:
         server.server_close()
 
 
-def test_refused_certificate_points_at_the_clock_and_the_address(
+def test_an_untrusted_certificate_points_at_the_address_not_the_clock(
     qtbot: Any, admin_window: Any, admin_store: KioskStore, untrusted_https: str
 ) -> None:
     set_server_url(admin_store, untrusted_https)
@@ -155,6 +161,35 @@ def test_refused_certificate_points_at_the_clock_and_the_address(
     tech = open_tab(qtbot, window, 1)
     assert press_and_wait(qtbot, tech, tech.test_button) == TLS_EN
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
+
+
+def test_an_expired_certificate_says_check_the_date_and_time_in_chinese(
+    qtbot: Any,
+    zh_window: Any,
+    admin_store: KioskStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A certificate the kiosk trusts, refused for its dates only: what a kiosk whose clock is
+    years off sees. The words show the computer's date so the technician spots it."""
+    pytest.importorskip("cryptography", reason="making a test certificate needs `cryptography`")
+    from PySide6.QtCore import QDateTime
+
+    from tests.helpers.tls_server import https_server, make_cert
+
+    now = dt.datetime.now(dt.UTC)
+    pem = make_cert(
+        tmp_path, valid_from=now - dt.timedelta(days=400), valid_until=now - dt.timedelta(days=1)
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))  # trusted, as a private platform CA would be
+    with https_server(pem) as url:
+        set_server_url(admin_store, url)
+        tech = open_tab(qtbot, zh_window, 1)
+        said = press_and_wait(qtbot, tech, tech.test_button)
+        qtbot.waitUntil(lambda: not zh_window.services.runner.busy, timeout=10_000)
+    today = QDateTime.currentDateTime().toString("yyyy-MM-dd")
+    assert said.startswith("因为这台电脑的日期和时间不对，平台的安全证书没有通过验证")
+    assert today in said and "certificate" not in said
 
 
 # --- the real central service -----------------------------------------------------------------
@@ -215,3 +250,105 @@ def test_sync_while_the_platform_is_down_says_unreachable(
     assert said.startswith("The platform cannot be reached: check the internet")
     assert "127.0.0.1" not in said
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
+
+
+# --- the real central app in this process: busy, failing, the enrollment brake ----------------
+
+
+@pytest.fixture
+def central_here(tmp_path: Path) -> Iterator[tuple[CentralInThread, FakeClock]]:
+    """The real central app on 127.0.0.1 in a thread, with a service clock the test moves."""
+    clock = FakeClock()
+    db = CentralDb(f"sqlite:///{tmp_path / 'central-here.db'}")
+    db.migrate()
+    server = CentralInThread(CentralService(db, clock=clock)).start()
+    try:
+        yield server, clock
+    finally:
+        server.stop()
+        db.close()
+
+
+def test_sync_now_tells_busy_from_failing(
+    qtbot: Any,
+    zh_window: Any,
+    admin_store: KioskStore,
+    central_here: tuple[CentralInThread, FakeClock],
+    device_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from kiosk.sync.factory import enroll
+
+    server, _clock = central_here
+    enroll(admin_store, server.url, server.service.create_enroll_code("C021")["code"])
+    monkeypatch.setenv("KIOSK_SYNC_RETRIES", "1")  # one attempt: no backoff waits in the test
+
+    def crash(*_a: object) -> None:
+        raise RuntimeError("a bug in central")
+
+    def locked(*_a: object) -> None:
+        raise OperationalError("UPDATE counters", {}, Exception("database is locked"))
+
+    tech = open_tab(qtbot, zh_window, 1)
+    said = {}
+    for name, fault in (("failing", crash), ("busy", locked)):
+        monkeypatch.setattr(server.service, "order_updates", fault)
+        said[name] = press_and_wait(qtbot, tech, tech.sync_button)
+        qtbot.waitUntil(lambda: tech.sync_button.isEnabled(), timeout=10_000)
+    assert said["failing"] == central_words("server_error")
+    assert said["failing"].startswith("平台暂时出了故障")
+    assert said["busy"] == central_words("busy") and said["busy"] != said["failing"]
+    qtbot.waitUntil(lambda: not zh_window.services.runner.busy, timeout=10_000)
+
+
+@pytest.fixture
+def fresh_store(tmp_path: Path) -> Iterator[KioskStore]:
+    """A store that has never been set up (the first-run wizard opens on it)."""
+    store = KioskStore.open(tmp_path / "fresh")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def test_the_wizard_says_how_long_the_enrollment_brake_lasts(
+    qtbot: Any,
+    fresh_store: KioskStore,
+    admin_window: Any,
+    central_here: tuple[CentralInThread, FakeClock],
+) -> None:
+    import httpx
+
+    from central.service import ENROLL_MAX_REFUSALS
+    from kiosk.ui.app import make_app
+
+    server, clock = central_here
+    code = server.service.create_enroll_code("C021")["code"]
+    for i in range(ENROLL_MAX_REFUSALS):  # someone guessed codes from this address
+        r = httpx.post(f"{server.url}/v1/enroll", json={"code": f"WRONG{i:03d}"})
+        assert r.status_code == 403
+    clock.advance(minutes=5)
+    try:
+        window = admin_window(fresh_store, lang="zh_CN")
+        window.show_first_run()
+        wizard = window.admin.wizard
+        wizard.keyring_backend = MemoryKeyring()
+        for step in ("center", "server"):
+            if step == "server":
+                wizard.center_name.setText("服务站")
+                wizard.center_id.setText("C021")
+            with qtbot.waitSignal(wizard.step_changed, timeout=20_000) as moved:
+                click(qtbot, wizard.next_button)
+            assert moved.args[0] == step
+        wizard.server_url.setText(server.url)
+        wizard.enroll_code.setText(code)  # the right code: refused too while the brake is on
+        with qtbot.waitSignal(window.services.runner.idle, timeout=30_000):
+            click(qtbot, wizard.enroll_button)
+        said = wizard.message.text()
+        assert said == "从这里输错注册码的次数太多。请等 10 分钟，再仔细输入一次注册码。"
+        assert fresh_store.setting("sync.server_url") is None
+        qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
+    finally:
+        make_app(lang="en")
