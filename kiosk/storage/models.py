@@ -45,7 +45,8 @@ class Product(Base):
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     barcode: Mapped[str | None] = mapped_column(String(14), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    # Indexed by ix_products_category_tiles below (category_id first).
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     price_fen: Mapped[int] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(10))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -60,6 +61,7 @@ class Product(Base):
     __table_args__ = (
         # The home screen's category tiles (counts and a picture per category) read this
         # narrow index instead of every product row: ~13 ms, not ~38 ms, at 100,000 products.
+        # It also serves every lookup by category (it replaced ix_products_category_id).
         Index("ix_products_category_tiles", "category_id", "active", "image_hash"),
         # "Most viewed" (the home screen's featured products) walks this in order and stops.
         # Alembic cannot reflect the DESC of an SQLite index column, so the model comparison test
