@@ -38,6 +38,8 @@ CHAOS = {
     Fault.lost_reply(): 0.08,
 }
 MAX_CYCLES = 40
+#: Resets in a row for the forced outage: more than one request's attempts (RetryPolicy).
+OUTAGE_RESETS = 12
 
 
 def _sync_until_quiet(engine: SyncEngine, summaries: list[SyncSummary]) -> SyncSummary:
@@ -86,6 +88,20 @@ def _chaos_run(central: CentralServer, proxy: FaultProxy, kiosk: KioskRig) -> No
                 central.cli_json(
                     "orders", "advance", known[12], "--to", "rejected", "--reason", "缺货"
                 )
+        if r == 7:
+            # An outage longer than the client's retries: this cycle must fail, and the next
+            # ones pick up where it stopped (the random mix alone may not produce one).
+            proxy.set_plan(
+                Script(
+                    [Fault.reset()] * OUTAGE_RESETS,
+                    only="/v1/",
+                    then=RandomMix(CHAOS, seed=12, only="/v1/"),
+                )
+            )
+            failed = engine.run_once()
+            summaries.append(failed)
+            assert not failed.ok and failed.errors, "an outage cycle reported success"
+            continue
         summaries.append(engine.run_once())
     _sync_until_quiet(engine, summaries)
 
@@ -134,7 +150,9 @@ def _chaos_run(central: CentralServer, proxy: FaultProxy, kiosk: KioskRig) -> No
     assert st.count(FaultKind.LOST_REPLY, "/v1/events") >= 1
     assert sum(s.duplicates for s in summaries) >= 1  # a lost reply answered later as duplicate
     assert engine.client.stats.retries >= 10
-    assert any(not s.ok for s in summaries)  # some cycles failed and were simply run again
+    assert any(
+        not s.ok for s in summaries
+    )  # cycles failed (at least the outage) and were run again
     print(
         f"\nchaos: {len(summaries)} cycles, {st.requests} requests, faults {dict(st.faults)},"
         f" retries {engine.client.stats.retries}, duplicates {sum(s.duplicates for s in summaries)}"
