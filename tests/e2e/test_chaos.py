@@ -88,6 +88,11 @@ def _chaos_run(central: CentralServer, proxy: FaultProxy, kiosk: KioskRig) -> No
                 central.cli_json(
                     "orders", "advance", known[12], "--to", "rejected", "--reason", "缺货"
                 )
+        if r == 3:
+            # Every kind of fault at least once, whatever the random mix draws.
+            proxy.set_plan(
+                Script(list(CHAOS), only="/v1/", then=RandomMix(CHAOS, seed=13, only="/v1/"))
+            )
         if r == 7:
             # An outage longer than the client's retries: this cycle must fail, and the next
             # ones pick up where it stopped (the random mix alone may not produce one).
