@@ -27,6 +27,7 @@ from kiosk.storage.catalog import import_catalog_file  # noqa: E402
 from kiosk.storage.orders import set_center  # noqa: E402
 from kiosk.storage.store import KioskStore  # noqa: E402
 from kiosk.ui.app import build_window, make_app  # noqa: E402
+from kiosk.ui.bridge import SyncFacts  # noqa: E402
 from kiosk.ui.slip import slip_html  # noqa: E402
 from kiosk.ui.window import KioskWindow  # noqa: E402
 
@@ -86,6 +87,12 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
     window.resize(size)
     window.show()
     shoot(app, window, out, "home", lang)
+
+    # The top bar when a sync problem needs a person (the longest of those sentences).
+    problem = SyncFacts(True, False, 2, 0, None, "unauthorized")
+    window.top.set_sync_text(window.indicator.describe(problem))
+    shoot(app, window, out, "sync-problem", lang)
+    window.top.set_sync_text(window.indicator.text)
 
     window.show_search("xiyiji")
     pump(app, lambda: window.search.model.rowCount() > 0)

@@ -65,6 +65,18 @@ class SyncFacts:
     orders_waiting: int
     quarantined: int
     last_synced: datetime | None
+    # Why the last sync failed, when retrying alone will not fix it (a ``SyncCode`` value).
+    problem: str | None = None
+
+
+# Sync outcomes the shop must hear about in the top bar: waiting will not fix them (a wrong
+# clock makes the platform's certificate look invalid, which is not "the internet is down").
+# Offline, timeouts, a busy or failing platform and a stop are transient: they are not shown.
+CLOCK_PROBLEMS = frozenset({"tls_clock"})
+ENROLL_PROBLEMS = frozenset({"unauthorized", "not_enrolled"})
+TECHNICIAN_PROBLEMS = frozenset(
+    {"tls_untrusted", "tls_handshake", "keyring", "damaged", "bad_response", "refused"}
+)
 
 
 class SyncIndicator(QObject):
@@ -113,8 +125,11 @@ class SyncIndicator(QObject):
     def describe(self, facts: SyncFacts) -> str:
         """Plain words, e.g. "Online · 2 orders waiting to send · last synced 10:42"."""
         parts: list[str] = []
+        problem = self.problem_words(facts.problem) if facts.connected else None
         if not facts.connected:
             parts.append(self.tr("Not connected to the platform yet"))
+        elif problem is not None:
+            parts.append(problem)  # instead of "Internet is down": that is not the cause
         elif facts.online is False:
             parts.append(self.tr("Internet is down"))
         elif facts.online:
@@ -132,6 +147,16 @@ class SyncIndicator(QObject):
             parts.append(self.tr("last synced %1").replace("%1", local.strftime("%H:%M")))
         return " · ".join(parts)
 
+    def problem_words(self, problem: str | None) -> str | None:
+        """Short words for a sync problem that needs a person (``None``: nothing to say)."""
+        if problem in CLOCK_PROBLEMS:
+            return self.tr("Cannot sync: check the PC's date and time")
+        if problem in ENROLL_PROBLEMS:
+            return self.tr("Cannot sync: technician must enroll again")
+        if problem in TECHNICIAN_PROBLEMS:
+            return self.tr("Cannot sync: please call the technician")
+        return None
+
     def _update(self, **changes: Any) -> None:
         facts = SyncFacts(**{**_as_dict(self._facts), **changes})
         if facts != self._facts:
@@ -145,7 +170,12 @@ class SyncIndicator(QObject):
         if get("ok"):
             at = get("finished_at")
             when = _parse_time(at) or datetime.now(UTC)
-            self._update(last_synced=when, online=True)
+            self._update(last_synced=when, online=True, problem=None)
+        elif "error_code" in _keys(summary):
+            # A run that stopped for a reason waiting will not fix stays on screen until a run
+            # succeeds; a transient one (offline, busy …) clears an older problem.
+            code = get("error_code")
+            self._update(problem=str(code) if code else None)
         self.refresh()
 
     @Slot()
@@ -185,6 +215,13 @@ class SyncIndicator(QObject):
     def stop(self) -> None:
         """Stop polling (at exit)."""
         self._timer.stop()
+
+
+def _keys(summary: object) -> set[str]:
+    """The fields a summary carries (a ``SyncSummary`` or its dict form)."""
+    if isinstance(summary, dict):
+        return set(summary)
+    return {k for k in ("ok", "error_code", "finished_at") if hasattr(summary, k)}
 
 
 def _as_dict(f: SyncFacts) -> dict[str, Any]:

@@ -99,7 +99,7 @@
 <context>
     <name>SearchScreen</name>
     <message numerus="yes">
-        <location filename="../screens/browse.py" line="+144"/>
+        <location filename="../screens/browse.py" line="+147"/>
         <source>%n product(s) found</source>
         <translation>
             <numerusform>%n product found</numerusform>
@@ -110,7 +110,7 @@
 <context>
     <name>SyncIndicator</name>
     <message numerus="yes">
-        <location filename="../bridge.py" line="+124"/>
+        <location filename="../bridge.py" line="+139"/>
         <source>%n order(s) waiting to send</source>
         <translation>
             <numerusform>%n order waiting to send</numerusform>

@@ -1691,12 +1691,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../bridge.py" line="+117"/>
+        <location filename="../bridge.py" line="+130"/>
         <source>Not connected to the platform yet</source>
         <translation>还没有连接平台</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Internet is down</source>
         <translation>网络不通</translation>
     </message>
@@ -1728,6 +1728,21 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+3"/>
         <source>last synced %1</source>
         <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cannot sync: check the PC&apos;s date and time</source>
+        <translation>无法同步：请检查电脑的日期和时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot sync: technician must enroll again</source>
+        <translation>无法同步：需要技术员重新注册这台村站</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot sync: please call the technician</source>
+        <translation>无法同步：请联系技术员</translation>
     </message>
 </context>
 <context>
