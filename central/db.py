@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
+from kiosk.dbfiles import register_engine
 from kiosk.errors import KioskError
 
 ENV_DB = "KIOSK_CENTRAL_DB"
@@ -78,6 +79,9 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql(begin_sql)
 
+    if parsed.database and parsed.database != ":memory:":
+        # Central never reads its database files outside SQLite; the guard keeps it that way.
+        register_engine(Path(parsed.database).expanduser(), engine)
     return engine
 
 

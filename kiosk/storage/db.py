@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from kiosk.dbfiles import register_engine
+
 BUSY_TIMEOUT_MS = 10_000
 
 PRAGMAS = (
@@ -55,6 +57,7 @@ def make_engine(path: Path, *, immediate: bool) -> Engine:
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql(begin_sql)
 
+    register_engine(path, engine)
     return engine
 
 

@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from kiosk.dbfiles import is_live
 from kiosk.errors import KioskError, StoreProblem
 from kiosk.storage.backup import _fsync_dir
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
@@ -151,8 +152,13 @@ def lost_journal_frames(db: Path) -> int:
 def probe_files(db: Path) -> str | None:
     """Cheap checks at open (a few hundred bytes read): a reason in plain words, or ``None``.
 
-    A missing or empty file is not damage: it is a new kiosk.
+    A missing or empty file is not damage: it is a new kiosk. The bytes are read with plain file
+    I/O, which is safe only while this process has no SQLite connection to ``db`` (closing a
+    descriptor would drop SQLite's locks: :mod:`kiosk.dbfiles`); with one open, only what
+    ``os.stat`` and SQLite itself can tell is checked (:func:`probe_live`).
     """
+    if is_live(db):
+        return probe_live(db)
     try:
         size = db.stat().st_size
     except FileNotFoundError:
@@ -185,6 +191,29 @@ def probe_files(db: Path) -> str | None:
     has_wal = wal.exists() and wal.stat().st_size > 0
     if not has_wal and change == valid_for and n_pages * page > size:
         return f"the file is shorter than its header says ({size} of {n_pages * page} bytes)"
+    return None
+
+
+def probe_live(db: Path) -> str | None:
+    """The checks of :func:`probe_files` that need no descriptor of ``db``: size and page size.
+
+    For a database this process has open; ``PRAGMA quick_check`` (:func:`quick_check`) then
+    reads every page through SQLite.
+    """
+    try:
+        size = db.stat().st_size
+    except FileNotFoundError:
+        return "the database file has disappeared from the data folder"
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"not a readable database: {exc}"
+    if size % page:
+        return f"the file size ({size} bytes) is not a whole number of pages: it was cut short"
     return None
 
 

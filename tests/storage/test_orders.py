@@ -18,6 +18,7 @@ from kiosk.storage import models as m
 from kiosk.storage import orders as svc
 from kiosk.storage.store import KioskStore
 from kiosk.wire import OrderPlacedPayload
+from tests.helpers.raw_files import store_bytes
 from tests.helpers.seed import seed_products
 
 PHONE = "13812345678"
@@ -160,9 +161,7 @@ def test_pickup_code_is_not_stored_in_clear(
     monkeypatch.setattr(svc, "new_pickup_code", lambda: "907153")
     placed = _place(shop, ("LY-0001", 1))
     assert placed.pickup_code == "907153"
-    raw = b"".join(
-        p.read_bytes() for p in shop.path.parent.iterdir() if p.name.startswith("kiosk.db")
-    )
+    raw = store_bytes(shop.path)
     assert PHONE.encode() in raw  # the scan sees the data (the phone is stored, by design)
     assert b"907153" not in raw
     assert "907153".encode("utf-16-le") not in raw

@@ -12,6 +12,7 @@ from kiosk.storage.store import KioskStore
 from kiosk.sync import credentials as cred
 from kiosk.sync.errors import KeyringRefused, NotEnrolled
 from tests.helpers.fake_keyring import MemoryKeyring, plaintext_keyring
+from tests.helpers.raw_files import raw_bytes
 
 
 def test_insecure_backends_are_named(tmp_path: Path) -> None:
@@ -60,4 +61,4 @@ def test_token_round_trip_and_clear(store: KioskStore) -> None:
     creds.clear()  # forgetting twice is fine
     assert not creds.has_token()
     # Never in the local database.
-    assert b"tok-123" not in store.path.read_bytes()
+    assert b"tok-123" not in raw_bytes(store.path)

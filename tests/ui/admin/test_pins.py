@@ -18,6 +18,7 @@ from kiosk.storage.admin import load_backoff, pin_key, reset_pin, stored_pin_has
 from kiosk.storage.models import AuditEntry
 from kiosk.storage.store import KioskStore
 from kiosk.ui.admin.pin_dialog import PinChangeForm
+from tests.helpers.raw_files import raw_bytes
 from tests.ui.admin.conftest import OWNER_PIN, TECH_PIN, FakeClock, click, type_pin, unlock
 from tests.ui.admin.test_admin_lock import skip_countdown
 from tests.ui.conftest import QT_OFFSCREEN_NOISE
@@ -112,7 +113,7 @@ def test_owner_changes_the_owner_pin(
     assert not type_pin(qtbot, window, OWNER_PIN, Role.OWNER)  # the old PIN no longer opens
     assert type_pin(qtbot, window, NEW_PIN, Role.OWNER)
     assert window.admin.current() is owner
-    assert NEW_PIN.encode() not in admin_store.path.read_bytes()
+    assert NEW_PIN.encode() not in raw_bytes(admin_store.path)
 
 
 def test_wrong_current_pin_shares_the_unlock_back_off(
