@@ -148,6 +148,38 @@ def cmd_fleet(args: argparse.Namespace, service: CentralService) -> int:
     return _out(args, fleet, "\n".join(lines) if lines else "no centers yet")
 
 
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 3650:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 1 to 3650")
+    return int(text)
+
+
+def cmd_demand(args: argparse.Namespace, service: CentralService) -> int:
+    from central.demand import demand_report
+
+    report = demand_report(service.db, center_id=args.center, days=args.days, limit=args.limit)
+    lines = [
+        f"{report.center_id or 'all centers'}: {report.days} days since {report.since}, "
+        f"{report.centers_reporting} centers reporting",
+        "searches that found nothing: "
+        + (", ".join(f"{d.key} ×{d.count}" for d in report.no_result_searches) or "-"),
+        "most viewed: "
+        + (", ".join(f"{d.key} ×{d.count} ({d.orders} orders)" for d in report.most_viewed) or "-"),
+        "viewed, never ordered: "
+        + (", ".join(f"{d.key} ×{d.count}" for d in report.viewed_not_ordered) or "-"),
+    ]
+    return _out(args, report.to_dict(), "\n".join(lines))
+
+
+def cmd_report(args: argparse.Namespace, service: CentralService) -> int:
+    from central.demand import demand_report
+    from central.report import write_report
+
+    demand = demand_report(service.db, days=args.days)
+    path = write_report(Path(args.out), service.fleet(), demand, service.clock())
+    return _out(args, {"path": str(path)}, f"report written to {path}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
     common = argparse.ArgumentParser(add_help=False)
@@ -210,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     cd.add_argument("--center", default=None, help="only this center")
 
     add(sub, "fleet", cmd_fleet, "every center with its last heartbeat")
+
+    dm = add(sub, "demand", cmd_demand, "what villagers searched for, viewed and did not order")
+    dm.add_argument("--center", default=None, help="one center (default: all centers)")
+    dm.add_argument("--days", type=_positive, default=30, help="the last N server days")
+    dm.add_argument("--limit", type=_positive, default=20, help="lines per list")
+    rp = add(sub, "report", cmd_report, "write an HTML page of fleet health and demand charts")
+    rp.add_argument("--out", required=True, help="folder for report.html")
+    rp.add_argument("--days", type=_positive, default=30, help="demand over the last N days")
     return parser
 
 

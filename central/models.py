@@ -7,11 +7,12 @@ order and a reader paging by cursor can never step over a change that commits la
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -236,3 +237,21 @@ class DayCloseRecord(Base):
     expected_cash_fen: Mapped[int] = mapped_column(BigInteger)
     entries: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DemandDaily(Base):
+    """What villagers looked at and looked for, per center and server day (central/demand.py).
+
+    ``kind`` is ``view`` (a product's SKU), ``visit`` (a category), ``search`` or
+    ``search_empty`` (a scrubbed search text; ``search_empty`` counts the searches that found
+    nothing). Counts only: no customer, no kiosk time.
+    """
+
+    __tablename__ = "demand_daily"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_demand_daily_kind_day", "kind", "day"),)

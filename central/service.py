@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from central.db import CentralDb
+from central.demand import fold as fold_demand
 from central.errors import BadRequest, EnrollRefused, EnrollThrottled, NotFoundError, Unauthorized
 from central.models import (
     CashEntryRecord,
@@ -61,6 +62,7 @@ from kiosk.wire import (
     ArrivalCheckedInPayload,
     CashEntryPayload,
     DayClosedPayload,
+    DemandCountsPayload,
     EnrollRequest,
     EnrollResponse,
     Event,
@@ -861,7 +863,12 @@ class CentralService:
             return self._cash_entry(s, auth, event, payload, reject)
         if event.kind == EventKind.DAY_CLOSED:
             return self._day_closed(s, auth, event, payload, reject)
-        # demand_counts: stored in the events table as it came.
+        # demand_counts: validated, folded into per-center daily counts (central/demand.py).
+        try:
+            demand = DemandCountsPayload.model_validate(event.payload)
+        except ValidationError as exc:
+            return reject("invalid_payload", f"demand_counts payload: {_short(exc)}"[:300])
+        fold_demand(s, auth.center_id, demand, self.clock())
         return EventResult(id=event.id, status=EventStatus.ACCEPTED, result={})
 
     def _arrival(

@@ -230,6 +230,43 @@ class DayClosedPayload(Wire):
 
 
 #: The payload model of each owner event kind (central validates with these).
+#: Most distinct products, categories or searches one ``demand_counts`` event may carry (the
+#: kiosk folds at most 20,000 browse events into one: kiosk/storage/browsing.py).
+MAX_DEMAND_KEYS = 20_000
+DemandCount = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+
+
+class DemandSearchWire(Wire):
+    query: Annotated[str, Field(min_length=1, max_length=100)]
+    count: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+    no_result_count: DemandCount
+
+
+class DemandCountsPayload(Wire):
+    """``demand_counts``: what villagers looked at and searched for since the last such event.
+
+    Counts only: no customer, no time of each event (``period_*`` is the kiosk clock,
+    informational). Central folds it into per-center, per-day counts (central/demand.py).
+    """
+
+    from_event: Annotated[StrictInt, Field(ge=0)]
+    to_event: Annotated[StrictInt, Field(ge=0)]
+    events: Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+    period_start: KioskTime | None = None
+    period_end: KioskTime | None = None
+    product_views: Annotated[
+        dict[Annotated[str, Field(min_length=1, max_length=200)], DemandCount],
+        Field(max_length=MAX_DEMAND_KEYS),
+    ] = Field(default_factory=dict)
+    category_visits: Annotated[
+        dict[Annotated[str, Field(min_length=1, max_length=200)], DemandCount],
+        Field(max_length=MAX_DEMAND_KEYS),
+    ] = Field(default_factory=dict)
+    searches: Annotated[list[DemandSearchWire], Field(max_length=MAX_DEMAND_KEYS)] = Field(
+        default_factory=list
+    )
+
+
 OWNER_PAYLOADS: dict[EventKind, type[Wire]] = {
     EventKind.ARRIVAL_CHECKED_IN: ArrivalCheckedInPayload,
     EventKind.PICKUP_CONFIRMED: PickupConfirmedPayload,

@@ -2,9 +2,10 @@
 # Installs the Debian packages Village Kiosk needs (Qt runtime libraries and CJK fonts).
 # As root it runs apt-get; otherwise it prints the exact command for you to run.
 set -euo pipefail
-# Qt's runtime libraries (offscreen and xcb), CJK fonts, and Xvfb for the real-X11 installer test.
+# Qt's runtime libraries (offscreen and xcb), CJK fonts, Xvfb for the real-X11 installer test, and
+# Chromium to render central's HTML report in its test (tests/central/test_demand_report.py).
 pkgs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
-      libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth)
+      libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
