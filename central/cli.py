@@ -138,7 +138,26 @@ def cmd_cash_days(args: argparse.Namespace, service: CentralService) -> int:
 
 
 def cmd_fleet(args: argparse.Namespace, service: CentralService) -> int:
-    fleet = service.fleet()
+    from central.fleet import FleetFilter, fleet_page, fleet_summary
+
+    flt = FleetFilter(
+        stale_hours=args.stale_hours, error_code=args.error_code, version=args.version
+    )
+    if args.summary:
+        summary = fleet_summary(service.db, flt, service.clock())
+        text = (
+            f"{summary['centers']} centers, {summary['never_seen']} never seen; by version: "
+            + ", ".join(f"{k} {n}" for k, n in summary["by_version"].items())
+            + "; by error: "
+            + ", ".join(f"{k} {n}" for k, n in summary["by_error_code"].items())
+        )
+        return _out(args, summary, text)
+    paged = args.limit is not None or args.after is not None or flt != FleetFilter()
+    fleet = (
+        fleet_page(service.db, flt, service.clock(), limit=args.limit or 100, after=args.after)
+        if paged
+        else service.fleet()
+    )
     lines = [
         f"{c['center_id']:<12} last seen {c['last_seen'] or 'never'}  "
         f"queue {c['queue_depth'] if c['queue_depth'] is not None else '-'}  "
@@ -152,6 +171,15 @@ def _positive(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 3650:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 1 to 3650")
     return int(text)
+
+
+def cmd_seed_fleet(args: argparse.Namespace, service: CentralService) -> int:
+    from central.fleet import seed_fleet
+
+    if not 0 < args.centers <= 1_000_000:
+        raise InvalidInput("--centers is a whole number from 1 to 1,000,000")
+    n = seed_fleet(service.db, args.centers, service.clock())
+    return _out(args, {"centers": n}, f"added {n} synthetic centers")
 
 
 def cmd_demand(args: argparse.Namespace, service: CentralService) -> int:
@@ -241,7 +269,18 @@ def build_parser() -> argparse.ArgumentParser:
     cd = add(csub2, "days", cmd_cash_days, "day closes: totals and the cash expected")
     cd.add_argument("--center", default=None, help="only this center")
 
-    add(sub, "fleet", cmd_fleet, "every center with its last heartbeat")
+    fl = add(sub, "fleet", cmd_fleet, "centers with their last heartbeat (paged and filtered)")
+    fl.add_argument("--stale-hours", type=float, default=None, help="not seen for H hours or more")
+    fl.add_argument("--error-code", default=None, help="latest heartbeat reported this code")
+    fl.add_argument("--version", default=None, help="latest heartbeat came from this version")
+    fl.add_argument("--limit", type=_positive, default=None, help="centers per page (max 1000)")
+    fl.add_argument("--after", default=None, help="the last center id of the previous page")
+    fl.add_argument("--summary", action="store_true", help="counts by version and error code")
+
+    dev = sub.add_parser("dev", help="tools for tests and benchmarks")
+    dsub = dev.add_subparsers(dest="dev_command", metavar="COMMAND")
+    sf = add(dsub, "seed-fleet", cmd_seed_fleet, "add N synthetic centers, devices, heartbeats")
+    sf.add_argument("--centers", type=int, required=True, help="how many centers to add")
 
     dm = add(sub, "demand", cmd_demand, "what villagers searched for, viewed and did not order")
     dm.add_argument("--center", default=None, help="one center (default: all centers)")

@@ -41,10 +41,19 @@ class Counter(Base):
 
 
 class Center(Base):
+    """A village service center; the ``last_*`` columns summarise its latest heartbeat
+    (central/fleet.py: the fleet views filter on them through their indexes)."""
+
     __tablename__ = "centers"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
+    last_device_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    app_version: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    error_code: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class EnrollCode(Base):
@@ -198,6 +207,7 @@ class HeartbeatRecord(Base):
     quarantined: Mapped[int] = mapped_column(Integer, default=0)
     oldest_unsent_age_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     disk_free_bytes: Mapped[int] = mapped_column(BigInteger)
     kiosk_time: Mapped[str] = mapped_column(String(64))
     clock_offset_s: Mapped[float] = mapped_column(Float)

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from central.db import CentralDb
 from central.demand import fold as fold_demand
 from central.errors import BadRequest, EnrollRefused, EnrollThrottled, NotFoundError, Unauthorized
+from central.fleet import record_heartbeat
 from central.models import (
     CashEntryRecord,
     Category,
@@ -1184,6 +1185,7 @@ class CentralService:
             "quarantined": hb.quarantined,
             "oldest_unsent_age_s": hb.oldest_unsent_age_s,
             "last_error": hb.last_error,
+            "error_code": hb.error_code,
             "disk_free_bytes": hb.disk_free_bytes,
             "kiosk_time": hb.kiosk_time[:64],
             "clock_offset_s": offset,
@@ -1197,6 +1199,9 @@ class CentralService:
             else:
                 for key, value in fields.items():
                     setattr(row, key, value)
+            record_heartbeat(
+                s, auth.center_id, auth.device_id, hb.app_version[:64], hb.error_code, now
+            )
         return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
 
     # --- operators -------------------------------------------------------------------------

@@ -344,6 +344,8 @@ class Heartbeat(Wire):
     quarantined: int = 0
     oldest_unsent_age_s: float | None
     last_error: Annotated[str, Field(max_length=500)] | None
+    #: The last sync's outcome code (``kiosk.sync`` ``SyncCode``), for the fleet views.
+    error_code: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] | None = None
     disk_free_bytes: int
     kiosk_time: str  # the kiosk clock, so central can see and report the offset
     catalog_cursor: str | None = None
