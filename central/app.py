@@ -101,7 +101,8 @@ def _error_code(errors: Any) -> str:
         kind = str(errors[0].get("type", ""))
     except (IndexError, TypeError, AttributeError):
         return "invalid_payload"
-    return BAD_TEXT if kind == BAD_TEXT else "invalid_payload"
+    # string_unicode: pydantic's own refusal of a lone surrogate.
+    return BAD_TEXT if kind in (BAD_TEXT, "string_unicode") else "invalid_payload"
 
 
 def _dumps(obj: Any) -> bytes:
