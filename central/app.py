@@ -67,6 +67,7 @@ PUBLIC_PATHS = (f"{API_PREFIX}/health", f"{API_PREFIX}/enroll")
 LINES_PER_COMMIT = 250
 #: Status codes any route may answer (besides its own), all with an ``ErrorBody``.
 COMMON_ERRORS = {
+    "400": "a malformed request (bad_body: not UTF-8 JSON; bad_cursor, bad_limit, bad_encoding…)",
     "413": "request body over the limit (too_large)",
     "422": "the request does not match the protocol (invalid_payload, bad_text)",
     "500": "internal error (server_error; the message and X-Error-Id carry an error id)",
@@ -240,7 +241,9 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "bad_body", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
@@ -312,7 +315,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
 
     @app.get(
         f"{API_PREFIX}/media/{{sha256}}",
-        responses={**auth_errors, 404: err, 200: {"content": {"image/*": {}}}},
+        responses={**auth_errors, 400: err, 404: err, 200: {"content": {"image/*": {}}}},
         response_class=Response,
         tags=["catalog"],
     )
