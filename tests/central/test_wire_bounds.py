@@ -313,3 +313,10 @@ def test_a_cash_entry_naming_another_centers_order_is_refused(
     entry = status_event("cash_entry", str(uuid.uuid4()), order_id=theirs["subject_id"])
     [result] = push(client, auth, entry)
     assert (result["status"], result["reason"]) == ("rejected", "wrong_center")
+
+
+def test_an_unknown_query_parameter_is_refused(client: TestClient, auth: dict[str, str]) -> None:
+    for path in ("/v1/orders/updates?cursor=0&x=1", "/v1/catalog/changes?=false"):
+        r = client.get(path, headers=auth)
+        assert r.status_code == 422 and r.json()["error"] == "invalid_payload", r.text
+    assert client.get("/v1/orders/updates?cursor=0&limit=5", headers=auth).status_code == 200
