@@ -51,6 +51,7 @@ from kiosk.wire import (
     Heartbeat,
     HeartbeatAck,
     OrderUpdatesPage,
+    bad_char,
     clean_text,
 )
 
@@ -190,6 +191,26 @@ def _event_lines(event: Any) -> int:
     return max(1, len(lines)) if isinstance(lines, list) else 1
 
 
+def _clean_text_fields(row: dict[str, Any]) -> dict[str, Any]:
+    out = row
+    for key, value in row.items():
+        multiline = key == "description"
+        if isinstance(value, str) and bad_char(value, multiline=multiline) is not None:
+            if out is row:
+                out = dict(row)
+            out[key] = clean_text(value.replace("\r\n", "\n"), multiline=multiline)
+    return out
+
+
+def _clean_page(page: dict[str, Any]) -> dict[str, Any]:
+    """A catalog page whose text the wire accepts: a product imported before central refused
+    control characters (a Windows line end in a description, say) must not stop every kiosk's
+    catalog sync. Cheap when clean (one regex search per string)."""
+    for key in ("items", "categories"):
+        page[key] = [_clean_text_fields(row) for row in page.get(key, [])]
+    return page
+
+
 def _known_query(request: Request) -> None:
     """Refuse a query parameter the route does not declare (like unknown fields in a body)."""
     route = request.scope.get("route")
@@ -327,7 +348,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     )
     def catalog_changes(_auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
         """Products changed after ``cursor``, in server version order (gzip if accepted)."""
-        page = service.catalog_page(cursor, limit)
+        page = _clean_page(service.catalog_page(cursor, limit))
         # Serialised here, not through the response model: a 5,000-product page stays fast.
         return Response(_dumps(page), media_type="application/json")
 

@@ -320,3 +320,26 @@ def test_an_unknown_query_parameter_is_refused(client: TestClient, auth: dict[st
         r = client.get(path, headers=auth)
         assert r.status_code == 422 and r.json()["error"] == "invalid_payload", r.text
     assert client.get("/v1/orders/updates?cursor=0&limit=5", headers=auth).status_code == 200
+
+
+def test_catalog_page_never_sends_text_the_wire_refuses(
+    client: TestClient, service: CentralService, auth: dict[str, str]
+) -> None:
+    """A product stored with control characters (imported from a Windows file, or before the
+    wire refused them) is sent cleaned, so the kiosk's strict parse does not stop its sync."""
+    with service.db.write() as s:
+        service.add_product(
+            s,
+            "P1",
+            name="米\x00",
+            category="日用",
+            price_fen=1,
+            unit="袋",
+            description="a\r\nb\x1b",
+        )
+    r = client.get("/v1/catalog/changes", headers=auth)
+    assert r.status_code == 200
+    from kiosk.wire import CatalogPage
+
+    page = CatalogPage.model_validate_json(r.content)
+    assert (page.items[0].name, page.items[0].description) == ("米?", "a\nb?")
