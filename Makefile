@@ -6,7 +6,8 @@ STAMP   := $(VENV)/.installed
 # Tests and screenshots render offscreen; the demo uses the real display when there is one.
 OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
-.PHONY: all demo test lint typecheck pytest screenshots translations bench clean system-deps venv
+.PHONY: all demo test lint typecheck pytest screenshots translations bench clean system-deps venv \
+	fuzz
 
 all: test
 
@@ -41,6 +42,13 @@ pytest: venv
 	$(OFFSCREEN) $(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Schemathesis against central (SQLite, and PostgreSQL when KIOSK_TEST_PG_URL is set) with many
+# more examples per operation than `make test` (KIOSK_FUZZ_EXAMPLES there: 12); a few minutes.
+FUZZ_EXAMPLES ?= 400
+fuzz: venv
+	KIOSK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(OFFSCREEN) $(BIN)/pytest -q -s -p no:cacheprovider \
+		tests/central/test_schema_fuzz.py
 
 # Every screen, zh_CN and en, at 1366x768 into docs/screenshots/ (look at them before committing).
 screenshots: venv

@@ -11,7 +11,6 @@ process nor reach the log. ``docs/sync-protocol.md`` describes the protocol for 
 import json
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -25,12 +24,14 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from central.edge import ERROR_ID_HEADER, DeviceRateLimit, Edge, new_error_id
 from central.errors import (
     BadRequest,
     CentralError,
     EnrollThrottled,
     InvalidPayload,
     PayloadTooLarge,
+    RateLimited,
     Unauthorized,
 )
 from central.service import CentralService, DeviceAuth, iso
@@ -38,6 +39,8 @@ from kiosk import __version__
 from kiosk.errors import KioskError
 from kiosk.wire import (
     API_PREFIX,
+    BAD_TEXT,
+    MAX_LINES_PER_BATCH,
     MAX_REQUEST_BYTES,
     CatalogPage,
     EnrollRequest,
@@ -48,6 +51,8 @@ from kiosk.wire import (
     Heartbeat,
     HeartbeatAck,
     OrderUpdatesPage,
+    bad_char,
+    clean_text,
 )
 
 log = logging.getLogger("central")
@@ -56,6 +61,24 @@ log = logging.getLogger("central")
 MEDIA_CACHE_CONTROL = "private, max-age=31536000, immutable"
 #: Seconds a client should wait when the database is busy.
 RETRY_AFTER_BUSY_S = 2
+#: Paths under API_PREFIX anyone may call; every other one needs a device token first.
+PUBLIC_PATHS = (f"{API_PREFIX}/health", f"{API_PREFIX}/enroll")
+#: Order lines written in one transaction of a push (a batch of more commits in steps, so a
+#: big batch never holds a SQLite central's write lock for long).
+LINES_PER_COMMIT = 250
+#: Status codes any route may answer (besides its own), all with an ``ErrorBody``.
+COMMON_ERRORS = {
+    "400": "a malformed request (bad_body: not UTF-8 JSON; bad_cursor, bad_limit, bad_encoding…)",
+    "413": "request body over the limit (too_large)",
+    "422": "the request does not match the protocol (invalid_payload, bad_text)",
+    "500": "internal error (server_error; the message and X-Error-Id carry an error id)",
+    "503": "the database is busy (busy; Retry-After)",
+}
+#: …and the routes that need a device token.
+AUTH_ERRORS = {
+    "401": "no device token, or an unknown one (unauthorized)",
+    "429": "this device sent too many requests (rate_limited; Retry-After)",
+}
 
 
 class Health(BaseModel):
@@ -69,8 +92,24 @@ class Health(BaseModel):
 def _error(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    body = ErrorBody(error=code, message=message[:300]).model_dump()
+    clean = clean_text(message.replace("\n", " "))[:300]
+    body = ErrorBody(error=code, message=clean).model_dump()
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _error_code(errors: Any) -> str:
+    """``bad_text`` when the first problem is a control character or lone surrogate."""
+    try:
+        kind = str(errors[0].get("type", ""))
+    except (IndexError, TypeError, AttributeError):
+        return "invalid_payload"
+    # string_unicode: pydantic's own refusal of a lone surrogate.
+    return BAD_TEXT if kind in (BAD_TEXT, "string_unicode") else "invalid_payload"
+
+
+def _dumps(obj: Any) -> bytes:
+    """Strict JSON (NaN and Infinity refused), UTF-8."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 def _first_error(errors: Any) -> str:
@@ -113,8 +152,89 @@ async def read_capped_body(request: Request, cap: int = MAX_REQUEST_BYTES) -> by
     return out
 
 
-def create_app(service: CentralService) -> FastAPI:
-    """The FastAPI application serving ``service``."""
+def _busy_reply(exc: BaseException) -> tuple[int, str, str, dict[str, str]] | None:
+    if isinstance(exc, OperationalError):
+        log.warning("database problem: %s", type(exc.orig).__name__)
+        return (
+            503,
+            "busy",
+            "the central database is busy; try again shortly",
+            {"Retry-After": str(RETRY_AFTER_BUSY_S)},
+        )
+    return None
+
+
+def _chunks(batch: EventBatch) -> list[EventBatch]:
+    """``batch`` without repeated ids (the first one stands), cut into batches of at most
+    :data:`LINES_PER_COMMIT` order lines (an event without lines counts as one)."""
+    seen: set[str] = set()
+    out: list[EventBatch] = []
+    current: list[Any] = []
+    lines = 0
+    for event in batch.events:
+        if event.id in seen:
+            continue
+        seen.add(event.id)
+        n = _event_lines(event)
+        if current and lines + n > LINES_PER_COMMIT:
+            out.append(EventBatch(events=current))
+            current, lines = [], 0
+        current.append(event)
+        lines += n
+    if current:
+        out.append(EventBatch(events=current))
+    return out
+
+
+def _event_lines(event: Any) -> int:
+    lines = event.payload.get("lines") if isinstance(event.payload, dict) else None
+    return max(1, len(lines)) if isinstance(lines, list) else 1
+
+
+def _clean_text_fields(row: dict[str, Any]) -> dict[str, Any]:
+    out = row
+    for key, value in row.items():
+        multiline = key == "description"
+        if isinstance(value, str) and bad_char(value, multiline=multiline) is not None:
+            if out is row:
+                out = dict(row)
+            out[key] = clean_text(value.replace("\r\n", "\n"), multiline=multiline)
+    return out
+
+
+def _clean_page(page: dict[str, Any]) -> dict[str, Any]:
+    """A catalog page whose text the wire accepts: a product imported before central refused
+    control characters (a Windows line end in a description, say) must not stop every kiosk's
+    catalog sync. Cheap when clean (one regex search per string)."""
+    for key in ("items", "categories"):
+        page[key] = [_clean_text_fields(row) for row in page.get(key, [])]
+    return page
+
+
+def _known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not declare (like unknown fields in a body)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed: set[str] = set()
+    todo = [dependant]
+    while todo:
+        d = todo.pop()
+        allowed.update(str(p.alias) for p in d.query_params)
+        todo.extend(d.dependencies)
+    unknown = sorted(set(request.query_params.keys()) - allowed)
+    if unknown:
+        raise InvalidPayload(f"unknown query parameter '{unknown[0][:40]}'")
+
+
+def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = None) -> FastAPI:
+    """The FastAPI application serving ``service``.
+
+    ``rate_limit``: the per-device brake on pushes and heartbeats (default:
+    :class:`~central.edge.DeviceRateLimit` ``()``).
+    """
+    limiter = rate_limit or DeviceRateLimit()
     app = FastAPI(
         title="Village Kiosk central service",
         version=__version__,
@@ -122,6 +242,7 @@ def create_app(service: CentralService) -> FastAPI:
         "See docs/sync-protocol.md.",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(_known_query)],
     )
     # Level 9: on a 100,000-product first sync it sends ~8 % fewer bytes than level 6 (1.13 vs
     # 1.22 × the gzip -6 floor of the JSON Lines) at no measurable cost in products per second.
@@ -130,21 +251,22 @@ def create_app(service: CentralService) -> FastAPI:
     err = {"model": ErrorBody}
     auth_errors: dict[int | str, dict[str, Any]] = {401: err, 422: err, 503: err}
 
-    @app.middleware("http")
-    async def _cap_declared_length(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            return _error(413, "too_large", f"request body is over {MAX_REQUEST_BYTES} bytes")
-        return await call_next(request)
+    # Outermost: caps every body as it streams and checks the token before any body is read.
+    app.add_middleware(
+        Edge,
+        cap=MAX_REQUEST_BYTES,
+        authenticate=service.authenticate,
+        protected_prefix=API_PREFIX,
+        public=PUBLIC_PATHS,
+        on_crash=_busy_reply,
+    )
 
     @app.exception_handler(CentralError)
     async def _central_error(_req: Request, exc: CentralError) -> JSONResponse:
         headers: dict[str, str] | None = None
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
-        elif isinstance(exc, EnrollThrottled):
+        elif isinstance(exc, EnrollThrottled | RateLimited):
             headers = {"Retry-After": str(exc.retry_after_s)}
         return _error(exc.status_code, exc.code, str(exc), headers)
 
@@ -154,31 +276,40 @@ def create_app(service: CentralService) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "invalid_payload", _first_error(exc.errors()))
+        return _error(422, _error_code(exc.errors()), _first_error(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "bad_body", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
     async def _busy(_req: Request, exc: OperationalError) -> JSONResponse:
-        log.warning("database problem: %s", type(exc.orig).__name__)
-        return _error(
-            503,
-            "busy",
-            "the central database is busy; try again shortly",
-            {"Retry-After": str(RETRY_AFTER_BUSY_S)},
-        )
+        status, code, message, headers = _busy_reply(exc) or (503, "busy", "busy", {})
+        return _error(status, code, message, headers)
 
     @app.exception_handler(Exception)
     async def _crash(_req: Request, exc: Exception) -> JSONResponse:
-        log.error("internal error: %s", type(exc).__name__)
-        return _error(500, "server_error", "the central service hit an internal error")
+        # Normally the Edge answers these first; this is the last net (same reply, same log).
+        error_id = new_error_id()
+        log.error("internal error %s: %s", error_id, type(exc).__name__)
+        return _error(
+            500,
+            "server_error",
+            f"the central service hit an internal error (error id {error_id})",
+            {ERROR_ID_HEADER: error_id},
+        )
 
     def device(
+        request: Request,
         cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> DeviceAuth:
+        # The Edge has checked the token before the body was read; reuse what it found.
+        found = getattr(request.state, "device", None)
+        if isinstance(found, DeviceAuth):
+            return found
         if cred is None or cred.scheme.lower() != "bearer":
             raise Unauthorized("a device token is needed: Authorization: Bearer <token>")
         return service.authenticate(cred.credentials)
@@ -217,14 +348,13 @@ def create_app(service: CentralService) -> FastAPI:
     )
     def catalog_changes(_auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
         """Products changed after ``cursor``, in server version order (gzip if accepted)."""
-        page = service.catalog_page(cursor, limit)
+        page = _clean_page(service.catalog_page(cursor, limit))
         # Serialised here, not through the response model: a 5,000-product page stays fast.
-        body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Response(body, media_type="application/json")
+        return Response(_dumps(page), media_type="application/json")
 
     @app.get(
         f"{API_PREFIX}/media/{{sha256}}",
-        responses={**auth_errors, 404: err, 200: {"content": {"image/*": {}}}},
+        responses={**auth_errors, 400: err, 404: err, 200: {"content": {"image/*": {}}}},
         response_class=Response,
         tags=["catalog"],
     )
@@ -256,12 +386,27 @@ def create_app(service: CentralService) -> FastAPI:
     )
     async def events(request: Request, auth: Device) -> EventBatchResult:
         """Push outbox events (gzip bodies accepted); one result per event, in order."""
+        limiter.take(auth.device_id)
         body = await read_capped_body(request)
         try:
             batch = EventBatch.model_validate_json(body)
         except ValidationError as exc:
-            raise InvalidPayload(_first_error(exc.errors())) from None
-        return await run_in_threadpool(service.push_events, auth, batch)
+            raise InvalidPayload(
+                _first_error(exc.errors()), code=_error_code(exc.errors())
+            ) from None
+        lines = sum(_event_lines(e) for e in batch.events)
+        if lines > MAX_LINES_PER_BATCH:
+            raise PayloadTooLarge(
+                f"the batch holds {lines} order lines, over {MAX_LINES_PER_BATCH}; "
+                "send fewer events per batch",
+                code="too_many_lines",
+            )
+        # One result per distinct event id, in order; committed in steps of LINES_PER_COMMIT.
+        results = []
+        for part in _chunks(batch):
+            done = await run_in_threadpool(service.push_events, auth, part)
+            results.extend(done.results)
+        return EventBatchResult(results=results)
 
     @app.get(
         f"{API_PREFIX}/orders/updates",
@@ -272,8 +417,7 @@ def create_app(service: CentralService) -> FastAPI:
     def order_updates(auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
         """Changes to this center's orders after ``cursor``, in server order."""
         page = service.order_updates(auth, cursor, limit)
-        body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Response(body, media_type="application/json")
+        return Response(_dumps(page), media_type="application/json")
 
     @app.post(
         f"{API_PREFIX}/heartbeat",
@@ -283,6 +427,7 @@ def create_app(service: CentralService) -> FastAPI:
     )
     def heartbeat(auth: Device, hb: Heartbeat) -> HeartbeatAck:
         """The center's health; the answer carries the measured clock offset."""
+        limiter.take(auth.device_id)
         return service.heartbeat(auth, hb)
 
     def openapi() -> dict[str, Any]:
@@ -299,8 +444,24 @@ def create_app(service: CentralService) -> FastAPI:
             for name, sub in defs.pop("$defs", {}).items():
                 components.setdefault(name, sub)
             components["EventBatch"] = defs
+            _document_errors(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _document_errors(schema: dict[str, Any]) -> None:
+    """Add the status codes every route may answer (the Edge's, the handlers') to the schema."""
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for path, ops in schema.get("paths", {}).items():
+        protected = path.startswith(f"{API_PREFIX}/") and path not in PUBLIC_PATHS
+        for op in ops.values():
+            responses = op.setdefault("responses", {})
+            codes = {**COMMON_ERRORS, **(AUTH_ERRORS if protected else {})}
+            for code, what in codes.items():
+                responses.setdefault(code, {"description": what, "content": ref})
+            for code, entry in responses.items():
+                if code != "200" and not entry.get("content"):
+                    entry["content"] = ref

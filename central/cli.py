@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,9 +24,24 @@ from kiosk.money import format_yuan
 
 Command = Callable[[argparse.Namespace, CentralService], int]
 
+#: Environment variable naming the trusted reverse proxies (see ``serve --trusted-proxies``).
+ENV_TRUSTED_PROXIES = "KIOSK_CENTRAL_TRUSTED_PROXIES"
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with every NaN or infinite float replaced by ``None`` (strict JSON has neither)."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
 
 def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    text = json.dumps(_finite(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
@@ -36,20 +53,35 @@ def _out(args: argparse.Namespace, obj: Any, text: str) -> int:
     return 0
 
 
+def trusted_proxies(value: str | None) -> list[str]:
+    """The proxy addresses whose ``X-Forwarded-For`` is believed (``--trusted-proxies`` or
+    ``$KIOSK_CENTRAL_TRUSTED_PROXIES``, comma-separated); none by default."""
+    text = value if value is not None else os.environ.get(ENV_TRUSTED_PROXIES, "")
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
 def cmd_serve(args: argparse.Namespace, service: CentralService) -> int:
     import uvicorn
 
     from central.app import create_app
+    from central.logs import install_redaction
 
+    proxies = trusted_proxies(args.trusted_proxies)
     print(f"kiosk-central: serving on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(service),
         host=args.host,
         port=args.port,
         log_level=args.log_level,
         # Query strings hold only cursors and limits; tokens travel in headers, never logged.
         access_log=True,
+        # The client address (the enrollment brake counts it) comes from X-Forwarded-For only
+        # when the peer is one of the configured proxies; by default nobody is believed.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
+    install_redaction()  # after uvicorn.Config, which set up uvicorn's handlers
+    uvicorn.Server(config).run()
     return 0
 
 
@@ -237,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--trusted-proxies",
+        default=None,
+        metavar="ADDRESSES",
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For is believed "
+        f"(default: ${ENV_TRUSTED_PROXIES}, else none)",
+    )
 
     catalog = sub.add_parser("catalog", help="publish catalog and price changes")
     csub = catalog.add_subparsers(dest="catalog_command", metavar="COMMAND")

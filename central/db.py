@@ -68,6 +68,8 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     engine = create_engine(
         parsed.set(drivername="sqlite+pysqlite"),
         poolclass=QueuePool,
+        # Error text never carries SQL parameters (names, phones) into a log or a reply.
+        hide_parameters=True,
         pool_size=4,
         max_overflow=8,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -103,7 +105,9 @@ class CentralDb:
             self.write_engine = _sqlite_engine(url, immediate=True)
             self.read_engine = _sqlite_engine(url, immediate=False)
         elif self.backend == "postgresql":
-            self.write_engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+            self.write_engine = create_engine(
+                url, pool_size=8, max_overflow=8, pool_pre_ping=True, hide_parameters=True
+            )
             self.read_engine = self.write_engine
         else:
             raise CentralDbProblem(

@@ -71,3 +71,17 @@ class InvalidPayload(CentralError):
 
     status_code = 422
     code = "invalid_payload"
+
+
+class RateLimited(CentralError):
+    """This device sent more requests than its share (see :class:`central.edge.DeviceRateLimit`).
+
+    Answered 429 with ``Retry-After: retry_after_s``; nothing of the request was done.
+    """
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -59,6 +59,7 @@ from kiosk.orders import TRANSITIONS, OrderStatus, check_transition, parse_statu
 from kiosk.wire import (
     CATALOG_PAGE_DEFAULT,
     CATALOG_PAGE_MAX,
+    MESSAGE_MAX,
     OWNER_PAYLOADS,
     ArrivalCheckedInPayload,
     CashEntryPayload,
@@ -75,9 +76,14 @@ from kiosk.wire import (
     Heartbeat,
     HeartbeatAck,
     OrderPlacedPayload,
+    clean_text,
 )
 
 Clock = Callable[[], datetime]
+
+#: Moves only the shop makes, in front of the villager (the pickup code, the returned parcel);
+#: central never makes them (``orders advance`` refuses), it learns them from the kiosk's events.
+SHOP_ONLY: frozenset[OrderStatus] = frozenset({OrderStatus.PICKED_UP, OrderStatus.RETURNED})
 
 log = logging.getLogger("central")
 
@@ -173,7 +179,7 @@ def parse_cursor(text: str | None) -> int:
     text = (text or "").strip()
     if not text:
         return 0
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise BadRequest(f"'{text[:40]}' is not a cursor from this server", code="bad_cursor")
     return int(text)
 
@@ -832,8 +838,12 @@ class CentralService:
 
     def _apply(self, s: Session, auth: DeviceAuth, event: Event) -> EventResult:
         def reject(reason: str, message: str) -> EventResult:
+            # Cut to what the wire (and the events table) holds: a message may quote input.
             return EventResult(
-                id=event.id, status=EventStatus.REJECTED, reason=reason, message=message
+                id=event.id,
+                status=EventStatus.REJECTED,
+                reason=reason,
+                message=clean_text(message)[:MESSAGE_MAX],
             )
 
         if event.kind == EventKind.ORDER_PLACED:
@@ -927,6 +937,10 @@ class CentralService:
     ) -> EventResult:
         if s.get(CashEntryRecord, payload.entry_id) is not None:
             return reject("entry_exists", "a cash entry with this id came in another event")
+        if payload.order_id is not None:
+            named = s.get(Order, payload.order_id)
+            if named is not None and named.center_id != auth.center_id:
+                return reject("wrong_center", "the order of this cash entry is another center's")
         s.add(
             CashEntryRecord(
                 entry_id=payload.entry_id,
@@ -1251,8 +1265,18 @@ class CentralService:
         ]
 
     def advance_order(self, order_id: str, to: str, reason: str | None = None) -> dict[str, Any]:
-        """Move an order (logistics: accepted, shipped, arrived…), checked by the state machine."""
+        """Move an order (logistics: accepted, shipped, arrived…), checked by the state machine.
+
+        Raises:
+            BadRequest: ``shop_only``: the move is one only the shop makes (:data:`SHOP_ONLY`).
+        """
         target = parse_status(to)
+        if target in SHOP_ONLY:
+            raise BadRequest(
+                f"only the shop can make an order {target.value} (it needs the villager there); "
+                "the kiosk reports it",
+                code="shop_only",
+            )
         with self.db.write() as s:
             self._lock_counters(s, ("order_no", "order_update"))
             order = s.get(Order, order_id.strip())

@@ -7,10 +7,21 @@ malformed or hostile body is refused as a whole rather than half-understood.
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from kiosk.catalog import StockState
 
@@ -23,21 +34,112 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 #: Most events in one push batch.
 MAX_EVENTS_PER_BATCH = 200
+#: Longest message central stores or sends for one event (longer ones are cut).
+MESSAGE_MAX = 300
 #: Default and largest catalog page.
 CATALOG_PAGE_DEFAULT = 2000
 CATALOG_PAGE_MAX = 5000
 
+#: Most categories in one catalog page (the full list travels on every page).
+MAX_CATEGORIES = 1000
+#: Most order lines in all the events of one push batch (each line is a row to write).
+MAX_LINES_PER_BATCH = 2000
+#: Largest value of a 32-bit and a 64-bit signed database integer.
+INT4_MAX = 2**31 - 1
+INT8_MAX = 2**63 - 1
+#: Longest SKU (the catalog's own limit; central's error messages quote SKUs).
+SKU_MAX = 64
+#: Longest free-form payload (``demand_counts`` and friends): nesting depth and string length.
+PAYLOAD_MAX_DEPTH = 8
+
+#: Code of a text field refused for a control character or a lone surrogate.
+BAD_TEXT = "bad_text"
+# Any C0/C1 control character, DEL, or a lone UTF-16 surrogate (unstorable as UTF-8).
+_BAD_SINGLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same, but newline is allowed (multi-line fields: a product description, an error report).
+_BAD_MULTI = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def bad_char(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that no text field on the wire may hold, else ``None``.
+
+    Refused: NUL and every other C0/C1 control character (newline only in multi-line fields)
+    and lone surrogates (they cannot be stored as UTF-8, and PostgreSQL refuses NUL).
+    """
+    m = (_BAD_MULTI if multiline else _BAD_SINGLE).search(text)
+    return m.group() if m else None
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every character :func:`bad_char` refuses replaced by ``?`` (for a sender
+    that must put a message of unknown origin on the wire, e.g. the last sync error)."""
+    return (_BAD_MULTI if multiline else _BAD_SINGLE).sub("?", text)
+
+
+def _check_text(value: Any, multiline: bool, depth: int = 0) -> None:
+    """Refuse a bad character in ``value`` or, for lists and dicts, anywhere inside (keys too)."""
+    if isinstance(value, str):
+        ch = bad_char(value, multiline=multiline)
+        if ch is not None:
+            raise PydanticCustomError(
+                BAD_TEXT,
+                "text holds a control character or lone surrogate (U+{cp}), which is not allowed",
+                {"cp": f"{ord(ch):04X}"},
+            )
+    elif isinstance(value, dict):
+        if depth >= PAYLOAD_MAX_DEPTH:
+            raise PydanticCustomError("too_deep", "nested more than {n} levels", {"n": depth})
+        for k, v in value.items():
+            _check_text(k, False, depth + 1)
+            _check_text(v, multiline, depth + 1)
+    elif isinstance(value, list | tuple):
+        if depth >= PAYLOAD_MAX_DEPTH:
+            raise PydanticCustomError("too_deep", "nested more than {n} levels", {"n": depth})
+        for v in value:
+            _check_text(v, multiline, depth + 1)
+    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise PydanticCustomError("not_finite", "NaN and Infinity are not JSON numbers")
+
+
+def _ascii_digits(value: str) -> str:
+    if value and not (value.isascii() and value.isdigit()):
+        raise PydanticCustomError("bad_cursor", "a cursor is ASCII digits 0-9")
+    return value
+
+
+def _real_day(value: str) -> str:
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("bad_date", "not a calendar date (YYYY-MM-DD)") from None
+    return value
+
+
 _UUID_RE = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Uuid = Annotated[str, Field(pattern=_UUID_RE)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-Cursor = Annotated[str, Field(max_length=64)]
+Cursor = Annotated[str, Field(max_length=19), AfterValidator(_ascii_digits)]
 Fen = Annotated[StrictInt, Field(ge=0, le=10_000_000_000)]
+Int4 = Annotated[StrictInt, Field(ge=0, le=INT4_MAX)]
+Int8 = Annotated[StrictInt, Field(ge=0, le=INT8_MAX)]
+Sku = Annotated[str, Field(min_length=1, max_length=SKU_MAX)]
+ShortText = Annotated[str, Field(max_length=200)]
 
 
 class Wire(BaseModel):
-    """Base of every wire model: strict about unknown fields, immutable."""
+    """Base of every wire model: strict about unknown fields, immutable, and no text field (nor
+    any string inside a free-form dict) holds a control character or a lone surrogate; the
+    fields named in ``multiline`` may hold newlines. Floats are finite (strict JSON)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_bad_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, BaseModel):
+            _check_text(value, info.field_name in cls.multiline)
+        return value
 
 
 # --- enrollment -------------------------------------------------------------------------------
@@ -65,15 +167,17 @@ class EnrollResponse(Wire):
 
 class CategoryWire(Wire):
     name: Annotated[str, Field(min_length=1, max_length=40)]
-    sort_order: int = 0
+    sort_order: Annotated[StrictInt, Field(ge=-INT4_MAX, le=INT4_MAX)] = 0
     active: bool = True
 
 
 class ProductWire(Wire):
     """One product as of server version ``version``. ``deleted`` removes it from the kiosk."""
 
-    sku: Annotated[str, Field(min_length=1, max_length=64)]
-    version: StrictInt
+    multiline: ClassVar[frozenset[str]] = frozenset({"description"})
+
+    sku: Sku
+    version: Int8
     deleted: bool = False
     name: Annotated[str, Field(max_length=200)] = ""
     category: Annotated[str, Field(max_length=40)] = ""
@@ -94,8 +198,8 @@ class CatalogPage(Wire):
     (it is small) on every page.
     """
 
-    items: list[ProductWire]
-    categories: list[CategoryWire]
+    items: Annotated[list[ProductWire], Field(max_length=CATALOG_PAGE_MAX)]
+    categories: Annotated[list[CategoryWire], Field(max_length=MAX_CATEGORIES)]
     next_cursor: Cursor
     has_more: bool
 
@@ -115,11 +219,11 @@ class EventKind(StrEnum):
 
 
 class OrderLineWire(Wire):
-    sku: str
-    name: str
-    unit: str
+    sku: Sku
+    name: Annotated[str, Field(max_length=200)]
+    unit: Annotated[str, Field(max_length=10)]
     unit_price_fen: Fen
-    product_version: StrictInt
+    product_version: Int8
     qty: Annotated[StrictInt, Field(ge=1, le=999)]
     line_total_fen: Fen
 
@@ -128,28 +232,30 @@ class OrderPlacedPayload(Wire):
     """Payload of an ``order_placed`` event: the immutable order as authored on the kiosk."""
 
     order_id: Uuid
-    local_no: str
-    center_id: str
-    customer_name: str
-    customer_phone: str
+    local_no: Annotated[str, Field(max_length=64)]
+    center_id: Annotated[str, Field(max_length=64)]
+    customer_name: Annotated[str, Field(max_length=100)]
+    customer_phone: Annotated[str, Field(max_length=32)]
     payment: Literal["cash", "on_pickup"]
     total_fen: Fen
     lines: Annotated[list[OrderLineWire], Field(min_length=1, max_length=100)]
-    placed_at: str  # kiosk clock, informational only
+    placed_at: Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
 
 
 # --- owner events (issue 5): what the shop did with an order, and its cash ----------------------
 
 Reason = Annotated[str, Field(min_length=1, max_length=200)]
 KioskTime = Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
-BusinessDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+BusinessDay = Annotated[
+    str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_day)
+]
 
 
 class ArrivalLineWire(Wire):
     """One line of a check-in: ``qty`` arrived now, ``arrived_qty`` in all, of ``ordered_qty``."""
 
     line_no: Annotated[StrictInt, Field(ge=1, le=100)]
-    sku: Annotated[str, Field(min_length=1, max_length=64)]
+    sku: Sku
     qty: Annotated[StrictInt, Field(ge=1, le=999)]
     arrived_qty: Annotated[StrictInt, Field(ge=1, le=999)]
     ordered_qty: Annotated[StrictInt, Field(ge=1, le=999)]
@@ -213,7 +319,7 @@ class CashEntryPayload(Wire):
 
 
 class CashTotalWire(Wire):
-    count: Annotated[StrictInt, Field(ge=0)]
+    count: Int4
     fen: Fen
 
 
@@ -226,7 +332,7 @@ class DayClosedPayload(Wire):
     closed_at: KioskTime
     totals: dict[Literal["order_cash", "pickup_cash", "refund"], CashTotalWire]
     expected_cash_fen: Annotated[StrictInt, Field(ge=-10_000_000_000, le=10_000_000_000)]
-    entries: Annotated[StrictInt, Field(ge=0)]
+    entries: Int4
 
 
 #: The payload model of each owner event kind (central validates with these).
@@ -283,7 +389,7 @@ class Event(Wire):
     id: Uuid
     kind: EventKind
     subject_id: Annotated[str, Field(max_length=64)]
-    created_at: str  # kiosk clock, informational only
+    created_at: Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
     payload: dict[str, Any]
 
 
@@ -302,8 +408,8 @@ class EventStatus(StrEnum):
 class EventResult(Wire):
     id: Uuid
     status: EventStatus
-    reason: str | None = None  # machine-readable code when rejected, e.g. "payload_mismatch"
-    message: str | None = None  # one line for people
+    reason: Annotated[str, Field(max_length=64)] | None = None  # code when rejected
+    message: Annotated[str, Field(max_length=MESSAGE_MAX)] | None = None  # one line for people
     result: dict[str, Any] = Field(default_factory=dict)  # e.g. {"server_no": "..."}
 
 
@@ -318,10 +424,10 @@ class OrderUpdate(Wire):
     """A change the central side made to one of this center's orders."""
 
     order_id: Uuid
-    status: str
-    server_no: str | None = None
-    reason: str | None = None
-    seq: StrictInt
+    status: Annotated[str, Field(max_length=32)]
+    server_no: Annotated[str, Field(max_length=64)] | None = None
+    reason: ShortText | None = None
+    seq: Int8
 
 
 class OrderUpdatesPage(Wire):
@@ -338,22 +444,25 @@ class OrderUpdatesPage(Wire):
 class Heartbeat(Wire):
     """``POST /v1/heartbeat``: the center's health as the central operators see it."""
 
-    app_version: str
-    schema_revision: str | None
-    queue_depth: int
-    quarantined: int = 0
-    oldest_unsent_age_s: float | None
+    multiline: ClassVar[frozenset[str]] = frozenset({"last_error"})
+
+    app_version: Annotated[str, Field(max_length=32)]
+    schema_revision: Annotated[str, Field(max_length=64)] | None
+    queue_depth: Int4
+    quarantined: Int4 = 0
+    oldest_unsent_age_s: Annotated[float, Field(ge=0, le=1e10)] | None
     last_error: Annotated[str, Field(max_length=500)] | None
     #: The last sync's outcome code (``kiosk.sync`` ``SyncCode``), for the fleet views.
     error_code: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] | None = None
-    disk_free_bytes: int
-    kiosk_time: str  # the kiosk clock, so central can see and report the offset
-    catalog_cursor: str | None = None
+    disk_free_bytes: Int8
+    kiosk_time: Annotated[str, Field(max_length=64)]  # the kiosk clock, for the offset
+    catalog_cursor: Cursor | None = None
 
 
 class HeartbeatAck(Wire):
-    server_time: str
-    clock_offset_s: float  # kiosk clock minus server clock, as central measured it
+    server_time: Annotated[str, Field(max_length=64)]
+    # Kiosk clock minus server clock, as central measured it (finite: strict JSON).
+    clock_offset_s: Annotated[float, Field(ge=-1e10, le=1e10)]
 
 
 class ErrorBody(Wire):

@@ -849,7 +849,8 @@ class SyncEngine:
             queue_depth=st.pending,
             quarantined=st.quarantined,
             oldest_unsent_age_s=st.oldest_pending_age_s(now),
-            last_error=last_error[:500] if last_error else None,
+            # Errors may quote a hostile reply: the wire refuses control characters in text.
+            last_error=wire.clean_text(last_error[:500], multiline=True) if last_error else None,
             disk_free_bytes=disk_free,
             kiosk_time=now.isoformat(),
             catalog_cursor=cursor,

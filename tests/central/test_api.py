@@ -472,9 +472,11 @@ def test_internal_errors_do_not_leak_details(
     monkeypatch.setattr(service, "order_updates", boom)
     r = client.get("/v1/orders/updates", headers=auth)
     assert r.status_code == 500
+    error_id = r.headers["x-error-id"]
+    assert len(error_id) == 12
     assert r.json() == {
         "error": "server_error",
-        "message": "the central service hit an internal error",
+        "message": f"the central service hit an internal error (error id {error_id})",
     }
 
 

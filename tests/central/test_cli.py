@@ -164,10 +164,8 @@ def test_enroll_code_orders_and_fleet(
         capsys, "orders", "advance", o["order_id"], "--to", "accepted", "--db", dburl, "--json"
     )
     assert code == 0 and moved["status"] == "accepted"
-    code, _, err = run(
-        capsys, "orders", "advance", o["order_id"], "--to", "picked_up", "--db", dburl
-    )
-    assert code == 1 and "cannot become picked_up" in err
+    code, _, err = run(capsys, "orders", "advance", o["order_id"], "--to", "arrived", "--db", dburl)
+    assert code == 1 and "cannot become arrived" in err
     code, _, err = run(capsys, "orders", "advance", o["order_id"], "--to", "flying", "--db", dburl)
     assert code == 2 and "unknown order status" in err
     assert (

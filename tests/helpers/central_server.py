@@ -18,7 +18,8 @@ Or by hand::
     finally: server.stop()
 
 API:
-    ``start_central_server(workdir, *, db_url=None, port=None, env=None) -> CentralServer`` starts
+    ``start_central_server(workdir, *, db_url=None, port=None, env=None, log_level="warning",
+    extra_args=()) -> CentralServer`` starts
     ``python -m central.cli serve`` in a subprocess on a fresh SQLite file ``workdir/central.db``
     (or ``db_url``), waits until ``GET /v1/health`` answers (deadline 30 s) and returns.
     ``CentralServer`` has ``url`` (base URL, no trailing slash), ``port``, ``db_url``,
@@ -71,6 +72,8 @@ class CentralServer:
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = workdir / f"central-{port}.log"
         self._env = dict(env or {})
+        self.log_level = "warning"
+        self.extra_args: list[str] = []
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -94,7 +97,8 @@ class CentralServer:
             "--port",
             str(self.port),
             "--log-level",
-            "warning",
+            self.log_level,
+            *self.extra_args,
         ]
         log = self.log_path.open("ab")
         try:
@@ -187,13 +191,18 @@ def start_central_server(
     db_url: str | None = None,
     port: int | None = None,
     env: Mapping[str, str] | None = None,
+    log_level: str = "warning",
+    extra_args: tuple[str, ...] = (),
 ) -> CentralServer:
-    """Start a real central service; see the module docstring."""
+    """Start a real central service; see the module docstring (``log_level`` and
+    ``extra_args``: passed to ``serve``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     url = db_url or f"sqlite:///{workdir / 'central.db'}"
     attempts = 1 if port is not None else 3
     for attempt in range(attempts):
         server = CentralServer(workdir, url, port or free_port(), env)
+        server.log_level = log_level
+        server.extra_args = list(extra_args)
         try:
             server.start()
             return server

@@ -338,3 +338,15 @@ def test_broken_event_listener_does_not_break_the_sync(
         raise RuntimeError("listener bug")
 
     assert make_engine(on_event=boom).run_once().ok
+
+
+def test_heartbeat_sends_a_previous_error_with_control_characters_cleaned(
+    store: KioskStore, central: FakeCentral, make_engine: EngineFactory
+) -> None:
+    """A stored error may quote a hostile reply (ANSI, NUL); the wire refuses those, so the
+    heartbeat cleans them instead of failing to be built."""
+    with store.write() as s:
+        KioskStore.set_setting(s, eng.LAST_ERROR, "central said \x1b[2J\x00 boom\nsecond line")
+    summary = make_engine().run_once()
+    assert summary.ok, summary.errors
+    assert central.heartbeats[-1]["last_error"] == "central said ?[2J? boom\nsecond line"
