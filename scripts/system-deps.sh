@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Village Kiosk needs (Qt runtime libraries and CJK fonts).
+# Installs the Debian packages Village Kiosk needs (Qt runtime libraries, CJK fonts, PortAudio).
 # As root it runs apt-get; otherwise it prints the exact command for you to run.
 set -euo pipefail
-# Qt's runtime libraries (offscreen and xcb), CJK fonts, and Xvfb for the real-X11 installer test.
+# Qt's runtime libraries (offscreen and xcb), CJK fonts, Xvfb for the real-X11 installer test,
+# and PortAudio for read aloud's playback (the speech engine itself comes from a wheel).
 pkgs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
-      libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth)
+      libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth
+      libportaudio2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
