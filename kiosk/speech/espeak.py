@@ -56,35 +56,10 @@ class Pcm:
         return len(self.samples) / 2 / self.rate if self.rate else 0.0
 
 
-class EspeakEngine:
-    """Renders :class:`~kiosk.speech.words.Segment` sequences with eSpeak NG.
+class _Library:
+    """One loaded ``libespeak-ng``: its global state, its lock and its one synthesis callback."""
 
-    Args:
-        library: path of ``libespeak-ng`` (default: the wheel's).
-        data: path of ``espeak-ng-data`` (default: the wheel's).
-    """
-
-    def __init__(self, library: str | None = None, data: str | None = None) -> None:
-        self._library_path = library
-        self._data_path = data
-        self._lib: ctypes.CDLL | None = None
-        self._rate = 0
-        self._lock = threading.Lock()
-        self._cancel = threading.Event()
-        self._buffer = bytearray()
-        self._callback = _Callback(self._on_samples)  # kept alive as long as the engine
-
-    def _load(self) -> ctypes.CDLL:
-        if self._lib is not None:
-            return self._lib
-        library, data = self._library_path, self._data_path
-        if library is None or data is None:
-            try:
-                import espeakng_loader
-            except ImportError as exc:
-                raise SpeechUnavailable("engine_missing", "espeakng-loader missing") from exc
-            library = library or espeakng_loader.get_library_path()
-            data = data or espeakng_loader.get_data_path()
+    def __init__(self, library: str, data: str) -> None:
         try:
             lib = ctypes.CDLL(library)
         except OSError as exc:
@@ -107,27 +82,67 @@ class EspeakEngine:
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode(), 0)
         if rate <= 0:
             raise SpeechUnavailable("engine_failed", "espeak_Initialize failed")
+        self.lib = lib
+        self.rate = rate
+        self.lock = threading.Lock()
+        self.buffer = bytearray()
+        self.cancel: threading.Event = threading.Event()
+        self._callback = _Callback(self._on_samples)  # kept alive as long as the library
         lib.espeak_SetSynthCallback(self._callback)
-        self._lib, self._rate = lib, rate
-        return lib
 
     def _on_samples(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: int) -> int:
-        if self._cancel.is_set():
+        if self.cancel.is_set():
             return 1
         if count > 0:
-            self._buffer.extend(ctypes.string_at(wav, count * 2))
+            self.buffer.extend(ctypes.string_at(wav, count * 2))
         return 0
+
+
+# eSpeak NG's state is per process: every engine on the same library shares one _Library.
+_LIBRARIES: dict[str, _Library] = {}
+_LOADING = threading.Lock()
+
+
+def _library(library: str | None, data: str | None) -> _Library:
+    if library is None or data is None:
+        try:
+            import espeakng_loader
+        except ImportError as exc:
+            raise SpeechUnavailable("engine_missing", "espeakng-loader missing") from exc
+        library = library or espeakng_loader.get_library_path()
+        data = data or espeakng_loader.get_data_path()
+    with _LOADING:
+        loaded = _LIBRARIES.get(library)
+        if loaded is None:
+            loaded = _LIBRARIES[library] = _Library(library, data)
+        return loaded
+
+
+class EspeakEngine:
+    """Renders :class:`~kiosk.speech.words.Segment` sequences with eSpeak NG.
+
+    Engines on the same library take turns (eSpeak NG has one global state per process).
+
+    Args:
+        library: path of ``libespeak-ng`` (default: the wheel's).
+        data: path of ``espeak-ng-data`` (default: the wheel's).
+    """
+
+    def __init__(self, library: str | None = None, data: str | None = None) -> None:
+        self._library_path = library
+        self._data_path = data
+        self._cancel = threading.Event()
 
     def check(self) -> None:
         """Load the engine and both voices, or raise :class:`SpeechUnavailable`."""
-        with self._lock:
-            lib = self._load()
+        lib = _library(self._library_path, self._data_path)
+        with lib.lock:
             for voice in ("cmn", "en"):
-                if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                if lib.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                     raise SpeechUnavailable("voice_missing", voice)
 
     def cancel(self) -> None:
-        """Stop the render under way (from any thread); it returns what it had."""
+        """Stop this engine's render under way (from any thread); it returns what it had."""
         self._cancel.set()
 
     def render(self, segments: Sequence[Segment], *, volume: int = 100, rate: int = 100) -> Pcm:
@@ -138,10 +153,12 @@ class EspeakEngine:
             volume: loudness in percent of the engine's normal (0-200).
             rate: speed in percent of normal (50-200); each segment's own percentage applies on top.
         """
-        with self._lock:
-            lib = self._load()
+        shared = _library(self._library_path, self._data_path)
+        with shared.lock:
+            lib = shared.lib
             self._cancel.clear()
-            self._buffer = bytearray()
+            shared.cancel = self._cancel
+            shared.buffer = bytearray()
             lib.espeak_SetParameter(_ESPEAK_VOLUME, max(0, min(200, volume)), 0)
             for seg in segments:
                 if self._cancel.is_set():
@@ -156,4 +173,4 @@ class EspeakEngine:
                 )
                 if status != 0 and not self._cancel.is_set():
                     raise SpeechUnavailable("engine_failed", f"espeak_Synth returned {status}")
-            return Pcm(bytes(self._buffer), self._rate)
+            return Pcm(bytes(shared.buffer), shared.rate)

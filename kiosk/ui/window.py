@@ -372,6 +372,8 @@ class KioskWindow(QWidget):
                 self._leaving_admin = False
             self.top.show()
         self.cart.clear()
+        if self.services.read_aloud is not None:
+            self.services.read_aloud.stop()
         # A screen never built holds nothing to clear.
         if self._built("checkout"):
             self.checkout.clear_customer()
@@ -386,6 +388,8 @@ class KioskWindow(QWidget):
 
     def closeEvent(self, event: object) -> None:
         self.idle.stop()
+        if self.services.read_aloud is not None:
+            self.services.read_aloud.close()
         if self.indicator is not None:
             self.indicator.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
