@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from kiosk.speech.sound import SoundOutput
     from kiosk.speech.speaker import Speaker
     from kiosk.speech.words import Utterance
+    from kiosk.storage.browsing import ProductCard
+    from kiosk.ui.widgets import ProductGrid
 
 
 class ReadAloud(QObject):
@@ -208,3 +210,42 @@ class SpeakerButton(QPushButton):
 
     def _settings_changed(self, settings: ReadAloudSettings) -> None:
         self.setVisible(settings.enabled)
+
+
+#: The speaker's place on a product tile: a round button at the picture's top-right corner.
+TILE_SPEAKER_PX = 56
+
+
+def tile_speaker_rect(tile: QRect) -> QRect:
+    """Where a tile's speaker button is, for painting and for hit-testing the tap."""
+    return QRect(
+        tile.right() - TILE_SPEAKER_PX - 8, tile.top() + 8, TILE_SPEAKER_PX, TILE_SPEAKER_PX
+    )
+
+
+def draw_tile_speaker(p: QPainter, tile: QRect) -> None:
+    """Paint the tile's speaker: a white disc with a ring and the loudspeaker."""
+    r = QRectF(tile_speaker_rect(tile))
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#555555"), 2))
+    p.setBrush(QColor(255, 255, 255, 235))
+    p.drawEllipse(r.adjusted(1, 1, -1, -1))
+    p.restore()
+    draw_speaker(p, r.adjusted(12, 12, -12, -12), QColor("#222222"))
+
+
+def attach_to_grid(grid: ProductGrid, read_aloud: ReadAloud | None) -> None:
+    """Show speakers on ``grid``'s tiles while read aloud is on; a tap reads that product."""
+    if read_aloud is None:
+        return
+
+    def shown(settings: ReadAloudSettings) -> None:
+        grid.set_speaker_shown(settings.enabled)
+
+    def read(card: ProductCard) -> None:
+        read_aloud.say_product(card.name, card.price_fen, card.unit)
+
+    shown(read_aloud.settings)
+    read_aloud.settings_changed.connect(shown)
+    grid.read_aloud_requested.connect(read)

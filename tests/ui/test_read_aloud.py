@@ -18,6 +18,7 @@ from kiosk.speech import words
 from kiosk.speech.espeak import EspeakEngine, Pcm
 from kiosk.speech.sound import WavFileOutput
 from kiosk.storage.read_aloud import ReadAloudSettings, save_read_aloud
+from kiosk.ui.models import CardRole
 from tests.conftest import REPO_ROOT
 from tests.helpers.wav_measure import measure
 from tests.ui.conftest import NAME, PHONE, QT_OFFSCREEN_NOISE
@@ -172,3 +173,32 @@ def test_a_new_press_interrupts_the_reading(
     with qtbot.waitSignal(voice.finished, timeout=20_000):
         window.reset_session()  # the idle reset: stops the reading
     assert seen == [(1, True)]
+
+
+def test_product_tile_speaker_reads_the_product_and_does_not_open_it(
+    qtbot: Any, make_window: Any, kiosk_store: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from kiosk.ui.speech import tile_speaker_rect
+
+    window = make_window(lang="zh_CN")
+    grid = window.home.grid
+    assert not grid.speaker_shown  # off by default: tiles carry no speaker
+    save_read_aloud(kiosk_store, ReadAloudSettings(enabled=True), "owner")
+    window.services.read_aloud.load()
+    out = _voice_on(qtbot, window, tmp_path)
+    assert grid.speaker_shown
+    index = grid.model().index(0, 0)
+    card = index.data(CardRole)
+    tile = grid.visualRect(index).adjusted(6, 6, -6, -6)
+    with qtbot.waitSignal(window.services.read_aloud.finished, timeout=20_000):
+        qtbot.mouseClick(
+            grid.viewport(), Qt.MouseButton.LeftButton, pos=tile_speaker_rect(tile).center()
+        )
+    assert window.current() is window.home  # the speaker reads; it does not open the product
+    assert out.said == [words.product(card.name, card.price_fen, card.unit, "zh_CN")]  # type: ignore[attr-defined]
+    assert out.played == 1
+    # A tap elsewhere on the tile still opens the product.
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=tile.center())

@@ -52,6 +52,15 @@ class ReadAloudForm(QWidget):
     def __init__(self, services: KioskServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
+        # Finger-sized boxes and slider handles (the owner uses the touch screen).
+        self.setStyleSheet(
+            "QCheckBox { spacing: 14px; min-height: 52px; }"
+            "QCheckBox::indicator { width: 40px; height: 40px; }"
+            "QSlider::groove:horizontal { height: 14px; border-radius: 7px; background: #ddd; }"
+            "QSlider::sub-page:horizontal { border-radius: 7px; background: #1e88e5; }"
+            "QSlider::handle:horizontal { width: 44px; margin: -15px 0; border-radius: 22px;"
+            " background: white; border: 2px solid #555; }"
+        )
         col = QVBoxLayout(self)
         col.setContentsMargins(28, 14, 28, 14)
         col.setSpacing(14)
