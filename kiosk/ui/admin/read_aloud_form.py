@@ -121,6 +121,8 @@ class ReadAloudForm(QWidget):
         col.addLayout(buttons)
         self.auto_code.setEnabled(False)
         self.enabled.toggled.connect(self.auto_code.setEnabled)
+        if services.read_aloud is not None:
+            services.read_aloud.failed.connect(self._voice_failed)
         self._show(ReadAloudSettings())
 
     def open(self) -> None:
@@ -171,6 +173,17 @@ class ReadAloudForm(QWidget):
         self._services.runner.run(
             lambda: save_read_aloud(store, settings, "owner"), done, self._failed
         )
+
+    def _voice_failed(self, _request: int, kind: str) -> None:
+        if not self.isVisible():
+            return
+        if kind == "no_sound":
+            text = self.tr(
+                "No loudspeaker found: check that the speakers are plugged in and switched on."
+            )
+        else:
+            text = self.tr("The voice could not be loaded. Please call the technician.")
+        self.message.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText(error_words(exc))

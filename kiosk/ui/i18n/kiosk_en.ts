@@ -164,7 +164,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+331"/>
+        <location filename="../widgets.py" line="+367"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>

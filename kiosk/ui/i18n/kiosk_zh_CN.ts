@@ -404,7 +404,7 @@
 <context>
     <name>DetailScreen</name>
     <message>
-        <location filename="../screens/detail.py" line="+70"/>
+        <location filename="../screens/detail.py" line="+72"/>
         <source>Usually arrives at this shop in 2–3 days</source>
         <translation>通常 2-3 天到店</translation>
     </message>
@@ -879,8 +879,9 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../widgets.py" line="+203"/>
+        <location filename="../widgets.py" line="+239"/>
         <source>Clear</source>
+        <extracomment>Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).</extracomment>
         <translation>清空</translation>
     </message>
 </context>
@@ -907,7 +908,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="+115"/>
+        <location filename="../window.py" line="+116"/>
         <source>Village Kiosk</source>
         <extracomment>Default idle timeout: back to home, cart and customer details cleared. Lazily built screens, in the order :meth:`prebuild_screens` builds them.</extracomment>
         <translation>村站</translation>
@@ -918,7 +919,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>村级服务站</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Owner</source>
         <translation>店主</translation>
     </message>
@@ -1657,7 +1658,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>ReadAloudForm</name>
     <message>
-        <location filename="../admin/read_aloud_form.py" line="+58"/>
+        <location filename="../admin/read_aloud_form.py" line="+67"/>
         <source>Read aloud</source>
         <translation>朗读</translation>
     </message>
@@ -1702,9 +1703,19 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>Read aloud settings saved.</source>
         <translation>朗读设置已保存。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No loudspeaker found: check that the speakers are plugged in and switched on.</source>
+        <translation>没有找到喇叭：请检查音箱是否插好并打开。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The voice could not be loaded. Please call the technician.</source>
+        <translation>语音无法加载，请联系技术员。</translation>
     </message>
 </context>
 <context>
@@ -1736,7 +1747,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SpeakerButton</name>
     <message>
-        <location filename="../speech.py" line="+199"/>
+        <location filename="../speech.py" line="+201"/>
         <location line="+5"/>
         <source>Read aloud</source>
         <translation>朗读</translation>
@@ -1745,7 +1756,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>Stock</name>
     <message>
-        <location filename="../widgets.py" line="-158"/>
+        <location filename="../widgets.py" line="-185"/>
         <source>Out of stock</source>
         <translation>暂时缺货</translation>
     </message>
@@ -2154,7 +2165,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../widgets.py" line="+255"/>
+        <location filename="../widgets.py" line="+282"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>

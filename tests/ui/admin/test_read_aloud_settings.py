@@ -58,3 +58,24 @@ def test_owner_turns_read_aloud_on_with_volume_and_speed(
     assert voice.settings == wanted
     assert owner.stack.currentWidget() is owner.home
     assert owner.message.text() == "朗读设置已保存。"
+
+
+def test_try_it_without_a_loudspeaker_says_so(
+    qtbot: Any, admin_window: Any, admin_store: KioskStore
+) -> None:
+    from kiosk.speech.espeak import Pcm, SpeechUnavailable
+
+    class NoDevice:
+        def play(self, pcm: Pcm, stopped: object) -> None:
+            raise SpeechUnavailable("no_sound", "no default output device")
+
+    window = admin_window(lang="zh_CN")
+    window.services.read_aloud.use_output(NoDevice())
+    unlock(qtbot, window)
+    owner = window.admin.owner
+    click(qtbot, owner.read_aloud_button)
+    form = owner.read_aloud_form
+    with qtbot.waitSignal(window.services.read_aloud.failed, timeout=20_000) as failed:
+        click(qtbot, form.try_button)
+    assert failed.args[1] == "no_sound"
+    assert form.message.text() == "没有找到喇叭：请检查音箱是否插好并打开。"
