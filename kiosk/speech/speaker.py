@@ -122,8 +122,9 @@ class Speaker:
             if listener is not None:
                 listener.on_failed(req.number, exc.kind)
             return
-        except Exception:  # a reading must never take the kiosk down
-            log.exception("read aloud failed")
+        except Exception as exc:  # a reading must never take the kiosk down
+            # The type only: no traceback in the log (its frames hold the words being read).
+            log.error("read aloud failed: %s", type(exc).__name__)
             if listener is not None:
                 listener.on_failed(req.number, "engine_failed")
             return

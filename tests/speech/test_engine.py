@@ -136,3 +136,23 @@ def test_a_new_request_interrupts_the_one_still_speaking(
         assert out.played == 1 and measure(out.path, pitch=False).seconds < 4
     finally:
         speaker.close()
+
+
+def test_a_broken_output_is_logged_without_words_or_traceback(
+    engine: EspeakEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken:
+        def play(self, pcm: Pcm, stopped: object) -> None:
+            raise RuntimeError("device said no while reading 三七二八幺五")
+
+    rec = _Recorder()
+    speaker = Speaker(engine, Broken(), rec)
+    try:
+        with caplog.at_level("DEBUG"):
+            speaker.say(words.pickup_code("372815", "zh_CN"))
+            assert rec.done.wait(20)
+    finally:
+        speaker.close()
+    assert rec.failed == [(1, "engine_failed")]
+    assert [r.getMessage() for r in caplog.records] == ["read aloud failed: RuntimeError"]
+    assert all(r.exc_info is None for r in caplog.records)
