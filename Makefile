@@ -62,6 +62,7 @@ bench: venv
 	$(BIN)/python benchmarks/sync.py --products 100000 --json
 	$(BIN)/python benchmarks/sync.py --products 10000 --link 2g --json
 	$(OFFSCREEN) $(BIN)/python benchmarks/startup.py --products 100000 --json
+	$(BIN)/python benchmarks/speech.py --json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
