@@ -18,14 +18,10 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from kiosk.speech import words  # noqa: E402
-from kiosk.speech.espeak import EspeakEngine  # noqa: E402
+from kiosk.speech import words
+from kiosk.speech.espeak import EspeakEngine
 
 
 def main() -> int:
