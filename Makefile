@@ -72,6 +72,7 @@ bench: venv
 	$(OFFSCREEN) $(BIN)/python benchmarks/startup.py --products 100000 --json
 	$(BIN)/python benchmarks/fleet.py --kiosks 2000 --json
 	$(BIN)/python benchmarks/fleet_ops.py --centers 100000 --json
+	$(BIN)/python benchmarks/speech.py --json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

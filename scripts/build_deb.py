@@ -48,6 +48,8 @@ DEPENDS = [
     "libwayland-cursor0",
     "libwayland-egl1",
     "libfontconfig1",
+    # Read aloud plays through PortAudio (the speech engine itself is in the bundle).
+    "libportaudio2",
     "libdbus-1-3",
     "fonts-noto-cjk",
 ]

@@ -180,6 +180,56 @@ def seed_admin(store: KioskStore) -> None:
             check_in(store, placed.order_id, {"LY-0002": 2}, "owner")  # partly arrived
 
 
+def run_read_aloud(app: QApplication, store: KioskStore, lang: str, out: Path, size: QSize) -> None:
+    """Read aloud turned on: speakers on the tiles, detail, cart total, confirmation, the owner's
+    settings. The confirmation's reading is rendered to ``read-aloud-confirmation-<lang>.wav``
+    beside the screenshots (zh_CN only is kept: it is the one to listen to)."""
+    from kiosk.admin import Role
+    from kiosk.speech.sound import WavFileOutput
+    from kiosk.storage.read_aloud import ReadAloudSettings, save_read_aloud
+
+    save_read_aloud(store, ReadAloudSettings(enabled=True, auto_pickup_code=True), "owner")
+    make_app(lang=lang)
+    window = build_window(store, lang=lang, connected=False)
+    voice = window.services.read_aloud
+    assert voice is not None
+    with tempfile.TemporaryDirectory(prefix="kiosk-speech-") as tmp:
+        keep = lang == "zh_CN"
+        wav = (out if keep else Path(tmp)) / f"read-aloud-confirmation-{lang}.wav"
+        output = WavFileOutput(wav)
+        voice.use_output(output)
+        window.resize(size)
+        window.show()
+        pump(app, lambda: voice.enabled)
+        shoot(app, window, out, "read-aloud-home", lang)
+        window.show_product("LY-0001")
+        pump(app, lambda: window.detail.detail is not None)
+        shoot(app, window, out, "read-aloud-detail", lang)
+        window._order_now(window.detail.detail.card, 2)  # type: ignore[union-attr]
+        checkout = window.checkout
+        shoot(app, window, out, "read-aloud-checkout", lang)
+        checkout.name_field.setText(NAME)
+        for digit in PHONE:
+            checkout.keypad.press(digit)
+        receipts: list[object] = []
+        checkout.placed.connect(receipts.append)
+        checkout.submit()
+        pump(app, lambda: bool(receipts) and output.played > 0, timeout_s=60)
+        shoot(app, window, out, "read-aloud-confirmation", lang)
+        print(wav.relative_to(REPO) if wav.is_relative_to(REPO) else wav)
+        window.reset_session()
+        window.show_admin()
+        window.admin._unlocked(Role.OWNER.value)  # as after the right PIN
+        window.admin.owner.show_read_aloud()
+        shoot(app, window, out, "owner-read-aloud", lang)
+        window.reset_session()
+        settle(app, window)
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    save_read_aloud(store, ReadAloudSettings(), "owner")
+
+
 def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: QSize) -> None:
     """The PIN screen, the owner's queue and tasks, the technician's tabs, the wizard's steps."""
     from kiosk.admin import Role
@@ -289,6 +339,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1920x1080")
     parser.add_argument("--lang", action="append", choices=["zh_CN", "en"])
+    parser.add_argument(
+        "--only", choices=["read-aloud"], help="only this group of screens (default: all)"
+    )
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -299,11 +352,19 @@ def main() -> int:
             import_catalog_file(store, DEMO)
             with store.write() as s:
                 set_center(s, "C017", "幸福村服务站")
-            for lang in args.lang or ["zh_CN", "en"]:
+            langs = args.lang or ["zh_CN", "en"]
+            if args.only == "read-aloud":
+                seed_admin(store)
+                for lang in langs:
+                    run_read_aloud(app, store, lang, args.out, QSize(w, h))
+                return 0
+            for lang in langs:
                 run_language(app, store, lang, args.out, QSize(w, h))
             seed_admin(store)
-            for lang in args.lang or ["zh_CN", "en"]:
+            for lang in langs:
                 run_admin(app, store, lang, args.out, QSize(w, h))
+            for lang in langs:
+                run_read_aloud(app, store, lang, args.out, QSize(w, h))
         finally:
             store.close()
     return 0

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Village Kiosk needs (Qt runtime libraries and CJK fonts).
+# Installs the Debian packages Village Kiosk needs (Qt runtime libraries, CJK fonts, PortAudio).
 # As root it runs apt-get; otherwise it prints the exact command for you to run.
 set -euo pipefail
-# Qt's runtime libraries (offscreen and xcb), CJK fonts, Xvfb for the real-X11 installer test, and
-# Chromium to render central's HTML report in its test (tests/central/test_demand_report.py).
+# Qt's runtime libraries (offscreen and xcb), CJK fonts, Xvfb for the real-X11 installer test,
+# PortAudio for read aloud's playback (the speech engine itself comes from a wheel), and Chromium
+# to render central's HTML report in its test (tests/central/test_demand_report.py).
 pkgs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
-      libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth chromium)
+      libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth
+      libportaudio2 chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -43,7 +43,15 @@ def _run(
 def test_core_packages_import_without_pyside6() -> None:
     result = _run(
         {"PySide6", "shiboken6"},
-        ["kiosk.storage", "kiosk.sync", "central", "kiosk.wire", "kiosk.orders", "kiosk.catalog"],
+        [
+            "kiosk.storage",
+            "kiosk.sync",
+            "kiosk.speech",
+            "central",
+            "kiosk.wire",
+            "kiosk.orders",
+            "kiosk.catalog",
+        ],
         ["kiosk.storage.migrations", "central.migrations"],
     )
     assert result.returncode == 0, result.stderr

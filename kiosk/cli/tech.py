@@ -166,6 +166,34 @@ def cmd_purge(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_speech_test(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech speech-test [--lang zh_CN|en] [--wav FILE]``: read a sample product and the
+    pickup code 372815 through the kiosk's voice, on the speakers or into a WAV file."""
+    from kiosk.speech import words
+    from kiosk.speech.espeak import EspeakEngine, SpeechUnavailable
+    from kiosk.speech.sound import SpeakerOutput, write_wav
+
+    engine = EspeakEngine()
+    utterance = words.product("金龙鱼 东北大米 10kg", 5990, "袋", args.lang) + words.pickup_code(
+        "372815", args.lang
+    )
+    try:
+        engine.check()
+        pcm = engine.render(utterance)
+        if args.wav is not None:
+            write_wav(args.wav, pcm)
+        else:
+            SpeakerOutput().play(pcm, lambda: False)
+    except SpeechUnavailable as exc:
+        raise InvalidInput(f"read aloud does not work here: {exc.kind}") from exc
+    where = str(args.wav) if args.wav is not None else "the speakers"
+    if args.json:
+        print_json({"seconds": round(pcm.seconds, 2), "to": where})
+    else:
+        print(f"Read {pcm.seconds:.1f} s of speech to {where}.")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Register ``kiosk tech``."""
     tech = sub.add_parser("tech", help="the technician's toolbox: PINs, outbox, support, restore")
@@ -191,5 +219,8 @@ def register(sub: Any) -> None:
     p = add("recover", cmd_recover, "check the database; repair it from backups if damaged")
     p.add_argument("--check-only", action="store_true", help="only check, change nothing")
     p.add_argument("--force", action="store_true", help="repair even if the check passes")
+    p = add("speech-test", cmd_speech_test, "read a sample aloud (speakers, or --wav FILE)")
+    p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
+    p.add_argument("--wav", type=Path, help="write the sound to this WAV file instead")
     p = add("purge", cmd_purge, "purge villagers' details of long-finished orders")
     p.add_argument("--days", type=int, default=None, help="older than N days (default: setting)")

@@ -22,6 +22,7 @@ from kiosk.ui.bridge import SyncBridge, SyncIndicator
 from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, install_translator
 from kiosk.ui.images import ImageCache
 from kiosk.ui.services import KioskServices
+from kiosk.ui.speech import ReadAloud
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 
@@ -67,6 +68,7 @@ def build_window(
         images=images,
         lang=lang,
         center_name=store.setting(CENTER_NAME_KEY) or "",
+        read_aloud=ReadAloud(store, runner, lang),
     )
     if connected is None:
         connected = bool(store.setting(SERVER_URL_KEY))
@@ -74,6 +76,9 @@ def build_window(
     indicator = SyncIndicator(store, runner, bridge, connected=connected)
     window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms)
     runner.setParent(window)
+    if services.read_aloud is not None:
+        services.read_aloud.setParent(window)
+        services.read_aloud.load()
     bridge.setParent(window)
     indicator.setParent(window)
     return window

@@ -100,6 +100,11 @@ Sentence = Callable[[Mapping[str, object]], str]
 
 # code → how to say it. Every ``code=`` raised in kiosk/ must have an entry (a test checks).
 _SENTENCES: dict[str, Sentence] = {
+    "read_aloud.out_of_range": lambda p: _fill(
+        QCoreApplication.translate("Errors", "Choose a value between %1 and %2."),
+        p["low"],
+        p["high"],
+    ),
     "order.ref_missing": lambda p: QCoreApplication.translate(
         "Errors", "Give the order number (for example C017-0042)."
     ),

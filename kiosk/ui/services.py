@@ -13,6 +13,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.storage.store import KioskStore
 from kiosk.ui.images import ImageCache
+from kiosk.ui.speech import ReadAloud
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.widgets import Asker
 
@@ -37,6 +38,7 @@ class KioskServices:
         lang: ``"zh_CN"`` or ``"en"``.
         center_name: shown in the top bar and on pickup slips.
         slip_printer: gives the printer for pickup slips (tests give a PDF printer).
+        read_aloud: the kiosk's voice (speaker buttons), or ``None`` where there is none.
     """
 
     store: KioskStore
@@ -46,6 +48,7 @@ class KioskServices:
     lang: str = "zh_CN"
     center_name: str = ""
     slip_printer: Callable[[], QPrinter | None] = default_slip_printer
+    read_aloud: ReadAloud | None = None
 
     @property
     def chinese(self) -> bool:

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtCore import Signal as _Signal
-from PySide6.QtGui import QPainter, QPen, QPixmap, QResizeEvent
+from PySide6.QtGui import QMouseEvent, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -135,6 +144,11 @@ class ProductTileDelegate(QStyledItemDelegate):
                 stock_words(card.stock),
             )
         p.restore()
+        view = self.parent()
+        if isinstance(view, ProductGrid) and view.speaker_shown:
+            from kiosk.ui.speech import draw_tile_speaker
+
+            draw_tile_speaker(p, r)
 
 
 def _advance(text: str, px: int) -> int:
@@ -148,9 +162,13 @@ class ProductGrid(QListView):
 
     Signals:
         product_chosen(str): the SKU of the tile a villager tapped.
+        read_aloud_requested(object): the tile's speaker was tapped; the ProductCard.
     """
 
     product_chosen = _Signal(str)
+    read_aloud_requested = _Signal(object)
+    #: Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).
+    speaker_shown = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +188,7 @@ class ProductGrid(QListView):
         # Finger drags scroll the grid on touch screens; a tap still counts as a click.
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.clicked.connect(self._clicked)
+        self._pressed_at = QPoint(-1, -1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Share the spare width among the columns so tiles fill the row instead of leaving a gap.
@@ -178,10 +197,27 @@ class ProductGrid(QListView):
         self.setGridSize(QSize(width // columns, TILE_H))
         super().resizeEvent(event)
 
+    def set_speaker_shown(self, shown: bool) -> None:
+        """Paint (or stop painting) the speaker button on every tile."""
+        self.speaker_shown = shown
+        self.viewport().update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressed_at = event.position().toPoint()
+        super().mousePressEvent(event)
+
     def _clicked(self, index: QModelIndex) -> None:
         card = index.data(CardRole)
-        if card is not None:
-            self.product_chosen.emit(card.sku)
+        if card is None:
+            return
+        if self.speaker_shown:
+            from kiosk.ui.speech import tile_speaker_rect
+
+            tile = self.visualRect(index).adjusted(6, 6, -6, -6)
+            if tile_speaker_rect(tile).contains(self._pressed_at):
+                self.read_aloud_requested.emit(card)
+                return
+        self.product_chosen.emit(card.sku)
 
 
 class Keypad(QWidget):

@@ -14,6 +14,7 @@ from kiosk.ui.cart import Cart
 from kiosk.ui.models import CartModel
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.services import KioskServices
+from kiosk.ui.speech import attach_to_grid
 from kiosk.ui.widgets import TopBar
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class KioskWindow(QWidget):
 
         self.home = HomeScreen(services, self)
         self.stack.addWidget(self.home)
+        attach_to_grid(self.home.grid, services.read_aloud)
         # First: the home screen's query runs on a worker while the rest is built and shown.
         self.home.refresh()
 
@@ -170,6 +172,7 @@ class KioskWindow(QWidget):
 
         screen = SearchScreen(self.services, self.home.category_names, self)
         self.stack.addWidget(screen)
+        attach_to_grid(screen.grid, self.services.read_aloud)
         screen.product_chosen.connect(self.show_product)
         screen.category_chosen.connect(self.show_category)
         return screen
@@ -181,6 +184,7 @@ class KioskWindow(QWidget):
 
         screen = CategoryScreen(self.services, self)
         self.stack.addWidget(screen)
+        attach_to_grid(screen.grid, self.services.read_aloud)
         screen.product_chosen.connect(self.show_product)
         return screen
 
@@ -372,6 +376,8 @@ class KioskWindow(QWidget):
                 self._leaving_admin = False
             self.top.show()
         self.cart.clear()
+        if self.services.read_aloud is not None:
+            self.services.read_aloud.stop()
         # A screen never built holds nothing to clear.
         if self._built("checkout"):
             self.checkout.clear_customer()
@@ -386,6 +392,8 @@ class KioskWindow(QWidget):
 
     def closeEvent(self, event: object) -> None:
         self.idle.stop()
+        if self.services.read_aloud is not None:
+            self.services.read_aloud.close()
         if self.indicator is not None:
             self.indicator.stop()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -130,3 +130,20 @@ def test_gui_from_bundle_offscreen_screenshot(bundle: Path, tmp_path: Path) -> N
     assert len(colours) > 20, "the screenshot looks blank"
     METRICS["bundle: launch to kiosk window (first start)"] = f"{shown_s:.2f} s"
     METRICS["bundle screenshot"] = str(shot)
+
+
+def test_bundle_speaks_mandarin_offline(bundle: Path, tmp_path: Path) -> None:
+    """The read-aloud engine and its Mandarin voice travel inside the bundle (no system package)."""
+    from tests.helpers.wav_measure import measure
+
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    env = clean_env(home, data)
+    wav = tmp_path / "voice.wav"
+    said = run_app(bundle / APP, "tech", "speech-test", "--wav", str(wav), "--json", env=env)
+    assert said.returncode == 0, said.stderr
+    m = measure(wav, pitch=False)
+    assert 10 < m.seconds < 40 and m.voiced_fraction > 0.5, m
+    voices = _internal(bundle) / "espeakng_loader" / "espeak-ng-data"
+    assert (voices / "cmn_dict").is_file() and (voices / "en_dict").is_file()
+    assert not (voices / "yue_dict").exists()  # only the voices the kiosk speaks

@@ -30,6 +30,8 @@ NOT_AT_START = (
     "kiosk.ui.admin",
     "kiosk.ui.screens.browse",
     "kiosk.ui.screens.checkout",
+    "kiosk.speech",  # read aloud loads its engine and cn2an on the first reading
+    "cn2an",
 )
 
 _PROBE = """

@@ -61,6 +61,7 @@ from kiosk.storage.owner import (
 from kiosk.ui import theme
 from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.admin.printing import Paper, day_close_html, kind_words, print_day_close
+from kiosk.ui.admin.read_aloud_form import ReadAloudForm
 from kiosk.ui.errors import error_words, status_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad, clear_layout
@@ -634,6 +635,9 @@ class OwnerQueueScreen(QWidget):
         self.day_button.clicked.connect(self.show_day_close)
         bottom.addWidget(self.lock_button)
         bottom.addWidget(self.pin_button)
+        self.read_aloud_button = QPushButton(self.tr("Read aloud"), self.home)
+        self.read_aloud_button.clicked.connect(self.show_read_aloud)
+        bottom.addWidget(self.read_aloud_button)
         bottom.addStretch(1)
         bottom.addWidget(self.day_button)
         col.addLayout(bottom)
@@ -654,6 +658,10 @@ class OwnerQueueScreen(QWidget):
         self.stack.addWidget(self.pin_form)
         self.pin_form.back.connect(self.show_home)
         self.pin_form.changed.connect(self._task_done)
+        self.read_aloud_form = ReadAloudForm(services, self)
+        self.stack.addWidget(self.read_aloud_form)
+        self.read_aloud_form.back.connect(self.show_home)
+        self.read_aloud_form.changed.connect(self._task_done)
         self._set_counts(WorkQueue())
 
     # -- the queue ------------------------------------------------------------------------------
@@ -774,6 +782,11 @@ class OwnerQueueScreen(QWidget):
         self.pin_form.begin_change(Role.OWNER)
         self.stack.setCurrentWidget(self.pin_form)
         self.pin_form.current_field.setFocus()
+
+    def show_read_aloud(self) -> None:
+        """The owner's read-aloud settings (on/off, the pickup code by itself, volume, speed)."""
+        self.read_aloud_form.open()
+        self.stack.setCurrentWidget(self.read_aloud_form)
 
     def _task_done(self, text: str) -> None:
         self.show_home()

@@ -4,7 +4,7 @@
 <context>
     <name>ConfirmationScreen</name>
     <message numerus="yes">
-        <location filename="../screens/confirmation.py" line="+97"/>
+        <location filename="../screens/confirmation.py" line="+105"/>
         <source>%n item(s) · total %1 · %2</source>
         <translation>
             <numerusform>%n item · total %1 · %2</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+687"/>
+        <location filename="../admin/owner_queue.py" line="+695"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -164,7 +164,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+331"/>
+        <location filename="../widgets.py" line="+367"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>

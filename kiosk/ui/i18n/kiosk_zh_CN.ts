@@ -4,7 +4,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+374"/>
+        <location filename="../admin/owner_queue.py" line="+375"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../screens/checkout.py" line="+85"/>
+        <location filename="../screens/checkout.py" line="+86"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -126,7 +126,7 @@
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>How will you pay?</source>
         <translation>怎么付款？</translation>
     </message>
@@ -167,18 +167,18 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+83"/>
+        <location line="+89"/>
         <location line="+7"/>
         <source>Place order</source>
         <translation>确认下单</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-66"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>Remove %1 from the cart?</source>
         <translation>把“%1”从购物车删除吗？</translation>
     </message>
@@ -221,7 +221,7 @@
 <context>
     <name>ConfirmationScreen</name>
     <message>
-        <location filename="../screens/confirmation.py" line="+36"/>
+        <location filename="../screens/confirmation.py" line="+37"/>
         <source>Your order is placed. It is saved in this shop.</source>
         <translation>下单成功！订单已保存在本店。</translation>
     </message>
@@ -231,7 +231,7 @@
         <translation>您的取货码</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <source>Print pickup slip</source>
         <translation>打印取货单</translation>
     </message>
@@ -268,7 +268,7 @@
         <translation>接下来：店里会把订单发给平台（现在没网也没关系，来网后自动发送）。货到店后店主会通知您，凭取货码来取货。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+44"/>
         <source>No printer is connected. Please write the code down.</source>
         <translation>没有连接打印机，请把取货码记下来。</translation>
     </message>
@@ -404,7 +404,7 @@
 <context>
     <name>DetailScreen</name>
     <message>
-        <location filename="../screens/detail.py" line="+64"/>
+        <location filename="../screens/detail.py" line="+72"/>
         <source>Usually arrives at this shop in 2–3 days</source>
         <translation>通常 2-3 天到店</translation>
     </message>
@@ -424,7 +424,7 @@
         <translation>立即下单</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>This product is no longer sold.</source>
         <translation>这个商品已经不卖了。</translation>
     </message>
@@ -447,7 +447,12 @@
         <translation>取货码错误。请等 %1 分钟再试。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
+        <source>Choose a value between %1 and %2.</source>
+        <translation>请选择 %1 到 %2 之间的数值。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Give the order number (for example C017-0042).</source>
         <translation>请输入订单号（例如 C017-0042）。</translation>
     </message>
@@ -874,15 +879,16 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../widgets.py" line="+203"/>
+        <location filename="../widgets.py" line="+239"/>
         <source>Clear</source>
+        <extracomment>Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).</extracomment>
         <translation>清空</translation>
     </message>
 </context>
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+249"/>
+        <location filename="../app.py" line="+254"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
@@ -902,7 +908,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="+115"/>
+        <location filename="../window.py" line="+116"/>
         <source>Village Kiosk</source>
         <extracomment>Default idle timeout: back to home, cart and customer details cleared. Lazily built screens, in the order :meth:`prebuild_screens` builds them.</extracomment>
         <translation>村站</translation>
@@ -913,7 +919,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>村级服务站</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Owner</source>
         <translation>店主</translation>
     </message>
@@ -976,7 +982,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../errors.py" line="-545"/>
+        <location filename="../errors.py" line="-550"/>
         <source>not sent yet</source>
         <translation>还没发给平台</translation>
     </message>
@@ -1092,8 +1098,13 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <source>Close the day</source>
         <translation>日结</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>Read aloud</source>
+        <translation>朗读</translation>
+    </message>
     <message numerus="yes">
-        <location line="+54"/>
+        <location line="+57"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n 个包裹待入库</numerusform>
@@ -1139,7 +1150,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location line="-454"/>
+        <location line="-461"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -1421,7 +1432,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PlatformErrors</name>
     <message>
-        <location filename="../errors.py" line="+216"/>
+        <location filename="../errors.py" line="+221"/>
         <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
         <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
         <translation>平台不认识这台村站：请技术员重新注册。</translation>
@@ -1645,6 +1656,69 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
+    <name>ReadAloudForm</name>
+    <message>
+        <location filename="../admin/read_aloud_form.py" line="+67"/>
+        <source>Read aloud</source>
+        <translation>朗读</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Speaker buttons on the product, the cart total and the pickup code read them aloud for villagers who read little.</source>
+        <translation>商品、购物车合计和取货码旁的喇叭按钮会把内容读出来，方便不太识字的村民。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Read aloud on this kiosk</source>
+        <translation>在本机开启朗读</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read the pickup code by itself after each order</source>
+        <translation>每次下单后自动朗读取货码</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speed</source>
+        <translation>语速</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Try it</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Read aloud settings saved.</source>
+        <translation>朗读设置已保存。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No loudspeaker found: check that the speakers are plugged in and switched on.</source>
+        <translation>没有找到喇叭：请检查音箱是否插好并打开。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The voice could not be loaded. Please call the technician.</source>
+        <translation>语音无法加载，请联系技术员。</translation>
+    </message>
+</context>
+<context>
     <name>SearchScreen</name>
     <message>
         <location filename="../screens/browse.py" line="-149"/>
@@ -1671,9 +1745,18 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
+    <name>SpeakerButton</name>
+    <message>
+        <location filename="../speech.py" line="+201"/>
+        <location line="+5"/>
+        <source>Read aloud</source>
+        <translation>朗读</translation>
+    </message>
+</context>
+<context>
     <name>Stock</name>
     <message>
-        <location filename="../widgets.py" line="-158"/>
+        <location filename="../widgets.py" line="-185"/>
         <source>Out of stock</source>
         <translation>暂时缺货</translation>
     </message>
@@ -2082,7 +2165,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../widgets.py" line="+255"/>
+        <location filename="../widgets.py" line="+282"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>

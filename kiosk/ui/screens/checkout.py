@@ -34,6 +34,7 @@ from kiosk.ui import theme
 from kiosk.ui.errors import error_words
 from kiosk.ui.models import CartModel
 from kiosk.ui.services import KioskServices
+from kiosk.ui.speech import SpeakerButton
 from kiosk.ui.widgets import Keypad, QuantityStepper, clear_layout
 
 
@@ -134,6 +135,9 @@ class CheckoutScreen(QWidget):
         self.total = QLabel(self)
         self.total.setObjectName("price")
         total_row.addWidget(self.total, 1)
+        self.speak_button = SpeakerButton(services.read_aloud, self)
+        self.speak_button.clicked.connect(self.read_total)
+        total_row.addWidget(self.speak_button)
         self.more_button = QPushButton(self.tr("Keep shopping"), self)
         self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.more_button.clicked.connect(self.browse_more)
@@ -210,6 +214,12 @@ class CheckoutScreen(QWidget):
             self.tr("Total: %1").replace("%1", format_yuan(self.cart.cart.total_fen))
         )
         self.confirm.setEnabled(not empty and not self._placing)
+
+    def read_total(self) -> None:
+        """Read the cart's total aloud ("一共三件，一百二十块五")."""
+        cart = self.cart.cart
+        if self._services.read_aloud is not None and not cart.is_empty():
+            self._services.read_aloud.say_cart_total(cart.total_fen, cart.item_count)
 
     def _remove(self, row: int) -> None:
         name = self.cart.line(row).card.name

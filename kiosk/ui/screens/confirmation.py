@@ -13,6 +13,7 @@ from kiosk.orders import Payment
 from kiosk.ui.screens.checkout import Receipt
 from kiosk.ui.services import KioskServices
 from kiosk.ui.slip import SlipContent, print_slip
+from kiosk.ui.speech import SpeakerButton
 
 
 class ConfirmationScreen(QWidget):
@@ -44,7 +45,14 @@ class ConfirmationScreen(QWidget):
         self.code = QLabel(self)
         self.code.setObjectName("code")
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        col.addWidget(self.code)
+        code_row = QHBoxLayout()
+        code_row.addStretch(1)
+        code_row.addWidget(self.code)
+        self.speak_button = SpeakerButton(services.read_aloud, self)
+        self.speak_button.clicked.connect(self.read_code)
+        code_row.addWidget(self.speak_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        code_row.addStretch(1)
+        col.addLayout(code_row)
         self.number = QLabel(self)
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number.setObjectName("title")
@@ -106,6 +114,14 @@ class ConfirmationScreen(QWidget):
             )
         )
         self.print_status.clear()
+        voice = self._services.read_aloud
+        if voice is not None and voice.enabled and voice.settings.auto_pickup_code:
+            self.read_code()
+
+    def read_code(self) -> None:
+        """Read the pickup code aloud, digit by digit, twice, slowly."""
+        if self._receipt is not None and self._services.read_aloud is not None:
+            self._services.read_aloud.say_pickup_code(self._receipt.placed.pickup_code)
 
     def slip(self) -> SlipContent | None:
         """The pickup slip of the order shown."""

@@ -13,6 +13,7 @@ from kiosk.storage.browsing import ProductCard, record_product_view
 from kiosk.storage.catalog import get_product
 from kiosk.ui import theme
 from kiosk.ui.services import KioskServices
+from kiosk.ui.speech import SpeakerButton
 from kiosk.ui.widgets import QuantityStepper, stock_words
 
 DETAIL_IMAGE_PX = 440
@@ -59,6 +60,13 @@ class DetailScreen(QWidget):
         self.name.setWordWrap(True)
         self.price = QLabel(self)
         self.price.setObjectName("price")
+        self.speak_button = SpeakerButton(services.read_aloud, self)
+        self.speak_button.clicked.connect(self.read_aloud)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price)
+        price_row.addSpacing(24)
+        price_row.addWidget(self.speak_button)
+        price_row.addStretch(1)
         self.stock = QLabel(self)
         self.stock.setObjectName("ok")
         self.delivery = QLabel(self.tr("Usually arrives at this shop in 2–3 days"), self)
@@ -81,7 +89,9 @@ class DetailScreen(QWidget):
         self.order_button.clicked.connect(lambda: self._emit(self.order_now))
         buttons.addWidget(self.add_button, 1)
         buttons.addWidget(self.order_button, 1)
-        for w in (self.name, self.price, self.stock, self.delivery, self.description):
+        col.addWidget(self.name)
+        col.addLayout(price_row)
+        for w in (self.stock, self.delivery, self.description):
             col.addWidget(w)
         col.addLayout(qty_row)
         col.addStretch(1)
@@ -142,6 +152,12 @@ class DetailScreen(QWidget):
         self.picture.clear()
         self._set_picture()
         self.shown.emit(card.sku)
+
+    def read_aloud(self) -> None:
+        """Read the product's name, price and unit aloud ("…十公斤，五十九块九一袋")."""
+        if self._detail is not None and self._services.read_aloud is not None:
+            card = self._detail.card
+            self._services.read_aloud.say_product(card.name, card.price_fen, card.unit)
 
     def _set_picture(self) -> None:
         if self._detail is None:
