@@ -331,7 +331,7 @@ def test_catalog_page_never_sends_text_the_wire_refuses(
         service.add_product(
             s,
             "P1",
-            name="米\x00",
+            name="米\x07",
             category="日用",
             price_fen=1,
             unit="袋",
