@@ -155,12 +155,9 @@ async def read_capped_body(request: Request, cap: int = MAX_REQUEST_BYTES) -> by
 def _busy_reply(exc: BaseException) -> tuple[int, str, str, dict[str, str]] | None:
     if isinstance(exc, OperationalError):
         log.warning("database problem: %s", type(exc.orig).__name__)
-        return (
-            503,
-            "busy",
-            "the central database is busy; try again shortly",
-            {"Retry-After": str(RETRY_AFTER_BUSY_S)},
-        )
+        code = "busy"
+        message = "the central database is busy; try again shortly"
+        return 503, code, message, {"Retry-After": str(RETRY_AFTER_BUSY_S)}
     return None
 
 

@@ -213,7 +213,7 @@ def test_every_central_code_has_words(zh: None) -> None:
     assert {
         "unauthorized",  # CentralError class attribute
         "bad_cursor",  # code="…" at a raise site
-        "busy",  # _error(503, "busy", …) in a handler
+        "busy",  # code = "…" in the handlers' reply helper
         "unknown_sku",  # reject("unknown_sku", …)
         "payload_mismatch",  # EventResult(reason="…")
         "invalid_payload",
