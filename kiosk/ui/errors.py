@@ -339,6 +339,26 @@ _CENTRAL: dict[str, Callable[[], str]] = {
         "The platform has a fault right now. Nothing is lost: the kiosk tries again later; if it "
         "lasts for hours, call support.",
     ),
+    "bad_body": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform could not read what the kiosk sent. Sync again; if it keeps happening, "
+        "call support.",
+    ),
+    "too_many_lines": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "Too many order lines went in one sending. The kiosk sends them in smaller parts by "
+        "itself; nothing is lost.",
+    ),
+    "rate_limited": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform asked this kiosk to slow down. It sends again in a moment by itself; "
+        "nothing is lost.",
+    ),
+    "shop_only": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "Only the shop can hand an order over or take it back (with the villager and the pickup "
+        "code there).",
+    ),
     "enroll_throttled": lambda: QCoreApplication.translate(
         "PlatformErrors",
         "Too many wrong enrollment codes were tried from this place, so the platform takes no "

@@ -677,7 +677,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+327"/>
+        <location line="+347"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -982,7 +982,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../errors.py" line="-550"/>
+        <location filename="../errors.py" line="-570"/>
         <source>not sent yet</source>
         <translation>还没发给平台</translation>
     </message>
@@ -1501,6 +1501,26 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+4"/>
         <source>The platform has a fault right now. Nothing is lost: the kiosk tries again later; if it lasts for hours, call support.</source>
         <translation>平台暂时出了故障。数据不会丢：村站稍后会自动重试；如果几个小时都这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform could not read what the kiosk sent. Sync again; if it keeps happening, call support.</source>
+        <translation>平台读不懂本机发送的内容。请再同步一次；如果一直这样，请联系客服。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Too many order lines went in one sending. The kiosk sends them in smaller parts by itself; nothing is lost.</source>
+        <translation>一次发送的订单行太多。本机会自动分成小批发送，什么都不会丢。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform asked this kiosk to slow down. It sends again in a moment by itself; nothing is lost.</source>
+        <translation>平台请本机慢一点发送。稍后会自动再发，什么都不会丢。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only the shop can hand an order over or take it back (with the villager and the pickup code there).</source>
+        <translation>只有店里才能交货或退货（村民带着取货码到店）。</translation>
     </message>
     <message>
         <location line="+5"/>
