@@ -250,7 +250,25 @@ def test_full_hd_product_page_and_payment_next_to_place_order(qtbot: Any, make_w
     confirm_top = checkout.confirm.mapTo(window, QPoint(0, 0))
     pay_bottom = checkout.pay_later.mapTo(window, QPoint(0, checkout.pay_later.height()))
     assert 0 <= confirm_top.y() - pay_bottom.y() <= 40  # right above Place order
-    assert abs(checkout.pay_cash.mapTo(window, QPoint(0, 0)).x() - confirm_top.x()) <= 10
+    confirm_right = confirm_top.x() + checkout.confirm.width()
+    assert confirm_top.x() <= checkout.pay_cash.mapTo(window, QPoint(0, 0)).x() < confirm_right
+
+
+def test_checkout_fits_a_1366_by_768_screen(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    for sku in ("LY-0001", "JD-0001", "RY-0001"):
+        window.go_home()
+        search(qtbot, window, sku)
+        open_product(qtbot, window, window.search.grid, 0)
+        click(qtbot, window.detail.add_button)
+    click(qtbot, window.top.cart)
+    checkout = window.checkout
+    click(qtbot, checkout.confirm)  # no name: the error line shows too
+    assert checkout.error.text()
+    assert window.minimumSizeHint().height() <= 768
+    assert window.height() == 768
+    bottom = checkout.confirm.mapTo(window, QPoint(0, checkout.confirm.height())).y()
+    assert bottom <= 768
 
 
 # --- words -------------------------------------------------------------------------------

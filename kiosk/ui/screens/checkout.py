@@ -147,6 +147,32 @@ class CheckoutScreen(QWidget):
         self.more_button.clicked.connect(self.browse_more)
         total_row.addWidget(self.more_button)
         left.addLayout(total_row)
+        # Under the total: how to pay, then Place order, the last step's decisions together
+        # (on the right, under the keypad, they pushed the screen past 768 px).
+        pay_row = QHBoxLayout()
+        pay_row.addWidget(QLabel(self.tr("How will you pay?"), self))
+        self.pay_group = QButtonGroup(self)
+        self.pay_cash = QPushButton(self.tr("Cash to the shop now"), self)
+        self.pay_later = QPushButton(self.tr("Pay when you pick up"), self)
+        for btn in (self.pay_cash, self.pay_later):
+            btn.setCheckable(True)
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.pay_group.addButton(btn)
+            pay_row.addWidget(btn, 1)
+        # Paying at pickup is the default: no money changes hands before the parcel exists.
+        self.pay_later.setChecked(True)
+        left.addLayout(pay_row)
+        self.confirm = QPushButton(self.tr("Place order"), self)
+        self.confirm.setObjectName("primary")
+        self.confirm.setMinimumHeight(80)
+        self.confirm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.confirm.clicked.connect(self.submit)
+        left.addWidget(self.confirm)
+        # Why Place order is grey, in words (an empty cart).
+        self.why = QLabel(self.tr("Choose a product first: the cart is empty."), self)
+        self.why.setObjectName("why")
+        self.why.setWordWrap(True)
+        left.addWidget(self.why)
         row.addLayout(left, 3)
 
         right = QVBoxLayout()
@@ -171,32 +197,6 @@ class CheckoutScreen(QWidget):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         right.addWidget(self.error)
-        # How to pay sits right above Place order: the two decisions of the last step together.
-        pay_label = QLabel(self.tr("How will you pay?"), self)
-        right.addWidget(pay_label)
-        pay_row = QHBoxLayout()
-        self.pay_group = QButtonGroup(self)
-        self.pay_cash = QPushButton(self.tr("Cash to the shop now"), self)
-        self.pay_later = QPushButton(self.tr("Pay when you pick up"), self)
-        for btn in (self.pay_cash, self.pay_later):
-            btn.setCheckable(True)
-            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.pay_group.addButton(btn)
-            pay_row.addWidget(btn, 1)
-        # Paying at pickup is the default: no money changes hands before the parcel exists.
-        self.pay_later.setChecked(True)
-        right.addLayout(pay_row)
-        self.confirm = QPushButton(self.tr("Place order"), self)
-        self.confirm.setObjectName("primary")
-        self.confirm.setMinimumHeight(80)
-        self.confirm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.confirm.clicked.connect(self.submit)
-        right.addWidget(self.confirm)
-        # Why Place order is grey, in words (an empty cart).
-        self.why = QLabel(self.tr("Choose a product first: the cart is empty."), self)
-        self.why.setObjectName("why")
-        self.why.setWordWrap(True)
-        right.addWidget(self.why)
         right.addStretch(1)
         row.addLayout(right, 2)
 
