@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -35,6 +35,27 @@ class ProductDetail:
 
     card: ProductCard
     description: str
+
+
+class Picture(QLabel):
+    """The product picture: square, as big as :meth:`set_side` asks when there is room, never
+    smaller than ``DETAIL_IMAGE_PX`` and never what keeps the window from getting smaller."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._side = DETAIL_IMAGE_PX
+        self.setMinimumSize(DETAIL_IMAGE_PX, DETAIL_IMAGE_PX)
+
+    def set_side(self, side: int) -> None:
+        """The side wanted now."""
+        self._side = side
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._side, self._side)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(DETAIL_IMAGE_PX, DETAIL_IMAGE_PX)
 
 
 class DetailScreen(QWidget):
@@ -68,8 +89,7 @@ class DetailScreen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(32)
         outer.addLayout(row, 1)
-        self.picture = QLabel(self)
-        self.picture.setFixedSize(DETAIL_IMAGE_PX, DETAIL_IMAGE_PX)
+        self.picture = Picture(self)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setStyleSheet(f"background: {theme.PLACEHOLDER.name()}; border-radius: 12px;")
         row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
@@ -213,7 +233,7 @@ class DetailScreen(QWidget):
         side = max(DETAIL_IMAGE_PX, side - side % 40)  # in steps: fewer decodes while resizing
         if side != self._image_px:
             self._image_px = side
-            self.picture.setFixedSize(side, side)
+            self.picture.set_side(side)
             self._set_picture()
         super().resizeEvent(event)
 
