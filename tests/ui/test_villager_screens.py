@@ -245,6 +245,8 @@ def test_full_hd_product_page_and_payment_next_to_place_order(qtbot: Any, make_w
     search(qtbot, window, "JD-0001")
     open_product(qtbot, window, window.search.grid, 0)
     qtbot.waitUntil(lambda: window.detail.picture.width() > 600)
+    # The picture fills its bigger frame (the catalog's pictures here are 64 px).
+    qtbot.waitUntil(lambda: window.detail.picture.pixmap().width() > 500)
     # Back on a smaller screen, the bigger picture does not keep the window big.
     window.resize(1366, 768)
     qtbot.waitUntil(lambda: window.height() == 768 and window.detail.picture.width() < 600)

@@ -176,7 +176,7 @@ class DetailScreen(QWidget):
     def show_added(self, qty: int, cart_count: int) -> None:
         """Say on screen that ``qty`` pieces went into the cart, which now holds ``cart_count``."""
         text = self.tr("✓ Added %n to the cart.", "", qty)
-        text += " " + self.tr(
+        text += "\n" + self.tr(
             "The cart now has %n piece(s): tap Cart at the top to order.", "", cart_count
         )
         self.added.setText(text)
@@ -240,7 +240,9 @@ class DetailScreen(QWidget):
     def _set_picture(self) -> None:
         if self._detail is None:
             return
-        pix = self._services.images.pixmap(self._detail.card.image_hash, self._image_px)
+        # Fill the frame: on a 1920×1080 screen the frame is bigger than most catalog pictures.
+        side = self._image_px - 40
+        pix = self._services.images.pixmap(self._detail.card.image_hash, side, fill=True)
         if pix is not None:
             self.picture.setPixmap(pix)
 
