@@ -145,9 +145,12 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
     shoot(app, window, out, "checkout", lang)
 
     # The idle warning over the checkout, some seconds before the reset.
+    interval = window.idle._timer.interval()
     window.idle._timer.start(18_000)
     window.idle_warning.open()
     shoot(app, window, out, "idle-warning", lang)
+    window.idle._timer.setInterval(interval)
+    window.idle_warning.close_warning()
     window.idle.poke()
 
     for digit in PHONE[7:]:

@@ -516,6 +516,7 @@ class KioskWindow(QWidget):
 
     def reset_session(self) -> None:
         """Clear the cart, customer details, pickup code and lookups; back to home."""
+        self.idle_warning.close_warning()
         if self.in_admin_mode():
             self._leaving_admin = True
             try:
