@@ -324,3 +324,25 @@ def test_words_in_chinese(qtbot: Any, make_window: Any) -> None:
     assert window.detail.stock.text() == "暂时缺货"
     assert "暂时缺货，现在不能下单" in window.detail.why.text()
     assert "返回搜索结果" in window.detail.back_button.text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("", "Please enter your 11-digit mobile number"),
+        ("23812345678", "starts with 1"),
+        ("1381234", "digits typed: 7"),
+        ("138123456789", "digits typed: 12"),
+        ("12812345678", "second digit of a mobile number is 3 to 9"),
+        ("138 1234 5678", None),
+        ("+86 13812345678", None),
+    ],
+)
+def test_phone_words_name_the_first_thing_to_fix(qtbot: Any, typed: str, words: str | None) -> None:
+    from kiosk.ui.phone_words import phone_problem
+
+    said = phone_problem(typed)
+    if words is None:
+        assert said is None
+    else:
+        assert said is not None and words in said and "13812345678" in said
