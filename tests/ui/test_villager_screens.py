@@ -339,8 +339,10 @@ def test_words_in_chinese(qtbot: Any, make_window: Any) -> None:
     ],
 )
 def test_phone_words_name_the_first_thing_to_fix(qtbot: Any, typed: str, words: str | None) -> None:
+    from kiosk.ui.app import make_app
     from kiosk.ui.phone_words import phone_problem
 
+    make_app(lang="en")  # an earlier test may have left Chinese installed
     said = phone_problem(typed)
     if words is None:
         assert said is None
