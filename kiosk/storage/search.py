@@ -353,8 +353,9 @@ def search_products(
         category_id = int(found)
     q = parse_query(query)
     word_query = _word_query(q)
-    # Whole-word ranking reorders the prefix and "rest" tiers, so those phases must deliver
-    # all their candidates, not only the first ``limit`` in views order.
+    # Whole-word ranking reorders within a tier, so a phase must deliver all its candidates,
+    # not only the first ``limit`` in views order. Each phase is one tier, best first: once
+    # ``limit`` hits are in, later phases cannot move ahead of them and are not run.
     fetch = max(limit, CANDIDATES) if word_query is not None and limit > 0 else limit
     hits: list[SearchHit] = []
     seen: set[str] = set()
@@ -378,7 +379,7 @@ def search_products(
             )
             if len(hits) >= fetch:
                 break
-        if len(hits) >= fetch:
+        if len(hits) >= limit:
             break
     if word_query is not None:
         hits = rank_whole_words(hits, word_query)
