@@ -220,6 +220,30 @@ def _han_keys(runs: tuple[str, ...]) -> tuple[str, str, str]:
     return " ".join(bigrams), " ".join(_dedupe(py_tokens)), " ".join(_dedupe(ini_tokens))
 
 
+@lru_cache(maxsize=16384)
+def name_words(name: str) -> tuple[tuple[str, str], ...]:
+    """The dictionary words (two or more Han characters) of a name, as (pinyin, initials) pairs.
+
+    Words come from pypinyin's phrase segmentation of each Han run (东北大米 → 东北, 大米), read
+    with the same default readings as the index. Search ranking uses them to tell a query that
+    names a whole word (``dm`` → 大米) from one that only spans syllables of neighbouring words
+    (``dm`` → 蛋 + 枚 in 土鸡蛋 30枚, 带 + 木 in 带木柄); see ``docs/search.md``.
+    """
+    from pypinyin.seg.mmseg import seg  # lazy, like _default_readings
+
+    words: list[tuple[str, str]] = []
+    for run in _HAN_RUN.findall(normalize(name)):
+        readings = _default_readings(run)
+        start = 0
+        for word in seg.cut(run):
+            end = start + len(word)
+            syllables = readings[start:end]
+            if len(word) >= 2 and all(syllables):
+                words.append(("".join(syllables), "".join(r[0] for r in syllables)))
+            start = end
+    return tuple(words)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     """A typed query split into what the index can match.

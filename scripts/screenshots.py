@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.storage.catalog import import_catalog_file  # noqa: E402
 from kiosk.storage.orders import set_center  # noqa: E402
+from kiosk.storage.search import search_products  # noqa: E402
 from kiosk.storage.store import KioskStore  # noqa: E402
 from kiosk.ui.app import build_window, make_app  # noqa: E402
 from kiosk.ui.bridge import SyncFacts  # noqa: E402
@@ -103,15 +104,35 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
     pump(app, lambda: window.search.suggest_box.isVisible())
     shoot(app, window, out, "search-empty", lang)
 
+    # Place order on an empty cart: grey, with the reason under it.
+    window.show_checkout()
+    shoot(app, window, out, "checkout-empty", lang)
+
+    # An out-of-stock product: red stock words, grey buttons, the reason.
+    with store.read() as s:
+        out_of_stock = [h.sku for h in search_products(s, "柜机") if h.stock == "out_of_stock"]
+    window.show_search("柜机")
+    pump(app, lambda: window.search.model.rowCount() > 0)
+    window.show_product(out_of_stock[0])
+    pump(app, lambda: window.detail.detail is not None)
+    shoot(app, window, out, "detail-out-of-stock", lang)
+
     window.show_category("家用电器")
     pump(app, lambda: window.category.model.rowCount() > 0)
     shoot(app, window, out, "category", lang)
 
     window.show_product("JD-0001")
-    pump(app, lambda: window.detail.detail is not None)
+    detail = window.detail
+    pump(app, lambda: detail.detail is not None and detail.detail.card.sku == "JD-0001")
     shoot(app, window, out, "detail", lang)
 
-    window._add_to_cart(window.detail.detail.card, 1)  # type: ignore[union-attr]
+    # The same page on a 1920×1080 screen: the picture grows with it.
+    window.resize(1920, 1080)
+    shoot(app, window, out, "detail-1920", lang)
+    window.resize(size)
+
+    detail.add_button.click()  # "Added to the cart" on the page
+    shoot(app, window, out, "detail-added", lang)
     window.show_product("LY-0002")
     detail = window.detail
     pump(app, lambda: detail.detail is not None and detail.detail.card.sku == "LY-0002")
@@ -122,6 +143,15 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
         checkout.keypad.press(digit)
     checkout.submit()  # shows the plain-words phone message
     shoot(app, window, out, "checkout", lang)
+
+    # The idle warning over the checkout, some seconds before the reset.
+    interval = window.idle._timer.interval()
+    window.idle._timer.start(18_000)
+    window.idle_warning.open()
+    shoot(app, window, out, "idle-warning", lang)
+    window.idle._timer.setInterval(interval)
+    window.idle_warning.close_warning()
+    window.idle.poke()
 
     for digit in PHONE[7:]:
         checkout.keypad.press(digit)

@@ -21,6 +21,7 @@ from kiosk.search_keys import (
     SearchKeys,
     SearchQuery,
     is_han,
+    name_words,
     parse_query,
     product_keys,
 )
@@ -59,6 +60,8 @@ class SearchHit:
     image_hash: str | None
     stock: str
     rank_tier: int
+    #: How often the product was viewed (ranking tie-break).
+    views: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +243,7 @@ class SearchPhase:
     params: dict[str, Any]
 
 
-_COLUMNS = "p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock"
+_COLUMNS = "p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock, p.views"
 
 
 def _fts_phase(tier: int, expr: str, limit: int, tier_sql: str | None = None) -> SearchPhase:
@@ -348,9 +351,15 @@ def search_products(
         if found is None:
             return []
         category_id = int(found)
+    q = parse_query(query)
+    word_query = _word_query(q)
+    # Whole-word ranking reorders within a tier, so a phase must deliver all its candidates,
+    # not only the first ``limit`` in views order. Each phase is one tier, best first: once
+    # ``limit`` hits are in, later phases cannot move ahead of them and are not run.
+    fetch = max(limit, CANDIDATES) if word_query is not None and limit > 0 else limit
     hits: list[SearchHit] = []
     seen: set[str] = set()
-    for phase in search_phases(query, limit, category_id):
+    for phase in search_phases(query, fetch, category_id):
         for r in s.execute(text(phase.sql), phase.params):
             if r[0] in seen:
                 continue
@@ -364,12 +373,55 @@ def search_products(
                     category=r[4],
                     image_hash=r[5],
                     stock=r[6],
-                    rank_tier=r[7],
+                    rank_tier=r[8],
+                    views=r[7],
                 )
             )
-            if len(hits) >= limit:
-                return hits
-    return hits
+            if len(hits) >= fetch:
+                break
+        if len(hits) >= limit:
+            break
+    if word_query is not None:
+        hits = rank_whole_words(hits, word_query)
+    return hits[:limit]
+
+
+def _word_query(q: SearchQuery) -> str | None:
+    """The query as pinyin or initials of a word (one run of two or more letters), or ``None``."""
+    if len(q.runs) != 1 or is_han(q.runs[0]):
+        return None
+    run = q.runs[0]
+    return run if len(run) >= 2 and run.isascii() and run.isalpha() else None
+
+
+def rank_whole_words(hits: list[SearchHit], query: str) -> list[SearchHit]:
+    """Within the prefix and "rest" tiers, put products where ``query`` names a whole word first.
+
+    ``query`` names a word of a product when it is that word's pinyin or initials (``dm`` and
+    ``dami`` for 大米 in 东北大米, ``xyj`` for 洗衣机 in 滚筒洗衣机). Such products come first
+    in their tier, grouped by word; the word the results carry most (each product counts
+    1 + its views) comes first, so ``dm`` lists the rice before 地膜 when the shop sells more
+    rice. Other products keep their order (views, then name). Tiers never change.
+    """
+    word_of: dict[str, str] = {}
+    weight: dict[str, int] = {}
+    for h in hits:
+        if h.rank_tier < TIER_PREFIX:
+            continue
+        for pinyin, initials in name_words(h.name):
+            if query in (pinyin, initials):
+                word_of[h.sku] = pinyin
+                weight[pinyin] = weight.get(pinyin, 0) + 1 + h.views
+                break
+
+    def key(item: tuple[int, SearchHit]) -> tuple[int, int, int, str, int]:
+        index, h = item
+        word = word_of.get(h.sku)
+        if word is None:
+            return (h.rank_tier, 1, 0, "", index)
+        return (h.rank_tier, 0, -weight[word], word, index)
+
+    return [h for _, h in sorted(enumerate(hits), key=key)]
 
 
 def indexed_ids(s: Session, ids: Sequence[int]) -> set[int]:

@@ -19,15 +19,18 @@ from kiosk.ui.tasks import TaskRunner
 #: Decoded pictures kept in memory (per size); older ones are dropped first.
 CACHE_ENTRIES = 600
 
-Key = tuple[str, int]
+Key = tuple[str, int, bool]
 
 
-def decode_scaled(path: Path, side: int) -> QImage:
-    """Decode ``path`` scaled to fit a ``side``×``side`` square (safe on worker threads)."""
+def decode_scaled(path: Path, side: int, *, fill: bool = False) -> QImage:
+    """Decode ``path`` scaled to fit a ``side``×``side`` square (safe on worker threads).
+
+    A smaller picture keeps its size unless ``fill`` (the product page on a big screen).
+    """
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     size = reader.size()
-    if size.isValid() and (size.width() > side or size.height() > side):
+    if size.isValid() and (fill or size.width() > side or size.height() > side):
         reader.setScaledSize(size.scaled(QSize(side, side), Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
     return image
@@ -49,7 +52,7 @@ class ImageCache(QObject):
         self._pixmaps: OrderedDict[Key, QPixmap | None] = OrderedDict()
         self._loading: set[Key] = set()
 
-    def pixmap(self, image_hash: str | None, side: int) -> QPixmap | None:
+    def pixmap(self, image_hash: str | None, side: int, *, fill: bool = False) -> QPixmap | None:
         """The picture if decoded already; otherwise start loading it and return ``None``.
 
         A product without a picture, or whose file is missing or broken, stays ``None`` (the
@@ -57,7 +60,7 @@ class ImageCache(QObject):
         """
         if not image_hash:
             return None
-        key = (image_hash, side)
+        key = (image_hash, side, fill)
         if key in self._pixmaps:
             self._pixmaps.move_to_end(key)
             return self._pixmaps[key]
@@ -73,7 +76,7 @@ class ImageCache(QObject):
                 path = find_media(media_dir, image_hash)
                 if path is None:
                     return None
-                image = decode_scaled(path, side)
+                image = decode_scaled(path, side, fill=fill)
                 return None if image.isNull() else image
 
             self._runner.run(

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 
 from kiosk.money import format_yuan
-from kiosk.orders import STATUS_WORDS
+from kiosk.orders import STATUS_WORDS, OrderStatus
 from kiosk.storage.browsing import ProductCard
 from kiosk.storage.lookup import VillagerOrder
 from kiosk.ui.cart import Cart, CartLine
@@ -223,9 +223,16 @@ class VillagerOrdersModel(QAbstractListModel):
         self.endResetModel()
 
     def status_words(self, order: VillagerOrder) -> str:
-        """The status in the screen's language."""
+        """The status in the screen's language, with the villager's next step where there is one."""
         zh, en = STATUS_WORDS[order.status]
-        return zh if self._chinese else en
+        words = zh if self._chinese else en
+        if order.status is OrderStatus.REJECTED:
+            words += QCoreApplication.translate(
+                "VillagerOrdersModel",
+                ": this order will not come. Please ask the shop owner: they can order something "
+                "else for you and give back any money you paid.",
+            )
+        return words
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._orders)

@@ -29,6 +29,8 @@ PRICE_PX = 28  # prices larger than the text around them
 BIG_PRICE_PX = 44
 CODE_PX = 96  # the pickup code on the confirmation screen
 TOUCH_PX = 64  # every button at least 56 px high (FIELD.md); 64 leaves room for a thumb
+BIG_TOUCH_PX = 96  # the one button that matters on a screen (the idle warning's "I'm here")
+ROW_PX = 56  # list rows and tabs on the villager screens
 
 INK = QColor("#111111")
 MUTED = QColor("#444444")
@@ -39,6 +41,9 @@ WARN = QColor("#a14f00")
 BAR = QColor("#17324d")
 CARD_LINE = QColor("#b8b8b8")
 PLACEHOLDER = QColor("#eeeeee")
+#: Text of a button that cannot be used now: grey on grey, with a dashed border (never the
+#: active red), and a reason in words next to it (``QLabel#why``).
+DISABLED_INK = "#6b6b6b"
 
 
 def font(px: int = BASE_PX, *, bold: bool = False) -> QFont:
@@ -66,11 +71,25 @@ QPushButton {{
 }}
 QPushButton:pressed {{ background: #d6d6d6; }}
 QPushButton:checked {{ background: {BAR.name()}; color: white; border-color: {BAR.name()}; }}
-QPushButton:disabled {{ color: #888; border-color: #bbb; }}
+QPushButton:disabled {{ color: {DISABLED_INK}; border: 2px dashed #aaa; background: #f4f4f4; }}
 QPushButton#primary {{
     background: {PRICE.name()}; color: white; border-color: {PRICE.name()}; font-weight: bold;
 }}
 QPushButton#primary:pressed {{ background: #8f0b20; }}
+QPushButton#primary:disabled {{
+    background: #e2e2e2; color: {DISABLED_INK}; border: 2px dashed #999; font-weight: normal;
+}}
+QPushButton#big {{ min-height: {BIG_TOUCH_PX}px; font-size: {TITLE_PX}px; font-weight: bold; }}
+QLabel#why {{ color: {WARN.name()}; font-weight: bold; }}
+QLabel#added {{
+    background: #e3f3e8; color: {OK.name()}; font-weight: bold; border-radius: 10px;
+    padding: 8px 14px;
+}}
+QWidget#idlewarning {{ background: rgba(0, 0, 0, 150); }}
+QFrame#idlepanel {{
+    background: {PAPER.name()}; border: 4px solid {BAR.name()}; border-radius: 18px;
+}}
+QLabel#countdown {{ font-size: {BIG_PRICE_PX}px; font-weight: bold; color: {BAR.name()}; }}
 QPushButton#tile {{ text-align: center; font-size: {BASE_PX + 2}px; font-weight: bold; }}
 QLineEdit {{
     min-height: {TOUCH_PX}px; padding: 0 12px; border: 2px solid #555; border-radius: 10px;
@@ -84,6 +103,7 @@ QWidget#topbar QPushButton {{
 }}
 QWidget#topbar QPushButton:pressed {{ background: #0c1d2e; }}
 QListView {{ border: none; }}
+QListView#orders::item {{ min-height: {ROW_PX}px; padding: 6px; }}
 QScrollBar:vertical {{ width: 28px; }}
 QScrollBar::handle:vertical {{ min-height: 60px; background: #999; border-radius: 8px; }}
 """

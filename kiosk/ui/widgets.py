@@ -57,6 +57,26 @@ def stock_words(stock: str) -> str:
     return QCoreApplication.translate("Stock", "In stock")
 
 
+def stock_style(stock: str) -> str:
+    """The label style (object name) for a stock word: green only for "in stock"."""
+    return {"in_stock": "ok", "low": "warn"}.get(stock, "error")
+
+
+def restyle(widget: QWidget, object_name: str) -> None:
+    """Give ``widget`` another style-sheet object name and apply it now.
+
+    Qt applies object-name selectors when a widget is polished; changing the name later does
+    nothing visible until the widget is polished again.
+    """
+    if widget.objectName() == object_name:
+        return
+    widget.setObjectName(object_name)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
 def paint_placeholder(p: QPainter, rect: QRect) -> None:
     """A plain grey square with a simple parcel outline while the picture loads (or is missing)."""
     p.fillRect(rect, theme.PLACEHOLDER)

@@ -1,4 +1,9 @@
-"""The kiosk window: the top bar over a stack of screens, navigation, and the idle reset."""
+"""The kiosk window: the top bar over a stack of screens, navigation, and the idle reset.
+
+The idle reset warns first: when there is something to lose (a cart, a name or phone number
+typed, any screen but home), a "Still there?" panel counts down the last seconds with a big
+button to keep going; any tap keeps going. See ``docs/ui.md``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui.cart import Cart
 from kiosk.ui.models import CartModel
@@ -30,6 +43,9 @@ if TYPE_CHECKING:
 
 #: Default idle timeout: back to home, cart and customer details cleared.
 IDLE_TIMEOUT_MS = 120_000
+#: The "Still there?" warning shows this long before the reset (at most a quarter of the
+#: timeout, so short test timeouts keep their proportions).
+IDLE_WARNING_MS = 20_000
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -41,12 +57,17 @@ _ACTIVITY = {
 
 
 class IdleWatcher(QObject):
-    """Fires :attr:`idle` when nobody touched the kiosk for ``timeout_ms``.
+    """Fires :attr:`idle` when nobody touched the kiosk for ``timeout_ms``, and
+    :attr:`warning` :meth:`warning_ms` before that.
 
     Signals:
+        warning(): the timeout is near; the reset follows unless someone touches the kiosk.
+        active(): someone touched the kiosk (after a warning: the warning is off).
         idle(): the timeout passed without a tap, key or scroll.
     """
 
+    warning = Signal()
+    active = Signal()
     idle = Signal()
 
     def __init__(self, timeout_ms: int, parent: QObject | None = None) -> None:
@@ -55,26 +76,114 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(self.idle)
+        self._warn = QTimer(self)
+        self._warn.setSingleShot(True)
+        self._warn.setInterval(timeout_ms - min(IDLE_WARNING_MS, timeout_ms // 4))
+        self._warn.timeout.connect(self._warned)
+        self._warning = False
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._timer.start()
+        self.poke()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
-            self._timer.start()
+            self.poke()
         return False
+
+    def _warned(self) -> None:
+        self._warning = True
+        self.warning.emit()
+
+    def warning_ms(self) -> int:
+        """How long before the reset the warning comes."""
+        return self._timer.interval() - self._warn.interval()
+
+    def remaining_ms(self) -> int:
+        """Time left before the reset."""
+        return max(0, self._timer.remainingTime())
 
     def poke(self) -> None:
         """Count as activity."""
         self._timer.start()
+        self._warn.start()
+        if self._warning:
+            self._warning = False
+            self.active.emit()
 
     def stop(self) -> None:
         """Stop watching (window closing)."""
         self._timer.stop()
+        self._warn.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+class IdleWarning(QWidget):
+    """The "Still there?" panel over the whole window, with a countdown and a big button.
+
+    Signals:
+        keep_going(): the villager tapped "I'm still here".
+    """
+
+    keep_going = Signal()
+
+    def __init__(self, watcher: IdleWatcher, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._watcher = watcher
+        self.setObjectName("idlewarning")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        panel = QFrame(self)
+        panel.setObjectName("idlepanel")
+        panel.setMinimumWidth(640)
+        col = QVBoxLayout(panel)
+        col.setContentsMargins(40, 32, 40, 32)
+        col.setSpacing(18)
+        title = QLabel(self.tr("Still there?"), panel)
+        title.setObjectName("title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown = QLabel(panel)
+        self.countdown.setObjectName("countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.what = QLabel(
+            self.tr("Then the cart and your name and number are cleared for the next person."),
+            panel,
+        )
+        self.what.setWordWrap(True)
+        self.what.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = QPushButton(self.tr("I'm still here: keep going"), panel)
+        self.button.setObjectName("big")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.clicked.connect(self.keep_going)
+        for w in (title, self.countdown, self.what, self.button):
+            col.addWidget(w)
+        outer.addWidget(panel)
+        self._tick = QTimer(self)
+        self._tick.setInterval(250)
+        self._tick.timeout.connect(self._update)
+        self.hide()
+
+    def open(self) -> None:
+        """Cover the window and count down."""
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self._update()
+        self.show()
+        self.raise_()
+        self._tick.start()
+
+    def close_warning(self) -> None:
+        """Take the panel away."""
+        self._tick.stop()
+        self.hide()
+
+    def _update(self) -> None:
+        seconds = (self._watcher.remaining_ms() + 999) // 1000
+        self.countdown.setText(self.tr("Starting over in %n second(s)", "", seconds))
 
 
 class KioskWindow(QWidget):
@@ -153,7 +262,12 @@ class KioskWindow(QWidget):
         top_row = self.top.layout()
         if top_row is not None:
             top_row.addWidget(self.admin_button)
+        self._before_detail: QWidget | None = None
         self.idle = IdleWatcher(idle_timeout_ms, self)
+        self.idle_warning = IdleWarning(self.idle, self)
+        self.idle_warning.keep_going.connect(self.idle.poke)
+        self.idle.warning.connect(self._idle_warning)
+        self.idle.active.connect(self.idle_warning.close_warning)
         self._restore_hooks: tuple[Callable[[float], bool], Callable[[], None]] | None = None
         self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
@@ -197,6 +311,7 @@ class KioskWindow(QWidget):
         self.stack.addWidget(screen)
         screen.add_to_cart.connect(self._add_to_cart)
         screen.order_now.connect(self._order_now)
+        screen.back.connect(self._back_from_detail)
         return screen
 
     @cached_property
@@ -297,9 +412,26 @@ class KioskWindow(QWidget):
         self.category.open(name)
 
     def show_product(self, sku: str) -> None:
-        """A product's detail screen."""
+        """A product's detail screen; its back button leads to the screen it was opened from."""
+        came_from = self.current()
+        if came_from is not self.detail:
+            self._before_detail = came_from
+        before = self._before_detail
+        if before is not None and self._built("search") and before is self.search:
+            self.detail.set_back_text(self.tr("← Back to the search results"))
+        elif before is not None and self._built("category") and before is self.category:
+            self.detail.set_back_text(self.tr("← Back to %1").replace("%1", self.category.category))
+        else:
+            self.detail.set_back_text(self.tr("← Back to the home screen"))
         self.stack.setCurrentWidget(self.detail)
         self.detail.open(sku)
+
+    def _back_from_detail(self) -> None:
+        before = self._before_detail
+        if before is None or before is self.home:
+            self.go_home()
+        else:
+            self.stack.setCurrentWidget(before)
 
     def show_checkout(self) -> None:
         """The cart and checkout."""
@@ -318,7 +450,10 @@ class KioskWindow(QWidget):
             self.search.record_pending()
 
     def _add_to_cart(self, card: ProductCard, qty: int) -> None:
+        before = self.cart.cart.item_count
         self.cart.add(card, qty)
+        if self._built("detail"):
+            self.detail.show_added(self.cart.cart.item_count - before, self.cart.cart.item_count)
 
     def _order_now(self, card: ProductCard, qty: int) -> None:
         self.cart.add(card, qty)
@@ -360,14 +495,32 @@ class KioskWindow(QWidget):
         if name:
             self.top.center.setText(name)
 
+    def _has_something_to_lose(self) -> bool:
+        if not self.cart.cart.is_empty() or self.current() is not self.home:
+            return True
+        return bool(self.home.search.text())
+
+    def _idle_warning(self) -> None:
+        # An unlocked admin session has its own, longer idle lock (kiosk.ui.admin.session).
+        if self.in_admin_mode() or not self._has_something_to_lose():
+            return
+        self.idle_warning.open()
+
     def _idle_reset(self) -> None:
+        self.idle_warning.close_warning()
         # An unlocked admin session has its own, longer idle lock (kiosk.ui.admin.session).
         if self._built("admin") and self.admin.session.active:
             return
         self.reset_session()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        if self.idle_warning.isVisible():
+            self.idle_warning.setGeometry(self.rect())
+        super().resizeEvent(event)
+
     def reset_session(self) -> None:
         """Clear the cart, customer details, pickup code and lookups; back to home."""
+        self.idle_warning.close_warning()
         if self.in_admin_mode():
             self._leaving_admin = True
             try:

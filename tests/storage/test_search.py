@@ -375,3 +375,67 @@ def test_short_search_does_far_less_work_than_a_scan(
     indexed = sum(count_steps(conn, p.sql, p.params) for p in search_phases(query, 50))
     conn.close()
     assert indexed * factor < scan, (indexed, scan)
+
+
+# --- whole-word ranking ----------------------------------------------------------------------
+
+# Names as in the demo catalog: brand or use first, the product's word last, units and sizes.
+WORD_CATALOG = [
+    rec("NJ-1", "农家 土鸡蛋 30枚", "粮油食品"),  # 蛋 + 枚 spell "dm" across two words
+    rec("NY-1", "农用 地膜 1.2m×500m", "农资农具"),  # 地膜 is a whole word "dm" too
+    rec("NY-2", "农用 锄头 带木柄", "农资农具"),  # 带 + 木: "dm" only as a prefix of "dmb"
+    rec("LY-1", "金龙鱼 东北大米 10kg", "粮油食品"),
+    rec("LY-2", "福临门 五常大米 5kg", "粮油食品"),
+    rec("RY-1", "心相印 卷纸 4层 10卷", "日用百货"),  # 心 + 相印 卷: "xyj" across words
+    rec("YL-1", "欧姆龙 电子血压计", "医疗保健"),  # 血压计 is a whole word "xyj"
+    rec("DQ-1", "海信 液晶电视 65英寸"),  # 信 + 液晶: "xyj" across words
+    rec("DQ-2", "海尔 滚筒洗衣机 10公斤"),
+    rec("DQ-3", "美的 波轮洗衣机 8公斤"),
+]
+
+
+@pytest.fixture(scope="module")
+def word_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskStore]:
+    st_ = KioskStore.open(tmp_path_factory.mktemp("words") / "data")
+    with st_.write() as s:
+        upsert_products(s, WORD_CATALOG)
+    yield st_
+    st_.close()
+
+
+def test_initials_of_a_whole_word_rank_first(word_store: KioskStore) -> None:
+    # Before whole-word ranking, "dm" listed 农家/农用 first (name order in a tie).
+    found = skus(word_store, "dm")
+    assert set(found) == {"NJ-1", "NY-1", "NY-2", "LY-1", "LY-2"}
+    assert found[:2] == ["LY-2", "LY-1"]  # 大米: the word the results carry most
+    assert found[2] == "NY-1"  # 地膜: a whole word, carried once
+    assert set(found[3:]) == {"NJ-1", "NY-2"}  # syllables of neighbouring words last
+
+
+def test_initials_xyj_put_washing_machines_first(word_store: KioskStore) -> None:
+    found = skus(word_store, "xyj")
+    assert set(found[:2]) == {"DQ-2", "DQ-3"}
+    assert found[2] == "YL-1"
+    assert set(found[3:]) == {"RY-1", "DQ-1"}
+
+
+def test_full_pinyin_of_a_word_ranks_the_same_way(word_store: KioskStore) -> None:
+    assert set(skus(word_store, "dami")[:2]) == {"LY-1", "LY-2"}
+    assert set(skus(word_store, "xiyiji")[:2]) == {"DQ-2", "DQ-3"}
+
+
+def test_views_weigh_a_word(word_store: KioskStore) -> None:
+    with word_store.write() as s:
+        s.execute(text("UPDATE products SET views = 9 WHERE sku = 'NY-1'"))
+    try:
+        assert skus(word_store, "dm")[0] == "NY-1"  # a much-viewed 地膜 beats two unviewed rice
+        assert skus(word_store, "dm", limit=2) == ["NY-1", "LY-2"]
+    finally:
+        with word_store.write() as s:
+            s.execute(text("UPDATE products SET views = 0 WHERE sku = 'NY-1'"))
+
+
+def test_word_ranking_keeps_tiers(word_store: KioskStore) -> None:
+    with word_store.read() as s:
+        hits = search_products(s, "dm")
+    assert [h.rank_tier for h in hits] == sorted(h.rank_tier for h in hits)

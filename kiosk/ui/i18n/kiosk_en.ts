@@ -13,9 +13,39 @@
     </message>
 </context>
 <context>
+    <name>DetailScreen</name>
+    <message numerus="yes">
+        <location filename="../screens/detail.py" line="+188"/>
+        <source>✓ Added %n to the cart.</source>
+        <translation>
+            <numerusform>✓ Added %n piece to the cart.</numerusform>
+            <numerusform>✓ Added %n pieces to the cart.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>The cart now has %n piece(s): tap Cart at the top to order.</source>
+        <translation>
+            <numerusform>The cart now has %n piece: tap Cart at the top to order.</numerusform>
+            <numerusform>The cart now has %n pieces: tap Cart at the top to order.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>IdleWarning</name>
+    <message numerus="yes">
+        <location filename="../window.py" line="+186"/>
+        <source>Starting over in %n second(s)</source>
+        <translation>
+            <numerusform>Starting over in %n second</numerusform>
+            <numerusform>Starting over in %n seconds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MyOrdersScreen</name>
     <message numerus="yes">
-        <location filename="../screens/myorders.py" line="+147"/>
+        <location filename="../screens/myorders.py" line="+159"/>
         <source>%n order(s) for %1</source>
         <translation>
             <numerusform>%n order for %1</numerusform>
@@ -99,7 +129,7 @@
 <context>
     <name>SearchScreen</name>
     <message numerus="yes">
-        <location filename="../screens/browse.py" line="+147"/>
+        <location filename="../screens/browse.py" line="+162"/>
         <source>%n product(s) found</source>
         <translation>
             <numerusform>%n product found</numerusform>
@@ -164,7 +194,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+367"/>
+        <location filename="../widgets.py" line="+387"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>

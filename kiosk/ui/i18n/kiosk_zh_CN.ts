@@ -57,7 +57,7 @@
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../screens/checkout.py" line="+86"/>
+        <location filename="../screens/checkout.py" line="+93"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -65,7 +65,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="+223"/>
+        <location filename="../screens/browse.py" line="+238"/>
         <source>Sort:</source>
         <translation>排序：</translation>
     </message>
@@ -116,7 +116,7 @@
 <context>
     <name>CheckoutScreen</name>
     <message>
-        <location filename="../screens/checkout.py" line="+33"/>
+        <location filename="../screens/checkout.py" line="+34"/>
         <source>Your cart</source>
         <translation>购物车</translation>
     </message>
@@ -126,7 +126,7 @@
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>How will you pay?</source>
         <translation>怎么付款？</translation>
     </message>
@@ -141,12 +141,12 @@
         <translation>取货时再付款</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-11"/>
         <source>Keep shopping</source>
         <translation>继续选购</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+36"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
@@ -166,19 +166,24 @@
         <translation>11位数字</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+89"/>
+        <location line="-25"/>
+        <location line="+126"/>
         <location line="+7"/>
         <source>Place order</source>
         <translation>确认下单</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-126"/>
+        <source>Choose a product first: the cart is empty.</source>
+        <translation>请先选商品：购物车是空的。</translation>
+    </message>
+    <message>
+        <location line="+62"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Remove %1 from the cart?</source>
         <translation>把“%1”从购物车删除吗？</translation>
     </message>
@@ -203,12 +208,7 @@
         <translation>请填写您的姓名。</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Please enter an 11-digit mobile number, for example 13812345678.</source>
-        <translation>请输入11位手机号码，例如 13812345678。</translation>
-    </message>
-    <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Saving your order…</source>
         <translation>正在保存订单…</translation>
     </message>
@@ -404,7 +404,13 @@
 <context>
     <name>DetailScreen</name>
     <message>
-        <location filename="../screens/detail.py" line="+72"/>
+        <location filename="../screens/detail.py" line="+85"/>
+        <source>← Back to the list</source>
+        <extracomment>The picture&apos;s side at 1366×768; it grows with the screen (up to DETAIL_IMAGE_MAX_PX) so a 1920×1080 screen shows a bigger picture instead of an empty half. How long &quot;Added to the cart&quot; stays on screen.</extracomment>
+        <translation>← 返回商品列表</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Usually arrives at this shop in 2–3 days</source>
         <translation>通常 2-3 天到店</translation>
     </message>
@@ -423,10 +429,34 @@
         <source>Order now</source>
         <translation>立即下单</translation>
     </message>
+    <message numerus="yes">
+        <location line="+64"/>
+        <source>✓ Added %n to the cart.</source>
+        <translation>
+            <numerusform>✓ 已加入购物车 %n 件。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>The cart now has %n piece(s): tap Cart at the top to order.</source>
+        <translation>
+            <numerusform>购物车里现在有 %n 件：点上方的“购物车”去下单。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+49"/>
+        <location line="+19"/>
         <source>This product is no longer sold.</source>
         <translation>这个商品已经不卖了。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This product can no longer be ordered.</source>
+        <translation>这个商品已经不能下单了。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Out of stock for now: it cannot be ordered. Ask the shop owner when it comes back.</source>
+        <translation>暂时缺货，现在不能下单。什么时候有货，请问店主。</translation>
     </message>
 </context>
 <context>
@@ -877,9 +907,35 @@
     </message>
 </context>
 <context>
+    <name>IdleWarning</name>
+    <message>
+        <location filename="../window.py" line="+145"/>
+        <source>Still there?</source>
+        <extracomment>Default idle timeout: back to home, cart and customer details cleared. The &quot;Still there?&quot; warning shows this long before the reset (at most a quarter of the timeout, so short test timeouts keep their proportions).</extracomment>
+        <translation>还在吗？</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Then the cart and your name and number are cleared for the next person.</source>
+        <translation>到时会清空购物车和您填的姓名、手机号，留给下一位。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>I&apos;m still here: keep going</source>
+        <translation>我还在，继续</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>Starting over in %n second(s)</source>
+        <translation>
+            <numerusform>%n 秒后回到首页</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Keypad</name>
     <message>
-        <location filename="../widgets.py" line="+239"/>
+        <location filename="../widgets.py" line="+259"/>
         <source>Clear</source>
         <extracomment>Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).</extracomment>
         <translation>清空</translation>
@@ -908,9 +964,9 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="+116"/>
+        <location filename="../window.py" line="+39"/>
         <source>Village Kiosk</source>
-        <extracomment>Default idle timeout: back to home, cart and customer details cleared. Lazily built screens, in the order :meth:`prebuild_screens` builds them.</extracomment>
+        <extracomment>Lazily built screens, in the order :meth:`prebuild_screens` builds them.</extracomment>
         <translation>村站</translation>
     </message>
     <message>
@@ -923,11 +979,26 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <source>Owner</source>
         <translation>店主</translation>
     </message>
+    <message>
+        <location line="+163"/>
+        <source>← Back to the search results</source>
+        <translation>← 返回搜索结果</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>← Back to %1</source>
+        <translation>← 返回%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>← Back to the home screen</source>
+        <translation>← 返回首页</translation>
+    </message>
 </context>
 <context>
     <name>MyOrdersScreen</name>
     <message>
-        <location filename="../screens/myorders.py" line="+50"/>
+        <location filename="../screens/myorders.py" line="+51"/>
         <source>My orders</source>
         <translation>我的订单</translation>
     </message>
@@ -942,7 +1013,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>取货码</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Show my orders</source>
         <translation>查看我的订单</translation>
     </message>
@@ -952,12 +1023,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>请输入手机号码和任意一个订单的取货码。</translation>
     </message>
     <message>
-        <location line="+33"/>
-        <source>Please enter an 11-digit mobile number.</source>
-        <translation>请输入11位手机号码。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+46"/>
         <source>The pickup code has 6 digits.</source>
         <translation>取货码是6位数字。</translation>
     </message>
@@ -1148,9 +1214,32 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
+    <name>PhoneWords</name>
+    <message>
+        <location filename="../phone_words.py" line="+27"/>
+        <source>Please enter your 11-digit mobile number, for example %1.</source>
+        <translation>请输入11位手机号码，例如 %1。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A mobile number starts with 1, for example %1. Please check it.</source>
+        <translation>手机号码第一位是 1，例如 %1。请再看看。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Please enter an 11-digit mobile number, for example %1 (digits typed: %2).</source>
+        <translation>请输入11位手机号码，例如 %1（现在输入了 %2 位）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The second digit of a mobile number is 3 to 9, for example %1. Please check it.</source>
+        <translation>手机号码第二位是 3 到 9，例如 %1。请再看看。</translation>
+    </message>
+</context>
+<context>
     <name>PickupPage</name>
     <message>
-        <location line="-461"/>
+        <location filename="../admin/owner_queue.py" line="-461"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -1741,13 +1830,18 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="-149"/>
+        <location filename="../screens/browse.py" line="-164"/>
         <source>Search: type a name, pinyin or initials</source>
         <extracomment>Wait this long after the last keystroke before searching. Searches take a few milliseconds on a worker and late results are dropped, so this only coalesces keys that arrive together (an IME committing a word, a barcode scanner typing a code a few milliseconds per key); a villager sees results as they type. It is most of the keystroke-to-results time (benchmarks/startup.py), so it is short and the timer precise. A search is recorded for demand counts when typing has paused this long. Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps the query and the grid&apos;s model reset inside the 50 ms keystroke-to-results budget. Rows fetched per page on category pages.</extracomment>
         <translation>搜索：输入商品名、拼音或首字母</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+4"/>
+        <source>✕ Clear</source>
+        <translation>✕ 清空</translation>
+    </message>
+    <message>
+        <location line="+75"/>
         <source>Type what you are looking for.</source>
         <translation>请输入想买的东西。</translation>
     </message>
@@ -1776,7 +1870,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>Stock</name>
     <message>
-        <location filename="../widgets.py" line="-185"/>
+        <location filename="../widgets.py" line="-205"/>
         <source>Out of stock</source>
         <translation>暂时缺货</translation>
     </message>
@@ -2185,7 +2279,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../widgets.py" line="+282"/>
+        <location filename="../widgets.py" line="+302"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
@@ -2205,9 +2299,14 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>VillagerOrdersModel</name>
     <message>
-        <location filename="../models.py" line="+240"/>
-        <source>Order %1 · %2 · %3</source>
+        <location filename="../models.py" line="+230"/>
+        <source>: this order will not come. Please ask the shop owner: they can order something else for you and give back any money you paid.</source>
         <extracomment>Picture size decoded for grid tiles.</extracomment>
+        <translation>：这个订单不会到货了。请问店主：店主可以帮您换一个商品下单，已付的钱会退给您。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Order %1 · %2 · %3</source>
         <translation>订单 %1 · %2 · %3</translation>
     </message>
 </context>

@@ -79,9 +79,19 @@ class SearchScreen(QWidget):
         self.box.setObjectName("search")
         self.box.setPlaceholderText(self.tr("Search: type a name, pinyin or initials"))
         self.box.setMinimumHeight(76)
-        self.box.setClearButtonEnabled(True)
         self.box.textChanged.connect(self._changed)
-        col.addWidget(self.box)
+        # Our own clear button, as big as the other buttons (Qt's built-in one is about 14 px).
+        self.clear_button = QPushButton(self.tr("✕ Clear"), self)
+        self.clear_button.setObjectName("clear_search")
+        self.clear_button.setMinimumHeight(76)
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_button.clicked.connect(self._clear)
+        self.clear_button.setEnabled(False)
+        box_row = QHBoxLayout()
+        box_row.setSpacing(10)
+        box_row.addWidget(self.box, 1)
+        box_row.addWidget(self.clear_button)
+        col.addLayout(box_row)
         self.status = QLabel(self)
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
@@ -112,8 +122,13 @@ class SearchScreen(QWidget):
         self.box.setFocus()
         self.box.end(False)
 
-    def _changed(self, _text: str) -> None:
+    def _changed(self, text: str) -> None:
+        self.clear_button.setEnabled(bool(text))
         self._debounce.start()
+
+    def _clear(self) -> None:
+        self.box.clear()
+        self.box.setFocus()
 
     def _search_now(self) -> None:
         query = self.box.text().strip()

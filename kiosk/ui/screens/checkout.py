@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QFontMetrics, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.customers import Customer, normalize_name, normalize_phone
+from kiosk.customers import Customer, normalize_name
 from kiosk.errors import InvalidInput, KioskError
 from kiosk.money import format_yuan
 from kiosk.orders import LineRequest, Payment
@@ -33,6 +33,7 @@ from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.errors import error_words
 from kiosk.ui.models import CartModel
+from kiosk.ui.phone_words import phone_problem
 from kiosk.ui.services import KioskServices
 from kiosk.ui.speech import SpeakerButton
 from kiosk.ui.widgets import Keypad, QuantityStepper, clear_layout
@@ -62,7 +63,9 @@ class CartLineRow(QFrame):
     a 1366×768 screen: a row cut at the list's edge looks broken to a villager.
     """
 
-    def __init__(self, model: CartModel, row: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: CartModel, row: int, total_width: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         line = model.line(row)
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -74,6 +77,7 @@ class CartLineRow(QFrame):
         name.setFont(theme.font(theme.BASE_PX + 4, bold=True))
         col.addWidget(name)
         lay = QHBoxLayout()
+        lay.setSpacing(16)
         col.addLayout(lay)
         price = QLabel(f"{format_yuan(line.card.price_fen)}/{line.card.unit}", self)
         self.stepper = QuantityStepper(line.qty, parent=self)
@@ -81,14 +85,18 @@ class CartLineRow(QFrame):
         self.stepper.value_changed.connect(lambda q: model.set_qty(row, q))
         total = QLabel(format_yuan(line.total_fen), self)
         total.setObjectName("total")
-        total.setMinimumWidth(130)
+        # One width for every row (wide enough for the largest line total a cart allows), so
+        # the steppers, totals and Remove buttons line up whatever the prices.
+        total.setFixedWidth(total_width)
         total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.total = total
         self.remove = QPushButton(self.tr("Remove"), self)
         self.remove.setObjectName(f"remove_{row}")
         self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay.addWidget(price, 1)
         lay.addWidget(self.stepper)
         lay.addWidget(total)
+        lay.addSpacing(12)  # the total never touches Remove
         lay.addWidget(self.remove)
 
 
@@ -143,7 +151,8 @@ class CheckoutScreen(QWidget):
         self.more_button.clicked.connect(self.browse_more)
         total_row.addWidget(self.more_button)
         left.addLayout(total_row)
-        # The question sits on the buttons' row: the height goes to the cart lines instead.
+        # Under the total: how to pay, then Place order, the last step's decisions together
+        # (on the right, under the keypad, they pushed the screen past 768 px).
         pay_row = QHBoxLayout()
         pay_row.addWidget(QLabel(self.tr("How will you pay?"), self))
         self.pay_group = QButtonGroup(self)
@@ -157,6 +166,17 @@ class CheckoutScreen(QWidget):
         # Paying at pickup is the default: no money changes hands before the parcel exists.
         self.pay_later.setChecked(True)
         left.addLayout(pay_row)
+        self.confirm = QPushButton(self.tr("Place order"), self)
+        self.confirm.setObjectName("primary")
+        self.confirm.setMinimumHeight(80)
+        self.confirm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.confirm.clicked.connect(self.submit)
+        left.addWidget(self.confirm)
+        # Why Place order is grey, in words (an empty cart).
+        self.why = QLabel(self.tr("Choose a product first: the cart is empty."), self)
+        self.why.setObjectName("why")
+        self.why.setWordWrap(True)
+        left.addWidget(self.why)
         row.addLayout(left, 3)
 
         right = QVBoxLayout()
@@ -181,12 +201,6 @@ class CheckoutScreen(QWidget):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         right.addWidget(self.error)
-        self.confirm = QPushButton(self.tr("Place order"), self)
-        self.confirm.setObjectName("primary")
-        self.confirm.setMinimumHeight(80)
-        self.confirm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.confirm.clicked.connect(self.submit)
-        right.addWidget(self.confirm)
         right.addStretch(1)
         row.addLayout(right, 2)
 
@@ -201,10 +215,20 @@ class CheckoutScreen(QWidget):
             self.keypad.set_target(self.phone_field)
         return False
 
+    def _total_width(self) -> int:
+        """Width of the line-total column: the widest total in the cart, at least ¥9,999.00."""
+        metrics = QFontMetrics(theme.font(theme.PRICE_PX, bold=True))
+        widest = max(
+            [metrics.horizontalAdvance(format_yuan(999_900))]
+            + [metrics.horizontalAdvance(format_yuan(ln.total_fen)) for ln in self.cart.cart.lines]
+        )
+        return widest + 12
+
     def _rebuild(self, *_args: object) -> None:
         clear_layout(self.lines_layout)
+        total_width = self._total_width()
         for r in range(self.cart.rowCount()):
-            line_row = CartLineRow(self.cart, r, self.lines_box)
+            line_row = CartLineRow(self.cart, r, total_width, self.lines_box)
             line_row.remove.clicked.connect(lambda _=False, i=r: self._remove(i))
             self.lines_layout.addWidget(line_row)
         self.lines_layout.addStretch(1)
@@ -214,6 +238,7 @@ class CheckoutScreen(QWidget):
             self.tr("Total: %1").replace("%1", format_yuan(self.cart.cart.total_fen))
         )
         self.confirm.setEnabled(not empty and not self._placing)
+        self.why.setVisible(empty)
 
     def read_total(self) -> None:
         """Read the cart's total aloud ("一共三件，一百二十块五")."""
@@ -242,16 +267,13 @@ class CheckoutScreen(QWidget):
             self.error.setText(self.tr("Please enter your name."))
             self.name_field.setFocus()
             return None
-        try:
-            phone = normalize_phone(self.phone_field.text())
-        except InvalidInput:
-            self.error.setText(
-                self.tr("Please enter an 11-digit mobile number, for example 13812345678.")
-            )
+        problem = phone_problem(self.phone_field.text())
+        if problem is not None:
+            self.error.setText(problem)
             self.keypad.set_target(self.phone_field)
             return None
         self.error.clear()
-        return Customer(name=name, phone=phone)
+        return Customer.of(name, self.phone_field.text())
 
     def submit(self) -> None:
         """Validate and place the order in the background."""

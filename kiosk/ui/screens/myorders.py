@@ -1,7 +1,8 @@
 """My orders: a villager types their mobile number and a pickup code and sees their orders.
 
 The privacy rule is in :mod:`kiosk.storage.lookup`. On this shared screen wrong attempts are
-slowed down: after :data:`MAX_TRIES` misses the form locks for :data:`LOCK_MS`.
+slowed down: after :data:`MAX_TRIES` misses the form locks for :data:`LOCK_MS`. Once the phone
+number has its 11 digits the keypad moves on to the pickup code by itself.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.customers import mask_phone, normalize_phone
-from kiosk.errors import InvalidInput
 from kiosk.storage.lookup import VillagerOrder, find_villager_orders
 from kiosk.ui.models import VillagerOrdersModel
+from kiosk.ui.phone_words import phone_problem
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad
 
@@ -65,6 +66,7 @@ class MyOrdersScreen(QWidget):
         self.keypad = Keypad(self)
         self.keypad.set_target(self.phone_field)
         left.addWidget(self.keypad)
+        self.phone_field.textChanged.connect(self._phone_typed)
         self.find_button = QPushButton(self.tr("Show my orders"), self)
         self.find_button.setObjectName("primary")
         self.find_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -81,6 +83,7 @@ class MyOrdersScreen(QWidget):
         self.message.setText(self._hint)
         self.model = VillagerOrdersModel(services.chinese, self)
         self.list = QListView(self)
+        self.list.setObjectName("orders")
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
         self.list.setSpacing(8)
@@ -99,6 +102,13 @@ class MyOrdersScreen(QWidget):
             self.keypad.set_target(obj)
         return False
 
+    def _phone_typed(self, text: str) -> None:
+        # A full number moves the keypad (and the cursor) on to the code, so the next digits
+        # typed are the code's instead of being dropped by the full phone field.
+        if len(text) == self.phone_field.maxLength() and self.keypad.target() is self.phone_field:
+            self.keypad.set_target(self.code_field)
+            self.code_field.setFocus()
+
     def begin(self) -> None:
         """Arrive on the screen."""
         self.keypad.set_target(self.phone_field)
@@ -107,11 +117,13 @@ class MyOrdersScreen(QWidget):
     def look_up(self) -> None:
         """Look the orders up in the background."""
         phone_text, code = self.phone_field.text(), self.code_field.text()
-        try:
-            phone = normalize_phone(phone_text)
-        except InvalidInput:
-            self.message.setText(self.tr("Please enter an 11-digit mobile number."))
+        problem = phone_problem(phone_text)
+        if problem is not None:
+            self.message.setText(problem)
+            self.keypad.set_target(self.phone_field)
+            self.phone_field.setFocus()
             return
+        phone = normalize_phone(phone_text)
         if len(code) != 6:
             self.message.setText(self.tr("The pickup code has 6 digits."))
             self.keypad.set_target(self.code_field)
