@@ -524,6 +524,11 @@ _OUTCOME: dict[str, Callable[[], str]] = {
         "PlatformErrors",
         "The sync was stopped before it finished. What was sent is kept; the rest goes next time.",
     ),
+    SyncCode.RUN_LIMIT: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The sync stopped because the platform kept sending more than one sync may take. What "
+        "arrived is kept and the next sync goes on; if this keeps happening, call support.",
+    ),
     SyncCode.DAMAGED: lambda: QCoreApplication.translate(
         "PlatformErrors",
         "The kiosk's database is damaged, so nothing is sent or fetched. Restart the kiosk to "
