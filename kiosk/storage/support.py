@@ -29,6 +29,7 @@ from kiosk.storage import outbox
 from kiosk.storage.backup import _fsync_dir, integrity_check
 from kiosk.storage.doctor import Check, DoctorContext, run_doctor
 from kiosk.storage.models import AuditEntry, OutboxEvent, Setting
+from kiosk.storage.permissions import private_file
 from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ def write_support_bundle(
                 with contextlib.suppress(OSError):
                     raw = f.read_text(encoding="utf-8", errors="replace")
                     zf.writestr(f"logs/{f.name}", redact(raw))
+        private_file(tmp)  # 0600 where the file system keeps modes (not on a FAT stick)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
