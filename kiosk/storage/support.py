@@ -31,6 +31,7 @@ from kiosk.storage.doctor import Check, DoctorContext, run_doctor
 from kiosk.storage.models import AuditEntry, OutboxEvent, Setting
 from kiosk.storage.permissions import private_file
 from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
+from kiosk.text import check_text
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def retry_event(store: KioskStore, event_id: str, actor: str) -> QueuedEvent:
 
 def discard_event(store: KioskStore, event_id: str, reason: str, actor: str) -> None:
     """Give up on a set-aside event, with a reason (audited; the event is kept, marked)."""
-    why = " ".join((reason or "").split())
+    why = check_text(" ".join((reason or "").split()), "the reason")
     if not why:
         raise InvalidInput("discarding an event needs a reason (it goes into the audit log)")
     with store.write() as s:

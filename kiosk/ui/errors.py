@@ -236,6 +236,14 @@ _SENTENCES: dict[str, Sentence] = {
         "Errors", "The phone number must be an 11-digit mobile number, e.g. 13812345678."
     ),
     "customer.no_name": lambda p: QCoreApplication.translate("Errors", "Type the villager's name."),
+    "text.bad_character": lambda p: _fill(
+        QCoreApplication.translate(
+            "Errors",
+            "This text holds a character that cannot be used (%1), perhaps from a paste. Type it "
+            "again.",
+        ),
+        p["char"],
+    ),
     "customer.long_name": lambda p: _fill(
         QCoreApplication.translate("Errors", "The name is longer than %1 characters."), p["max"]
     ),
