@@ -74,6 +74,17 @@ def printable(text: object) -> str:
     return _BAD.sub("", s)
 
 
+def terminal_safe(text: str) -> str:
+    """Like :func:`printable`, but line breaks and tabs stay (a whole block of CLI output)."""
+    return _BAD.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
+
+
+def json_escape_unsafe(text: str) -> str:
+    """A JSON document with every control, format or surrogate character left raw by
+    ``json.dumps(ensure_ascii=False)`` written as a ``\\uXXXX`` escape (the same data)."""
+    return _BAD.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def clean_network_text(text: str) -> str:
     """Text from the central service (a center name) with every refused character removed."""
     return printable(text).strip()
