@@ -83,6 +83,7 @@ class SearchScreen(QWidget):
         self.box.textChanged.connect(self._changed)
         col.addWidget(self.box)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         col.addWidget(self.status)
@@ -218,6 +219,7 @@ class CategoryScreen(QWidget):
         col.setSpacing(10)
         head = QHBoxLayout()
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.title.setObjectName("title")
         head.addWidget(self.title, 1)
         head.addWidget(QLabel(self.tr("Sort:"), self))

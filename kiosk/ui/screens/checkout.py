@@ -69,16 +69,19 @@ class CartLineRow(QFrame):
         col.setContentsMargins(10, 4, 10, 4)
         col.setSpacing(0)
         name = QLabel(line.card.name, self)
+        name.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         # Bold and large enough to read from a metre away, below the prices' size.
         name.setFont(theme.font(theme.BASE_PX + 4, bold=True))
         col.addWidget(name)
         lay = QHBoxLayout()
         col.addLayout(lay)
         price = QLabel(f"{format_yuan(line.card.price_fen)}/{line.card.unit}", self)
+        price.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.stepper = QuantityStepper(line.qty, parent=self)
         self.stepper.set_value(line.qty)
         self.stepper.value_changed.connect(lambda q: model.set_qty(row, q))
         total = QLabel(format_yuan(line.total_fen), self)
+        total.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         total.setObjectName("total")
         total.setMinimumWidth(130)
         total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -132,6 +135,7 @@ class CheckoutScreen(QWidget):
         # "Keep shopping" shares the total's row: the height goes to the cart lines instead.
         total_row = QHBoxLayout()
         self.total = QLabel(self)
+        self.total.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.total.setObjectName("price")
         total_row.addWidget(self.total, 1)
         self.more_button = QPushButton(self.tr("Keep shopping"), self)
@@ -174,6 +178,7 @@ class CheckoutScreen(QWidget):
         self.keypad.set_target(self.phone_field)
         right.addWidget(self.keypad)
         self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         right.addWidget(self.error)
