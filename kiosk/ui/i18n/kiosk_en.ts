@@ -4,7 +4,7 @@
 <context>
     <name>ConfirmationScreen</name>
     <message numerus="yes">
-        <location filename="../screens/confirmation.py" line="+97"/>
+        <location filename="../screens/confirmation.py" line="+102"/>
         <source>%n item(s) · total %1 · %2</source>
         <translation>
             <numerusform>%n item · total %1 · %2</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>MyOrdersScreen</name>
     <message numerus="yes">
-        <location filename="../screens/myorders.py" line="+147"/>
+        <location filename="../screens/myorders.py" line="+148"/>
         <source>%n order(s) for %1</source>
         <translation>
             <numerusform>%n order for %1</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+687"/>
+        <location filename="../admin/owner_queue.py" line="+694"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>PinChangeForm</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+482"/>
+        <location filename="../admin/pin_dialog.py" line="+486"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -80,7 +80,7 @@
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-287"/>
+        <location line="-290"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -99,7 +99,7 @@
 <context>
     <name>SearchScreen</name>
     <message numerus="yes">
-        <location filename="../screens/browse.py" line="+147"/>
+        <location filename="../screens/browse.py" line="+148"/>
         <source>%n product(s) found</source>
         <translation>
             <numerusform>%n product found</numerusform>
@@ -129,7 +129,7 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+551"/>
+        <location filename="../admin/technician.py" line="+557"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
@@ -164,7 +164,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+331"/>
+        <location filename="../widgets.py" line="+335"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>
