@@ -290,7 +290,7 @@ class DeadlineTransport(httpx.HTTPTransport):
 
     def __init__(self, verify: bool | ssl.SSLContext = True) -> None:
         super().__init__(verify=verify)
-        limits = httpx.Limits()
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify),
             max_connections=limits.max_connections,
