@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtCore import Signal as _Signal
 from PySide6.QtGui import QPainter, QPen, QPixmap, QResizeEvent
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -59,6 +60,12 @@ def paint_placeholder(p: QPainter, rect: QRect) -> None:
     p.drawLine(
         box.left(), box.top() + box.height() // 3, box.right(), box.top() + box.height() // 3
     )
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` for ``setToolTip`` shown as written: tooltips render anything that looks like
+    markup, so such text is escaped (plain text stays as it is)."""
+    return GuiQt.convertFromPlainText(text) if GuiQt.mightBeRichText(text) else text
 
 
 def clear_layout(layout: QLayout) -> None:

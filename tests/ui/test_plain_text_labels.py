@@ -60,3 +60,15 @@ def test_hostile_markup_in_data_is_shown_as_plain_text(
     for mark in (FAKE_PRICE, IMG, UNIT, CENTER):
         assert mark in texts, f"no visible label showed {mark!r}: the test saw {list(seen)}"
     assert len(seen) >= 5
+
+
+def test_tooltips_with_markup_are_escaped_plain_ones_kept(qapp: Any) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from kiosk.ui.widgets import plain_tooltip
+
+    assert plain_tooltip("unknown_sku: LY-0001") == "unknown_sku: LY-0001"
+    shown = plain_tooltip(f"unknown_sku: {IMG}")
+    doc = QTextDocument()
+    doc.setHtml(shown)
+    assert doc.toPlainText() == f"unknown_sku: {IMG}"  # the characters, not an image

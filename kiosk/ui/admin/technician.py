@@ -8,7 +8,6 @@ results come back as plain words. Folder and file choices go through :attr:`choo
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +51,7 @@ from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.bridge import SyncBridge
 from kiosk.ui.errors import outbox_reason_words, sync_summary_words
 from kiosk.ui.services import KioskServices
+from kiosk.ui.widgets import plain_tooltip
 
 ACTOR = Role.TECHNICIAN.value
 SERVER_URL_KEY = "sync.server_url"
@@ -443,7 +443,7 @@ class TechnicianScreen(QWidget):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j == 3 and raw != why:
-                    item.setToolTip(f"<p>{html.escape(raw)}</p>")  # central's text, not markup
+                    item.setToolTip(plain_tooltip(raw))  # central's text, never markup
                 if j == 1 and ev.state == "quarantined":
                     item.setForeground(theme.PRICE)
                 self.outbox_table.setItem(i, j, item)
