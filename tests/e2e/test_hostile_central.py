@@ -11,8 +11,8 @@ is unchanged (or kept only what a valid page committed).
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
