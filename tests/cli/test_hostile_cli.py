@@ -126,3 +126,30 @@ def test_a_closed_stdout_ends_quietly(shop: Path) -> None:
     err = proc.stderr.decode()
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert proc.returncode == 141
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("owner", "check-in", "LOCAL-0001", "--line", "LY-0001:²"),
+        ("owner", "cancel", "LOCAL-0001", "--reason", "x", "--refund", "١٢"),
+        ("owner", "pickup", "LOCAL-0001", "--code", "٠٤٢٩١٧", "--paid", "cash"),
+    ],
+)
+def test_unicode_digits_in_owner_commands_are_one_line(
+    shop: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    assert _run(shop, "orders", "place", "--name", "张三", "--phone", "13812345678",
+                "--item", "LY-0001", "--payment", "on_pickup") == 0  # fmt: skip
+    capsys.readouterr()
+    assert _run(shop, *args) != 0
+    _one_line_error(capsys.readouterr().err)
+
+
+def test_money_is_ascii_digits() -> None:
+    from kiosk.errors import InvalidInput
+    from kiosk.money import parse_yuan
+
+    assert parse_yuan("¥12.50") == 1250
+    with pytest.raises(InvalidInput):
+        parse_yuan("¥١٢.٥٠")
