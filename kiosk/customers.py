@@ -1,4 +1,10 @@
-"""Villagers as customers: a name and a validated mainland China mobile number."""
+"""Villagers as customers: a name and a validated mainland China mobile number.
+
+Typed text is checked with :func:`kiosk.text.check_text`: NUL, control characters, bidi and
+zero-width format characters and lone surrogates are refused with a clear error (they could not
+be stored by central, or would disguise a name). Phone numbers are ASCII digits; full-width
+digits (typed by Chinese input methods) are folded to ASCII first, any other digit is refused.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,19 @@ import re
 from dataclasses import dataclass
 
 from kiosk.errors import InvalidInput
+from kiosk.text import ascii_digits, check_text
 
-# Mainland mobile numbers: 11 digits starting 13x-19x. Spaces, dashes and a +86/0086 prefix are
-# tolerated on input because that is how people copy them from their phones.
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Mainland mobile numbers: 11 ASCII digits starting 13x-19x (``\d`` alone would also take
+# Arabic-Indic and other digits). Spaces, dashes and a +86/0086 prefix are tolerated on input
+# because that is how people copy them from their phones.
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _STRIP = re.compile(r"[\s\-()]")
 MAX_NAME_LEN = 40
 
 
 def normalize_phone(text: str) -> str:
     """Return the bare 11-digit mobile number, or raise :class:`InvalidInput`."""
-    digits = _STRIP.sub("", text or "")
+    digits = _STRIP.sub("", ascii_digits(text or ""))
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix) :]
@@ -37,7 +45,7 @@ def mask_phone(phone: str) -> str:
 
 def normalize_name(text: str) -> str:
     """Trim and check a villager's name."""
-    name = " ".join((text or "").split())
+    name = check_text(" ".join((text or "").split()), "the villager's name")
     if not name:
         raise InvalidInput("the villager's name is empty", code="customer.no_name")
     if len(name) > MAX_NAME_LEN:

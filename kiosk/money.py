@@ -6,7 +6,7 @@ import re
 
 from kiosk.errors import InvalidInput
 
-_YUAN = re.compile(r"^\s*[¥￥]?\s*(\d{1,9})(?:\.(\d{1,2}))?\s*(?:元)?\s*$")
+_YUAN = re.compile(r"^\s*[¥￥]?\s*([0-9]{1,9})(?:\.([0-9]{1,2}))?\s*(?:元)?\s*$")  # ASCII digits
 
 
 def format_yuan(fen: int) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.errors import IllegalTransition, InvalidInput
+from kiosk.text import check_text
 
 
 class OrderStatus(StrEnum):
@@ -131,6 +132,7 @@ class LineRequest:
     def __post_init__(self) -> None:
         if not self.sku or not self.sku.strip():
             raise InvalidInput("an order line needs a SKU", code="line.no_sku")
+        check_text(self.sku, "the SKU")  # a lone surrogate could not even be looked up
         if isinstance(self.qty, bool) or not isinstance(self.qty, int):
             raise InvalidInput(
                 f"quantity for {self.sku} must be a whole number",

@@ -1,10 +1,24 @@
-"""Pickup codes: six digits, shown once at placement, stored only as a salted hash.
+"""Pickup codes: six digits, shown once at placement, stored only as a salted, slow hash.
 
-A six-digit code has only a million values, so no hash makes an offline guess expensive for
-someone who already holds the database file; what protects the code is that it is never stored
-in clear, never logged, and that wrong codes at the counter are rate-limited (owner issue). The
-hash is PBKDF2-HMAC-SHA256 with a random per-order salt and a modest work factor so that placing
-an order stays well inside its 10 ms budget.
+A six-digit code has only a million values, so whoever holds a copy of the database (a lost
+backup, a copied support stick, a second account on the shop PC) can try them all offline. The
+hash makes each try expensive: **scrypt** (N=2^14, r=8, p=1: 16 MiB and about 35 ms per try on
+the 2-core shop PC), so the whole code space costs about 10 core-hours per order instead of the
+515 s it took with the first scheme (PBKDF2-HMAC-SHA256, 2,000 iterations), and the 16 MiB per
+guess blunts GPUs. The owner's hand-over checks one code: 35 ms, not noticeable. The code is
+also never stored in clear nor logged, and wrong codes at the counter are rate-limited.
+
+The stored form is versioned by the ``pickup_salt`` column (see docs/orders.md):
+
+* ``"<32 hex>"`` (16-byte salt): scheme 1, PBKDF2-HMAC-SHA256 with 2,000 iterations. Orders
+  placed before scheme 2 keep it and still verify.
+* ``"s2:<24 hex>"`` (12-byte salt, so the field stays within its 32 characters): scheme 2,
+  scrypt as above. Every new order.
+
+``pickup_hash`` is the 32-byte digest in hex in both schemes.
+
+Codes are ASCII digits. Full-width digits (``０４２９１７``, which Chinese input methods type)
+are folded to ASCII; other digits (Arabic-Indic, superscripts) are refused, never guessed.
 """
 
 from __future__ import annotations
@@ -14,8 +28,18 @@ import hmac
 import os
 import secrets
 
+from kiosk.text import ascii_digits, is_ascii_digits
+
 CODE_DIGITS = 6
-_ITERATIONS = 2_000
+#: Scheme 1 (verify only).
+_PBKDF2_ITERATIONS = 2_000
+#: Scheme 2: scrypt cost (N, r, p); 128 * r * N = 16 MiB of memory per hash.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+_SCRYPT_MAXMEM = 64 * 1024 * 1024
+SCHEME_2 = "s2:"
+_SALT_BYTES = 12
 
 
 def new_pickup_code() -> str:
@@ -23,17 +47,59 @@ def new_pickup_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
+def normalize_code(code: str) -> str | None:
+    """The code as six ASCII digits (full-width folded), or ``None`` when it is not one."""
+    text = ascii_digits((code or "").strip())
+    if len(text) != CODE_DIGITS or not is_ascii_digits(text):
+        return None
+    return text
+
+
+def _scrypt(code: str, salt: bytes) -> str:
+    return hashlib.scrypt(
+        code.encode("ascii"),
+        salt=salt,
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        maxmem=_SCRYPT_MAXMEM,
+        dklen=32,
+    ).hex()
+
+
+def _pbkdf2(code: str, salt: bytes) -> str:
+    return hashlib.pbkdf2_hmac("sha256", code.encode("ascii"), salt, _PBKDF2_ITERATIONS).hex()
+
+
 def hash_pickup_code(code: str, salt: bytes | None = None) -> tuple[str, str]:
-    """Return ``(salt_hex, hash_hex)`` for ``code``; a new salt is drawn when none is given."""
+    """Return ``(salt_field, hash_hex)`` for ``code`` in the current scheme (scrypt).
+
+    ``salt_field`` is what goes into ``pickup_salt`` (``"s2:<hex>"``); a new salt is drawn when
+    none is given.
+    """
+    salt = salt if salt is not None else os.urandom(_SALT_BYTES)
+    return SCHEME_2 + salt.hex(), _scrypt(code, salt)
+
+
+def hash_pickup_code_v1(code: str, salt: bytes | None = None) -> tuple[str, str]:
+    """The first scheme (PBKDF2, 2,000 iterations): for tests of old orders only."""
     salt = salt if salt is not None else os.urandom(16)
-    digest = hashlib.pbkdf2_hmac("sha256", code.encode("ascii"), salt, _ITERATIONS)
-    return salt.hex(), digest.hex()
+    return salt.hex(), _pbkdf2(code, salt)
 
 
-def verify_pickup_code(code: str, salt_hex: str, hash_hex: str) -> bool:
-    """True when ``code`` matches the stored salt and hash (constant-time comparison)."""
-    code = code.strip()
-    if len(code) != CODE_DIGITS or not code.isdigit():
+def verify_pickup_code(code: str, salt_field: str, hash_hex: str) -> bool:
+    """True when ``code`` matches the stored salt and hash, in either scheme (constant time).
+
+    A malformed code or stored field is a mismatch, never an exception.
+    """
+    text = normalize_code(code)
+    if text is None:
         return False
-    _, digest = hash_pickup_code(code, bytes.fromhex(salt_hex))
+    try:
+        if salt_field.startswith(SCHEME_2):
+            digest = _scrypt(text, bytes.fromhex(salt_field[len(SCHEME_2) :]))
+        else:
+            digest = _pbkdf2(text, bytes.fromhex(salt_field))
+    except ValueError:
+        return False
     return hmac.compare_digest(digest, hash_hex)

@@ -31,3 +31,8 @@ def parse_text_file(path: Path, parse: Callable[[Iterable[str]], T], what: str) 
         raise InvalidInput(f"{path} is a folder, not a {what}") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not a UTF-8 text file") from None
+    except RecursionError:
+        # json.loads of a line like [[[[…]]]] nested 100,000 deep.
+        raise InvalidInput(
+            f"{what} {path}: a line is nested too deeply to read; nothing was changed"
+        ) from None

@@ -2,7 +2,11 @@
 
 Each sub-command group lives in its own module and registers itself in :data:`GROUPS`. Commands
 receive parsed arguments and a :class:`CliContext`; they return an exit code. Any
-:class:`~kiosk.errors.KioskError` becomes one clear line on stderr and a non-zero exit.
+:class:`~kiosk.errors.KioskError` becomes one clear line on stderr and a non-zero exit, and so do
+input nested too deeply to parse (``RecursionError``), text that cannot be encoded (lone
+surrogates) and a closed stdout (``kiosk orders list | head``: exit 141, silently). Everything
+written to stdout and stderr goes through :class:`TerminalSafe`: escape sequences and control
+characters in data (a hostile center or product name) never reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kiosk import __version__
 from kiosk.errors import KioskError
+from kiosk.text import json_escape_unsafe, terminal_safe
 
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
 
@@ -60,8 +65,13 @@ Command = Callable[[argparse.Namespace, CliContext], int]
 
 
 def print_json(obj: Any) -> None:
-    """Print one JSON document on one line (UTF-8, Chinese kept readable) and flush."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    """Print one JSON document on one line (UTF-8, Chinese kept readable) and flush.
+
+    Strict JSON (no NaN/Infinity); control, format and surrogate characters inside strings
+    are written as ``\\uXXXX`` escapes, so the document is the same data and safe on a terminal.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    sys.stdout.write(json_escape_unsafe(text) + "\n")
     sys.stdout.flush()
 
 
@@ -111,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         func = gui
     ctx = CliContext(data_dir=args.data_dir or default_data_dir())
+    out, err = sys.stdout, sys.stderr
+    # Names, center names and central's messages are data: no escape sequence or control
+    # character in them reaches the terminal (kiosk/text.py printable).
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
     try:
         return func(args, ctx)
     except KioskError as exc:
@@ -119,5 +133,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kiosk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `kiosk orders list | head`: the reader left; say nothing more on a closed pipe.
+        _silence_stdout()
+        return 141
+    except RecursionError:
+        print("kiosk: the input is nested too deeply to read; nothing was changed", file=sys.stderr)
+        return 2
+    except UnicodeError:
+        print(
+            "kiosk: the input holds text that cannot be stored (a broken character); nothing"
+            " was changed",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         ctx.close()
+        sys.stdout, sys.stderr = out, err
+
+
+class TerminalSafe:
+    """A text stream that drops escape sequences and control characters from what is written.
+
+    Line breaks and tabs stay. JSON output escapes such characters itself (:func:`print_json`),
+    so nothing of its data is lost here.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        pass

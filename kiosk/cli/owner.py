@@ -16,6 +16,7 @@ from kiosk.admin import Role, WrongPin, wait_words
 from kiosk.cli import CliContext, print_json
 from kiosk.errors import InvalidInput
 from kiosk.money import format_yuan
+from kiosk.text import is_ascii_digits
 
 ENV_PIN = "KIOSK_PIN"
 
@@ -57,7 +58,7 @@ def _line_arg(text: str) -> tuple[str, int]:
     sku, sep, qty = text.strip().rpartition(":")
     if not sep:
         return text.strip(), 1
-    if not qty.strip().isdigit():
+    if not is_ascii_digits(qty.strip()):  # isdigit() takes '²', which int() refuses
         raise InvalidInput(f"'{text}' is not SKU:QTY (e.g. LY-0001:2)")
     return sku.strip(), int(qty)
 
@@ -65,7 +66,7 @@ def _line_arg(text: str) -> tuple[str, int]:
 def _fen(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.strip().isdigit():
+    if not is_ascii_digits(text.strip()):
         raise InvalidInput(f"'{text}' is not an amount in fen (e.g. 1250 for ¥12.50)")
     return int(text)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kiosk.errors import StoreProblem
 from kiosk.storage.db import raw_connect
+from kiosk.storage.permissions import create_private_file
 
 #: Copy every page in one step. In WAL mode the copy's read transaction never blocks writers, and
 #: a single step cannot be restarted by a concurrent write the way a multi-step backup is (which
@@ -58,6 +59,7 @@ def backup_database(source: Path, dest: Path) -> Path:
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
     try:
+        create_private_file(tmp)  # 0600: a backup holds every villager's name and phone
         src = raw_connect(source)
         try:
             out = sqlite3.connect(str(tmp), isolation_level=None)

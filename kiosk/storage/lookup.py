@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from kiosk.customers import mask_phone, normalize_phone
 from kiosk.errors import InvalidInput
 from kiosk.orders import OrderStatus
-from kiosk.pickup import verify_pickup_code
+from kiosk.pickup import normalize_code, verify_pickup_code
 from kiosk.storage.models import Order, OutboxEvent
 
 #: How far back "My orders" looks.
@@ -51,8 +51,8 @@ def find_villager_orders(s: Session, phone: str, pickup_code: str) -> list[Villa
         InvalidInput: the phone number is not a mobile number (said before any lookup).
     """
     digits = normalize_phone(phone)
-    code = pickup_code.strip()
-    if not (len(code) == 6 and code.isdigit()):
+    code = normalize_code(pickup_code)
+    if code is None:
         raise InvalidInput("the pickup code has 6 digits")
     since = (datetime.now(UTC) - timedelta(days=LOOKUP_WINDOW_DAYS)).isoformat()
     orders = list(

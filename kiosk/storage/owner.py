@@ -31,6 +31,7 @@ from kiosk.storage.admin import current_wait, record_try
 from kiosk.storage.cash import CashKind, paid_for_order, record_cash
 from kiosk.storage.owner_models import DayClose, OrderArrival, OrderMove
 from kiosk.storage.store import KioskStore, utc_now
+from kiosk.text import check_text
 from kiosk.wire import (
     ArrivalCheckedInPayload,
     ArrivalLineWire,
@@ -358,7 +359,7 @@ def _find_order(s: Session, ref: str) -> m.Order:
 
 
 def _reason(text: str) -> str:
-    reason = " ".join((text or "").split())
+    reason = check_text(" ".join((text or "").split()), "the reason")
     if not reason:
         raise InvalidInput(
             "give a reason (it is shown to the platform and in the audit log)",

@@ -24,6 +24,7 @@ from kiosk.errors import StoreProblem
 from kiosk.storage.backup import backup_database
 from kiosk.storage.db import make_engine
 from kiosk.storage.models import AuditEntry, Setting
+from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class KioskStore:
         :meth:`refresh_search_keys` in the background after its first paint.
         """
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(data_dir)  # 0700, also on an install made before that rule
         except OSError as exc:
             raise StoreProblem(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
         path = data_dir / DB_FILENAME
@@ -94,6 +95,8 @@ class KioskStore:
                 "restart the kiosk or run `kiosk tech recover` to repair it"
             )
         existed = path.exists() and path.stat().st_size > 0
+        create_private_file(path)  # 0600 before SQLite creates it (-wal/-shm take its mode)
+        secure_data_dir(data_dir, DB_FILENAME, BACKUP_DIRNAME)
         writer = make_engine(path, immediate=True)
         reader = make_engine(path, immediate=False)
         store = cls(data_dir, writer, reader)

@@ -29,7 +29,9 @@ from kiosk.storage import outbox
 from kiosk.storage.backup import _fsync_dir, integrity_check
 from kiosk.storage.doctor import Check, DoctorContext, run_doctor
 from kiosk.storage.models import AuditEntry, OutboxEvent, Setting
+from kiosk.storage.permissions import private_file
 from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
+from kiosk.text import check_text
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +104,7 @@ def retry_event(store: KioskStore, event_id: str, actor: str) -> QueuedEvent:
 
 def discard_event(store: KioskStore, event_id: str, reason: str, actor: str) -> None:
     """Give up on a set-aside event, with a reason (audited; the event is kept, marked)."""
-    why = " ".join((reason or "").split())
+    why = check_text(" ".join((reason or "").split()), "the reason")
     if not why:
         raise InvalidInput("discarding an event needs a reason (it goes into the audit log)")
     with store.write() as s:
@@ -184,6 +186,7 @@ def write_support_bundle(
                 with contextlib.suppress(OSError):
                     raw = f.read_text(encoding="utf-8", errors="replace")
                     zf.writestr(f"logs/{f.name}", redact(raw))
+        private_file(tmp)  # 0600 where the file system keeps modes (not on a FAT stick)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

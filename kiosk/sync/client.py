@@ -4,7 +4,12 @@ Why not let httpx do more: httpx retries only connection failures and inflates g
 size limit. Here every call has
 
 * explicit timeouts (set on the injected ``httpx.Client``; see :func:`make_http_client`) and an
-  overall deadline per attempt, so a link that trickles one byte a minute still ends;
+  overall deadline per attempt (``Timeouts.total``), so a link that trickles one byte a minute
+  still ends. The deadline is enforced at the socket, headers included: the client made by
+  :func:`make_http_client` gives every connect, TLS handshake, read and write of an attempt at
+  most the time the attempt has left, and none once it is spent (:class:`_DeadlineBackend`). A
+  server that sends its status line and then one header byte every few seconds (each read well
+  inside the read timeout) is cut at ``total``;
 * our own retry policy: 408/429/5xx, connection failures and (for requests that are safe to
   repeat) timeouts are retried with capped exponential backoff and full jitter, honouring
   ``Retry-After`` (seconds or an HTTP date). Event pushes are safe to repeat because the request
@@ -25,16 +30,19 @@ import email.utils
 import gzip
 import json
 import logging
+import math
 import random
 import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import httpcore
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -180,6 +188,118 @@ class _Inflater:
         return b"".join(self.parts)
 
 
+# --- the per-attempt deadline, at the socket ------------------------------------------------------
+
+_deadline = threading.local()
+
+
+@contextmanager
+def attempt_deadline(at: float) -> Iterator[None]:
+    """Within the block, socket operations of this thread end by ``at`` (``time.monotonic``)."""
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = at
+    try:
+        yield
+    finally:
+        _deadline.at = previous
+
+
+def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to what this thread's attempt has left; ``expired`` once nothing is."""
+    at: float | None = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise expired("the attempt's total deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every operation ends by the attempt's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(
+                ssl_context, server_hostname, _time_left(timeout, httpcore.ConnectTimeout)
+            )
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own socket backend, with every stream a :class:`_DeadlineStream`."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.connect_tcp(
+                host,
+                port,
+                _time_left(timeout, httpcore.ConnectTimeout),
+                local_address,
+                socket_options,
+            )
+        )
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.connect_unix_socket(
+                path, _time_left(timeout, httpcore.ConnectTimeout), socket_options
+            )
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport on :class:`_DeadlineBackend`: a deadline set with
+    :func:`attempt_deadline` bounds the whole exchange, response headers included (httpx's
+    own timeouts bound each socket operation, never their sum)."""
+
+    def __init__(self, verify: bool | ssl.SSLContext = True) -> None:
+        super().__init__(verify=verify)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
+
+
 def make_http_client(
     base_url: str,
     timeouts: Timeouts | None = None,
@@ -190,12 +310,13 @@ def make_http_client(
     """The one ``httpx.Client`` a :class:`CentralClient` wraps.
 
     TLS certificates are always verified unless ``verify`` is false (test rigs only): a wrong
-    kiosk clock is reported to people, never "fixed" by disabling checks.
+    kiosk clock is reported to people, never "fixed" by disabling checks. Without an injected
+    ``transport`` it is a :class:`DeadlineTransport`, so ``Timeouts.total`` holds at the socket.
     """
     return httpx.Client(
         base_url=base_url.rstrip("/"),
         timeout=(timeouts or Timeouts()).for_httpx(),
-        transport=transport,
+        transport=transport or DeadlineTransport(verify=verify),
         verify=verify,
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
         follow_redirects=False,
@@ -336,7 +457,15 @@ class CentralClient:
             retry_unknown=False,
             retry_throttled=False,
         )
-        return self._parse(wire.EnrollResponse, body)
+        response = self._parse(wire.EnrollResponse, body)
+        for name in ("token", "device_id", "center_id"):
+            if not _is_credential_text(getattr(response, name)):
+                # A CR/LF in the token would be sent back in every Authorization header.
+                raise BadResponse(
+                    f"the central service sent an unusable {name} (empty, too long, or with"
+                    " spaces or control characters); nothing was saved"
+                )
+        return response
 
     def catalog_changes(self, cursor: str, limit: int) -> wire.CatalogPage:
         """``GET /v1/catalog/changes``: one page of catalog changes after ``cursor``."""
@@ -365,7 +494,14 @@ class CentralClient:
     def heartbeat(self, beat: wire.Heartbeat) -> wire.HeartbeatAck:
         """``POST /v1/heartbeat``."""
         body = self._request("POST", "/heartbeat", json_body=beat)
-        return self._parse(wire.HeartbeatAck, body)
+        ack = self._parse(wire.HeartbeatAck, body)
+        if not math.isfinite(ack.clock_offset_s):
+            # JSON parsers accept NaN/Infinity; stored, they broke `kiosk status`.
+            raise BadResponse(
+                "the central service sent an invalid HeartbeatAck (clock_offset_s: not a finite"
+                " number); nothing was changed"
+            )
+        return ack
 
     # --- machinery --------------------------------------------------------------------------------
 
@@ -457,9 +593,12 @@ class CentralClient:
         if content is not None:
             self.stats.add(wire_bytes_out=len(content))
         try:
-            with self.http.stream(
-                method, url, params=params, content=content, headers=headers
-            ) as resp:
+            with (
+                attempt_deadline(deadline),
+                self.http.stream(
+                    method, url, params=params, content=content, headers=headers
+                ) as resp,
+            ):
                 status = resp.status_code
                 ok = 200 <= status < 300
                 inflater = _Inflater(
@@ -512,6 +651,11 @@ class CentralClient:
         except (httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
             raise Offline(f"cannot reach the central service at {self.base_url}: {exc}") from None
         except httpx.TimeoutException:
+            if time.monotonic() >= deadline:
+                raise Unknown(
+                    f"the reply from {url} took longer than {self.timeouts.total:.0f}s (the"
+                    " deadline of one attempt); the outcome is unknown"
+                ) from None
             raise Unknown(
                 f"the central service did not answer {url} in time; the outcome is unknown"
             ) from None
@@ -547,6 +691,11 @@ class CentralClient:
             " address (https/http, port) is the central service's",
             TlsRefused.HANDSHAKE,
         )
+
+
+def _is_credential_text(value: str) -> bool:
+    """A token or id from central: 1-512 printable ASCII characters, no spaces."""
+    return 0 < len(value) <= 512 and value.isascii() and value.isprintable() and " " not in value
 
 
 def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:

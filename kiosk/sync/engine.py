@@ -28,6 +28,7 @@ import logging
 import queue
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -50,6 +51,7 @@ from kiosk.sync.errors import (
     NotEnrolled,
     Offline,
     Rejected,
+    RunLimit,
     ServerError,
     SyncCode,
     SyncError,
@@ -85,6 +87,14 @@ MEDIA_PER_RUN = 200
 #: Image requests in flight at once: on 2G each request costs a 400 ms round trip, so a few in
 #: parallel hide most of that latency; small, so the UI's own requests are not starved.
 MEDIA_CONCURRENCY = 4
+
+#: Pages one feed (order updates, catalog) may take in one run. 1,000 catalog pages are up to
+#: 5 million products, far beyond any real catalog: only a feed whose ``has_more`` never turns
+#: false reaches it. The run then stops with ``run_limit``; the next one resumes on the cursor.
+MAX_PAGES_PER_RUN = 1000
+#: Wall time one run may take (checked between pages and batches; one request is bounded by
+#: the client's own deadline, ``Timeouts.total``). The GUI's sync lock is never held longer.
+MAX_RUN_S = 30 * 60.0
 
 EventCallback = Callable[[str, dict[str, Any]], None]
 
@@ -230,6 +240,9 @@ class SyncEngine:
         media_cache: the image cache (default: under ``store.media_dir``).
         media_per_run: images fetched per run at most.
         lock: the single-sender lock (default ``data_dir/sync.lock``).
+        max_pages_per_run: pages one feed may take in one run (:data:`MAX_PAGES_PER_RUN`).
+        max_run_s: seconds one run may take (:data:`MAX_RUN_S`), checked between pages.
+        monotonic: the clock of ``max_run_s`` (tests inject one).
     """
 
     def __init__(
@@ -244,6 +257,9 @@ class SyncEngine:
         media_cache: MediaCache | None = None,
         media_per_run: int = MEDIA_PER_RUN,
         lock: SyncLock | None = None,
+        max_pages_per_run: int = MAX_PAGES_PER_RUN,
+        max_run_s: float = MAX_RUN_S,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.client = client
@@ -258,6 +274,10 @@ class SyncEngine:
         self.media = media_cache or MediaCache(store.media_dir)
         self.media_per_run = media_per_run
         self.lock = lock or SyncLock.for_data_dir(store.data_dir)
+        self.max_pages_per_run = max(1, max_pages_per_run)
+        self.max_run_s = max_run_s
+        self._monotonic = monotonic
+        self._run_deadline = float("inf")
         self._abort = threading.Event()
         self._progress_lock = threading.Lock()
         self._progress = SyncProgress("idle", 0, None, "")
@@ -306,6 +326,21 @@ class SyncEngine:
         if self._abort.is_set():
             raise _Aborted
 
+    def _check_limits(self, feed: str | None = None, pages: int = 0) -> None:
+        """Raise :class:`RunLimit` when this run is past its time, or ``feed`` past its pages."""
+        if feed is not None and pages >= self.max_pages_per_run:
+            raise RunLimit(
+                f"the {feed} feed sent {pages} pages in one run and still says it has more;"
+                " stopped (what arrived is kept, the next sync goes on)",
+                RunLimit.PAGES,
+            )
+        if self._monotonic() > self._run_deadline:
+            raise RunLimit(
+                f"this sync ran longer than {self.max_run_s:.0f}s; stopped (what arrived is"
+                " kept, the next sync goes on)",
+                RunLimit.TIME,
+            )
+
     # --- the cycle ----------------------------------------------------------------------------
 
     def run_once(self) -> SyncSummary:
@@ -339,6 +374,7 @@ class SyncEngine:
         try:
             self._abort.clear()
             self.client.clear_interrupt()
+            self._run_deadline = self._monotonic() + self.max_run_s
             self._cycle(run)
             summary = self._finish(run)
         finally:
@@ -373,6 +409,7 @@ class SyncEngine:
         for name, step in steps:
             try:
                 self._check_abort()
+                self._check_limits()
                 if name == "orders":
                     # The catalog's first page downloads while order updates are pulled (a few
                     # small requests): on 2G that hides their round trips. After the push, so
@@ -385,6 +422,9 @@ class SyncEngine:
             except _Aborted:
                 run.aborted = True
                 run.fail("sync was stopped before it finished", SyncCode.ABORTED, ends=True)
+                return
+            except RunLimit as exc:
+                run.fail_with(f"{name}: {exc}", exc, ends=True)
                 return
             except Offline as exc:  # TlsRefused included: nothing was sent
                 run.offline = True
@@ -446,6 +486,7 @@ class SyncEngine:
         self._set_progress("push", 0, total, f"sending {total} changes")
         while True:
             self._check_abort()
+            self._check_limits()
             with self.store.read() as s:
                 rows = outbox.pending_batch(s, wire.MAX_EVENTS_PER_BATCH)
                 batch = [(r.id, r.kind, r.subject_id, r.created_at, r.payload) for r in rows]
@@ -588,8 +629,11 @@ class SyncEngine:
 
         cursor = self.store.setting(ORDERS_CURSOR) or ""
         self._set_progress("orders", 0, None, "fetching order updates")
+        pages = 0
         while True:
             self._check_abort()
+            self._check_limits("order updates", pages)
+            pages += 1
             page = self.client.order_updates(cursor, ORDER_UPDATES_PAGE)
             self._set_online(True)
             with self.store.write() as s:
@@ -690,9 +734,12 @@ class SyncEngine:
         from kiosk.storage import catalog
 
         more = False
+        pages = 0
         try:
             while not stop.is_set():
                 self._check_abort()
+                self._check_limits("catalog", pages)
+                pages += 1
                 page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, more))
                 more = page.has_more
                 live = [

@@ -15,6 +15,8 @@ Each class is a :class:`~kiosk.errors.KioskError`, so the CLI prints its one-lin
   The outcome is unknown: never treated as success nor failure. Events stay pending and are resent
   later with the same ids (the server deduplicates them).
 * :class:`BadResponse` — the reply failed validation or exceeded the size cap; nothing changed.
+* :class:`RunLimit` — one run fetched more pages, or ran longer, than a run may: it stopped
+  (what was committed is kept) and the next run goes on from the saved cursors.
 
 :class:`SyncCode` names what stopped a sync run, for screens (``SyncSummary.error_code``), and
 :func:`sync_code` derives it from an error, so no one has to read the English messages.
@@ -63,6 +65,8 @@ class SyncCode(StrEnum):
     ABORTED = "aborted"
     #: The local database is damaged: nothing is read from it until it is repaired.
     DAMAGED = "damaged"
+    #: The run hit its page or time cap (a feed that never ends): it stopped, the next one resumes.
+    RUN_LIMIT = "run_limit"
     #: Anything else (the English ``errors`` say what).
     OTHER = "other"
 
@@ -156,6 +160,25 @@ class BadResponse(SyncError):
     """The reply was malformed, failed schema validation or was larger than allowed."""
 
 
+class RunLimit(SyncError):
+    """One sync run fetched too many pages or ran too long; it stopped at a page boundary.
+
+    Everything committed is kept and the next run resumes on the saved cursors. A feed whose
+    ``has_more`` never turns false (a broken or hostile central) therefore cannot hold the sync
+    lock for ever.
+
+    Attributes:
+        limit: ``pages`` or ``time``.
+    """
+
+    PAGES = "pages"
+    TIME = "time"
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class NotEnrolled(SyncError):
     """This kiosk has no device credential yet."""
 
@@ -189,6 +212,8 @@ def sync_code(exc: BaseException) -> SyncCode:
         return SyncCode.BAD_RESPONSE
     if isinstance(exc, NotEnrolled):
         return SyncCode.NOT_ENROLLED
+    if isinstance(exc, RunLimit):
+        return SyncCode.RUN_LIMIT
     if isinstance(exc, KeyringRefused):
         return SyncCode.KEYRING
     return SyncCode.OTHER

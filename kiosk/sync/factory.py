@@ -20,6 +20,7 @@ from kiosk.sync import engine as eng
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
 from kiosk.sync.credentials import KeyringCredentials, checked_backend
 from kiosk.sync.errors import NotEnrolled, Offline, Rejected, ServerError, TlsRefused, Unknown
+from kiosk.text import clean_network_text
 
 #: Environment knobs (test rigs, slow links): seconds, attempts, seconds.
 ENV_TIMEOUT = "KIOSK_SYNC_TIMEOUT"
@@ -197,6 +198,9 @@ def enroll(
         ) from None
     finally:
         client.close()
+    # A hostile or broken central may send escapes in the name; it is shown on screens and
+    # printed by the CLI, so only its printable text is kept.
+    center_name = clean_network_text(response.center_name)
     previous_device = store.setting(eng.DEVICE_ID)
     KeyringCredentials(response.device_id, backend=chosen).save(response.token)
     if previous_device and previous_device != response.device_id:
@@ -205,10 +209,10 @@ def enroll(
         if KioskStore.get_setting(s, eng.SERVER_URL) not in (None, url):
             for key in (eng.CATALOG_CURSOR, eng.ORDERS_CURSOR):
                 KioskStore.set_setting(s, key, "")
-        set_center(s, response.center_id, response.center_name)
+        set_center(s, response.center_id, center_name)
         KioskStore.set_setting(s, eng.DEVICE_ID, response.device_id)
         KioskStore.set_setting(s, eng.SERVER_URL, url)
         KioskStore.audit(
             s, "technician", "enrolled", response.device_id, f"center {response.center_id}"
         )
-    return Enrollment(response.center_id, response.center_name, response.device_id, url)
+    return Enrollment(response.center_id, center_name, response.device_id, url)

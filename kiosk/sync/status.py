@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -90,6 +91,8 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
         offset = float(offset_text) if offset_text else None
     except ValueError:
         offset = None
+    if offset is not None and not math.isfinite(offset):
+        offset = None  # stored by an older version from a hostile reply: not a clock reading
     return SyncStatus(
         enrolled=bool(device_id and server_url),
         center_id=center_id,

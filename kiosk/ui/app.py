@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.storage.store import KioskStore
@@ -233,6 +233,7 @@ def _notice(window: KioskWindow, text: str) -> QMessageBox:
     """A non-blocking message for the shop (the kiosk keeps working behind it)."""
     box = QMessageBox(QMessageBox.Icon.Warning, " ", text, QMessageBox.StandardButton.Ok, window)
     box.setFont(theme.font(theme.BASE_PX + 4))
+    box.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
     box.open()
     return box
 

@@ -75,7 +75,7 @@ class SyncFacts:
 CLOCK_PROBLEMS = frozenset({"tls_clock"})
 ENROLL_PROBLEMS = frozenset({"unauthorized", "not_enrolled"})
 TECHNICIAN_PROBLEMS = frozenset(
-    {"tls_untrusted", "tls_handshake", "keyring", "damaged", "bad_response", "refused"}
+    {"tls_untrusted", "tls_handshake", "keyring", "damaged", "bad_response", "refused", "run_limit"}
 )
 
 

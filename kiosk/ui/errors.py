@@ -241,6 +241,14 @@ _SENTENCES: dict[str, Sentence] = {
         "Errors", "The phone number must be an 11-digit mobile number, e.g. 13812345678."
     ),
     "customer.no_name": lambda p: QCoreApplication.translate("Errors", "Type the villager's name."),
+    "text.bad_character": lambda p: _fill(
+        QCoreApplication.translate(
+            "Errors",
+            "This text holds a character that cannot be used (%1), perhaps from a paste. Type it "
+            "again.",
+        ),
+        p["char"],
+    ),
     "customer.long_name": lambda p: _fill(
         QCoreApplication.translate("Errors", "The name is longer than %1 characters."), p["max"]
     ),
@@ -548,6 +556,11 @@ _OUTCOME: dict[str, Callable[[], str]] = {
     SyncCode.ABORTED: lambda: QCoreApplication.translate(
         "PlatformErrors",
         "The sync was stopped before it finished. What was sent is kept; the rest goes next time.",
+    ),
+    SyncCode.RUN_LIMIT: lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The sync stopped because the platform kept sending more than one sync may take. What "
+        "arrived is kept and the next sync goes on; if this keeps happening, call support.",
     ),
     SyncCode.DAMAGED: lambda: QCoreApplication.translate(
         "PlatformErrors",

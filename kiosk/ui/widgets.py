@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtCore import Signal as _Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPen, QPixmap, QResizeEvent
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -88,6 +89,12 @@ def paint_placeholder(p: QPainter, rect: QRect) -> None:
     p.drawLine(
         box.left(), box.top() + box.height() // 3, box.right(), box.top() + box.height() // 3
     )
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` for ``setToolTip`` shown as written: tooltips render anything that looks like
+    markup, so such text is escaped (plain text stays as it is)."""
+    return GuiQt.convertFromPlainText(text) if GuiQt.mightBeRichText(text) else text
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -308,6 +315,7 @@ class QuantityStepper(QWidget):
         self.minus = QPushButton("−", self)
         self.plus = QPushButton("+", self)
         self.label = QLabel(str(value), self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setMinimumWidth(70)
         self.label.setFont(theme.font(theme.TITLE_PX, bold=True))
@@ -355,15 +363,18 @@ class TopBar(QWidget):
         row.setContentsMargins(12, 6, 12, 6)
         row.setSpacing(12)
         self.center = QLabel(center_name, self)
+        self.center.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.center.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
         self.home = QPushButton(self.tr("Home"), self)
         self.orders = QPushButton(self.tr("My orders"), self)
         self.cart = QPushButton(self)
         self.sync = QLabel(self)
+        self.sync.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.sync.setObjectName("sync")
         self.sync.setFont(theme.font(theme.SMALL_PX))
         self.sync.setWordWrap(True)
         self.clock = QLabel(self)
+        self.clock.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.clock.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
         for btn in (self.home, self.orders, self.cart):
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -409,6 +420,7 @@ class Asker:
         box = QMessageBox(parent)
         box.setWindowTitle(" ")
         box.setText(question)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names in questions are data, never markup
         box.setFont(theme.font(theme.BASE_PX + 4))
         yes_btn = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
         box.addButton(no, QMessageBox.ButtonRole.NoRole)

@@ -250,6 +250,7 @@ def test_every_sync_error_type_has_words(zh: None) -> None:
         sync_errors.BadResponse: sync_errors.BadResponse("not JSON"),
         sync_errors.NotEnrolled: sync_errors.NotEnrolled("not enrolled"),
         sync_errors.KeyringRefused: sync_errors.KeyringRefused("no keyring"),
+        sync_errors.RunLimit: sync_errors.RunLimit("the catalog feed sent 1000 pages", "pages"),
     }
     classes = {
         c

@@ -41,7 +41,15 @@ def test_words_for_each_kind_of_problem(qtbot: Any, kiosk_store: KioskStore) -> 
     assert first("tls_clock", online=False) == CLOCK_WORDS
     assert first("unauthorized") == "Cannot sync: technician must enroll again"
     assert first("not_enrolled") == "Cannot sync: technician must enroll again"
-    for code in ("tls_untrusted", "tls_handshake", "keyring", "damaged", "bad_response"):
+    # run_limit: a feed that never ends is a broken platform, not a slow line.
+    for code in (
+        "tls_untrusted",
+        "tls_handshake",
+        "keyring",
+        "damaged",
+        "bad_response",
+        "run_limit",
+    ):
         assert first(code) == "Cannot sync: please call the technician", code
     # Transient outcomes keep the plain online/offline words.
     assert first("offline", online=False) == "Internet is down"

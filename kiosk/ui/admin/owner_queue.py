@@ -138,12 +138,14 @@ def order_header(o: OrderView) -> str:
 
 def _title(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
     label.setObjectName("title")
     return label
 
 
 def _message_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
     label.setObjectName("error")
     label.setWordWrap(True)
     return label
@@ -170,6 +172,7 @@ class _Page(QWidget):
         self.title = _title(title, self)
         self.col.addWidget(self.title)
         self.header = QLabel(self)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.header.setFont(theme.font(theme.BASE_PX + 2, bold=True))
         self.header.setWordWrap(True)
         self.col.addWidget(self.header)
@@ -223,6 +226,7 @@ class _Count(QWidget):
         self.minus = QPushButton("−", self)
         self.plus = QPushButton("+", self)
         self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setMinimumWidth(60)
         self.label.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
@@ -273,12 +277,13 @@ class CheckInPage(_Page):
         for row, ln in enumerate(task.order.lines):
             left = ln.qty - task.arrived.get(ln.line_no, 0)
             name = QLabel(f"{ln.name}", self)
+            name.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
             name.setWordWrap(True)
             self.lines.addWidget(name, row, 0)
             have = self.tr("ordered %1, in the shop %2")
             have = have.replace("%1", f"{ln.qty}{ln.unit}")
             have = have.replace("%2", f"{task.arrived.get(ln.line_no, 0)}{ln.unit}")
-            self.lines.addWidget(QLabel(have, self), row, 1)
+            self.lines.addWidget(QLabel(have, self, textFormat=Qt.TextFormat.PlainText), row, 1)
             if left > 0:
                 count = _Count(left, self)
                 self.counts[ln.sku] = count
@@ -398,6 +403,7 @@ class CancelReturnPage(_Page):
         form.addLayout(quick)
         form.addWidget(self.reason_field)
         self.refund_label = QLabel(self)
+        self.refund_label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         form.addWidget(self.refund_label)
         self.refund_field = QLineEdit(self)
         self.refund_field.setMaxLength(12)
@@ -623,6 +629,7 @@ class OwnerQueueScreen(QWidget):
         self.list.itemClicked.connect(self._item_clicked)
         col.addWidget(self.list, 1)
         self.message = QLabel(self.home)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setObjectName("ok")
         self.message.setWordWrap(True)
         col.addWidget(self.message)

@@ -98,6 +98,7 @@ class PinScreen(QWidget):
         self.pin_field.returnPressed.connect(self.submit)
         left.addWidget(self.pin_field)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setObjectName("error")
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(64)
@@ -261,9 +262,11 @@ class PinChangeForm(QWidget):
         left = QVBoxLayout()
         left.setSpacing(10)  # the form must fit a 1366×768 screen inside the technician's tab
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.title.setObjectName("title")
         left.addWidget(self.title)
         self.hint = QLabel(self)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         left.addWidget(self.hint)
@@ -292,6 +295,7 @@ class PinChangeForm(QWidget):
         self.new_field.returnPressed.connect(self.again_field.setFocus)
         self.again_field.returnPressed.connect(self.submit)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setObjectName("error")
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(48)

@@ -51,6 +51,7 @@ from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.bridge import SyncBridge
 from kiosk.ui.errors import outbox_reason_words, sync_summary_words
 from kiosk.ui.services import KioskServices
+from kiosk.ui.widgets import plain_tooltip
 
 ACTOR = Role.TECHNICIAN.value
 SERVER_URL_KEY = "sync.server_url"
@@ -158,6 +159,7 @@ class TechnicianScreen(QWidget):
         self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; padding: 0 18px; }")
         col.addWidget(self.tabs, 1)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setObjectName("ok")
         self.message.setWordWrap(True)
         col.addWidget(self.message)
@@ -178,6 +180,7 @@ class TechnicianScreen(QWidget):
         sync = QWidget(self)
         s = QVBoxLayout(sync)
         self.server_label = QLabel(sync)
+        self.server_label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.server_label.setWordWrap(True)
         s.addWidget(self.server_label)
         row = QHBoxLayout()
@@ -193,6 +196,7 @@ class TechnicianScreen(QWidget):
         self.progress.setValue(0)
         s.addWidget(self.progress)
         self.sync_words = QLabel(sync)
+        self.sync_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.sync_words.setWordWrap(True)
         s.addWidget(self.sync_words)
         s.addStretch(1)
@@ -230,6 +234,7 @@ class TechnicianScreen(QWidget):
         db = QWidget(self)
         d = QVBoxLayout(db)
         self.db_words = QLabel(db)
+        self.db_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.db_words.setWordWrap(True)
         d.addWidget(self.db_words)
         for text, slot in (
@@ -246,6 +251,7 @@ class TechnicianScreen(QWidget):
         )
         # Villagers' names and phones of long-finished orders (promise 7).
         self.purge_words = QLabel(db)
+        self.purge_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.purge_words.setWordWrap(True)
         d.addSpacing(12)
         d.addWidget(self.purge_words)
@@ -437,7 +443,7 @@ class TechnicianScreen(QWidget):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j == 3 and raw != why:
-                    item.setToolTip(raw)
+                    item.setToolTip(plain_tooltip(raw))  # central's text, never markup
                 if j == 1 and ev.state == "quarantined":
                     item.setForeground(theme.PRICE)
                 self.outbox_table.setItem(i, j, item)

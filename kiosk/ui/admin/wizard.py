@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -93,11 +93,13 @@ class FirstRunWizard(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(36, 16, 36, 16)
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.title.setObjectName("title")
         col.addWidget(self.title)
         self.stack = QStackedWidget(self)
         col.addWidget(self.stack, 1)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setObjectName("error")
         self.message.setWordWrap(True)
         col.addWidget(self.message)
@@ -171,6 +173,7 @@ class FirstRunWizard(QWidget):
         self.server_words = QLabel(
             self.tr("No internet here? Press Next: enroll later from the technician screen."), page
         )
+        self.server_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.server_words.setObjectName("hint")
         self.server_words.setWordWrap(True)
         g.addWidget(self.server_words, 3, 0, 1, 2)
@@ -219,6 +222,7 @@ class FirstRunWizard(QWidget):
         self.import_bar.setValue(0)
         v.addWidget(self.import_bar)
         self.import_words = QLabel(page)
+        self.import_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.import_words.setWordWrap(True)
         v.addWidget(self.import_words)
         v.addStretch(1)

@@ -4,7 +4,7 @@
 <context>
     <name>ConfirmationScreen</name>
     <message numerus="yes">
-        <location filename="../screens/confirmation.py" line="+105"/>
+        <location filename="../screens/confirmation.py" line="+110"/>
         <source>%n item(s) · total %1 · %2</source>
         <translation>
             <numerusform>%n item · total %1 · %2</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>DetailScreen</name>
     <message numerus="yes">
-        <location filename="../screens/detail.py" line="+188"/>
+        <location filename="../screens/detail.py" line="+192"/>
         <source>✓ Added %n to the cart.</source>
         <translation>
             <numerusform>✓ Added %n piece to the cart.</numerusform>
@@ -45,7 +45,7 @@
 <context>
     <name>MyOrdersScreen</name>
     <message numerus="yes">
-        <location filename="../screens/myorders.py" line="+159"/>
+        <location filename="../screens/myorders.py" line="+160"/>
         <source>%n order(s) for %1</source>
         <translation>
             <numerusform>%n order for %1</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+695"/>
+        <location filename="../admin/owner_queue.py" line="+702"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -91,7 +91,7 @@
 <context>
     <name>PinChangeForm</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+482"/>
+        <location filename="../admin/pin_dialog.py" line="+486"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -110,7 +110,7 @@
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-287"/>
+        <location line="-290"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -129,7 +129,7 @@
 <context>
     <name>SearchScreen</name>
     <message numerus="yes">
-        <location filename="../screens/browse.py" line="+162"/>
+        <location filename="../screens/browse.py" line="+163"/>
         <source>%n product(s) found</source>
         <translation>
             <numerusform>%n product found</numerusform>
@@ -159,7 +159,7 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+551"/>
+        <location filename="../admin/technician.py" line="+557"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
@@ -194,7 +194,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+387"/>
+        <location filename="../widgets.py" line="+398"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+375"/>
+        <location filename="../admin/owner_queue.py" line="+380"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -34,7 +34,7 @@
         <translation>或输入原因</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Cash to give back (the villager paid %1)</source>
         <translation>退给村民的现金（村民已付 %1）</translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../screens/checkout.py" line="+93"/>
+        <location filename="../screens/checkout.py" line="+96"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -65,7 +65,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="+238"/>
+        <location filename="../screens/browse.py" line="+240"/>
         <source>Sort:</source>
         <translation>排序：</translation>
     </message>
@@ -88,7 +88,7 @@
 <context>
     <name>CheckInPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-188"/>
+        <location filename="../admin/owner_queue.py" line="-190"/>
         <source>Check in parcels</source>
         <translation>包裹入库</translation>
     </message>
@@ -103,7 +103,7 @@
         <translation>入库</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>ordered %1, in the shop %2</source>
         <translation>订了 %1，已到店 %2</translation>
     </message>
@@ -126,7 +126,7 @@
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>How will you pay?</source>
         <translation>怎么付款？</translation>
     </message>
@@ -167,18 +167,18 @@
     </message>
     <message>
         <location line="-25"/>
-        <location line="+126"/>
+        <location line="+127"/>
         <location line="+7"/>
         <source>Place order</source>
         <translation>确认下单</translation>
     </message>
     <message>
-        <location line="-126"/>
+        <location line="-127"/>
         <source>Choose a product first: the cart is empty.</source>
         <translation>请先选商品：购物车是空的。</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+63"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -231,7 +231,7 @@
         <translation>您的取货码</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>Print pickup slip</source>
         <translation>打印取货单</translation>
     </message>
@@ -349,7 +349,7 @@
 <context>
     <name>DayClosePage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+181"/>
+        <location filename="../admin/owner_queue.py" line="+182"/>
         <location line="+11"/>
         <source>Close the day</source>
         <extracomment>Gives the printer; ``None``: the kiosk&apos;s receipt printer (``services.slip_printer``).</extracomment>
@@ -410,12 +410,12 @@
         <translation>← 返回商品列表</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>Usually arrives at this shop in 2–3 days</source>
         <translation>通常 2-3 天到店</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
@@ -673,6 +673,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>This text holds a character that cannot be used (%1), perhaps from a paste. Type it again.</source>
+        <translation>这段文字里有一个不能使用的字符（%1），可能是粘贴进来的。请重新输入。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>The name is longer than %1 characters.</source>
         <translation>姓名超过了 %1 个字。</translation>
     </message>
@@ -707,7 +712,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+347"/>
+        <location line="+352"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -720,19 +725,19 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../admin/wizard.py" line="+105"/>
+        <location filename="../admin/wizard.py" line="+107"/>
         <source>Back</source>
         <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
         <translation>上一步</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+161"/>
+        <location line="+163"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location line="-149"/>
+        <location line="-151"/>
         <source>Language of the kiosk</source>
         <translation>村站使用的语言</translation>
     </message>
@@ -777,7 +782,7 @@
         <translation>这里没有网络？按“下一步”，以后在技术员页面再注册。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Shop owner&apos;s PIN</source>
         <translation>店主密码</translation>
     </message>
@@ -808,7 +813,7 @@
         <translation>选择商品目录文件…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Step 1 of 5: language</source>
         <translation>第 1 步（共 5 步）：语言</translation>
     </message>
@@ -935,7 +940,7 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../widgets.py" line="+259"/>
+        <location filename="../widgets.py" line="+266"/>
         <source>Clear</source>
         <extracomment>Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).</extracomment>
         <translation>清空</translation>
@@ -944,7 +949,7 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+254"/>
+        <location filename="../app.py" line="+255"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
@@ -1018,7 +1023,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>查看我的订单</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Enter your mobile number and the pickup code of one of your orders.</source>
         <translation>请输入手机号码和任意一个订单的取货码。</translation>
     </message>
@@ -1048,7 +1053,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../errors.py" line="-570"/>
+        <location filename="../errors.py" line="-583"/>
         <source>not sent yet</source>
         <translation>还没发给平台</translation>
     </message>
@@ -1093,7 +1098,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>已退货</translation>
     </message>
     <message>
-        <location filename="../admin/owner_queue.py" line="-443"/>
+        <location filename="../admin/owner_queue.py" line="-449"/>
         <source>%1 · %2 %3 · pieces: %4 · %5</source>
         <extracomment>Sections of the queue, in the order of the big buttons.</extracomment>
         <translation>%1 · %2 %3 · %4 件 · %5</translation>
@@ -1122,7 +1127,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OwnerPage</name>
     <message>
-        <location line="+47"/>
+        <location line="+50"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1130,7 +1135,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OwnerQueueScreen</name>
     <message>
-        <location line="+410"/>
+        <location line="+413"/>
         <source>Today&apos;s work</source>
         <translation>今天的工作</translation>
     </message>
@@ -1150,7 +1155,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>取消 / 退货</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
@@ -1239,7 +1244,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-461"/>
+        <location filename="../admin/owner_queue.py" line="-463"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -1321,7 +1326,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PinChangeForm</name>
     <message>
-        <location filename="../admin/pin_dialog.py" line="+273"/>
+        <location filename="../admin/pin_dialog.py" line="+276"/>
         <source>Current PIN</source>
         <extracomment>Who resets ``role``&apos;s PIN; ``None``: the role changes its own PIN.</extracomment>
         <translation>当前密码</translation>
@@ -1337,7 +1342,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>再输一次新密码</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1439,14 +1444,14 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-298"/>
+        <location line="-301"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location line="-117"/>
+        <location line="-118"/>
         <source>Shop owner or technician</source>
         <translation>店主或技术员</translation>
     </message>
@@ -1471,7 +1476,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Back to the shop</source>
         <translation>返回商城</translation>
     </message>
@@ -1521,7 +1526,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PlatformErrors</name>
     <message>
-        <location filename="../errors.py" line="+221"/>
+        <location filename="../errors.py" line="+229"/>
         <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
         <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
         <translation>平台不认识这台村站：请技术员重新注册。</translation>
@@ -1709,6 +1714,11 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
     <message>
         <location line="+49"/>
+        <source>The sync stopped because the platform kept sending more than one sync may take. What arrived is kept and the next sync goes on; if this keeps happening, call support.</source>
+        <translation>平台发来的内容超过了一次同步能接收的量，同步已停止。已收到的内容都保留着，下次同步会接着进行；如果一直这样，请联系客服。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The kiosk&apos;s database is damaged, so nothing is sent or fetched. Restart the kiosk to repair it; if this stays, call the technician.</source>
         <translation>村站的数据库损坏了，所以现在不发送也不下载任何数据。请重新启动村站来修复；如果还是这样，请联系技术员。</translation>
     </message>
@@ -1718,7 +1728,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>平台拒绝了这个请求。给技术员看的详情：%1</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-57"/>
         <source>The platform cannot be reached: check the internet (cable, dongle) and the central service address. Orders are kept and sent later.</source>
         <extracomment>What each sync outcome (kiosk.sync.errors.SyncCode) means, with what to do.</extracomment>
         <translation>连不上平台：请检查网络（网线、上网卡）和平台服务地址。订单已保存，来网后会发送。</translation>
@@ -1744,12 +1754,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>这台电脑没有安全的地方保存村站的平台密钥（系统密钥环缺失或不安全）。请联系技术员。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+53"/>
         <source>Sync did not work. For the technician: %1</source>
         <translation>同步没有成功。给技术员看的详情：%1</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-48"/>
         <source>Another sync is already running. Wait for it to finish.</source>
         <translation>已经有一次同步在进行，请等它结束。</translation>
     </message>
@@ -1759,7 +1769,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>同步在完成前被停止了。已经发出的数据都保留，其余的下次再发。</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+98"/>
         <source>Sync did not finish. For the technician: %1</source>
         <translation>同步没有完成。给技术员看的详情：%1</translation>
     </message>
@@ -1830,7 +1840,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="-164"/>
+        <location filename="../screens/browse.py" line="-166"/>
         <source>Search: type a name, pinyin or initials</source>
         <extracomment>Wait this long after the last keystroke before searching. Searches take a few milliseconds on a worker and late results are dropped, so this only coalesces keys that arrive together (an IME committing a word, a barcode scanner typing a code a few milliseconds per key); a villager sees results as they type. It is most of the keystroke-to-results time (benchmarks/startup.py), so it is short and the timer precise. A search is recorded for demand counts when typing has paused this long. Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps the query and the grid&apos;s model reset inside the 50 ms keystroke-to-results budget. Rows fetched per page on category pages.</extracomment>
         <translation>搜索：输入商品名、拼音或首字母</translation>
@@ -1841,7 +1851,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>✕ 清空</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+76"/>
         <source>Type what you are looking for.</source>
         <translation>请输入想买的东西。</translation>
     </message>
@@ -1870,7 +1880,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>Stock</name>
     <message>
-        <location filename="../widgets.py" line="-205"/>
+        <location filename="../widgets.py" line="-211"/>
         <source>Out of stock</source>
         <translation>暂时缺货</translation>
     </message>
@@ -1945,7 +1955,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TechnicianScreen</name>
     <message>
-        <location filename="../admin/technician.py" line="+149"/>
+        <location filename="../admin/technician.py" line="+150"/>
         <source>Technician</source>
         <extracomment>Characters of the newest log file shown in the viewer. How long a restore waits for the background sync to stop before it refuses. How long &quot;the kiosk will restart&quot; stays on screen before the kiosk closes after a restore.</extracomment>
         <translation>技术员</translation>
@@ -1956,7 +1966,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
@@ -1976,7 +1986,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Test the connection</source>
         <translation>测试连接</translation>
     </message>
@@ -1986,7 +1996,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -2036,7 +2046,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Check the database</source>
         <translation>检查数据库</translation>
     </message>
@@ -2056,7 +2066,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Purge old customer details…</source>
         <translation>清除旧订单的村民信息…</translation>
     </message>
@@ -2279,7 +2289,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../widgets.py" line="+302"/>
+        <location filename="../widgets.py" line="+310"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
@@ -2289,7 +2299,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>我的订单</translation>
     </message>
     <message numerus="yes">
-        <location line="+27"/>
+        <location line="+29"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>购物车 (%n)</numerusform>

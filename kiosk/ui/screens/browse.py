@@ -93,6 +93,7 @@ class SearchScreen(QWidget):
         box_row.addWidget(self.clear_button)
         col.addLayout(box_row)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         col.addWidget(self.status)
@@ -233,6 +234,7 @@ class CategoryScreen(QWidget):
         col.setSpacing(10)
         head = QHBoxLayout()
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.title.setObjectName("title")
         head.addWidget(self.title, 1)
         head.addWidget(QLabel(self.tr("Sort:"), self))

@@ -73,6 +73,7 @@ class CartLineRow(QFrame):
         col.setContentsMargins(10, 4, 10, 4)
         col.setSpacing(0)
         name = QLabel(line.card.name, self)
+        name.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         # Bold and large enough to read from a metre away, below the prices' size.
         name.setFont(theme.font(theme.BASE_PX + 4, bold=True))
         col.addWidget(name)
@@ -80,10 +81,12 @@ class CartLineRow(QFrame):
         lay.setSpacing(16)
         col.addLayout(lay)
         price = QLabel(f"{format_yuan(line.card.price_fen)}/{line.card.unit}", self)
+        price.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.stepper = QuantityStepper(line.qty, parent=self)
         self.stepper.set_value(line.qty)
         self.stepper.value_changed.connect(lambda q: model.set_qty(row, q))
         total = QLabel(format_yuan(line.total_fen), self)
+        total.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         total.setObjectName("total")
         # One width for every row (wide enough for the largest line total a cart allows), so
         # the steppers, totals and Remove buttons line up whatever the prices.
@@ -141,6 +144,7 @@ class CheckoutScreen(QWidget):
         # "Keep shopping" shares the total's row: the height goes to the cart lines instead.
         total_row = QHBoxLayout()
         self.total = QLabel(self)
+        self.total.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.total.setObjectName("price")
         total_row.addWidget(self.total, 1)
         self.speak_button = SpeakerButton(services.read_aloud, self)
@@ -198,6 +202,7 @@ class CheckoutScreen(QWidget):
         self.keypad.set_target(self.phone_field)
         right.addWidget(self.keypad)
         self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         right.addWidget(self.error)

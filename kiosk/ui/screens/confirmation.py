@@ -43,6 +43,7 @@ class ConfirmationScreen(QWidget):
         code_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(code_title)
         self.code = QLabel(self)
+        self.code.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.code.setObjectName("code")
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         code_row = QHBoxLayout()
@@ -54,19 +55,23 @@ class ConfirmationScreen(QWidget):
         code_row.addStretch(1)
         col.addLayout(code_row)
         self.number = QLabel(self)
+        self.number.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number.setObjectName("title")
         col.addWidget(self.number)
         self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.summary.setWordWrap(True)
         col.addWidget(self.summary)
         self.next_steps = QLabel(self)
+        self.next_steps.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.next_steps.setWordWrap(True)
         self.next_steps.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_steps.setObjectName("hint")
         col.addWidget(self.next_steps)
         self.print_status = QLabel(self)
+        self.print_status.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.print_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.print_status.setObjectName("warn")
         col.addWidget(self.print_status)

@@ -97,9 +97,11 @@ class DetailScreen(QWidget):
         col = QVBoxLayout()
         col.setSpacing(12)
         self.name = QLabel(self)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.name.setObjectName("title")
         self.name.setWordWrap(True)
         self.price = QLabel(self)
+        self.price.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.price.setObjectName("price")
         self.speak_button = SpeakerButton(services.read_aloud, self)
         self.speak_button.clicked.connect(self.read_aloud)
@@ -109,9 +111,11 @@ class DetailScreen(QWidget):
         price_row.addWidget(self.speak_button)
         price_row.addStretch(1)
         self.stock = QLabel(self)
+        self.stock.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.stock.setObjectName("ok")
         self.delivery = QLabel(self.tr("Usually arrives at this shop in 2–3 days"), self)
         self.description = QLabel(self)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.description.setObjectName("hint")
         self.description.setWordWrap(True)
         qty_row = QHBoxLayout()

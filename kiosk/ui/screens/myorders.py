@@ -76,6 +76,7 @@ class MyOrdersScreen(QWidget):
         row.addLayout(left, 2)
         right = QVBoxLayout()
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setWordWrap(True)
         self.message.setObjectName("title")
         right.addWidget(self.message)
