@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
@@ -24,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kiosk.catalog import StockState
+from kiosk.text import clean_network_text
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -101,6 +103,10 @@ def _check_text(value: Any, multiline: bool, depth: int = 0) -> None:
         raise PydanticCustomError("not_finite", "NaN and Infinity are not JSON numbers")
 
 
+def _display_text(value: Any) -> Any:
+    return clean_network_text(value) if isinstance(value, str) else value
+
+
 def _ascii_digits(value: str) -> str:
     if value and not (value.isascii() and value.isdigit()):
         raise PydanticCustomError("bad_cursor", "a cursor is ASCII digits 0-9")
@@ -158,7 +164,9 @@ class EnrollResponse(Wire):
 
     device_id: str
     center_id: str
-    center_name: str
+    #: Display text typed by a platform operator: kept printable (kiosk.text.clean_network_text)
+    #: rather than refusing the whole credential over a stray control character.
+    center_name: Annotated[str, BeforeValidator(_display_text)]
     token: str
 
 

@@ -12,6 +12,7 @@ Phone numbers and pickup codes are never logged; the audit log gets order ids an
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,10 +103,15 @@ def get_center(s: Session) -> Center:
     return Center(id=center_id, name=KioskStore.get_setting(s, CENTER_NAME_KEY) or "")
 
 
+CENTER_CODE = re.compile(r"[A-Za-z0-9._-]{1,24}")
+
+
 def set_center(s: Session, center_id: str, name: str) -> None:
     """Record the center's code and name inside a write unit of work."""
     center_id = center_id.strip()
-    if not center_id or len(center_id) > 24:
+    # The code goes into every order number and onto the wire: letters, digits, dots, dashes
+    # and underscores only (central's own rule for center ids).
+    if not CENTER_CODE.fullmatch(center_id):
         raise InvalidInput("the center code must be 1 to 24 characters", code="center.bad_code")
     KioskStore.set_setting(s, CENTER_ID_KEY, center_id)
     KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())

@@ -457,7 +457,13 @@ class CentralClient:
             retry_unknown=False,
             retry_throttled=False,
         )
-        response = self._parse(wire.EnrollResponse, body)
+        try:
+            response = self._parse(wire.EnrollResponse, body)
+        except BadResponse as exc:
+            # Enrollment stores what it receives: say so in the words of the other refusals.
+            raise BadResponse(
+                str(exc).replace("nothing was changed", "nothing was saved")
+            ) from None
         for name in ("token", "device_id", "center_id"):
             if not _is_credential_text(getattr(response, name)):
                 # A CR/LF in the token would be sent back in every Authorization header.

@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from kiosk.cli import main
+from kiosk.errors import InvalidInput
+from kiosk.storage import models as m
 from kiosk.storage.orders import set_center
 from kiosk.storage.store import KioskStore
 from tests.conftest import REPO_ROOT
@@ -88,11 +91,17 @@ def test_hostile_text_in_data_never_reaches_the_terminal_raw(
     shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with KioskStore.open(shop) as store, store.write() as s:
-        set_center(s, f"C{ESC}[2J1", f"李家村{ESC}]0;owned\x07服务站\u202e\x9b31m")
+        # A hostile code is refused now (set_center, and the wire), so it can only be in a store
+        # written before that rule: put it straight into an order placed here.
+        with pytest.raises(InvalidInput):
+            set_center(s, f"C{ESC}[2J1", "x")
+        set_center(s, "C1", f"李家村{ESC}]0;owned\x07服务站\u202e\x9b31m")
         KioskStore.set_setting(s, "device.id", "d-1")  # enrolled, so status names the center
         KioskStore.set_setting(s, "sync.server_url", "https://central.example.cn")
     assert _run(shop, "orders", "place", "--name", "张三", "--phone", "13812345678",
                 "--item", "LY-0001") == 0  # fmt: skip
+    with KioskStore.open(shop) as store, store.write() as s:
+        s.execute(update(m.Order).values(local_no=f"C{ESC}[2J1-0001"))
     assert _run(shop, "orders", "list") == 0
     assert _run(shop, "status") == 0
     out = capsys.readouterr().out

@@ -105,8 +105,13 @@ class DetailScreen(QWidget):
         self.price.setObjectName("price")
         self.speak_button = SpeakerButton(services.read_aloud, self)
         self.speak_button.clicked.connect(self.read_aloud)
+        # The unit is data too: its own plain-text label, smaller, not markup inside the price.
+        self.unit = QLabel(self)
+        self.unit.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
+        self.unit.setStyleSheet("font-size: 24px; color: #444;")
         price_row = QHBoxLayout()
         price_row.addWidget(self.price)
+        price_row.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignBottom)
         price_row.addSpacing(24)
         price_row.addWidget(self.speak_button)
         price_row.addStretch(1)
@@ -218,10 +223,8 @@ class DetailScreen(QWidget):
             return
         card = detail.card
         self.name.setText(card.name)
-        self.price.setText(
-            f"{format_yuan(card.price_fen)} <span style='font-size:24px; color:#444;'>"
-            f"/ {card.unit}</span>"
-        )
+        self.price.setText(format_yuan(card.price_fen))
+        self.unit.setText(f"/ {card.unit}")
         self.stock.setText(stock_words(card.stock))
         restyle(self.stock, stock_style(card.stock))
         self.description.setText(detail.description)
