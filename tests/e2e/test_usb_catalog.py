@@ -12,6 +12,7 @@ import json
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -187,3 +188,49 @@ def test_a_usb_import_after_syncing_is_replaced_by_centrals_copy(
     result = engine.run_once()
     assert result.pushed == 1 and result.quarantined_now == 0
     assert _status(kiosk, order_id)[0] == OrderStatus.SUBMITTED
+
+
+def test_a_usb_import_during_a_sync_is_not_undone_by_it(
+    central: CentralInThread,
+    central_db_url: str,
+    tmp_path: Path,
+    make_kiosk: Callable[[str], KioskRig],
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "central.jsonl").write_text(
+        "".join(_line(f"A-{i}", 1000 + i) for i in range(6)), encoding="utf-8"
+    )
+    _cli(central_db_url, "catalog", "import", str(usb / "central.jsonl"))
+    kiosk = make_kiosk("village")
+    kiosk.enroll(central.url, central.service.create_enroll_code("C001")["code"])
+    assert kiosk.engine(central.url, media_per_run=0).run_once().ok
+    _cli(central_db_url, "catalog", "set-price", "A-5", "2000")
+    _cli(central_db_url, "catalog", "set-price", "A-4", "2000")
+    (usb / "old.jsonl").write_text(_line("A-0", 990), encoding="utf-8")
+
+    # The technician imports the stick while a sync is between two catalog pages.
+    engine = kiosk.engine(central.url, media_per_run=0, catalog_page_size=1)
+    real_apply = engine._apply_catalog_page
+    imported: list[bool] = []
+
+    def apply_then_import(page: Any, run: Any) -> bool:
+        done = real_apply(page, run)
+        if not imported:
+            imported.append(True)
+            import_catalog_file(kiosk.store, usb / "old.jsonl")
+        return done
+
+    engine._apply_catalog_page = apply_then_import  # type: ignore[method-assign]
+    assert engine.run_once().ok
+    assert imported and kiosk.catalog()["A-0"][1:3] == (990, 0)
+
+    assert kiosk.engine(central.url, media_per_run=0).run_once().ok
+    assert kiosk.catalog() == central_catalog(central_db_url)
+
+
+def test_the_kiosk_and_the_engine_name_the_same_catalog_cursor() -> None:
+    from kiosk.storage.catalog import CATALOG_CURSOR_SETTING
+    from kiosk.sync.engine import CATALOG_CURSOR
+
+    assert CATALOG_CURSOR_SETTING == CATALOG_CURSOR
