@@ -97,6 +97,9 @@ class ImportSummary:
     updated: int
     unchanged: int
     images_copied: int
+    #: The import changed products of a kiosk that has synced: the next sync walks central's
+    #: whole catalog again to replace them by central's copy.
+    resync: bool = False
 
 
 # --- categories --------------------------------------------------------------------------------
@@ -366,6 +369,7 @@ def import_catalog_file(
             copied += was_copied
 
     created = updated = unchanged = 0
+    resync = False
     with store.write() as s:
         versions = {
             sku: version for sku, version in s.execute(select(Product.sku, Product.server_version))
@@ -410,6 +414,7 @@ def import_catalog_file(
                 # The feed never resends a product central did not change: walk it again from the
                 # start so the next sync replaces what this file changed by central's copy.
                 store.set_setting(s, CATALOG_CURSOR_SETTING, "")
+                resync = True
             store.audit(
                 s,
                 "catalog-file",
@@ -418,5 +423,9 @@ def import_catalog_file(
                 detail=f"created={created} updated={updated} unchanged={unchanged}",
             )
     return ImportSummary(
-        created=created, updated=updated, unchanged=unchanged, images_copied=copied
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        images_copied=copied,
+        resync=resync,
     )

@@ -206,7 +206,7 @@ def test_a_file_keeps_centrals_version_only_where_it_says_what_central_says(
         [line("LY-1", "五常大米 新包装"), line("LY-2", "面粉"), line("LY-3", "小米")],
     )
     summary = import_catalog_file(store, path)
-    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 1)
+    assert (summary.created, summary.updated, summary.unchanged, summary.resync) == (1, 1, 1, True)
     with store.read() as s:
         # A product the file changed is no longer central's copy: version 0, so an order for it
         # is judged by SKU and price, and the next sync replaces it (the cursor starts again).
@@ -222,8 +222,8 @@ def test_an_unchanged_import_keeps_the_sync_cursor(store: KioskStore, usb: Path)
             s, [ProductRecord("LY-1", "五常大米", "粮油食品", 5990, "袋", server_version=7)]
         )
         KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR_SETTING, "7")
-    import_catalog_file(store, write(usb / "catalog.jsonl", [line("LY-1", "五常大米")]))
-    assert store.setting(catalog_service.CATALOG_CURSOR_SETTING) == "7"
+    summary = import_catalog_file(store, write(usb / "catalog.jsonl", [line("LY-1", "五常大米")]))
+    assert store.setting(catalog_service.CATALOG_CURSOR_SETTING) == "7" and not summary.resync
     with store.read() as s:
         assert get_product(s, "LY-1").server_version == 7  # type: ignore[union-attr]
 
