@@ -102,6 +102,22 @@ def cmd_catalog_import(args: argparse.Namespace, service: CentralService) -> int
     return _out(args, obj, text)
 
 
+def cmd_catalog_export(args: argparse.Namespace, service: CentralService) -> int:
+    path = Path(args.file)
+    s = service.export_catalog(path)
+    obj = {
+        "products": s.products,
+        "images": s.images,
+        "images_left_out": s.images_left_out,
+        "last_version": s.last_version,
+        "file": str(path),
+    }
+    text = f"exported: {s.products} products, {s.images} images to {path}"
+    if s.images_left_out:
+        text += f" ({s.images_left_out} products without their picture: not a picture)"
+    return _out(args, obj, text)
+
+
 def _price(text: str) -> int:
     if not text.strip().isdigit():
         raise InvalidInput(f"'{text}' is not a price in fen (a whole number, e.g. 1250 for ¥12.50)")
@@ -281,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     csub = catalog.add_subparsers(dest="catalog_command", metavar="COMMAND")
     imp = add(csub, "import", cmd_catalog_import, "add or update products from a JSON Lines file")
     imp.add_argument("file", help="catalog file (images are read relative to it)")
+    exp = add(
+        csub,
+        "export",
+        cmd_catalog_export,
+        "write the catalog with central's versions and pictures, for a kiosk's USB import",
+    )
+    exp.add_argument("file", help="catalog file to write; pictures go to images/ next to it")
     sp = add(csub, "set-price", cmd_set_price, "publish a new price")
     sp.add_argument("sku")
     sp.add_argument("price_fen", help="price in fen, e.g. 1250 for ¥12.50")

@@ -11,13 +11,15 @@ reader paging ``WHERE seq > cursor`` can never step over a change that commits l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import json
 import logging
 import math
-import mimetypes
+import os
 import secrets
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -52,7 +54,14 @@ from central.models import (
     PriceHistory,
     Product,
 )
-from kiosk.catalog import read_catalog_file
+from kiosk.catalog import (
+    CONTENT_TYPES,
+    CatalogProduct,
+    ImageProblem,
+    locate_image,
+    picture_type,
+    read_catalog_file,
+)
 from kiosk.customers import mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput
 from kiosk.orders import TRANSITIONS, OrderStatus, check_transition, parse_status
@@ -216,6 +225,38 @@ class ImportSummary:
     images: int
     first_version: int | None
     last_version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What ``catalog export`` wrote."""
+
+    products: int
+    images: int
+    #: Products written without their picture (a stored image that is not a picture).
+    images_left_out: int
+    #: The highest version among the exported products (``None`` for an empty catalog).
+    last_version: int | None
+
+
+#: File suffix of each picture type in an exported catalog's ``images/`` folder.
+EXPORT_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "webp": ".webp"}
+
+
+def _write_file_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``path`` through a flushed temporary file and a rename: whole or not at all."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 #: The columns :func:`wire_from_columns` takes, in its order.
@@ -584,10 +625,12 @@ class CentralService:
         """Add or update every product of a catalog file (all or nothing); images by hash.
 
         Products not in the file are left as they are (use :meth:`delete_product`). A product
-        whose content did not change keeps its version, so kiosks download nothing for it.
+        whose content did not change keeps its version, so kiosks download nothing for it. A
+        ``version`` field (a file written by :meth:`export_catalog`) is ignored: central numbers
+        its own changes. Pictures are read only from inside the file's folder (see
+        :func:`kiosk.catalog.locate_image`).
         """
         products = read_catalog_file(path)
-        base = path.resolve().parent
         images: dict[str, tuple[str, bytes]] = {}  # sha256 -> (content type, bytes)
         image_of: dict[str, str | None] = {}
         problems: list[str] = []
@@ -595,18 +638,29 @@ class CentralService:
             if p.image is None:
                 image_of[p.sku] = None
                 continue
-            img_path = (base / p.image).resolve()
+            # Inside the catalog's folder only, a picture by suffix and by its first bytes: a
+            # catalog line must never make central read (and serve to every kiosk) another file.
             try:
+                img_path, kind = locate_image(path.parent, p.image)
                 data = img_path.read_bytes()
+            except ImageProblem as exc:
+                problems.append(
+                    f"{p.sku}: image {p.image} not found"
+                    if exc.missing
+                    else f"{p.sku}: {exc}: {p.image}"
+                )
+                continue
             except OSError:
-                problems.append(f"{p.sku}: image {p.image} not found")
+                problems.append(f"{p.sku}: image not found: {p.image}")
                 continue
             if len(data) > MAX_IMAGE_BYTES:
                 problems.append(f"{p.sku}: image {p.image} is over {MAX_IMAGE_BYTES // 1024} KB")
                 continue
+            if picture_type(data[:16]) != kind:
+                problems.append(f"{p.sku}: image changed while it was read: {p.image}")
+                continue
             digest = sha256_hex(data)
-            ctype = mimetypes.guess_type(img_path.name)[0] or "application/octet-stream"
-            images[digest] = (ctype, data)
+            images[digest] = (CONTENT_TYPES[kind], data)
             image_of[p.sku] = digest
         if problems:
             more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
@@ -730,6 +784,117 @@ class CentralService:
         """Delete ``sku``: a tombstone kept forever so every kiosk learns of it."""
         with self.db.write() as s:
             return product_wire(self.publish_product(s, sku, deleted=True, active=False))
+
+    @staticmethod
+    def price_problem(s: Session, sku: str, version: int, price_fen: int) -> str | None:
+        """Why an order line's price is not one central published, or ``None`` if it is.
+
+        A line with a version (the kiosk had central's copy, from a sync or from a catalog file
+        written by :meth:`export_catalog`) must match the price of that version. A line with
+        version 0 comes from a catalog file made by hand, imported before the kiosk had central's
+        copy: it is judged by SKU and price, and accepted when central published that price for
+        that SKU at any version (see ``docs/sync-protocol.md``).
+        """
+        if version == 0:
+            hit = s.scalar(
+                select(PriceHistory.version)
+                .where(PriceHistory.sku == sku, PriceHistory.price_fen == price_fen)
+                .limit(1)
+            )
+            if hit is None:
+                return f"product {sku} was never published at {price_fen} fen"
+            return None
+        published = s.get(PriceHistory, (sku, version))
+        if published is None or published.price_fen != price_fen:
+            return f"product {sku} never cost {price_fen} fen at version {version}"
+        return None
+
+    def export_catalog(self, path: Path) -> ExportSummary:
+        """Write the live catalog as a catalog file with central's versions and its pictures.
+
+        ``path`` gets one JSON line per product that is not deleted (inactive ones included), in
+        version order, each with its ``version``; pictures go to ``images/<sha256><suffix>`` next
+        to it. A kiosk that imports the file keeps these versions (see
+        ``docs/catalog-format.md``). Pictures are written first, the catalog file last through a
+        temporary file and a rename, so a stick pulled out early never holds a half catalog.
+        """
+        folder = path.parent
+        if not folder.is_dir():
+            raise InvalidInput(f"folder not found: {folder}")
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder; give a file name, e.g. catalog.jsonl")
+        lines: list[bytes] = []
+        problems: list[str] = []
+        image_name: dict[str, str | None] = {}
+        last: int | None = None
+        with self.db.read() as s:
+            rows = list(
+                s.execute(
+                    select(*WIRE_COLUMNS)
+                    .where(Product.deleted.is_(False))
+                    .order_by(Product.version)
+                )
+            )
+            hashes = sorted({r[8] for r in rows if r[8]})
+            images_dir = folder / "images"
+            for start in range(0, len(hashes), 100):
+                chunk = hashes[start : start + 100]
+                for digest, data in s.execute(
+                    select(Media.sha256, Media.data).where(Media.sha256.in_(chunk))
+                ):
+                    kind = picture_type(bytes(data[:16]))
+                    if kind is None:
+                        image_name[digest] = None
+                        continue
+                    file_name = f"images/{digest}{EXPORT_SUFFIXES[kind]}"
+                    target = folder / file_name
+                    if not (target.is_file() and target.stat().st_size == len(data)):
+                        images_dir.mkdir(exist_ok=True)
+                        _write_file_atomically(target, [bytes(data)])
+                    image_name[digest] = file_name
+        left_out = 0
+        for row in rows:
+            sku, version, _, name, category, price, unit, desc, sha, stock, barcode, active = row
+            line: dict[str, Any] = {
+                "sku": sku,
+                "name": name,
+                "category": category,
+                "price_fen": price,
+                "unit": unit,
+            }
+            if desc:
+                line["description"] = desc
+            if sha:
+                if image_name.get(sha):
+                    line["image"] = image_name[sha]
+                else:
+                    left_out += 1
+            if stock != "in_stock":
+                line["stock"] = stock
+            if barcode:
+                line["barcode"] = barcode
+            if not active:
+                line["active"] = False
+            line["version"] = version
+            try:
+                CatalogProduct.model_validate(line)
+            except ValidationError as exc:
+                problems.append(f"{sku}: {_short(exc)}")
+                continue
+            lines.append(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
+            last = version
+        if problems:
+            more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            raise InvalidInput(
+                f"catalog not exported, no catalog file written: {'; '.join(problems[:5])}{more}"
+            )
+        _write_file_atomically(path, lines)
+        return ExportSummary(
+            products=len(lines),
+            images=sum(1 for v in image_name.values() if v),
+            images_left_out=left_out,
+            last_version=last,
+        )
 
     def catalog_page(self, cursor: str | None, limit: int | None) -> dict[str, Any]:
         """One ``CatalogPage`` (JSON-ready) of the changes after ``cursor``, in version order."""
@@ -1009,13 +1174,9 @@ class CentralService:
             product = s.get(Product, line.sku)
             if product is None:
                 return reject("unknown_sku", f"product {line.sku} is not in the central catalog")
-            published = s.get(PriceHistory, (line.sku, line.product_version))
-            if published is None or published.price_fen != line.unit_price_fen:
-                return reject(
-                    "price_unknown",
-                    f"product {line.sku} never cost {line.unit_price_fen} fen "
-                    f"at version {line.product_version}",
-                )
+            unknown = self.price_problem(s, line.sku, line.product_version, line.unit_price_fen)
+            if unknown is not None:
+                return reject("price_unknown", unknown)
             if line.line_total_fen != line.unit_price_fen * line.qty:
                 return reject("bad_totals", f"line {line.sku}: price × quantity ≠ line total")
             price_changed = price_changed or product.price_fen != line.unit_price_fen

@@ -83,6 +83,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{summary.updated} updated, {summary.unchanged} unchanged, "
             f"{summary.images_copied} images copied"
         )
+        if summary.resync:
+            print(
+                "the next sync fetches the platform's whole catalog again "
+                "to replace what this file changed"
+            )
     return 0
 
 

@@ -20,7 +20,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.catalog import MAX_REPORTED_ERRORS, CatalogProduct, read_catalog_file
+from kiosk.catalog import (
+    IMAGE_TYPES,
+    MAX_REPORTED_ERRORS,
+    CatalogProduct,
+    ImageProblem,
+    locate_image,
+    read_catalog_file,
+)
 from kiosk.errors import InvalidInput
 from kiosk.search_keys import SearchKeys
 from kiosk.storage import search
@@ -28,9 +35,12 @@ from kiosk.storage.models import Category, Product
 from kiosk.storage.store import KioskStore
 
 #: Image file types a catalog may reference.
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
-#: Largest image accepted from a catalog file.
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+IMAGE_SUFFIXES = frozenset(IMAGE_TYPES)
+#: The sync engine's catalog cursor setting (``kiosk.sync.engine.CATALOG_CURSOR``). A file
+#: import that changes the catalog of a kiosk that has synced clears it, so the next sync walks
+#: central's whole catalog again and replaces every product the file changed (see
+#: ``docs/sync-protocol.md``).
+CATALOG_CURSOR_SETTING = "sync.catalog_cursor"
 #: Products compared and written per batch (also the SQLite IN-list size).
 BATCH = 500
 
@@ -62,7 +72,9 @@ class ProductRecord:
     barcode: str | None = None
     image_hash: str | None = None
     active: bool = True
-    server_version: int = 0
+    #: Central's version; 0 for a product central did not send. ``None`` (a line of a catalog
+    #: file made by hand): keep the stored version when the content is the same, else 0.
+    server_version: int | None = 0
     #: Its search keys (``product_keys(name, sku, barcode)``) when the caller computed them
     #: already, e.g. the sync engine's fetcher thread while the previous page is written.
     keys: SearchKeys | None = field(default=None, compare=False, repr=False)
@@ -85,6 +97,9 @@ class ImportSummary:
     updated: int
     unchanged: int
     images_copied: int
+    #: The import changed products of a kiosk that has synced: the next sync walks central's
+    #: whole catalog again to replace them by central's copy.
+    resync: bool = False
 
 
 # --- categories --------------------------------------------------------------------------------
@@ -144,7 +159,9 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
     """Create or update products, keeping the search index in step in the same transaction.
 
     Missing categories are created by name. A record equal to what is stored writes nothing.
-    Inactive products are kept but have no search row, so search never returns them.
+    Inactive products are kept but have no search row, so search never returns them. A record
+    whose ``server_version`` is ``None`` keeps the stored version if its content is the same,
+    and otherwise gets version 0 (it is no longer central's copy).
     """
     recs = list(records)
     cat_ids = _category_ids(s, {r.category for r in recs})
@@ -176,9 +193,11 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
                 r.barcode,
                 r.image_hash,
                 int(r.active),
-                r.server_version,
+                r.server_version or 0,
             )
             old = stored.get(r.sku)
+            if old is not None and r.server_version is None and tuple(old)[2:-1] == values[:-1]:
+                values = (*values[:-1], old[-1])
             if old is None:
                 if next_id is None:
                     # Ids chosen here, not by SQLite, so the index rows need no lookup afterwards;
@@ -292,22 +311,22 @@ def _nonblank_line_numbers(path: Path) -> list[int]:
         return [n for n, raw in enumerate(fh, start=1) if raw.strip()]
 
 
-def _check_images(path: Path, products: list[CatalogProduct]) -> list[str]:
-    """One error per product whose image is missing or unusable ("line 12: image not found …")."""
+def _check_images(path: Path, products: list[CatalogProduct]) -> tuple[dict[str, Path], list[str]]:
+    """The checked picture of every ``image`` named, and one error per unusable one.
+
+    See :func:`kiosk.catalog.locate_image`: nothing outside the catalog's folder is ever read.
+    """
     numbers = _nonblank_line_numbers(path)
     errors: list[str] = []
+    found: dict[str, Path] = {}
     for number, p in zip(numbers, products, strict=True):
-        if p.image is None:
+        if p.image is None or p.image in found:
             continue
-        image = path.parent / p.image
-        if Path(p.image).suffix.lower() not in IMAGE_SUFFIXES:
-            allowed = "/".join(sorted(s.lstrip(".") for s in IMAGE_SUFFIXES))
-            errors.append(f"line {number}: image must be a {allowed} file: {p.image}")
-        elif not image.is_file():
-            errors.append(f"line {number}: image not found: {p.image}")
-        elif image.stat().st_size > MAX_IMAGE_BYTES:
-            errors.append(f"line {number}: image larger than 10 MB: {p.image}")
-    return errors
+        try:
+            found[p.image] = locate_image(path.parent, p.image)[0]
+        except ImageProblem as exc:
+            errors.append(f"line {number}: {exc}: {p.image}")
+    return found, errors
 
 
 def import_catalog_file(
@@ -317,8 +336,12 @@ def import_catalog_file(
 
     Every line is validated and every referenced image checked before anything is written; the
     images are copied into the media cache; then all products are written in one transaction.
-    Importing the same file twice changes nothing the second time. Existing products keep their
-    server version; new ones get 0.
+    Importing the same file twice changes nothing the second time. A line exported by central
+    (with ``version``) keeps central's version, so orders placed on it before the first sync carry
+    it; a line older than the kiosk's copy is left alone. A line without ``version`` that changes a
+    product, or creates one, gives it version 0: it is not central's copy. When anything changed
+    on a kiosk that has synced, the catalog cursor is cleared so the next sync replaces those
+    products by central's copy (see ``docs/sync-protocol.md``).
 
     Args:
         store: the local store.
@@ -329,7 +352,7 @@ def import_catalog_file(
         InvalidInput: naming the bad lines; nothing was changed.
     """
     products = read_catalog_file(path)
-    errors = _check_images(path, products)
+    pictures, errors = _check_images(path, products)
     if errors:
         more = len(errors) - MAX_REPORTED_ERRORS
         shown = "; ".join(errors[:MAX_REPORTED_ERRORS])
@@ -341,16 +364,25 @@ def import_catalog_file(
     copied = 0
     for p in products:
         if p.image is not None and p.image not in hashes:
-            digest, was_copied = store_image(store.media_dir, path.parent / p.image)
+            digest, was_copied = store_image(store.media_dir, pictures[p.image])
             hashes[p.image] = digest
             copied += was_copied
 
-    total = len(products)
     created = updated = unchanged = 0
+    resync = False
     with store.write() as s:
         versions = {
             sku: version for sku, version in s.execute(select(Product.sku, Product.server_version))
         }
+        # A line exported by central older than the copy the kiosk has is left alone.
+        older = [
+            p for p in products if p.version is not None and versions.get(p.sku, 0) > p.version
+        ]
+        if older:
+            stale = {p.sku for p in older}
+            products = [p for p in products if p.sku not in stale]
+            unchanged += len(older)
+        total = len(products)
         for start in range(0, total, BATCH * 4):
             chunk = products[start : start + BATCH * 4]
             counts = upsert_products(
@@ -367,7 +399,7 @@ def import_catalog_file(
                         barcode=p.barcode,
                         image_hash=hashes[p.image] if p.image is not None else None,
                         active=p.active,
-                        server_version=versions.get(p.sku, 0),
+                        server_version=p.version,
                     )
                     for p in chunk
                 ),
@@ -378,6 +410,11 @@ def import_catalog_file(
             if progress is not None:
                 progress(start + len(chunk), total)
         if created or updated:  # a repeated import must write nothing at all
+            if store.get_setting(s, CATALOG_CURSOR_SETTING):
+                # The feed never resends a product central did not change: walk it again from the
+                # start so the next sync replaces what this file changed by central's copy.
+                store.set_setting(s, CATALOG_CURSOR_SETTING, "")
+                resync = True
             store.audit(
                 s,
                 "catalog-file",
@@ -386,5 +423,9 @@ def import_catalog_file(
                 detail=f"created={created} updated={updated} unchanged={unchanged}",
             )
     return ImportSummary(
-        created=created, updated=updated, unchanged=unchanged, images_copied=copied
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        images_copied=copied,
+        resync=resync,
     )

@@ -219,6 +219,8 @@ class _CatalogPage:
     gone: list[str]
     next_cursor: str
     has_more: bool
+    #: The cursor this page was asked for: it must still be the saved one when it is applied.
+    cursor: str = ""
 
 
 def _utc_now() -> datetime:
@@ -718,8 +720,7 @@ class SyncEngine:
                     raise item
                 self._check_abort()  # pages fetched ahead of an abort are not applied
                 self._set_online(True)
-                self._apply_catalog_page(item, run)
-                if not item.has_more:
+                if not self._apply_catalog_page(item, run) or not item.has_more:
                     return
         finally:
             self._stop_catalog_fetch()
@@ -768,6 +769,7 @@ class SyncEngine:
                         gone=[p.sku for p in page.items if p.deleted],
                         next_cursor=page.next_cursor,
                         has_more=page.has_more,
+                        cursor=cursor,
                     )
                 )
                 if not page.has_more:
@@ -779,11 +781,17 @@ class SyncEngine:
             if not stop.is_set():
                 out.put(exc)
 
-    def _apply_catalog_page(self, page: _CatalogPage, run: _Run) -> None:
+    def _apply_catalog_page(self, page: _CatalogPage, run: _Run) -> bool:
+        """Apply one page and the cursor after it; ``False`` (nothing written) if the saved
+        cursor moved meanwhile: a catalog file import cleared it so that the next sync walks the
+        whole feed again (``docs/sync-protocol.md``), and this run must not put it back."""
         from kiosk.storage import catalog
 
         # The page and the cursor after it commit together: resumption is per page.
         with self.store.write() as s:
+            if (KioskStore.get_setting(s, CATALOG_CURSOR) or "") != page.cursor:
+                log.info("catalog cursor changed during the sync (a file import): pull stopped")
+                return False
             catalog.upsert_categories(s, page.categories)
             if page.live:
                 catalog.upsert_products(s, page.live)
@@ -794,6 +802,7 @@ class SyncEngine:
         self._set_progress(
             "catalog", run.pulled_products, None, f"{run.pulled_products} products updated"
         )
+        return True
 
     # --- 4. media ------------------------------------------------------------------------------
 

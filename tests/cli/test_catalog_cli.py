@@ -137,3 +137,42 @@ def test_python_dash_m_kiosk_end_to_end(tmp_path: Path) -> None:
     found = kiosk("catalog", "search", "LY-000011", "--json")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)[0]["sku"] == "LY-000011"
+
+
+def test_an_image_from_outside_the_stick_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "x.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"private" * 5)
+    (tmp_path / "usb").mkdir()
+    row = {**ROWS[2], "image": "../secret/x.png"}
+    path = write_lines(tmp_path / "usb" / "c.jsonl", [ROWS[0], row])
+    code, out, err = run(capsys, data_dir, "catalog", "import", str(path))
+    assert code == 2 and out == ""
+    assert err == (
+        "kiosk: catalog file not imported, nothing changed: line 2: image path must not leave "
+        "the catalog folder ('..'): ../secret/x.png\n"
+    )
+    code, out, _ = run(capsys, data_dir, "catalog", "search", "大米", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_an_import_on_a_synced_kiosk_says_the_next_sync_fetches_the_catalog_again(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    from kiosk.storage.catalog import CATALOG_CURSOR_SETTING
+    from kiosk.storage.store import KioskStore
+
+    path = write_lines(tmp_path / "c.jsonl", ROWS)
+    assert run(capsys, data_dir, "catalog", "import", str(path))[0] == 0
+    store = KioskStore.open(data_dir)
+    with store.write() as s:
+        KioskStore.set_setting(s, CATALOG_CURSOR_SETTING, "1041")  # as after a sync
+    store.close()
+    code, out, _ = run(capsys, data_dir, "catalog", "import", str(path))
+    assert code == 0 and "fetches the platform's whole catalog again" not in out
+    changed = write_lines(tmp_path / "d.jsonl", [{**ROWS[2], "price_fen": 1300}])
+    code, out, _ = run(capsys, data_dir, "catalog", "import", str(changed))
+    assert code == 0 and out.splitlines()[1] == (
+        "the next sync fetches the platform's whole catalog again to replace what this file changed"
+    )

@@ -189,17 +189,118 @@ def test_a_failure_while_writing_rolls_back_the_whole_file(
         assert s.scalar(text("SELECT count(*) FROM product_search")) == 0
 
 
-def test_existing_products_keep_their_server_version(store: KioskStore, usb: Path) -> None:
+def test_a_file_keeps_centrals_version_only_where_it_says_what_central_says(
+    store: KioskStore, usb: Path
+) -> None:
     with store.write() as s:
         upsert_products(
             s,
-            [ProductRecord("LY-1", "五常大米", "粮油食品", 5990, "袋", server_version=7)],
+            [
+                ProductRecord("LY-1", "五常大米", "粮油食品", 5990, "袋", server_version=7),
+                ProductRecord("LY-3", "小米", "粮油食品", 5990, "袋", server_version=8),
+            ],
         )
-    path = write(usb / "catalog.jsonl", [line("LY-1", "五常大米 新包装"), line("LY-2", "面粉")])
-    import_catalog_file(store, path)
+        KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR_SETTING, "8")  # it has synced
+    path = write(
+        usb / "catalog.jsonl",
+        [line("LY-1", "五常大米 新包装"), line("LY-2", "面粉"), line("LY-3", "小米")],
+    )
+    summary = import_catalog_file(store, path)
+    assert (summary.created, summary.updated, summary.unchanged, summary.resync) == (1, 1, 1, True)
+    with store.read() as s:
+        # A product the file changed is no longer central's copy: version 0, so an order for it
+        # is judged by SKU and price, and the next sync replaces it (the cursor starts again).
+        assert get_product(s, "LY-1").server_version == 0  # type: ignore[union-attr]
+        assert get_product(s, "LY-2").server_version == 0  # type: ignore[union-attr]
+        assert get_product(s, "LY-3").server_version == 8  # type: ignore[union-attr]
+        assert KioskStore.get_setting(s, catalog_service.CATALOG_CURSOR_SETTING) == ""
+
+
+def test_an_unchanged_import_keeps_the_sync_cursor(store: KioskStore, usb: Path) -> None:
+    with store.write() as s:
+        upsert_products(
+            s, [ProductRecord("LY-1", "五常大米", "粮油食品", 5990, "袋", server_version=7)]
+        )
+        KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR_SETTING, "7")
+    summary = import_catalog_file(store, write(usb / "catalog.jsonl", [line("LY-1", "五常大米")]))
+    assert store.setting(catalog_service.CATALOG_CURSOR_SETTING) == "7" and not summary.resync
     with store.read() as s:
         assert get_product(s, "LY-1").server_version == 7  # type: ignore[union-attr]
-        assert get_product(s, "LY-2").server_version == 0  # type: ignore[union-attr]
+
+
+def test_an_exported_file_keeps_centrals_versions_and_never_goes_back(
+    store: KioskStore, usb: Path
+) -> None:
+    with store.write() as s:
+        upsert_products(
+            s, [ProductRecord("LY-1", "五常大米", "粮油食品", 6990, "袋", server_version=9)]
+        )
+    path = write(
+        usb / "catalog.jsonl",
+        [
+            line("LY-1", "五常大米 旧", version=4),  # older than the kiosk's copy: left alone
+            line("LY-2", "面粉", version=5),
+            line("LY-3", "小米", image="images/rice.png", version=6),
+        ],
+    )
+    summary = import_catalog_file(store, path)
+    assert (summary.created, summary.updated, summary.unchanged) == (2, 0, 1)
+    with store.read() as s:
+        one = get_product(s, "LY-1")
+        assert one is not None and (one.name, one.price_fen, one.server_version) == (
+            "五常大米",
+            6990,
+            9,
+        )
+        assert get_product(s, "LY-2").server_version == 5  # type: ignore[union-attr]
+        assert get_product(s, "LY-3").server_version == 6  # type: ignore[union-attr]
+    assert import_catalog_file(store, path).unchanged == 3
+
+
+@pytest.mark.parametrize(
+    ("image", "reason"),
+    [
+        ("../secret/x.png", "image path must not leave the catalog folder"),
+        ("images/../../secret/x.png", "image path must not leave the catalog folder"),
+        ("images\\..\\..\\secret\\x.png", "image path must not leave the catalog folder"),
+        ("ABSOLUTE", "image path must be relative to the catalog file"),
+        ("C:/secret/x.png", "image path must be relative to the catalog file"),
+        ("\\\\server\\share\\x.png", "image path must be relative to the catalog file"),
+        ("images/link.png", "image is outside the catalog folder"),
+        ("images/passwd", "image must be a gif/jpeg/jpg/png/webp file"),
+        ("images/text.png", "image is not a picture"),
+        ("images/gif-named.png", "image is a GIF picture, not the .png its name says"),
+        ("images/fifo.png", "image not found"),
+        ("images", "image must be a"),
+    ],
+)
+def test_images_outside_the_folder_or_not_pictures_are_refused_and_nothing_is_read(
+    store: KioskStore, tmp_path: Path, usb: Path, image: str, reason: str
+) -> None:
+    import os
+
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "x.png").write_bytes(PNG_RED + b"secret")
+    (usb / "images" / "link.png").symlink_to(secret / "x.png")
+    (usb / "images" / "passwd").write_bytes(b"root:x:0:0")
+    (usb / "images" / "text.png").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    (usb / "images" / "gif-named.png").write_bytes(b"GIF89a" + b"\0" * 20)
+    os.mkfifo(usb / "images" / "fifo.png")
+    if image == "ABSOLUTE":
+        image = str(secret / "x.png")
+    path = write(
+        usb / "catalog.jsonl", [line("LY-1", "五常大米"), line("LY-2", "面粉", image=image)]
+    )
+    before = snapshot(store)
+    with pytest.raises(InvalidInput) as err:
+        import_catalog_file(store, path)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith("catalog file not imported, nothing changed")
+    assert f"line 2: {reason}" in message
+    assert snapshot(store) == before
+    secret_hash = hashlib.sha256(PNG_RED + b"secret").hexdigest()
+    assert find_media(store.media_dir, secret_hash) is None
 
 
 def test_progress_is_reported_up_to_the_total(store: KioskStore, tmp_path: Path) -> None:
