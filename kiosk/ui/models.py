@@ -23,11 +23,11 @@ from PySide6.QtCore import (
 )
 
 from kiosk.money import format_yuan
-from kiosk.orders import STATUS_WORDS
 from kiosk.storage.browsing import ProductCard
 from kiosk.storage.lookup import VillagerOrder
 from kiosk.ui.cart import Cart, CartLine
 from kiosk.ui.images import ImageCache
+from kiosk.ui.order_words import status_words
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -223,9 +223,8 @@ class VillagerOrdersModel(QAbstractListModel):
         self.endResetModel()
 
     def status_words(self, order: VillagerOrder) -> str:
-        """The status in the screen's language."""
-        zh, en = STATUS_WORDS[order.status]
-        return zh if self._chinese else en
+        """The status in the screen's language (the one table: kiosk.ui.errors.status_words)."""
+        return status_words(order.status)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._orders)

@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+687"/>
+        <location filename="../admin/owner_queue.py" line="+700"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -55,6 +55,14 @@
         <translation>
             <numerusform>%n return since last close</numerusform>
             <numerusform>%n returns since last close</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n ordered, not shipped yet</source>
+        <translation>
+            <numerusform>%n ordered, not shipped yet</numerusform>
+            <numerusform>%n ordered, not shipped yet</numerusform>
         </translation>
     </message>
 </context>
@@ -164,7 +172,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+331"/>
+        <location filename="../widgets.py" line="+341"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>
