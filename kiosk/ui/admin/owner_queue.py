@@ -101,6 +101,10 @@ def order_header(o: OrderView) -> str:
     return f"{head}\n{who}\n{pay.replace('%1', format_yuan(o.total_fen))}"
 
 
+#: A main action that cannot be pressed now (working, or already done) must look it.
+DISABLED_PRIMARY = "QPushButton:disabled { background: #d6d6d6; color: #777; border-color: #bbb; }"
+
+
 def _title(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("title")
@@ -157,6 +161,7 @@ class _Page(QWidget):
         self.back_button.clicked.connect(self.back)
         self.action = QPushButton(self)
         self.action.setObjectName("primary")
+        self.action.setStyleSheet(DISABLED_PRIMARY)
         self.action.clicked.connect(self.submit)
         row.addWidget(self.back_button)
         row.addStretch(1)
@@ -492,6 +497,7 @@ class DayClosePage(QWidget):
         self.a4_button = QPushButton(self.tr("Print A4"), self)
         self.close_button = QPushButton(self.tr("Close the day"), self)
         self.close_button.setObjectName("primary")
+        self.close_button.setStyleSheet(DISABLED_PRIMARY)
         self.receipt_button.clicked.connect(lambda: self.print_summary(Paper.RECEIPT))
         self.a4_button.clicked.connect(lambda: self.print_summary(Paper.A4))
         self.close_button.clicked.connect(self.close_now)
@@ -616,6 +622,8 @@ class OwnerQueueScreen(QWidget):
             btn.setObjectName("tile")
             btn.setCheckable(True)
             btn.setMinimumHeight(96)
+            # Five tiles share the width: a size smaller, so the longest words fit at 1366 px.
+            btn.setStyleSheet(f"font-size: {theme.BASE_PX}px; padding: 4px 6px;")
             btn.clicked.connect(lambda _=False, n=name: self.show_section(n))
             self._sections.addButton(btn)
             self.count_buttons[name] = btn
@@ -627,6 +635,10 @@ class OwnerQueueScreen(QWidget):
         self.list = QListWidget(self.home)
         self.list.setFont(theme.font(theme.BASE_PX))
         self.list.setStyleSheet("QListWidget::item { min-height: 56px; }")
+        # Attention sentences are long (what happened and what to do): wrap, never cut.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.itemClicked.connect(self._item_clicked)
         middle.addWidget(self.list, 3)
         # Digits for the order number: the end of it is enough ("0002" opens C001-0002).
@@ -696,21 +708,16 @@ class OwnerQueueScreen(QWidget):
 
     def _set_counts(self, queue: WorkQueue) -> None:
         n = queue.counts
-        self.count_buttons["to_check_in"].setText(
-            self.tr("%n parcel(s) to check in", "", n["to_check_in"])
-        )
-        self.count_buttons["waiting_pickup"].setText(
-            self.tr("%n waiting for pickup", "", n["waiting_pickup"])
-        )
-        self.count_buttons["attention"].setText(
-            self.tr("%n order(s) need attention", "", n["attention"])
-        )
-        self.count_buttons["returns"].setText(
-            self.tr("%n return(s) since the last close", "", n["returns"])
-        )
-        self.count_buttons["on_order"].setText(
-            self.tr("%n ordered, not shipped yet", "", n["on_order"])
-        )
+        texts = {
+            "to_check_in": self.tr("%n parcel(s) to check in", "", n["to_check_in"]),
+            "waiting_pickup": self.tr("%n waiting for pickup", "", n["waiting_pickup"]),
+            "on_order": self.tr("%n not shipped yet", "", n["on_order"]),
+            "attention": self.tr("%n order(s) need attention", "", n["attention"]),
+            "returns": self.tr("%n return(s) since the last close", "", n["returns"]),
+        }
+        for name, text in texts.items():
+            # Two lines, the count on top: five tiles share the width of a small screen.
+            self.count_buttons[name].setText(text.replace(" ", "\n", 1))
 
     def show_section(self, name: str) -> None:
         """List one section of the queue under the counts."""

@@ -37,6 +37,16 @@ def fill(template: str, *values: object) -> str:
     return out
 
 
+def sentences(*parts: str) -> str:
+    """Sentences one after another, spaced as the language spaces them (none in Chinese)."""
+    # The joiner is translated: English puts a space between sentences, Chinese does not.
+    joiner = QCoreApplication.translate("OwnerWords", "%1 %2")
+    out = ""
+    for part in (p for p in parts if p):
+        out = fill(joiner, out, part) if out else part
+    return out
+
+
 def _fen(params: Mapping[str, object], key: str) -> int:
     value = params.get(key, 0)
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
@@ -155,7 +165,7 @@ def _rejected(p: Mapping[str, object]) -> str:
             "OwnerWords",
             "Nothing was paid. Tell the villager and help them order something else.",
         )
-    return f"{head} {advice}"
+    return sentences(head, advice)
 
 
 def _quarantined(p: Mapping[str, object]) -> str:
@@ -173,7 +183,7 @@ def _quarantined(p: Mapping[str, object]) -> str:
     advice = QCoreApplication.translate(
         "OwnerWords", "Call the technician; the kiosk keeps the change and its details."
     )
-    return " ".join(part for part in (head, why, advice) if part)
+    return sentences(head, why or "", advice)
 
 
 # An attention item, by AttentionKind (others add their kinds here).

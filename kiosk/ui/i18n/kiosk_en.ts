@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+700"/>
+        <location filename="../admin/owner_queue.py" line="+712"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -34,7 +34,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n waiting for pickup</source>
         <translation>
             <numerusform>%n waiting for pickup</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+2"/>
         <source>%n order(s) need attention</source>
         <translation>
             <numerusform>%n order needs attention</numerusform>
@@ -50,7 +50,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n return(s) since the last close</source>
         <translation>
             <numerusform>%n return since last close</numerusform>
@@ -58,11 +58,11 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
-        <source>%n ordered, not shipped yet</source>
+        <location line="-2"/>
+        <source>%n not shipped yet</source>
         <translation>
-            <numerusform>%n ordered, not shipped yet</numerusform>
-            <numerusform>%n ordered, not shipped yet</numerusform>
+            <numerusform>%n not shipped yet</numerusform>
+            <numerusform>%n not shipped yet</numerusform>
         </translation>
     </message>
 </context>

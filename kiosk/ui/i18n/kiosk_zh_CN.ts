@@ -4,7 +4,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+349"/>
+        <location filename="../admin/owner_queue.py" line="+354"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -406,7 +406,7 @@
         <translation>打印 A4</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Cash expected in the drawer: %1</source>
         <translation>钱箱里应有现金：%1</translation>
     </message>
@@ -1016,7 +1016,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-484"/>
+        <location filename="../admin/owner_queue.py" line="-490"/>
         <source>%1 · %2 %3 · pieces: %4 · %5</source>
         <extracomment>Sections of the queue, in the order of the big buttons.</extracomment>
         <translation>%1 · %2 %3 · %4 件 · %5</translation>
@@ -1090,15 +1090,16 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OwnerPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+56"/>
+        <location filename="../admin/owner_queue.py" line="+60"/>
         <source>Back</source>
+        <extracomment>A main action that cannot be pressed now (working, or already done) must look it.</extracomment>
         <translation>返回</translation>
     </message>
 </context>
 <context>
     <name>OwnerQueueScreen</name>
     <message>
-        <location line="+442"/>
+        <location line="+444"/>
         <source>Today&apos;s work</source>
         <translation>今天的工作</translation>
     </message>
@@ -1118,7 +1119,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>取消 / 退货</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
@@ -1140,35 +1141,35 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n waiting for pickup</source>
         <translation>
             <numerusform>%n 个待取货</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+2"/>
         <source>%n order(s) need attention</source>
         <translation>
             <numerusform>%n 个订单需处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n return(s) since the last close</source>
         <translation>
             <numerusform>%n 个退货（上次日结后）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
-        <source>%n ordered, not shipped yet</source>
+        <location line="-2"/>
+        <source>%n not shipped yet</source>
         <translation>
-            <numerusform>已下单未发货 %n 单</numerusform>
+            <numerusform>%n 个订单未发货</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+32"/>
         <source>Nothing here.</source>
         <translation>这里没有事情。</translation>
     </message>
@@ -1186,7 +1187,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OwnerWords</name>
     <message>
-        <location filename="../admin/owner_words.py" line="+55"/>
+        <location filename="../admin/owner_words.py" line="+43"/>
+        <source>%1 %2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>%1 handed over. %2 in cash goes into the drawer.</source>
         <translation>订单 %1 已交给村民。收到现金 %2，请放进钱箱。</translation>
     </message>
@@ -1349,7 +1355,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-498"/>
+        <location filename="../admin/owner_queue.py" line="-500"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>

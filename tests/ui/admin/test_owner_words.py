@@ -161,7 +161,7 @@ def test_a_fresh_order_is_in_the_queue_and_opens_by_its_last_digits(
         unlock(qtbot, window, Role.OWNER)
     owner = window.admin.owner
     tile = owner.count_buttons["on_order"]
-    assert tile.text() == "2 ordered, not shipped yet" and tile.height() >= 56
+    assert tile.text() == "2\nnot shipped yet" and tile.height() >= 56
     click(qtbot, tile)
     texts = [owner.list.item(i).text() for i in range(owner.list.count())]
     assert any(second.local_no in t for t in texts), texts
@@ -251,6 +251,7 @@ def test_every_kind_has_words_in_chinese_with_advice(zh_window: Any) -> None:
         assert only_chinese_words(text, no), (item, text)
         # Advice, not only what happened: every item says what to do.
         assert re.search("请|点这里", text), text
+        assert "。 " not in text, text  # Chinese sentences run on without spaces
     assert "¥59.90" in attention_words(items[0])
     for status in OrderStatus:
         words = status_words(status)
