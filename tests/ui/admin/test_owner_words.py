@@ -256,3 +256,28 @@ def test_every_kind_has_words_in_chinese_with_advice(zh_window: Any) -> None:
     for status in OrderStatus:
         words = status_words(status)
         assert only_chinese_words(words), (status, words)
+
+
+def test_the_attention_list_is_chinese_with_advice_and_leads_to_the_refund(
+    qtbot: Any, zh_window: Any, admin_store: KioskStore
+) -> None:
+    refused = place(admin_store, ("LY-0001", 1), payment=Payment.CASH)
+    with admin_store.write() as s:
+        from kiosk.storage.orders import apply_remote_status
+
+        apply_remote_status(s, refused.order_id, OrderStatus.REJECTED, reason="仓库缺货")
+    window = zh_window
+    with qtbot.waitSignal(window.admin.owner.refreshed, timeout=10_000):
+        unlock(qtbot, window, Role.OWNER)
+    owner = window.admin.owner
+    click(qtbot, owner.count_buttons["attention"])
+    [text] = [owner.list.item(i).text() for i in range(owner.list.count())]
+    assert only_chinese_words(text, refused.local_no), text
+    assert "仓库缺货" in text and "¥59.90" in text and "请" in text
+    item = owner.list.item(0)
+    rect = owner.list.visualItemRect(item)
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(owner.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: owner.stack.currentWidget() is owner.cancel, timeout=10_000)
+    assert owner.cancel.refund_field.text() == "59.90"
