@@ -18,6 +18,15 @@ def format_yuan(fen: int) -> str:
     return f"{sign}¥{whole:,}.{cents:02d}"
 
 
+def yuan_for_field(fen: int) -> str:
+    """Fen as a plain amount to edit in a field (``119900`` → ``"1199.00"``): no sign, no
+    grouping, so :func:`parse_yuan` reads it back. For showing money use :func:`format_yuan`."""
+    if not isinstance(fen, int) or isinstance(fen, bool) or fen < 0:
+        raise ValueError("an amount to edit is a whole number of fen, 0 or more")
+    whole, cents = divmod(fen, 100)
+    return f"{whole}.{cents:02d}"
+
+
 def parse_yuan(text: str) -> int:
     """Parse a yuan amount typed by a person (``"12.5"``, ``"¥12.50"``, ``"12元"``) into fen."""
     m = _YUAN.match(text)

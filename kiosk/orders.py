@@ -47,19 +47,6 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 #: Statuses an order never leaves.
 FINAL: frozenset[OrderStatus] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
-#: Plain words for each status, for villagers and shop owners (Simplified Chinese, English).
-STATUS_WORDS: dict[OrderStatus, tuple[str, str]] = {
-    OrderStatus.PLACED: ("已下单，等待发送", "Placed, waiting to send"),
-    OrderStatus.SUBMITTED: ("已发送到平台", "Sent to the platform"),
-    OrderStatus.ACCEPTED: ("平台已接单", "Accepted"),
-    OrderStatus.REJECTED: ("平台未接单", "Rejected"),
-    OrderStatus.SHIPPED: ("已发货", "Shipped"),
-    OrderStatus.ARRIVED: ("已到店，可取货", "Arrived, ready for pickup"),
-    OrderStatus.PICKED_UP: ("已取货", "Picked up"),
-    OrderStatus.CANCELLED: ("已取消", "Cancelled"),
-    OrderStatus.RETURNED: ("已退货", "Returned"),
-}
-
 
 def parse_status(text: str) -> OrderStatus:
     """Parse a status name, with a clear error listing the valid ones."""

@@ -364,6 +364,103 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     app.processEvents()
 
 
+def run_owner_actions(app: QApplication, lang: str, out: Path, size: QSize) -> None:
+    """The owner's queue after each move (check-in done, handed over, cancelled, returned, day
+    closed), each move made through its page on a store of its own (so both languages start
+    from the same day)."""
+    from kiosk.admin import Role
+    from kiosk.customers import Customer
+    from kiosk.orders import LineRequest, OrderStatus, Payment
+    from kiosk.storage.orders import apply_remote_status, place_order
+    from kiosk.storage.owner import check_in, confirm_pickup
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-owner-shots-") as tmp:
+        store = KioskStore.open(Path(tmp))
+        try:
+            import_catalog_file(store, DEMO)
+            with store.write() as s:
+                set_center(s, "C017", "幸福村服务站")
+            seed_admin(store)
+
+            def order(sku: str, qty: int, payment: Payment, status: OrderStatus) -> object:
+                placed = place_order(
+                    store, Customer.of("赵大妈", "13712345678"), [LineRequest(sku, qty)], payment
+                )
+                if status is not OrderStatus.PLACED:
+                    with store.write() as s:
+                        apply_remote_status(s, placed.order_id, OrderStatus.SHIPPED)
+                if status in (OrderStatus.ARRIVED, OrderStatus.PICKED_UP):
+                    check_in(store, placed.order_id, None, "owner")
+                if status is OrderStatus.PICKED_UP:
+                    confirm_pickup(store, placed.order_id, placed.pickup_code, None, "owner")
+                return placed
+
+            van = order("RY-0001", 2, Payment.CASH, OrderStatus.SHIPPED)
+            waiting = order("LY-0002", 1, Payment.ON_PICKUP, OrderStatus.ARRIVED)
+            taken = order("LY-0001", 1, Payment.CASH, OrderStatus.PICKED_UP)
+            fresh = order("JD-0001", 1, Payment.CASH, OrderStatus.PLACED)
+            refused = order("NZ-0001", 1, Payment.CASH, OrderStatus.PLACED)
+            with store.write() as s:  # the platform refused it, with its operator's reason
+                apply_remote_status(s, refused.order_id, OrderStatus.REJECTED, reason="仓库缺货")
+
+            make_app(lang=lang)
+            window = build_window(store, lang=lang, connected=False)
+            window.resize(size)
+            window.show()
+            settle(app, window)
+            window.services.asker.answer = lambda *_: True  # "give back ¥…?": yes
+            window.show_admin()
+            window.admin._unlocked(Role.OWNER.value)
+            owner = window.admin.owner
+            pump(app, lambda: owner.queue is not None)
+
+            def act(page: object, name: str) -> None:
+                said: list[str] = []
+                page.done.connect(said.append)  # type: ignore[attr-defined]
+                page.submit()  # type: ignore[attr-defined]
+                pump(app, lambda: bool(said) and owner.stack.currentWidget() is owner.home)
+                shoot(app, window, out, name, lang)
+
+            owner.open_order(van.local_no)  # type: ignore[attr-defined]
+            pump(app, lambda: owner.stack.currentWidget() is owner.check_in)
+            act(owner.check_in, "owner-done-checkin")
+
+            owner.open_order(waiting.local_no)  # type: ignore[attr-defined]
+            pump(app, lambda: owner.stack.currentWidget() is owner.pickup)
+            owner.pickup.code_field.setText(waiting.pickup_code)  # type: ignore[attr-defined]
+            act(owner.pickup, "owner-done-handover")
+
+            # A fresh order is listed at once, and the end of its number opens it.
+            owner.show_section("on_order")
+            for key in fresh.local_no[-4:]:  # type: ignore[attr-defined]
+                owner.keypad.press(key)
+            shoot(app, window, out, "owner-queue-ordered", lang)
+            owner.open_typed(cancel=True)
+            pump(app, lambda: owner.stack.currentWidget() is owner.cancel)
+            owner.cancel.reason_field.setText(owner.cancel.quick_buttons[0].text())
+            act(owner.cancel, "owner-done-cancel")
+
+            owner.open_order(taken.local_no, cancel=True)  # type: ignore[attr-defined]
+            pump(app, lambda: owner.stack.currentWidget() is owner.cancel)
+            owner.cancel.reason_field.setText(owner.cancel.quick_buttons[1].text())
+            act(owner.cancel, "owner-done-return")
+
+            owner.show_section("attention")  # plain words, with what to do
+            shoot(app, window, out, "owner-attention", lang)
+
+            owner.show_day_close()
+            page = owner.day_close
+            settle(app, window)
+            page.close_now()
+            pump(app, lambda: page.result is not None)
+            shoot(app, window, out, "owner-done-dayclose", lang)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+        finally:
+            store.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -397,6 +494,8 @@ def main() -> int:
                 run_read_aloud(app, store, lang, args.out, QSize(w, h))
         finally:
             store.close()
+    for lang in args.lang or ["zh_CN", "en"]:
+        run_owner_actions(app, lang, args.out, QSize(w, h))
     return 0
 
 

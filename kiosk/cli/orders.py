@@ -20,7 +20,6 @@ from kiosk.customers import Customer
 from kiosk.errors import InvalidInput, KioskError
 from kiosk.money import format_yuan
 from kiosk.orders import (
-    STATUS_WORDS,
     LineRequest,
     Payment,
     merge_lines,
@@ -214,10 +213,9 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         print("No orders" + (f" that are {status.value}" if status else "") + ".")
         return 0
     for v in views:
-        zh, en = STATUS_WORDS[v.status]
         print(
             f"{v.local_no:<14} {format_yuan(v.total_fen):>12}  {v.customer_phone_masked}  "
-            f"{len(v.lines)} product(s)  {en} / {zh}  {v.created_at[:16].replace('T', ' ')}"
+            f"{len(v.lines)} product(s)  {v.status.value}  {v.created_at[:16].replace('T', ' ')}"
         )
     return 0
 

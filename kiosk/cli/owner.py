@@ -2,6 +2,11 @@
 
 Every command needs the owner's PIN once one is set: from ``KIOSK_PIN`` (scripts, tests) or a
 hidden prompt. A wrong PIN prints how long to wait and exits non-zero; it is audited.
+
+Storage says what a move did, and what needs attention, as a kind and its parameters; the
+command line says it in English here (:func:`change_text`, :func:`attention_text`), the screens
+in their language (kiosk/ui/admin/owner_words.py). The ``--json`` output keeps its ``message``
+field with this English sentence, beside the ``kind`` and ``params``.
 """
 
 from __future__ import annotations
@@ -10,13 +15,17 @@ import argparse
 import getpass
 import os
 import sys
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from kiosk.admin import Role, WrongPin, wait_words
 from kiosk.cli import CliContext, print_json
 from kiosk.errors import InvalidInput
 from kiosk.money import format_yuan
 from kiosk.text import is_ascii_digits
+
+if TYPE_CHECKING:
+    from kiosk.storage.owner import Attention, OwnerChange
 
 ENV_PIN = "KIOSK_PIN"
 
@@ -71,7 +80,64 @@ def _fen(text: str | None) -> int | None:
     return int(text)
 
 
-def _change(args: argparse.Namespace, change: Any) -> int:
+def _refund(p: Mapping[str, object], key: str = "refund_fen") -> str:
+    fen = p.get(key, 0)
+    return format_yuan(fen if isinstance(fen, int) and not isinstance(fen, bool) else 0)
+
+
+#: An owner move's outcome in English, by kind (see kiosk.storage.owner.ChangeKind).
+_CHANGE_TEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "checked_in": lambda p: f"{p['order']} checked in: ready for pickup",
+    "checked_in_part": lambda p: (
+        f"{p['order']}: {', '.join(f'{sku}×{qty}' for sku, qty in p['lines'])} checked in; "
+        "more parcels still to come"
+    ),
+    "handed_over": lambda p: (
+        f"{p['order']} handed over"
+        + (f"; {_refund(p, 'cash_fen')} cash taken" if p.get("cash_fen") else "")
+    ),
+    "refund_recorded": lambda p: f"{p['order']}: refund of {_refund(p)} recorded",
+    "cancelled": lambda p: f"{p['order']} cancelled; refund {_refund(p)}",
+    "returned": lambda p: f"{p['order']} returned; refund {_refund(p)}",
+}
+
+#: An attention item in English, by kind (see kiosk.storage.owner.AttentionKind).
+_ATTENTION_TEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "rejected": lambda p: (
+        f"{p['order']} was refused: {p.get('reason') or 'no reason given'}"
+        + (f"; refund {_refund(p)} to the villager" if p.get("refund_fen") else "")
+        + "; tell the villager and help them order something else"
+    ),
+    "price_changed": lambda p: (
+        f"{p['order']}: the platform's price changed after this order; tell the villager"
+    ),
+    "quarantined": lambda p: (
+        f"the platform refused a {p.get('event_kind')} change"
+        + (f" for {p['order']}" if p.get("order") else "")
+        + f": {p.get('code') or 'no reason'}; call the technician"
+    ),
+    "unsent": lambda p: (
+        f"{p['pending']} changes have waited more than {p['hours']} hours to send; "
+        "check the internet connection"
+    ),
+}
+
+
+def change_text(change: OwnerChange) -> str:
+    """What an owner move did, in English (for the terminal)."""
+    say = _CHANGE_TEXT.get(change.kind)
+    return say(change.params) if say is not None else f"{change.local_no}: {change.kind}"
+
+
+def attention_text(item: Attention) -> str:
+    """An attention item in English (for the terminal)."""
+    say = _ATTENTION_TEXT.get(item.kind)
+    if say is not None:
+        return say(item.params)
+    return f"{item.local_no or ''} {item.kind}: call the technician".strip()
+
+
+def _change(args: argparse.Namespace, change: OwnerChange) -> int:
     if args.json:
         print_json(
             {
@@ -81,11 +147,12 @@ def _change(args: argparse.Namespace, change: Any) -> int:
                 "event_id": change.event_id,
                 "cash_fen": change.cash_fen,
                 "complete": change.complete,
-                "message": change.message,
+                "message": change_text(change),
+                "kind": change.kind.value,
             }
         )
     else:
-        print(change.message)
+        print(change_text(change))
     return 0
 
 
@@ -96,12 +163,18 @@ def cmd_queue(args: argparse.Namespace, ctx: CliContext) -> int:
     require_pin(ctx, Role.OWNER, Role.TECHNICIAN)
     q = load_work_queue(ctx.store())
     if args.json:
-        print_json(q.to_dict())
+        data = q.to_dict()
+        attention = data["attention"]
+        assert isinstance(attention, list)
+        for row, item in zip(attention, q.attention, strict=True):
+            row["message"] = attention_text(item)
+        print_json(data)
         return 0
     c = q.counts
     print(
         f"{c['to_check_in']} parcels to check in, {c['waiting_pickup']} waiting for pickup, "
-        f"{c['attention']} need attention, {c['returns']} returns"
+        f"{c['on_order']} ordered (not shipped yet), {c['attention']} need attention, "
+        f"{c['returns']} returns"
     )
     for o in q.to_check_in:
         part = " (partly arrived)" if o.partly_arrived else ""
@@ -112,7 +185,7 @@ def cmd_queue(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{format_yuan(o.total_fen)} ({o.payment.value})"
         )
     for a in q.attention:
-        print(f"  attention: {a.message}")
+        print(f"  attention: {attention_text(a)}")
     return 0
 
 

@@ -6,7 +6,13 @@ central service and appends to the audit log, so either all of it happened or no
 Each returns a small frozen summary that a screen can show and refresh from; all of them may be
 called off the GUI thread.
 
-Orders are named by their id or their local number (``C017-0042``), typed or scanned.
+Orders are named by their id or their local number (``C017-0042``), typed or scanned, or by the
+end of the number alone (``0042`` or ``42``) when only one order on this kiosk ends that way.
+
+Nothing here says anything in words: a move returns an :class:`OwnerChange` and the queue lists
+:class:`Attention` items, each a *kind* (:class:`ChangeKind`, :class:`AttentionKind`) with
+*params*. The owner's screens turn them into sentences in the screen's language
+(kiosk/ui/admin/owner_words.py), the command line into English (kiosk/cli/owner.py).
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ from sqlalchemy.orm import Session, selectinload
 from kiosk.admin import PICKUP_BACKOFF, Clock, WrongPin, system_clock, wait_words
 from kiosk.customers import mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput, NotFound
+from kiosk.money import format_yuan
 from kiosk.orders import FINAL, OrderStatus, Payment, check_transition
 from kiosk.pickup import verify_pickup_code
 from kiosk.storage import models as m
 from kiosk.storage import outbox
 from kiosk.storage.admin import current_wait, record_try
 from kiosk.storage.cash import CashKind, paid_for_order, record_cash
+from kiosk.storage.orders import OrderView, get_order
 from kiosk.storage.owner_models import DayClose, OrderArrival, OrderMove
 from kiosk.storage.store import KioskStore, utc_now
 from kiosk.text import check_text
@@ -108,17 +116,32 @@ class QueueOrder:
         return 0 < got < sum(ln.qty for ln in self.lines)
 
 
-@dataclass(frozen=True, slots=True)
-class Attention:
-    """Something a person must look at.
+class AttentionKind(StrEnum):
+    """Why an item is on the attention list (its ``params`` in brackets).
 
-    ``kind``: ``rejected`` (refund or tell the villager), ``price_changed`` (the platform's price
-    moved after the order), ``quarantined`` (an event the platform refused), ``unsent`` (changes
-    waiting to send for long: check the internet).
+    - ``rejected``: the platform refused the order; refund or tell the villager
+      (``order``, ``reason``: the platform's own text or ``None``, ``refund_fen``: cash still
+      owed to the villager, 0 when none).
+    - ``price_changed``: the platform's price moved after the order; tell the villager
+      (``order``).
+    - ``quarantined``: the platform refused a change the kiosk sent (``event_kind``, ``code``:
+      the platform's reason code or ``""``, ``order``: the order's number or ``None``).
+    - ``unsent``: changes waiting long to send; check the internet (``pending``, ``hours``).
     """
 
+    REJECTED = "rejected"
+    PRICE_CHANGED = "price_changed"
+    QUARANTINED = "quarantined"
+    UNSENT = "unsent"
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """Something a person must look at: a ``kind`` (usually an :class:`AttentionKind`) and
+    the ``params`` its words need. No sentence: the screen makes the words."""
+
     kind: str
-    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
     order_id: str | None = None
     local_no: str | None = None
     event_id: str | None = None
@@ -132,19 +155,22 @@ class WorkQueue:
     waiting_pickup: list[QueueOrder] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
     returns: list[QueueOrder] = field(default_factory=list)
+    #: Ordered here and not shipped yet (placed, sent, accepted): a fresh order is here at once.
+    on_order: list[QueueOrder] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
-        """``{"to_check_in", "waiting_pickup", "attention", "returns"}`` → how many."""
+        """``{"to_check_in", "waiting_pickup", "on_order", "attention", "returns"}`` → how many."""
         return {
             "to_check_in": len(self.to_check_in),
             "waiting_pickup": len(self.waiting_pickup),
+            "on_order": len(self.on_order),
             "attention": len(self.attention),
             "returns": len(self.returns),
         }
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready (phones already masked)."""
+        """JSON-ready (phones already masked); attention items as kind and params."""
 
         def order(o: QueueOrder) -> dict[str, object]:
             return {
@@ -174,7 +200,7 @@ class WorkQueue:
             "attention": [
                 {
                     "kind": a.kind,
-                    "message": a.message,
+                    "params": dict(a.params),
                     "order_id": a.order_id,
                     "local_no": a.local_no,
                     "event_id": a.event_id,
@@ -182,6 +208,7 @@ class WorkQueue:
                 for a in self.attention
             ],
             "returns": [order(o) for o in self.returns],
+            "on_order": [order(o) for o in self.on_order],
         }
 
 
@@ -244,11 +271,8 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
         owed = paid_for_order(s, o.id)
         if o.id in moved and owed <= 0:
             continue  # the owner has dealt with it
-        why = o.status_reason or "no reason given"
-        money = f"; refund ¥{owed / 100:.2f} to the villager" if owed > 0 else ""
-        attention.append(
-            Attention("rejected", f"{o.local_no} was refused: {why}{money}", o.id, o.local_no)
-        )
+        params = {"order": o.local_no, "reason": o.status_reason, "refund_fen": max(owed, 0)}
+        attention.append(Attention(AttentionKind.REJECTED, params, o.id, o.local_no))
     # Orders the platform accepted at a price that has changed since (sync result).
     changed = s.execute(
         select(m.Order.id, m.Order.local_no)
@@ -262,39 +286,41 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
         .limit(QUEUE_LIST_LIMIT)
     ).all()
     for oid, local_no in changed:
-        attention.append(
-            Attention(
-                "price_changed",
-                f"{local_no}: the platform's price changed after this order; tell the villager",
-                oid,
-                local_no,
-            )
+        attention.append(Attention(AttentionKind.PRICE_CHANGED, {"order": local_no}, oid, local_no))
+    quarantined = list(
+        s.scalars(
+            select(m.OutboxEvent)
+            .where(m.OutboxEvent.state == outbox.QUARANTINED)
+            .order_by(m.OutboxEvent.seq)
+            .limit(QUEUE_LIST_LIMIT)
         )
-    quarantined = s.scalars(
-        select(m.OutboxEvent)
-        .where(m.OutboxEvent.state == outbox.QUARANTINED)
-        .order_by(m.OutboxEvent.seq)
-        .limit(QUEUE_LIST_LIMIT)
     )
+    subjects = [ev.subject_id for ev in quarantined]
+    numbers: dict[str, str] = {
+        oid: no
+        for oid, no in s.execute(
+            select(m.Order.id, m.Order.local_no).where(m.Order.id.in_(subjects))
+        )
+    }
     for ev in quarantined:
+        # The stored error starts with the platform's reason code ("<code>: <detail>").
+        code = (ev.last_error or "").split(":", 1)[0].strip()
+        local = numbers.get(ev.subject_id)
+        params = {"event_kind": ev.kind, "code": code, "order": local}
         attention.append(
             Attention(
-                "quarantined",
-                f"the platform refused a {ev.kind} change: {ev.last_error or 'no reason'}; "
-                "call the technician",
+                AttentionKind.QUARANTINED,
+                params,
+                ev.subject_id if local else None,
+                local,
                 event_id=ev.id,
             )
         )
     st = outbox.stats(s)
     age = st.oldest_pending_age_s(now)
     if age is not None and age > LONG_UNSENT_S:
-        attention.append(
-            Attention(
-                "unsent",
-                f"{st.pending} changes have waited more than {int(age // 3600)} hours to send; "
-                "check the internet connection",
-            )
-        )
+        hours = int(age // 3600)
+        attention.append(Attention(AttentionKind.UNSENT, {"pending": st.pending, "hours": hours}))
 
     last_close = s.scalar(select(func.max(DayClose.through_move_id))) or 0
     returned_ids = list(
@@ -311,7 +337,10 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
         )
         by_id = {o.id: o for o in rows}
         returns = _queue_orders(s, [by_id[i] for i in dict.fromkeys(returned_ids) if i in by_id])
-    return WorkQueue(to_check_in, waiting, attention, returns)
+    on_order = _queue_orders(
+        s, _orders_in(s, OrderStatus.PLACED, OrderStatus.SUBMITTED, OrderStatus.ACCEPTED)
+    )
+    return WorkQueue(to_check_in, waiting, attention, returns, on_order)
 
 
 def load_work_queue(store: KioskStore) -> WorkQueue:
@@ -323,9 +352,31 @@ def load_work_queue(store: KioskStore) -> WorkQueue:
 # --- moves ---------------------------------------------------------------------------------------
 
 
+class ChangeKind(StrEnum):
+    """What an owner move did (the :class:`OwnerChange` ``params`` in brackets).
+
+    - ``checked_in``: every parcel of the order is in; ready for pickup (``order``).
+    - ``checked_in_part``: some parcels are in, more to come (``order``, ``lines``: a tuple of
+      ``(sku, qty)`` checked in now).
+    - ``handed_over``: the villager took the order (``order``, ``cash_fen``: cash taken now).
+    - ``refund_recorded``: the refund of an order the platform refused (``order``,
+      ``refund_fen``).
+    - ``cancelled`` / ``returned``: the order was cancelled / taken back (``order``,
+      ``refund_fen``: cash given back, 0 when none).
+    """
+
+    CHECKED_IN = "checked_in"
+    CHECKED_IN_PART = "checked_in_part"
+    HANDED_OVER = "handed_over"
+    REFUND_RECORDED = "refund_recorded"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
 @dataclass(frozen=True, slots=True)
 class OwnerChange:
-    """What one owner move changed (a screen shows ``message`` and refreshes its lists).
+    """What one owner move changed: a ``kind`` and its ``params`` (a screen says it in its own
+    words and refreshes its lists).
 
     Attributes:
         cash_fen: cash into (+) or out of (-) the drawer by this move.
@@ -336,13 +387,25 @@ class OwnerChange:
     local_no: str
     status: OrderStatus
     event_id: str | None
-    message: str
+    kind: ChangeKind
+    params: Mapping[str, object] = field(default_factory=dict)
     cash_fen: int = 0
     complete: bool = True
     lines: tuple[QueueLine, ...] = ()
 
 
+#: Longest number part of a local order number that a suffix search takes (``C017-0042``).
+MAX_SUFFIX_DIGITS = 9
+
+
 def _find_order(s: Session, ref: str) -> m.Order:
+    """The order with id or local number ``ref``, or the one whose number ends in ``ref``'s
+    digits (``0002`` or ``2`` finds ``C001-0002``).
+
+    Raises:
+        InvalidInput: no reference given.
+        NotFound: no such order, or (``order.ambiguous``) several numbers end that way.
+    """
     key = (ref or "").strip()
     if not key:
         raise InvalidInput("give the order number (e.g. C017-0042)", code="order.ref_missing")
@@ -351,11 +414,50 @@ def _find_order(s: Session, ref: str) -> m.Order:
         .options(selectinload(m.Order.lines))
         .where((m.Order.id == key) | (m.Order.local_no == key.upper()) | (m.Order.local_no == key))
     ).first()
+    if order is None and key.isascii() and key.isdigit() and len(key) <= MAX_SUFFIX_DIGITS:
+        # Numbers are written with at least four digits (kiosk.orders.local_order_no).
+        tail = f"-{int(key):04d}"
+        found = list(
+            s.scalars(
+                select(m.Order)
+                .options(selectinload(m.Order.lines))
+                .where(m.Order.local_no.endswith(tail, autoescape=True))
+                .limit(2)
+            )
+        )
+        if len(found) > 1:
+            raise NotFound(
+                f"more than one order ends in {key}; type the whole number (e.g. C017-0042)",
+                code="order.ambiguous",
+                params={"order": key},
+            )
+        order = found[0] if found else None
     if order is None:
         raise NotFound(
             f"no order {key} on this kiosk", code="order.not_found", params={"order": key}
         )
     return order
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTask:
+    """One order as an owner's task page needs it: the order, what has arrived of each line
+    (line number → pieces), and the cash the villager has paid so far (fen)."""
+
+    order: OrderView
+    arrived: dict[int, int] = field(default_factory=dict)
+    paid_fen: int = 0
+
+
+def load_order_task(store: KioskStore, ref: str) -> OrderTask:
+    """Read an order by id, number or the end of its number (typed or scanned), with what has
+    arrived of it and the cash paid for it, in one read unit of work."""
+    with store.read() as s:
+        order = _find_order(s, ref)
+        view = get_order(s, order.id)
+        got = _arrived(s, [order.id])
+        arrived = {n: qty for (_oid, n), qty in got.items()}
+        return OrderTask(view, arrived, paid_for_order(s, order.id))
 
 
 def _reason(text: str) -> str:
@@ -490,14 +592,21 @@ def check_in(
             for ln in order.lines
         )
         status = OrderStatus(order.status)
-    message = (
-        f"{order.local_no} checked in: ready for pickup"
-        if complete
-        else f"{order.local_no}: {detail} checked in; more parcels still to come"
-    )
+    params: dict[str, object] = {"order": order.local_no}
+    kind = ChangeKind.CHECKED_IN
+    if not complete:
+        kind = ChangeKind.CHECKED_IN_PART
+        params["lines"] = tuple((w.sku, w.qty) for w in wire_lines)
     log.info("order %s checked in (%s)", order.id, "complete" if complete else "partial")
     return OwnerChange(
-        order.id, order.local_no, status, ev.id, message, complete=complete, lines=result_lines
+        order.id,
+        order.local_no,
+        status,
+        ev.id,
+        kind,
+        params,
+        complete=complete,
+        lines=result_lines,
     )
 
 
@@ -606,7 +715,8 @@ def confirm_pickup(
         order.local_no,
         OrderStatus.PICKED_UP,
         ev.id,
-        f"{order.local_no} handed over",
+        ChangeKind.HANDED_OVER,
+        {"order": order.local_no, "cash_fen": cash},
         cash_fen=cash,
     )
 
@@ -618,8 +728,8 @@ def _refund(s: Session, order: m.Order, refund_fen: int | None, actor: str) -> i
         raise InvalidInput("a refund is a whole number of fen, 0 or more", code="refund.bad_amount")
     if refund > max(paid, 0):
         raise InvalidInput(
-            f"the villager paid ¥{max(paid, 0) / 100:.2f} for {order.local_no}; "
-            f"cannot refund ¥{refund / 100:.2f}",
+            f"the villager paid {format_yuan(max(paid, 0))} for {order.local_no}; "
+            f"cannot refund {format_yuan(refund)}",
             code="refund.too_much",
             params={"order": order.local_no, "paid_fen": max(paid, 0), "refund_fen": refund},
         )
@@ -696,7 +806,8 @@ def cancel_order(
                 order.local_no,
                 current,
                 None,
-                f"{order.local_no}: refund of ¥{refund / 100:.2f} recorded",
+                ChangeKind.REFUND_RECORDED,
+                {"order": order.local_no, "refund_fen": refund},
                 cash_fen=-refund,
             )
         check_transition(current, OrderStatus.CANCELLED)
@@ -707,7 +818,8 @@ def cancel_order(
         order.local_no,
         OrderStatus.CANCELLED,
         ev.id,
-        f"{order.local_no} cancelled; refund ¥{refund / 100:.2f}",
+        ChangeKind.CANCELLED,
+        {"order": order.local_no, "refund_fen": refund},
         cash_fen=-refund,
     )
 
@@ -735,6 +847,7 @@ def return_order(
         order.local_no,
         OrderStatus.RETURNED,
         ev.id,
-        f"{order.local_no} returned; refund ¥{refund / 100:.2f}",
+        ChangeKind.RETURNED,
+        {"order": order.local_no, "refund_fen": refund},
         cash_fen=-refund,
     )

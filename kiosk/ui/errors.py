@@ -37,22 +37,7 @@ from kiosk.sync.errors import (
     TlsRefused,
     sync_code,
 )
-
-
-def status_words(status: OrderStatus) -> str:
-    """An order's status in the owner's words."""
-    words = {
-        OrderStatus.PLACED: QCoreApplication.translate("OrderWords", "not sent yet"),
-        OrderStatus.SUBMITTED: QCoreApplication.translate("OrderWords", "sent to the platform"),
-        OrderStatus.ACCEPTED: QCoreApplication.translate("OrderWords", "accepted, not shipped"),
-        OrderStatus.REJECTED: QCoreApplication.translate("OrderWords", "refused by the platform"),
-        OrderStatus.SHIPPED: QCoreApplication.translate("OrderWords", "on the way"),
-        OrderStatus.ARRIVED: QCoreApplication.translate("OrderWords", "in the shop"),
-        OrderStatus.PICKED_UP: QCoreApplication.translate("OrderWords", "picked up"),
-        OrderStatus.CANCELLED: QCoreApplication.translate("OrderWords", "cancelled"),
-        OrderStatus.RETURNED: QCoreApplication.translate("OrderWords", "returned"),
-    }
-    return words.get(status, status.value)
+from kiosk.ui.order_words import status_words
 
 
 def _fill(template: str, *values: object) -> str:
@@ -111,11 +96,21 @@ _SENTENCES: dict[str, Sentence] = {
     "order.not_found": lambda p: _fill(
         QCoreApplication.translate("Errors", "There is no order %1 on this kiosk."), p["order"]
     ),
+    "order.ambiguous": lambda p: _fill(
+        QCoreApplication.translate(
+            "Errors",
+            "More than one order ends in %1. Type the whole order number (for example C017-0042).",
+        ),
+        p["order"],
+    ),
     "order.already": lambda p: _fill(
-        QCoreApplication.translate("Errors", "The order is already %1."), _status(p["status"])
+        QCoreApplication.translate(
+            "Errors", "Nothing to change: the order's status is already %1."
+        ),
+        _status(p["status"]),
     ),
     "order.bad_move": lambda p: _fill(
-        QCoreApplication.translate("Errors", "An order that is %1 cannot become %2."),
+        QCoreApplication.translate("Errors", "This order cannot go from “%1” to “%2”."),
         _status(p["status"]),
         _status(p["target"]),
     ),
@@ -135,7 +130,9 @@ _SENTENCES: dict[str, Sentence] = {
     ),
     "checkin.wrong_status": lambda p: _fill(
         QCoreApplication.translate(
-            "Errors", "Order %1 is %2; only orders on the way can be checked in."
+            "Errors",
+            "Order %1 cannot be checked in (its status: %2). Only orders on the way can be "
+            "checked in.",
         ),
         p["order"],
         _status(p["status"]),
@@ -158,7 +155,9 @@ _SENTENCES: dict[str, Sentence] = {
         p["order"],
     ),
     "pickup.wrong_status": lambda p: _fill(
-        QCoreApplication.translate("Errors", "Order %1 is %2, not waiting for pickup."),
+        QCoreApplication.translate(
+            "Errors", "Order %1 is not waiting for pickup (its status: %2)."
+        ),
         p["order"],
         _status(p["status"]),
     ),
@@ -192,7 +191,9 @@ _SENTENCES: dict[str, Sentence] = {
     ),
     "return.wrong_status": lambda p: _fill(
         QCoreApplication.translate(
-            "Errors", "Order %1 is %2; only orders in the shop or picked up can be returned."
+            "Errors",
+            "Order %1 cannot be taken back (its status: %2). Only orders in the shop or picked "
+            "up can be taken back.",
         ),
         p["order"],
         _status(p["status"]),

@@ -23,11 +23,12 @@ from PySide6.QtCore import (
 )
 
 from kiosk.money import format_yuan
-from kiosk.orders import STATUS_WORDS, OrderStatus
+from kiosk.orders import OrderStatus
 from kiosk.storage.browsing import ProductCard
 from kiosk.storage.lookup import VillagerOrder
 from kiosk.ui.cart import Cart, CartLine
 from kiosk.ui.images import ImageCache
+from kiosk.ui.order_words import status_words
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -223,9 +224,9 @@ class VillagerOrdersModel(QAbstractListModel):
         self.endResetModel()
 
     def status_words(self, order: VillagerOrder) -> str:
-        """The status in the screen's language, with the villager's next step where there is one."""
-        zh, en = STATUS_WORDS[order.status]
-        words = zh if self._chinese else en
+        """The status in the screen's language (the one table: kiosk.ui.order_words),
+        with the villager's next step where there is one."""
+        words = status_words(order.status)
         if order.status is OrderStatus.REJECTED:
             words += QCoreApplication.translate(
                 "VillagerOrdersModel",

@@ -248,19 +248,24 @@ class ProductGrid(QListView):
 
 
 class Keypad(QWidget):
-    """Big digit keys for phone numbers and pickup codes; types into :meth:`target`.
+    """Big digit keys for phone numbers, pickup codes, order numbers and money; types into
+    :meth:`target`.
 
     Tapping a key never moves the keyboard focus, so the field being typed into stays the one
-    the villager chose.
+    the villager chose. With ``point`` (amounts in yuan) the keypad has a decimal point where
+    the Clear key was, and Clear moves to a wide key underneath.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, point: bool = False) -> None:
         super().__init__(parent)
         self._target: QLineEdit | None = None
         grid = QGridLayout(self)
         grid.setSpacing(8)
         grid.setContentsMargins(0, 0, 0, 0)
-        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+        third = "." if point else "clear"
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", third, "0", "back"]
+        if point:
+            keys.append("clear")
         for i, key in enumerate(keys):
             if key == "clear":
                 label = self.tr("Clear")
@@ -269,12 +274,15 @@ class Keypad(QWidget):
             else:
                 label = key
             btn = QPushButton(label, self)
-            btn.setObjectName(f"key_{key}")
+            btn.setObjectName("key_point" if key == "." else f"key_{key}")
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             btn.setMinimumSize(96, 62)
             btn.setFont(theme.font(theme.TITLE_PX, bold=True))
             btn.clicked.connect(lambda _=False, k=key: self.press(k))
-            grid.addWidget(btn, i // 3, i % 3)
+            if i == 12:
+                grid.addWidget(btn, 4, 0, 1, 3)
+            else:
+                grid.addWidget(btn, i // 3, i % 3)
 
     def set_target(self, field: QLineEdit | None) -> None:
         """The field the keys type into."""
@@ -285,14 +293,16 @@ class Keypad(QWidget):
         return self._target
 
     def press(self, key: str) -> None:
-        """Press one key: a digit, ``"back"`` or ``"clear"``."""
+        """Press one key: a digit, ``"."``, ``"back"`` or ``"clear"``."""
         field = self._target
-        if field is None:
+        if field is None or not field.isEnabled():
             return
         if key == "back":
             field.backspace()
         elif key == "clear":
             field.clear()
+        elif key == "." and "." in field.text():
+            return
         elif len(field.text()) < field.maxLength():
             field.insert(key)
 

@@ -54,3 +54,14 @@ def test_parse_refuses_bad_amounts(bad: str) -> None:
 @pytest.mark.parametrize("fen", [0, 1, 99, 100, 1250, 99_999_999])
 def test_round_trip(fen: int) -> None:
     assert parse_yuan(format_yuan(fen).replace(",", "")) == fen
+
+
+def test_an_amount_to_edit_reads_back_the_same() -> None:
+    from kiosk.money import yuan_for_field
+
+    for fen in (0, 5, 5990, 119900, 123456789):
+        text = yuan_for_field(fen)
+        assert "," not in text and "¥" not in text and parse_yuan(text) == fen
+    assert yuan_for_field(119900) == "1199.00"
+    with pytest.raises(ValueError):
+        yuan_for_field(-1)

@@ -11,7 +11,6 @@ from kiosk.orders import (
     FINAL,
     MAX_LINES,
     MAX_QTY_PER_LINE,
-    STATUS_WORDS,
     TRANSITIONS,
     LineRequest,
     OrderStatus,
@@ -70,11 +69,6 @@ def test_every_illegal_transition_is_refused(a: OrderStatus, b: OrderStatus) -> 
         assert "already" in message
     else:
         assert b.value in message
-
-
-def test_every_status_has_words_in_both_languages() -> None:
-    assert set(STATUS_WORDS) == set(OrderStatus)
-    assert all(zh and en for zh, en in STATUS_WORDS.values())
 
 
 def test_parse_status_and_payment() -> None:

@@ -8,16 +8,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.errors import IllegalTransition, InvalidInput
+from kiosk.cli.owner import attention_text, change_text
+from kiosk.errors import IllegalTransition, InvalidInput, NotFound
 from kiosk.orders import OrderStatus, Payment
 from kiosk.storage import models as m
 from kiosk.storage import outbox
 from kiosk.storage.cash import open_day_summary
 from kiosk.storage.owner import (
+    ChangeKind,
     CodeRefused,
     cancel_order,
     check_in,
     confirm_pickup,
+    load_order_task,
     load_work_queue,
     return_order,
     work_queue,
@@ -54,7 +57,9 @@ def test_partial_arrival_of_a_multi_line_order(shop: KioskStore) -> None:
     first = check_in(shop, placed.local_no, {"LY-0001": 2, "RY-0001": 1}, actor="owner")
     assert not first.complete and first.status is OrderStatus.SHIPPED
     assert [(ln.sku, ln.arrived_qty) for ln in first.lines] == [("LY-0001", 2), ("RY-0001", 1)]
-    assert "more parcels still to come" in first.message
+    assert first.kind is ChangeKind.CHECKED_IN_PART
+    assert first.params["lines"] == (("LY-0001", 2), ("RY-0001", 1))
+    assert "more parcels still to come" in change_text(first)
     queue = load_work_queue(shop)
     assert queue.counts["to_check_in"] == 1 and queue.to_check_in[0].partly_arrived
 
@@ -220,10 +225,58 @@ def test_work_queue_attention(shop: KioskStore) -> None:
         later = work_queue(s, now=datetime.now(UTC) + timedelta(hours=3))
     kinds = [a.kind for a in queue.attention]
     assert kinds == ["rejected", "price_changed", "quarantined"]
-    assert "refund ¥59.90" in queue.attention[0].message
+    assert queue.attention[0].params["refund_fen"] == 5990
+    assert "refund ¥59.90" in attention_text(queue.attention[0])
+    assert queue.attention[2].params == {
+        "event_kind": "order_placed",
+        "code": "unknown_sku",
+        "order": refused.local_no,
+    }
     assert PHONE not in json.dumps(queue.to_dict(), ensure_ascii=False)
     assert [a.kind for a in later.attention][-1] == "unsent"
     # Settling the rejected order's money takes it off the list.
     cancel_order(shop, rejected.local_no, "平台拒单，已退款", None, "owner")
     assert [a.kind for a in load_work_queue(shop).attention] == ["price_changed", "quarantined"]
     assert _status(shop, rejected.order_id) == "rejected"
+
+
+def test_the_end_of_the_number_finds_the_order(shop: KioskStore) -> None:
+    first = place(shop, ("LY-0001", 1))
+    second = place(shop, ("LY-0002", 1))
+    assert second.local_no.endswith("-0002")
+    for typed in ("0002", "2", "02", second.local_no, second.local_no.lower(), second.order_id):
+        assert load_order_task(shop, typed).order.order_id == second.order_id, typed
+    assert load_order_task(shop, "1").order.order_id == first.order_id
+    # The moves take the short form too.
+    change = cancel_order(shop, "0002", "村民不要了", None, "owner")
+    assert change.order_id == second.order_id and change.kind is ChangeKind.CANCELLED
+    for typed in ("0003", "-0002", "00%2", "2 2", "１２"):
+        with pytest.raises(NotFound) as missing:
+            load_order_task(shop, typed)
+        assert missing.value.code == "order.not_found", typed
+
+
+def test_two_orders_ending_alike_are_not_guessed(shop: KioskStore) -> None:
+    placed = place(shop, ("LY-0001", 1))
+    twin = place(shop, ("LY-0002", 1))
+    with shop.write() as s:
+        # The same sequence number under another center code (the center was replaced).
+        row = s.get(m.Order, twin.order_id)
+        assert row is not None
+        row.local_no = "C099" + placed.local_no[-5:]
+    with pytest.raises(NotFound) as ambiguous:
+        load_order_task(shop, placed.local_no[-4:])
+    assert ambiguous.value.code == "order.ambiguous"
+    assert load_order_task(shop, placed.local_no).order.order_id == placed.order_id
+
+
+def test_a_fresh_order_is_in_the_queue_until_it_ships(shop: KioskStore) -> None:
+    placed = place(shop, ("LY-0001", 1))
+    queue = load_work_queue(shop)
+    assert [o.order_id for o in queue.on_order] == [placed.order_id]
+    assert queue.counts["on_order"] == 1
+    advance(shop, placed.order_id, OrderStatus.ACCEPTED)
+    assert [o.order_id for o in load_work_queue(shop).on_order] == [placed.order_id]
+    advance(shop, placed.order_id, OrderStatus.SHIPPED)
+    queue = load_work_queue(shop)
+    assert queue.on_order == [] and [o.order_id for o in queue.to_check_in] == [placed.order_id]

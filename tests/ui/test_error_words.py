@@ -94,7 +94,11 @@ def test_storage_refusals_read_in_chinese(zh: None, admin_store: KioskStore) -> 
     with pytest.raises(KioskError) as not_arrived:
         confirm_pickup(admin_store, order.local_no, "123456", None, "test")
     assert str(not_arrived.value).endswith("not waiting for pickup")
-    assert error_words(not_arrived.value) == f"订单 {order.local_no} 是“还没发给平台”，不是待取货。"
+    # The status comes from the one status table (kiosk.ui.order_words).
+    assert (
+        error_words(not_arrived.value)
+        == f"订单 {order.local_no} 不在等待取货（现在的状态：已下单，等待发送）。"
+    )
 
     with pytest.raises(KioskError) as missing:
         confirm_pickup(admin_store, "C999-9999", "123456", None, "test")

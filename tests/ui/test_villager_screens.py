@@ -314,7 +314,7 @@ def test_a_rejected_order_tells_the_next_step(
     with qtbot.waitSignal(screen.looked_up, timeout=5000):
         click(qtbot, screen.find_button)
     text = screen.model.index(0, 0).data()
-    assert "Rejected" in text and "ask the shop owner" in text
+    assert "Not taken by the platform" in text and "ask the shop owner" in text
 
 
 def test_words_in_chinese(qtbot: Any, make_window: Any) -> None:

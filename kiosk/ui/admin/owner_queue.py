@@ -14,7 +14,6 @@ All store work runs on :attr:`KioskServices.runner`; phone numbers arrive masked
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -36,76 +35,43 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin import Role
 from kiosk.errors import KioskError
-from kiosk.money import format_yuan, parse_yuan
+from kiosk.money import format_yuan, parse_yuan, yuan_for_field
 from kiosk.orders import OrderStatus, Payment
-from kiosk.storage.cash import (
-    DayCloseResult,
-    DaySummary,
-    close_day,
-    open_day_summary,
-    paid_for_order,
-)
-from kiosk.storage.orders import OrderView, get_order
+from kiosk.storage.cash import DayCloseResult, DaySummary, close_day, open_day_summary
+from kiosk.storage.orders import OrderView
 from kiosk.storage.owner import (
+    AttentionKind,
     CodeRefused,
+    OrderTask,
     OwnerChange,
     QueueOrder,
     WorkQueue,
     cancel_order,
     check_in,
     confirm_pickup,
+    load_order_task,
     load_work_queue,
     return_order,
-    work_queue,
 )
 from kiosk.ui import theme
+from kiosk.ui.admin.owner_words import attention_words, change_words
 from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.admin.printing import Paper, day_close_html, kind_words, print_day_close
 from kiosk.ui.admin.read_aloud_form import ReadAloudForm
-from kiosk.ui.errors import error_words, status_words
+from kiosk.ui.errors import error_words
+from kiosk.ui.order_words import status_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad, clear_layout
 
 ACTOR = Role.OWNER.value
 
 #: Sections of the queue, in the order of the big buttons.
-SECTIONS = ("to_check_in", "waiting_pickup", "attention", "returns")
+SECTIONS = ("to_check_in", "waiting_pickup", "on_order", "attention", "returns")
 
 
 def error_text(exc: BaseException) -> str:
     """What to show for a failed task, in the screen's language (see kiosk.ui.errors)."""
     return error_words(exc)
-
-
-@dataclass(frozen=True, slots=True)
-class OrderTask:
-    """One order as a task page needs it: the order, what has arrived, what was paid (fen)."""
-
-    order: OrderView
-    arrived: dict[int, int] = field(default_factory=dict)
-    paid_fen: int = 0
-
-
-def load_order_task(store: object, ref: str) -> OrderTask:
-    """Read an order by id or number (typed or scanned), with arrivals and cash paid.
-
-    Runs on a worker thread (no widget calls).
-    """
-    from kiosk.storage.store import KioskStore
-
-    assert isinstance(store, KioskStore)
-    key = ref.strip()
-    with store.read() as s:
-        try:
-            view = get_order(s, key.upper())
-        except KioskError:
-            view = get_order(s, key)
-        queue = work_queue(s)
-        arrived: dict[int, int] = {}
-        for o in queue.to_check_in:
-            if o.order_id == view.order_id:
-                arrived = {ln.line_no: ln.arrived_qty for ln in o.lines}
-        return OrderTask(view, arrived, paid_for_order(s, view.order_id))
 
 
 def order_line_text(o: QueueOrder | OrderView) -> str:
@@ -136,6 +102,10 @@ def order_header(o: OrderView) -> str:
     return f"{head}\n{who}\n{pay.replace('%1', format_yuan(o.total_fen))}"
 
 
+#: A main action that cannot be pressed now (working, or already done) must look it.
+DISABLED_PRIMARY = "QPushButton:disabled { background: #d6d6d6; color: #777; border-color: #bbb; }"
+
+
 def _title(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
@@ -149,6 +119,15 @@ def _message_label(parent: QWidget) -> QLabel:
     label.setObjectName("error")
     label.setWordWrap(True)
     return label
+
+
+def say(label: QLabel, text: str, *, ok: bool) -> None:
+    """Show ``text`` on ``label``: green for a success, red for a problem."""
+    label.setObjectName("ok" if ok else "error")
+    label.setStyleSheet("")
+    label.style().unpolish(label)
+    label.style().polish(label)
+    label.setText(text)
 
 
 class _Page(QWidget):
@@ -186,6 +165,7 @@ class _Page(QWidget):
         self.back_button.clicked.connect(self.back)
         self.action = QPushButton(self)
         self.action.setObjectName("primary")
+        self.action.setStyleSheet(DISABLED_PRIMARY)
         self.action.clicked.connect(self.submit)
         row.addWidget(self.back_button)
         row.addStretch(1)
@@ -206,7 +186,7 @@ class _Page(QWidget):
     def _succeeded(self, change: OwnerChange) -> None:
         self._busy = False
         self.action.setEnabled(True)
-        self.done.emit(change.message)
+        self.done.emit(change_words(change))
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
@@ -407,9 +387,14 @@ class CancelReturnPage(_Page):
         form.addWidget(self.refund_label)
         self.refund_field = QLineEdit(self)
         self.refund_field.setMaxLength(12)
+        self.refund_field.setFont(theme.font(theme.TITLE_PX, bold=True))
         form.addWidget(self.refund_field)
         form.addStretch(1)
-        self.body.addLayout(form, 1)
+        self.body.addLayout(form, 3)
+        # The refund is typed on the screen: the kiosk often has no keyboard.
+        self.keypad = Keypad(self, point=True)
+        self.keypad.set_target(self.refund_field)
+        self.body.addWidget(self.keypad, 2)
         self.task: OrderTask | None = None
 
     def open(self, task: OrderTask) -> None:
@@ -422,8 +407,9 @@ class CancelReturnPage(_Page):
         self.refund_label.setText(
             self.tr("Cash to give back (the villager paid %1)").replace("%1", format_yuan(paid))
         )
-        self.refund_field.setText(f"{paid / 100:.2f}")
+        self.refund_field.setText(yuan_for_field(paid))
         self.refund_field.setEnabled(paid > 0)
+        self.keypad.setEnabled(paid > 0)
         if self.is_return:
             self.action.setText(self.tr("Take back and refund"))
         else:
@@ -450,9 +436,33 @@ class CancelReturnPage(_Page):
         except KioskError as exc:
             self.message.setText(error_words(exc))
             return
+        if not self.confirm(refund):
+            return
         store, ref = self._services.store, self.task.order.order_id
         move = return_order if self.is_return else cancel_order
         self._run(lambda: move(store, ref, reason, refund, ACTOR))
+
+    def confirm(self, refund_fen: int) -> bool:
+        """Ask once more, showing the order and the cash to give back (True: go ahead)."""
+        assert self.task is not None
+        number = self.task.order.local_no
+        money = format_yuan(refund_fen)
+        if self.is_return:
+            question = (
+                self.tr("Take back order %1 and give the villager %2 in cash?")
+                if refund_fen > 0
+                else self.tr("Take back order %1? Nothing is refunded.")
+            )
+            yes = self.tr("Yes, take it back")
+        else:
+            question = (
+                self.tr("Cancel order %1 and give the villager %2 in cash?")
+                if refund_fen > 0
+                else self.tr("Cancel order %1? Nothing is refunded.")
+            )
+            yes = self.tr("Yes, cancel it")
+        question = question.replace("%1", number).replace("%2", money)
+        return self._services.asker.ask(self, question, yes, self.tr("No, keep it"))
 
 
 class DayClosePage(QWidget):
@@ -494,6 +504,7 @@ class DayClosePage(QWidget):
         self.a4_button = QPushButton(self.tr("Print A4"), self)
         self.close_button = QPushButton(self.tr("Close the day"), self)
         self.close_button.setObjectName("primary")
+        self.close_button.setStyleSheet(DISABLED_PRIMARY)
         self.receipt_button.clicked.connect(lambda: self.print_summary(Paper.RECEIPT))
         self.a4_button.clicked.connect(lambda: self.print_summary(Paper.A4))
         self.close_button.clicked.connect(self.close_now)
@@ -507,7 +518,7 @@ class DayClosePage(QWidget):
     def open(self) -> None:
         """Show what closing now would count (read off the GUI thread)."""
         self.result = None
-        self.message.clear()
+        say(self.message, "", ok=True)
         self.receipt_button.setEnabled(False)
         self.a4_button.setEnabled(False)
         self.close_button.setEnabled(True)
@@ -540,16 +551,18 @@ class DayClosePage(QWidget):
         self.summary.setHtml(day_close_html(result, self._services.center_name or "", Paper.A4))
         self.receipt_button.setEnabled(True)
         self.a4_button.setEnabled(True)
-        self.message.setText(
+        say(
+            self.message,
             self.tr("This day was already closed.")
             if result.already_closed
-            else self.tr("Day closed. Count the drawer and print the summary.")
+            else self.tr("Day closed. Count the drawer and print the summary."),
+            ok=True,
         )
         self.closed.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.close_button.setEnabled(True)
-        self.message.setText(error_text(exc))
+        say(self.message, error_text(exc), ok=False)
 
     def print_summary(self, paper: Paper) -> None:
         """Print the close's summary on ``paper``."""
@@ -557,10 +570,10 @@ class DayClosePage(QWidget):
             return
         printer = (self.printer or self._services.slip_printer)()
         if printer is None:
-            self.message.setText(self.tr("No printer is connected."))
+            say(self.message, self.tr("No printer is connected."), ok=False)
             return
         print_day_close(printer, self.result, self._services.center_name or "", paper)
-        self.message.setText(self.tr("Summary sent to the printer."))
+        say(self.message, self.tr("Summary sent to the printer."), ok=True)
         self.printed.emit(paper.value)
 
 
@@ -616,6 +629,8 @@ class OwnerQueueScreen(QWidget):
             btn.setObjectName("tile")
             btn.setCheckable(True)
             btn.setMinimumHeight(96)
+            # Five tiles share the width: a size smaller, so the longest words fit at 1366 px.
+            btn.setStyleSheet(f"font-size: {theme.BASE_PX}px; padding: 4px 6px;")
             btn.clicked.connect(lambda _=False, n=name: self.show_section(n))
             self._sections.addButton(btn)
             self.count_buttons[name] = btn
@@ -623,11 +638,21 @@ class OwnerQueueScreen(QWidget):
         self.count_buttons["to_check_in"].setChecked(True)
         col.addLayout(counts)
 
+        middle = QHBoxLayout()
         self.list = QListWidget(self.home)
         self.list.setFont(theme.font(theme.BASE_PX))
         self.list.setStyleSheet("QListWidget::item { min-height: 56px; }")
+        # Attention sentences are long (what happened and what to do): wrap, never cut.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.itemClicked.connect(self._item_clicked)
-        col.addWidget(self.list, 1)
+        middle.addWidget(self.list, 3)
+        # Digits for the order number: the end of it is enough ("0002" opens C001-0002).
+        self.keypad = Keypad(self.home)
+        self.keypad.set_target(self.order_field)
+        middle.addWidget(self.keypad, 1, Qt.AlignmentFlag.AlignTop)
+        col.addLayout(middle, 1)
         self.message = QLabel(self.home)
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.message.setObjectName("ok")
@@ -698,18 +723,16 @@ class OwnerQueueScreen(QWidget):
 
     def _set_counts(self, queue: WorkQueue) -> None:
         n = queue.counts
-        self.count_buttons["to_check_in"].setText(
-            self.tr("%n parcel(s) to check in", "", n["to_check_in"])
-        )
-        self.count_buttons["waiting_pickup"].setText(
-            self.tr("%n waiting for pickup", "", n["waiting_pickup"])
-        )
-        self.count_buttons["attention"].setText(
-            self.tr("%n order(s) need attention", "", n["attention"])
-        )
-        self.count_buttons["returns"].setText(
-            self.tr("%n return(s) since the last close", "", n["returns"])
-        )
+        texts = {
+            "to_check_in": self.tr("%n parcel(s) to check in", "", n["to_check_in"]),
+            "waiting_pickup": self.tr("%n waiting for pickup", "", n["waiting_pickup"]),
+            "on_order": self.tr("%n not shipped yet", "", n["on_order"]),
+            "attention": self.tr("%n order(s) need attention", "", n["attention"]),
+            "returns": self.tr("%n return(s) since the last close", "", n["returns"]),
+        }
+        for name, text in texts.items():
+            # Two lines, the count on top: five tiles share the width of a small screen.
+            self.count_buttons[name].setText(text.replace(" ", "\n", 1))
 
     def show_section(self, name: str) -> None:
         """List one section of the queue under the counts."""
@@ -719,13 +742,15 @@ class OwnerQueueScreen(QWidget):
         q = self.queue or WorkQueue()
         if name == "attention":
             for a in q.attention:
-                item = QListWidgetItem(a.message)
-                item.setData(Qt.ItemDataRole.UserRole, a.order_id if a.kind == "rejected" else "")
+                item = QListWidgetItem(attention_words(a))
+                refund = a.order_id if a.kind == AttentionKind.REJECTED else ""
+                item.setData(Qt.ItemDataRole.UserRole, refund)
                 self.list.addItem(item)
         else:
             orders = {
                 "to_check_in": q.to_check_in,
                 "waiting_pickup": q.waiting_pickup,
+                "on_order": q.on_order,
                 "returns": q.returns,
             }[name]
             for o in orders:
@@ -740,7 +765,8 @@ class OwnerQueueScreen(QWidget):
     def _item_clicked(self, item: QListWidgetItem) -> None:
         ref = item.data(Qt.ItemDataRole.UserRole)
         if ref:
-            self.open_order(str(ref), cancel=self.section in ("attention",))
+            # A refused order is settled, one not shipped yet can only be cancelled.
+            self.open_order(str(ref), cancel=self.section in ("attention", "on_order"))
 
     # -- opening a task -------------------------------------------------------------------------
 
@@ -774,7 +800,7 @@ class OwnerQueueScreen(QWidget):
             self.stack.setCurrentWidget(self.pickup)
         else:
             self._error_text(
-                self.tr("Order %1 is %2; nothing to do here.")
+                self.tr("Nothing to do here for order %1 (its status: %2).")
                 .replace("%1", task.order.local_no)
                 .replace("%2", status_words(status))
             )
@@ -797,14 +823,10 @@ class OwnerQueueScreen(QWidget):
 
     def _task_done(self, text: str) -> None:
         self.show_home()
-        self.message.setObjectName("ok")
-        self.message.setStyleSheet("")
-        self.message.setText(text)
+        say(self.message, text, ok=True)
 
     def _error(self, exc: BaseException) -> None:
         self._error_text(error_text(exc))
 
     def _error_text(self, text: str) -> None:
-        self.message.setObjectName("error")
-        self.message.setStyleSheet(f"color: {theme.PRICE.name()}; font-weight: bold;")
-        self.message.setText(text)
+        say(self.message, text, ok=False)

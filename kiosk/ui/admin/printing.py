@@ -1,7 +1,7 @@
 """The day-close summary on paper: an 80 mm receipt printer or an A4 page (PDF in tests).
 
 The summary carries no customer data at all: totals by kind, the cash expected in the drawer,
-who closed and when.
+who closed (the role in words: "Shop owner", "Technician") and when.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.money import format_yuan
 from kiosk.storage.cash import CashKind, DayCloseResult
+from kiosk.ui.admin.owner_words import actor_words
 from kiosk.ui.slip import MARGIN_MM, PAPER_WIDTH_MM
 
 
@@ -68,7 +69,7 @@ def day_close_html(close: DayCloseResult, center_name: str, paper: Paper) -> str
         f"<p align='center' style='font-size: 13pt;'><b>{w['title']}</b></p>"
         f"<p>{w['day']}: <b>{e(close.business_day)}</b><br/>"
         f"{w['closed']}: {e(close.closed_at[:16].replace('T', ' '))}<br/>"
-        f"{w['by']}: {e(close.actor)}</p>"
+        f"{w['by']}: {e(actor_words(close.actor))}</p>"
         f"<table width='100%' cellspacing='0' cellpadding='2'>"
         f"<tr><th align='left'>{w['kind']}</th><th align='right'>{w['count']}</th>"
         f"<th align='right'>{w['amount']}</th></tr>{rows}</table>"

@@ -15,7 +15,7 @@
 <context>
     <name>DetailScreen</name>
     <message numerus="yes">
-        <location filename="../screens/detail.py" line="+192"/>
+        <location filename="../screens/detail.py" line="+197"/>
         <source>✓ Added %n to the cart.</source>
         <translation>
             <numerusform>✓ Added %n piece to the cart.</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+702"/>
+        <location filename="../admin/owner_queue.py" line="+727"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n waiting for pickup</source>
         <translation>
             <numerusform>%n waiting for pickup</numerusform>
@@ -72,7 +72,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>%n not shipped yet</source>
+        <translation>
+            <numerusform>%n not shipped yet</numerusform>
+            <numerusform>%n not shipped yet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
         <source>%n order(s) need attention</source>
         <translation>
             <numerusform>%n order needs attention</numerusform>
@@ -80,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n return(s) since the last close</source>
         <translation>
             <numerusform>%n return since last close</numerusform>
@@ -194,7 +202,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+398"/>
+        <location filename="../widgets.py" line="+408"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+380"/>
+        <location filename="../admin/owner_queue.py" line="+360"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -34,12 +34,12 @@
         <translation>或输入原因</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>Cash to give back (the villager paid %1)</source>
         <translation>退给村民的现金（村民已付 %1）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Take back and refund</source>
         <translation>收回并退款</translation>
     </message>
@@ -52,6 +52,41 @@
         <location line="+16"/>
         <source>Choose or type a reason.</source>
         <translation>请选择或输入原因。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Take back order %1 and give the villager %2 in cash?</source>
+        <translation>收回订单 %1，并退给村民现金 %2？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Take back order %1? Nothing is refunded.</source>
+        <translation>收回订单 %1？不退款。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Yes, take it back</source>
+        <translation>确定收回</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel order %1 and give the villager %2 in cash?</source>
+        <translation>取消订单 %1，并退给村民现金 %2？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel order %1? Nothing is refunded.</source>
+        <translation>取消订单 %1？不退款。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Yes, cancel it</source>
+        <translation>确定取消</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No, keep it</source>
+        <translation>不，保留订单</translation>
     </message>
 </context>
 <context>
@@ -88,7 +123,7 @@
 <context>
     <name>CheckInPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-190"/>
+        <location filename="../admin/owner_queue.py" line="-229"/>
         <source>Check in parcels</source>
         <translation>包裹入库</translation>
     </message>
@@ -281,7 +316,7 @@
 <context>
     <name>DayClose</name>
     <message>
-        <location filename="../admin/printing.py" line="+31"/>
+        <location filename="../admin/printing.py" line="+32"/>
         <source>Cash paid when ordering</source>
         <translation>下单时收的现金</translation>
     </message>
@@ -349,7 +384,7 @@
 <context>
     <name>DayClosePage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+182"/>
+        <location filename="../admin/owner_queue.py" line="+212"/>
         <location line="+11"/>
         <source>Close the day</source>
         <extracomment>Gives the printer; ``None``: the kiosk&apos;s receipt printer (``services.slip_printer``).</extracomment>
@@ -371,7 +406,7 @@
         <translation>打印 A4</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Cash expected in the drawer: %1</source>
         <translation>钱箱里应有现金：%1</translation>
     </message>
@@ -381,7 +416,7 @@
         <translation>上次日结以来的现金</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>This day was already closed.</source>
         <translation>这一天已经日结过。</translation>
     </message>
@@ -391,7 +426,7 @@
         <translation>已日结。请清点钱箱并打印汇总。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>No printer is connected.</source>
         <translation>没有连接打印机。</translation>
     </message>
@@ -410,7 +445,7 @@
         <translation>← 返回商品列表</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>Usually arrives at this shop in 2–3 days</source>
         <translation>通常 2-3 天到店</translation>
     </message>
@@ -454,7 +489,7 @@
         <translation>这个商品已经不能下单了。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Out of stock for now: it cannot be ordered. Ask the shop owner when it comes back.</source>
         <translation>暂时缺货，现在不能下单。什么时候有货，请问店主。</translation>
     </message>
@@ -462,7 +497,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../errors.py" line="+83"/>
+        <location filename="../errors.py" line="+68"/>
         <source>Wrong pickup code. Wait 1 second, then try again.</source>
         <translation>取货码错误。请等 1 秒再试。</translation>
     </message>
@@ -492,17 +527,7 @@
         <translation>本机上没有订单 %1。</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The order is already %1.</source>
-        <translation>这个订单已经是“%1”。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>An order that is %1 cannot become %2.</source>
-        <translation>“%1”的订单不能改为“%2”。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+20"/>
         <source>The order has no items. Add at least one product.</source>
         <translation>订单里没有商品，请至少加一件。</translation>
     </message>
@@ -527,12 +552,7 @@
         <translation>订单 %1 已经签收过了。</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Order %1 is %2; only orders on the way can be checked in.</source>
-        <translation>订单 %1 是“%2”；只有在路上的订单才能签收。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Order %1 has no product %2.</source>
         <translation>订单 %1 里没有商品 %2。</translation>
     </message>
@@ -552,12 +572,7 @@
         <translation>订单 %1 的包裹已经全部签收。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Order %1 is %2, not waiting for pickup.</source>
-        <translation>订单 %1 是“%2”，不是待取货。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>Choose how the villager pays: cash, mobile, or already paid.</source>
         <translation>请选择付款方式：现金、手机支付或已付款。</translation>
     </message>
@@ -587,12 +602,37 @@
         <translation>村民为订单 %2 付了 %1，不能退 %3。</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Order %1 is %2; only orders in the shop or picked up can be returned.</source>
-        <translation>订单 %1 是“%2”；只有已到店或已取货的订单才能退货。</translation>
+        <location line="-85"/>
+        <source>More than one order ends in %1. Type the whole order number (for example C017-0042).</source>
+        <translation>有不止一个订单号以 %1 结尾。请输入完整的订单号（例如 C017-0042）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing to change: the order&apos;s status is already %1.</source>
+        <translation>不用改：订单状态已经是“%1”。</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>This order cannot go from “%1” to “%2”.</source>
+        <translation>这个订单不能从“%1”改成“%2”。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Order %1 cannot be checked in (its status: %2). Only orders on the way can be checked in.</source>
+        <translation>订单 %1 不能入库（现在的状态：%2）。只有在路上的订单才能入库。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Order %1 is not waiting for pickup (its status: %2).</source>
+        <translation>订单 %1 不在等待取货（现在的状态：%2）。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Order %1 cannot be taken back (its status: %2). Only orders in the shop or picked up can be taken back.</source>
+        <translation>订单 %1 不能退货（现在的状态：%2）。只有已到店或已取走的订单才能退货。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>A PIN is digits only.</source>
         <translation>密码只能是数字。</translation>
     </message>
@@ -940,7 +980,7 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../widgets.py" line="+266"/>
+        <location filename="../widgets.py" line="+271"/>
         <source>Clear</source>
         <extracomment>Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).</extracomment>
         <translation>清空</translation>
@@ -1053,52 +1093,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../errors.py" line="-583"/>
-        <source>not sent yet</source>
-        <translation>还没发给平台</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>sent to the platform</source>
-        <translation>已发给平台</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>accepted, not shipped</source>
-        <translation>平台已接单，未发货</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>refused by the platform</source>
-        <translation>平台拒绝了</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>on the way</source>
-        <translation>在路上</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>in the shop</source>
-        <translation>已到店</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>picked up</source>
-        <translation>已取货</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>returned</source>
-        <translation>已退货</translation>
-    </message>
-    <message>
-        <location filename="../admin/owner_queue.py" line="-449"/>
+        <location filename="../admin/owner_queue.py" line="-496"/>
         <source>%1 · %2 %3 · pieces: %4 · %5</source>
         <extracomment>Sections of the queue, in the order of the big buttons.</extracomment>
         <translation>%1 · %2 %3 · %4 件 · %5</translation>
@@ -1123,19 +1118,65 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <source>To pay at pickup: %1</source>
         <translation>取货时付款：%1</translation>
     </message>
+    <message>
+        <location filename="../order_words.py" line="+20"/>
+        <source>Placed, waiting to send</source>
+        <translation>已下单，等待发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent to the platform</source>
+        <translation>已发送到平台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accepted by the platform, not shipped yet</source>
+        <translation>平台已接单，还没发货</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not taken by the platform</source>
+        <translation>平台未接单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shipped, on the way</source>
+        <translation>已发货，在路上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived, ready for pickup</source>
+        <translation>已到店，可取货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Picked up</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned</source>
+        <translation>已退货</translation>
+    </message>
 </context>
 <context>
     <name>OwnerPage</name>
     <message>
-        <location line="+50"/>
+        <location filename="../admin/owner_queue.py" line="+63"/>
         <source>Back</source>
+        <extracomment>A main action that cannot be pressed now (working, or already done) must look it.</extracomment>
         <translation>返回</translation>
     </message>
 </context>
 <context>
     <name>OwnerQueueScreen</name>
     <message>
-        <location line="+413"/>
+        <location line="+447"/>
         <source>Today&apos;s work</source>
         <translation>今天的工作</translation>
     </message>
@@ -1155,7 +1196,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>取消 / 退货</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+43"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
@@ -1182,40 +1223,215 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n waiting for pickup</source>
         <translation>
             <numerusform>%n 个待取货</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>%n not shipped yet</source>
+        <translation>
+            <numerusform>%n 个订单未发货</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
         <source>%n order(s) need attention</source>
         <translation>
             <numerusform>%n 个订单需处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+1"/>
         <source>%n return(s) since the last close</source>
         <translation>
             <numerusform>%n 个退货（上次日结后）</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+30"/>
         <source>Nothing here.</source>
         <translation>这里没有事情。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Scan or type the order number first.</source>
         <translation>请先扫描或输入订单号。</translation>
     </message>
     <message>
         <location line="+26"/>
-        <source>Order %1 is %2; nothing to do here.</source>
-        <translation>订单 %1 %2，这里不用处理。</translation>
+        <source>Nothing to do here for order %1 (its status: %2).</source>
+        <translation>订单 %1 这里没有要做的事（现在的状态：%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>OwnerWords</name>
+    <message>
+        <location filename="../admin/owner_words.py" line="+43"/>
+        <source>%1 %2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 handed over. %2 in cash goes into the drawer.</source>
+        <translation>订单 %1 已交给村民。收到现金 %2，请放进钱箱。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 handed over.</source>
+        <translation>订单 %1 已交给村民。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 checked in: ready for pickup.</source>
+        <translation>订单 %1 已入库，可以取货了。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: %2 checked in; more parcels still to come.</source>
+        <translation>订单 %1：%2 已入库，还有包裹没到。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: refund of %2 recorded. Give the villager the cash.</source>
+        <translation>订单 %1：已记下退款 %2。请把现金退给村民。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 cancelled; refund %2. Give the villager the cash.</source>
+        <translation>订单 %1 已取消，退款 %2。请把现金退给村民。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 cancelled; nothing to refund.</source>
+        <translation>订单 %1 已取消，不用退款。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 returned; refund %2. Give the villager the cash.</source>
+        <translation>订单 %1 已退货，退款 %2。请把现金退给村民。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 returned; nothing to refund.</source>
+        <translation>订单 %1 已退货，不用退款。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>a new order</source>
+        <translation>一个新订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a cancellation</source>
+        <translation>一次取消</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a check-in</source>
+        <translation>一次入库</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a hand-over</source>
+        <translation>一次取货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a return</source>
+        <translation>一次退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a cash entry</source>
+        <translation>一笔现金记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a day close</source>
+        <translation>一次日结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the shop&apos;s demand counts</source>
+        <translation>本店的需求统计</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>a change</source>
+        <translation>一项更改</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The platform did not take order %1 (the platform says: %2).</source>
+        <translation>平台没有接订单 %1（平台的说明：%2）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The platform did not take order %1.</source>
+        <translation>平台没有接订单 %1。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Give the villager back %1 in cash (tap here), tell them, and help them order something else.</source>
+        <translation>请把现金 %1 退给村民（点这里办理），告诉他，并帮他改买别的商品。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing was paid. Tell the villager and help them order something else.</source>
+        <translation>村民还没付钱。请告诉他，并帮他改买别的商品。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The platform refused %1 for order %2.</source>
+        <translation>平台拒收了订单 %2 的%1。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform refused %1.</source>
+        <translation>平台拒收了%1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call the technician; the kiosk keeps the change and its details.</source>
+        <translation>请联系技术员；这项更改和详细情况都保存在本机。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The platform&apos;s price changed after order %1 was placed. Tell the villager the new price before the parcel comes.</source>
+        <translation>订单 %1 下单后平台的价格变了。请在货到之前把新价格告诉村民。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 change(s) have waited more than %2 hour(s) to be sent. Check the internet connection; if it works, call the technician.</source>
+        <translation>有 %1 项更改等了 %2 个多小时还没发出去。请检查网络；网络正常的话，请联系技术员。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%1: done.</source>
+        <translation>订单 %1：已办好。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Order %1 needs a look. Call the technician if you are not sure what to do.</source>
+        <translation>订单 %1 需要查看。不知道怎么办的话，请联系技术员。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Something needs a look. Call the technician.</source>
+        <translation>有事项需要查看。请联系技术员。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Shop owner</source>
+        <translation>店主</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Technician</source>
+        <translation>技术员</translation>
     </message>
 </context>
 <context>
@@ -1244,7 +1460,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-463"/>
+        <location filename="../admin/owner_queue.py" line="-509"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -1526,7 +1742,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PlatformErrors</name>
     <message>
-        <location filename="../errors.py" line="+229"/>
+        <location filename="../errors.py" line="-346"/>
         <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
         <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
         <translation>平台不认识这台村站：请技术员重新注册。</translation>
@@ -1880,7 +2096,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>Stock</name>
     <message>
-        <location filename="../widgets.py" line="-211"/>
+        <location filename="../widgets.py" line="-216"/>
         <source>Out of stock</source>
         <translation>暂时缺货</translation>
     </message>
@@ -2289,7 +2505,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../widgets.py" line="+310"/>
+        <location filename="../widgets.py" line="+320"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
@@ -2309,7 +2525,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>VillagerOrdersModel</name>
     <message>
-        <location filename="../models.py" line="+230"/>
+        <location filename="../models.py" line="+231"/>
         <source>: this order will not come. Please ask the shop owner: they can order something else for you and give back any money you paid.</source>
         <extracomment>Picture size decoded for grid tiles.</extracomment>
         <translation>：这个订单不会到货了。请问店主：店主可以帮您换一个商品下单，已付的钱会退给您。</translation>

@@ -60,9 +60,9 @@ def test_queue_counts_and_masked_phones(qtbot: Any, admin_window: Any, admin_sto
     with qtbot.waitSignal(window.admin.owner.refreshed, timeout=10_000):
         unlock(qtbot, window, Role.OWNER)
     owner = window.admin.owner
-    assert owner.count_buttons["to_check_in"].text() == "1 parcel to check in"
-    assert owner.count_buttons["waiting_pickup"].text() == "1 waiting for pickup"
-    assert owner.count_buttons["attention"].text() == "0 orders need attention"
+    assert owner.count_buttons["to_check_in"].text() == "1\nparcel to check in"
+    assert owner.count_buttons["waiting_pickup"].text() == "1\nwaiting for pickup"
+    assert owner.count_buttons["attention"].text() == "0\norders need attention"
     texts = [owner.list.item(i).text() for i in range(owner.list.count())]
     assert any(shipped.local_no in t for t in texts)
     assert all(PHONE not in t for t in texts) and any("139****5678" in t for t in texts)
@@ -86,7 +86,7 @@ def test_check_in_a_shipped_parcel_by_scanner(
     assert status_of(admin_store, order.order_id) is OrderStatus.ARRIVED
     [ev] = events(admin_store, "arrival_checked_in")
     assert ev["complete"] is True and ev["lines"][0]["qty"] == 2
-    assert owner.count_buttons["waiting_pickup"].text() == "1 waiting for pickup"
+    assert owner.count_buttons["waiting_pickup"].text() == "1\nwaiting for pickup"
 
 
 def test_partial_arrival_then_the_rest_from_the_list(
@@ -171,6 +171,7 @@ def test_hand_over_with_the_right_code_records_cash(
 def test_cancel_with_reason_and_refund(qtbot: Any, admin_window: Any, admin_store: Any) -> None:
     order = place(admin_store, ("LY-0001", 1), payment=Payment.CASH)
     window = admin_window()
+    window.services.asker.answer = lambda *_: True  # the "refund ¥59.90?" question
     unlock(qtbot, window, Role.OWNER)
     owner = window.admin.owner
     qtbot.keyClicks(owner.order_field, order.local_no)
@@ -184,6 +185,7 @@ def test_cancel_with_reason_and_refund(qtbot: Any, admin_window: Any, admin_stor
     click(qtbot, page.quick_buttons[0])
     message = finish(qtbot, owner, page)
     assert "cancelled; refund ¥59.90" in message
+    assert "¥59.90" in window.services.asker.asked[-1]
     assert status_of(admin_store, order.order_id) is OrderStatus.CANCELLED
     [ev] = events(admin_store, "order_cancelled")
     assert ev["refund_fen"] == 5990 and ev["reason"] == "Villager changed their mind"
@@ -199,6 +201,7 @@ def test_return_after_pickup_with_partial_refund(
     check_in(admin_store, order.order_id, None, "owner")
     confirm_pickup(admin_store, order.order_id, order.pickup_code, None, "owner")
     window = admin_window()
+    window.services.asker.answer = lambda *_: True  # the "refund ¥50.00?" question
     unlock(qtbot, window, Role.OWNER)
     owner = window.admin.owner
     qtbot.keyClicks(owner.order_field, order.local_no)
@@ -210,9 +213,10 @@ def test_return_after_pickup_with_partial_refund(
     page.refund_field.setText("50")
     message = finish(qtbot, owner, page)
     assert "returned; refund ¥50.00" in message
+    assert "¥50.00" in window.services.asker.asked[-1]
     [ev] = events(admin_store, "order_returned")
     assert ev["refund_fen"] == 5000 and ev["reason"] == "袋子破了"
-    assert owner.count_buttons["returns"].text() == "1 return since last close"
+    assert owner.count_buttons["returns"].text() == "1\nreturn since last close"
 
 
 def test_close_the_day_and_print(
