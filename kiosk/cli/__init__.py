@@ -114,10 +114,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args, ctx)
     except KioskError as exc:
+        if _full_disk(exc, ctx.data_dir):
+            return _say_full_disk()
         print(f"kiosk: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("kiosk: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A full disk is the shop's problem to fix, not a bug: one line, no traceback. SQLite
+        # rolled the write back, so nothing was half-saved (docs/operating.md).
+        if not _full_disk(exc, ctx.data_dir):
+            raise
+        return _say_full_disk()
     finally:
-        ctx.close()
+        try:
+            ctx.close()
+        except Exception as exc:  # closing on a full disk may fail the same way
+            if not _full_disk(exc, ctx.data_dir):
+                raise
+
+
+def _full_disk(exc: BaseException, data_dir: Path) -> bool:
+    from kiosk.storage.diskspace import failed_on_full_disk
+
+    return failed_on_full_disk(exc, data_dir)
+
+
+def _say_full_disk() -> int:
+    from kiosk.storage.diskspace import DiskFull
+
+    print(f"kiosk: {DiskFull()}", file=sys.stderr)
+    return DiskFull.exit_code
