@@ -264,8 +264,12 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     """The PIN screen, the owner's queue and tasks, the technician's tabs, the wizard's steps."""
     from kiosk.admin import Role
     from kiosk.storage.cash import close_day
+    from kiosk.storage.catalog import ImportSummary
+    from kiosk.storage.diskspace import DiskSpace
     from kiosk.sync.errors import Rejected
     from kiosk.ui.admin.printing import Paper, day_close_html
+    from kiosk.ui.admin.technician import progress_words
+    from kiosk.ui.admin.wizard import import_summary_words
     from kiosk.ui.errors import error_words
 
     make_app(lang=lang)
@@ -283,6 +287,10 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     owner = window.admin.owner
     pump(app, lambda: owner.queue is not None)
     shoot(app, window, out, "owner-queue", lang)
+    # The warning before the disk is full (120 MB free).
+    window.admin._show_disk(DiskSpace(120 * 1024 * 1024, 64 * 1024**3))
+    shoot(app, window, out, "owner-disk-warning", lang)
+    window.admin.disk_warning.hide()
     shipped = [o for o in owner.queue.to_check_in if o.partly_arrived]  # type: ignore[union-attr]
     owner.open_order(shipped[0].local_no)
     pump(app, lambda: owner.stack.currentWidget() is owner.check_in)
@@ -324,6 +332,20 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     image.save(str(out / f"dayclose-receipt-{lang}.png"))
 
     window.admin.session.lock()
+    # Not enrolled yet ("enroll later" in the wizard): the enroll form on the Sync tab.
+    window.show_admin()
+    window.admin._unlocked(Role.TECHNICIAN.value)
+    tech = window.admin.technician
+    settle(app, window)
+    tech.tabs.setCurrentIndex(1)
+    tech.server_field.setText("https://central.example.cn")
+    tech.code_field.setText("K7Q2-9XMD")
+    tech.message.clear()
+    shoot(app, window, out, "tech-enroll", lang)
+    tech.server_field.clear()
+    tech.code_field.clear()
+    tech.tabs.setCurrentIndex(0)
+    window.admin.session.lock()
     with store.write() as s:  # an enrolled kiosk's address, for the Sync tab
         KioskStore.set_setting(s, "sync.server_url", "https://central.example.cn")
     window.show_admin()
@@ -336,7 +358,13 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     tech._say(
         error_words(Rejected("this device token is not known here", 401, "unauthorized")), False
     )
+    tech.progress.setRange(0, 5)
+    tech.progress.setValue(2)
+    tech.sync_words.setText(progress_words("push", 2, 5))
     shoot(app, window, out, "tech-sync", lang)
+    tech.progress.setRange(0, 1)
+    tech.progress.setValue(0)
+    tech.sync_words.clear()
     tech.tabs.setCurrentIndex(2)
     shoot(app, window, out, "tech-outbox", lang)
     tech.tabs.setCurrentIndex(3)
@@ -356,6 +384,10 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     wizard.server_url.setText("https://central.example.cn")
     for i, step in enumerate(("language", "center", "server", "pins", "catalog")):
         wizard._go(i)
+        if step == "catalog":  # after a USB import: what it did, with counts
+            wizard.import_bar.setRange(0, 1)
+            wizard.import_bar.setValue(1)
+            wizard.import_words.setText(import_summary_words(ImportSummary(312, 0, 0, 298)))
         shoot(app, window, out, f"wizard-{step}", lang)
     window.reset_session()
     settle(app, window)

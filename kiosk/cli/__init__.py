@@ -128,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args, ctx)
     except KioskError as exc:
+        if _full_disk(exc, ctx.data_dir):
+            return _say_full_disk()
         print(f"kiosk: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -147,9 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    except Exception as exc:
+        # A full disk is the shop's problem to fix, not a bug: one line, no traceback. SQLite
+        # rolled the write back, so nothing was half-saved (docs/operating.md).
+        if not _full_disk(exc, ctx.data_dir):
+            raise
+        return _say_full_disk()
     finally:
-        ctx.close()
-        sys.stdout, sys.stderr = out, err
+        try:
+            ctx.close()
+        except Exception as exc:  # closing on a full disk may fail the same way
+            if not _full_disk(exc, ctx.data_dir):
+                raise
+        finally:
+            sys.stdout, sys.stderr = out, err
 
 
 class TerminalSafe:
@@ -177,3 +190,16 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
     except (OSError, ValueError):
         pass
+
+
+def _full_disk(exc: BaseException, data_dir: Path) -> bool:
+    from kiosk.storage.diskspace import failed_on_full_disk
+
+    return failed_on_full_disk(exc, data_dir)
+
+
+def _say_full_disk() -> int:
+    from kiosk.storage.diskspace import DiskFull
+
+    print(f"kiosk: {DiskFull()}", file=sys.stderr)
+    return DiskFull.exit_code

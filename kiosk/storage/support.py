@@ -28,7 +28,7 @@ from kiosk.logs import log_files, redact
 from kiosk.storage import outbox
 from kiosk.storage.backup import _fsync_dir, integrity_check
 from kiosk.storage.doctor import Check, DoctorContext, run_doctor
-from kiosk.storage.models import AuditEntry, OutboxEvent, Setting
+from kiosk.storage.models import AuditEntry, Order, OutboxEvent, Setting
 from kiosk.storage.permissions import private_file
 from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
 from kiosk.text import check_text
@@ -59,6 +59,8 @@ class QueuedEvent:
     last_error: str | None
     created_at: str
     last_attempt_at: str | None
+    #: The shop's order number (``C017-0042``) when the change is about an order, else None.
+    order_number: str | None = None
 
 
 def list_events(
@@ -69,6 +71,14 @@ def list_events(
         rows = s.scalars(
             select(OutboxEvent).where(OutboxEvent.state.in_(list(states))).order_by(OutboxEvent.seq)
         )
+        events = list(rows)
+        subjects = {r.subject_id for r in events}
+        numbers: dict[str, str] = {}
+        if subjects:
+            found = s.execute(
+                select(Order.id, Order.local_no).where(Order.id.in_(sorted(subjects)))
+            )
+            numbers = {order_id: number for order_id, number in found}
         return [
             QueuedEvent(
                 r.id,
@@ -79,8 +89,9 @@ def list_events(
                 r.last_error,
                 r.created_at,
                 r.last_attempt_at,
+                numbers.get(r.subject_id),
             )
-            for r in rows
+            for r in events
         ]
 
 

@@ -84,7 +84,11 @@ def check_server_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidInput(f"'{url}' is not a server address; use e.g. https://central.example.cn")
+        raise InvalidInput(
+            f"'{url}' is not a server address; use e.g. https://central.example.cn",
+            code="server.bad_address",
+            params={"url": url},
+        )
     return url
 
 

@@ -29,6 +29,7 @@ from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 if TYPE_CHECKING:
     from kiosk.storage.recovery import RecoveryReport
     from kiosk.sync.connectivity import ConnectivityMonitor
+    from kiosk.ui.single import SingleInstance
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,9 @@ def stop_sync(monitor: ConnectivityMonitor, timeout_s: float = 10.0) -> bool:
 #: Exit code of ``kiosk gui`` after a restore from a backup: the session wrapper
 #: (installers/linux/village-kiosk-session) starts the kiosk again, on the restored database.
 EXIT_RESTART = 75
+#: Exit code of a second ``kiosk gui`` on a data folder whose kiosk is already open (it asked
+#: that one to come to the front); the session wrapper does not start it again.
+EXIT_ALREADY_RUNNING = 76
 
 
 def pause_sync_for_restore(started: list[ConnectivityMonitor | None], timeout_s: float) -> bool:
@@ -331,25 +335,70 @@ def run_gui(
     """Run the kiosk until the window closes; returns the exit code.
 
     ``lang`` overrides the language chosen in the first-run wizard (setting ``ui.language``).
+    Only one kiosk runs per data folder: a second one asks the first to come to the front and
+    returns :data:`EXIT_ALREADY_RUNNING` without touching the database.
     """
+    from kiosk.ui.single import SingleInstance
+
+    instance = SingleInstance(data_dir)
+    if not instance.acquire():
+        sys.stderr.write(ALREADY_RUNNING_LINE + "\n")
+        return EXIT_ALREADY_RUNNING
+    try:
+        return _run_gui(
+            data_dir, instance, windowed=windowed, lang=lang, idle_timeout_s=idle_timeout_s
+        )
+    finally:
+        instance.release()
+
+
+#: What a second ``kiosk gui`` on the same data folder prints before it exits.
+ALREADY_RUNNING_LINE = (
+    "kiosk: the kiosk is already open on this data folder; it was brought to the front "
+    "(this second one closes)"
+)
+
+
+def _run_gui(
+    data_dir: Path,
+    instance: SingleInstance,
+    *,
+    windowed: bool,
+    lang: str | None,
+    idle_timeout_s: float,
+) -> int:
+    from kiosk.logs import setup_logging
     from kiosk.storage.recovery import open_or_recover
 
+    # The running kiosk's orders, syncs, PIN warnings … go to kiosk.log (the technician's log
+    # tab and the support bundle read it), through the privacy filter of kiosk.logs.
+    setup_logging(data_dir)
+    log.info("kiosk window starting")
     # Repairs a damaged store first (R5). A search index from another key format is rebuilt in
     # the background after the first paint (start_store_care), not before the window shows.
     store, recovered = open_or_recover(data_dir, refresh_search=False)
     lang = choose_language(store, lang)
     app = make_app(lang=lang)
+    instance.listen()  # after the QApplication: its socket needs the event loop
     bridge = SyncBridge()
     window = build_window(
         store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge
     )
     report_ready_when_home_painted(window)
     started: list[ConnectivityMonitor | None] = []
+    restoring = [False]
+
+    def pause_for_restore(timeout_s: float) -> bool:
+        restoring[0] = True  # no enrollment starts the sync again before the restart
+        return pause_sync_for_restore(started, timeout_s)
+
     # A restore from the technician screen stops the sync first, then restarts the kiosk.
-    window.set_restore_hooks(
-        lambda timeout_s: pause_sync_for_restore(started, timeout_s),
-        lambda: app.exit(EXIT_RESTART),
-    )
+    window.set_restore_hooks(pause_for_restore, lambda: app.exit(EXIT_RESTART))
+
+    def sync_now_after_order(_receipt: object) -> None:
+        monitor = started[0] if started else None
+        if monitor is not None:
+            monitor.sync_now()
 
     def start_background() -> None:
         # Once: after the first paint, or at the latest BACKGROUND_START_LATEST_MS after start.
@@ -358,11 +407,29 @@ def run_gui(
             return
         monitor = start_sync(store, bridge.on_event)
         started.append(monitor)
+        window.order_placed.connect(sync_now_after_order)
         if monitor is not None:
-            wire_sync(window, monitor)
             start_demand_counts(window)
         window.prebuild_screens()
 
+    def after_enrollment(_enrollment: object) -> None:
+        # The wizard or the technician's enroll form: sync from now on, without a restart.
+        if restoring[0]:
+            return
+        if window.indicator is not None:
+            window.indicator.set_connected(True)
+        if not started:
+            start_background()
+            return
+        old = started[0]
+        if old is not None:
+            stop_sync(old)  # it speaks to the address of the enrollment before
+        started[0] = start_sync(store, bridge.on_event)
+        if old is None and started[0] is not None:
+            start_demand_counts(window)
+
+    window.enrolled.connect(after_enrollment)
+    instance.raise_requested.connect(lambda: bring_to_front(window, windowed=windowed))
     when_home_painted(window, start_background)
     QTimer.singleShot(BACKGROUND_START_LATEST_MS, window, start_background)
     open_first_run_if_needed(window)
@@ -376,3 +443,23 @@ def run_gui(
             stop_sync(monitor)
         window.services.runner.shutdown()
         store.close()
+        log.info("kiosk window closed")
+
+
+#: How long the "already open" notice stays on the kiosk brought to the front.
+ALREADY_OPEN_NOTICE_MS = 6_000
+
+
+def bring_to_front(window: KioskWindow, *, windowed: bool) -> QMessageBox:
+    """Show the kiosk again on top (a second kiosk was started) and say so briefly."""
+    show_kiosk(window, windowed=windowed)
+    window.raise_()
+    window.activateWindow()
+    box = _notice(
+        window,
+        QCoreApplication.translate(
+            "KioskApp", "The kiosk is already open. There is no need to start it again."
+        ),
+    )
+    QTimer.singleShot(ALREADY_OPEN_NOTICE_MS, box, box.accept)
+    return box

@@ -157,6 +157,11 @@ class SyncIndicator(QObject):
             return self.tr("Cannot sync: please call the technician")
         return None
 
+    def set_connected(self, connected: bool) -> None:
+        """The kiosk was enrolled (or not) since the indicator was made."""
+        self._update(connected=connected)
+        self.refresh()
+
     def _update(self, **changes: Any) -> None:
         facts = SyncFacts(**{**_as_dict(self._facts), **changes})
         if facts != self._facts:

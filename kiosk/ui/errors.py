@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime
 from kiosk.errors import KioskError
 from kiosk.money import format_yuan
 from kiosk.orders import OrderStatus
+from kiosk.storage.diskspace import is_disk_full
 from kiosk.sync.errors import (
     KeyringRefused,
     Rejected,
@@ -89,6 +90,15 @@ _SENTENCES: dict[str, Sentence] = {
         QCoreApplication.translate("Errors", "Choose a value between %1 and %2."),
         p["low"],
         p["high"],
+    ),
+    "store.disk_full": lambda p: disk_full_words(),
+    "server.bad_address": lambda p: _fill(
+        QCoreApplication.translate(
+            "Errors",
+            "'%1' is not a central service address. Type it as on the platform's letter, "
+            "for example https://central.example.cn",
+        ),
+        p["url"],
     ),
     "order.ref_missing": lambda p: QCoreApplication.translate(
         "Errors", "Give the order number (for example C017-0042)."
@@ -612,6 +622,8 @@ def error_words(exc: BaseException) -> str:
     :class:`KioskError` gets a translated "could not do that" plus its English line (for the
     technician); anything else names only the exception type (it may carry paths or SQL).
     """
+    if is_disk_full(exc):
+        return disk_full_words()
     if isinstance(exc, KioskError):
         say = _SENTENCES.get(exc.code or "")
         if say is not None:
@@ -628,6 +640,14 @@ def error_words(exc: BaseException) -> str:
     return _fill(
         QCoreApplication.translate("Errors", "Something went wrong. For the technician: %1"),
         type(exc).__name__,
+    )
+
+
+def disk_full_words() -> str:
+    """The data folder's disk is full (nothing was saved), in the screen's language."""
+    return QCoreApplication.translate(
+        "Errors",
+        "The kiosk's disk is full: nothing was saved. Free some space or call the technician.",
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 LANGUAGES = ("zh_CN", "en")
@@ -33,7 +33,27 @@ def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
         # A missing .qm is a packaging bug, but English is better than a dead kiosk.
         return None
     app.installTranslator(translator)
+    install_qt_translator(app, lang)
     return translator
+
+
+def install_qt_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
+    """Qt's own words (the file dialogs' "Look in", "Choose", "Cancel" …) for ``lang``.
+
+    ``qtbase_zh_CN.qm`` ships in ``kiosk/ui/i18n`` (a copy of the one in PySide6, so a packaged
+    kiosk has it too); Qt's translations folder is the fallback. English needs none.
+    """
+    if lang == "en":
+        return None
+    qt = QTranslator(app)
+    name = f"qtbase_{lang}"
+    if not (
+        qt.load(name, str(I18N_DIR))
+        or qt.load(name, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    ):
+        return None
+    app.installTranslator(qt)
+    return qt
 
 
 def is_chinese(lang: str) -> bool:

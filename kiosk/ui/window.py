@@ -196,10 +196,14 @@ class KioskWindow(QWidget):
     Signals:
         reset_done(): the idle timeout (or "Done") returned to a clean home screen.
         order_placed(object): checkout placed an order (its ``Receipt``), committed locally.
+        enrolled(object): the technician enrolled the kiosk (wizard or technician screen).
     """
 
     reset_done = Signal()
     order_placed = Signal(object)
+    #: The technician enrolled the kiosk (first-run wizard or technician screen): the
+    #: :class:`kiosk.sync.factory.Enrollment`. The application starts the background sync on it.
+    enrolled = Signal(object)
 
     #: Lazily built screens, in the order :meth:`prebuild_screens` builds them.
     LAZY_SCREENS = (
@@ -353,6 +357,9 @@ class KioskWindow(QWidget):
         self.stack.addWidget(area)
         area.exited.connect(self._leave_admin)
         area.center_named.connect(self._center_named)
+        area.wizard.enrolled.connect(self.enrolled)
+        area.technician.enrolled.connect(self.enrolled)
+        area.technician.enrolled.connect(self._enrolled_center)
         if self._restore_hooks is not None:
             area.technician.pause_sync, area.technician.restart_kiosk = self._restore_hooks
         return area
@@ -505,6 +512,13 @@ class KioskWindow(QWidget):
         if self.in_admin_mode() or not self._has_something_to_lose():
             return
         self.idle_warning.open()
+
+    def _enrolled_center(self, enrollment: object) -> None:
+        # Enrollment brings the center's name from the platform (slips and the top bar).
+        name = str(getattr(enrollment, "center_name", "") or "")
+        if name:
+            self.services.center_name = name
+            self._center_named(name)
 
     def _idle_reset(self) -> None:
         self.idle_warning.close_warning()

@@ -9,9 +9,11 @@ timer, the villager reset) always returns to villager mode.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.admin import Clock, Role, system_clock
+from kiosk.storage.diskspace import LOW_DISK_BYTES, DiskSpace, disk_space
+from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import OwnerQueueScreen
 from kiosk.ui.admin.pin_dialog import PinScreen
 from kiosk.ui.admin.session import ADMIN_IDLE_MS, AdminSession
@@ -43,6 +45,17 @@ class AdminArea(QWidget):
         self._services = services
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
+        # Shown above the owner's and the technician's screens while the data disk is nearly
+        # full, before a full disk refuses orders (kiosk.storage.diskspace).
+        self.disk_warning = QLabel(self)
+        self.disk_warning.setWordWrap(True)
+        self.disk_warning.setStyleSheet(
+            f"background: {theme.PRICE.name()}; color: white; font-weight: bold; padding: 8px 20px;"
+        )
+        self.disk_warning.hide()
+        col.addWidget(self.disk_warning)
+        #: Below this many free bytes the warning shows.
+        self.low_disk_bytes = LOW_DISK_BYTES
         self.stack = QStackedWidget(self)
         col.addWidget(self.stack)
         self.session = AdminSession(idle_ms, self)
@@ -70,9 +83,36 @@ class AdminArea(QWidget):
         self.stack.setCurrentWidget(self.pin)
         self.pin.begin(role)
 
+    def check_disk(self) -> None:
+        """Read the free space off the GUI thread; show or hide the low-disk warning."""
+        data_dir = self._services.store.data_dir
+        self._services.runner.run(lambda: disk_space(data_dir), self._show_disk)
+
+    def _show_disk(self, space: DiskSpace | None) -> None:
+        if (
+            space is None
+            or space.free >= self.low_disk_bytes
+            or self.stack.currentWidget()
+            in (
+                self.pin,
+                self.wizard,
+            )
+        ):
+            self.disk_warning.hide()
+            return
+        mb = space.free // (1024 * 1024)
+        self.disk_warning.setText(
+            self.tr(
+                "The kiosk's disk is nearly full (%1 MB free). When it is full, no order can be "
+                "saved. Free some space or call the technician now."
+            ).replace("%1", str(mb))
+        )
+        self.disk_warning.show()
+
     def _unlocked(self, role_value: str) -> None:
         role = Role(role_value)
         self.session.start(role)
+        self.check_disk()
         if role is Role.TECHNICIAN:
             self.stack.setCurrentWidget(self.technician)
             self.technician.begin()
@@ -93,6 +133,7 @@ class AdminArea(QWidget):
 
     def _locked(self) -> None:
         self.stack.setCurrentWidget(self.pin)
+        self.disk_warning.hide()
         self.pin.pin_field.clear()
         for form in (self.owner.pin_form, self.technician.pin_form):
             form.clear_fields()  # no typed PIN stays behind a locked screen

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -75,6 +76,20 @@ def new_backup_path(data_dir: Path) -> Path:
     return path
 
 
+def complete_server_url(text: str) -> str:
+    """The typed central service address, with ``https://`` added when the scheme was left out.
+
+    ``central.example.cn`` becomes ``https://central.example.cn``; an address typed with
+    ``http://`` or ``https://`` is kept as typed (a village network's central may be plain
+    ``http``). Anything else is checked by :func:`kiosk.sync.factory.check_server_url`, which says
+    what is wrong.
+    """
+    url = text.strip()
+    if url and "://" not in url:
+        url = "https://" + url
+    return url
+
+
 def ping_central(server_url: str) -> str:
     """Ask the central service's health endpoint once; returns its version words.
 
@@ -89,6 +104,82 @@ def ping_central(server_url: str) -> str:
     finally:
         client.close()
     return str(data.get("version") or data.get("status") or "ok")
+
+
+def progress_words(phase: str, done: int, total: object) -> str:
+    """What the sync engine is doing (its progress ``phase`` and counts), in the screen's words."""
+    n = int(total) if isinstance(total, int) else None
+    if phase == "push":
+        if n is None or done == 0:
+            return QCoreApplication.translate(
+                "SyncProgress", "Sending %1 changes to the platform…"
+            ).replace("%1", str(n or 0))
+        return (
+            QCoreApplication.translate("SyncProgress", "Sent %1 of %2 changes…")
+            .replace("%1", str(done))
+            .replace("%2", str(n))
+        )
+    if phase == "orders":
+        return (
+            QCoreApplication.translate("SyncProgress", "Fetching order updates…")
+            if done == 0
+            else QCoreApplication.translate("SyncProgress", "Order updates applied.")
+        )
+    if phase == "catalog":
+        if done == 0:
+            return QCoreApplication.translate("SyncProgress", "Fetching catalog changes…")
+        return QCoreApplication.translate("SyncProgress", "%1 products updated…").replace(
+            "%1", str(done)
+        )
+    if phase == "media":
+        return (
+            QCoreApplication.translate("SyncProgress", "Fetching pictures: %1 of %2…")
+            .replace("%1", str(done))
+            .replace("%2", str(n))
+        )
+    if phase == "heartbeat":
+        return QCoreApplication.translate("SyncProgress", "Telling the platform the kiosk is well…")
+    return ""  # idle: nothing is running
+
+
+def event_kind_words(kind: str) -> str:
+    """An outbox event's kind (``order_placed`` …) in the technician's words."""
+    words = {
+        "order_placed": QCoreApplication.translate("OutboxWords", "New order"),
+        "order_cancelled": QCoreApplication.translate("OutboxWords", "Order cancelled"),
+        "arrival_checked_in": QCoreApplication.translate("OutboxWords", "Goods arrived"),
+        "pickup_confirmed": QCoreApplication.translate("OutboxWords", "Picked up"),
+        "order_returned": QCoreApplication.translate("OutboxWords", "Order returned"),
+        "cash_entry": QCoreApplication.translate("OutboxWords", "Cash entry"),
+        "day_closed": QCoreApplication.translate("OutboxWords", "Day closed"),
+        "demand_counts": QCoreApplication.translate("OutboxWords", "Browsing counts"),
+    }
+    return words.get(kind, kind)
+
+
+def check_name_words(name: str) -> str:
+    """A doctor check's name (``disk``, ``integrity`` …) in the technician's words."""
+    words = {
+        "data folder": QCoreApplication.translate("CheckWords", "Data folder"),
+        "database": QCoreApplication.translate("CheckWords", "Database file"),
+        "integrity": QCoreApplication.translate("CheckWords", "Database integrity"),
+        "schema": QCoreApplication.translate("CheckWords", "Database version"),
+        "durability": QCoreApplication.translate("CheckWords", "Safe writing"),
+        "catalog": QCoreApplication.translate("CheckWords", "Catalog"),
+        "orders": QCoreApplication.translate("CheckWords", "Orders"),
+        "outbox": QCoreApplication.translate("CheckWords", "Changes to send"),
+        "contents": QCoreApplication.translate("CheckWords", "Contents"),
+        "disk": QCoreApplication.translate("CheckWords", "Free disk space"),
+        "backup": QCoreApplication.translate("CheckWords", "Backup"),
+        "versions": QCoreApplication.translate("CheckWords", "Versions"),
+        "sync": QCoreApplication.translate("CheckWords", "Sync"),
+        "enrollment": QCoreApplication.translate("CheckWords", "Enrollment"),
+        "last sync": QCoreApplication.translate("CheckWords", "Last sync"),
+        "queue": QCoreApplication.translate("CheckWords", "Waiting to send"),
+        "set aside": QCoreApplication.translate("CheckWords", "Set aside"),
+        "clock": QCoreApplication.translate("CheckWords", "Clock"),
+    }
+    return words.get(name, name)
 
 
 def read_log_tail(data_dir: Path) -> str:
@@ -125,11 +216,13 @@ class TechnicianScreen(QWidget):
         lock_requested(): "Lock" was pressed.
         done(str): a task finished; its outcome in plain words (also shown on the screen).
         restored(object): the database was restored (the :class:`RestoreResult`).
+        enrolled(object): the enroll form enrolled the kiosk (the ``Enrollment``).
     """
 
     lock_requested = Signal()
     done = Signal(str)
     restored = Signal(object)
+    enrolled = Signal(object)
 
     def __init__(self, services: KioskServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +236,8 @@ class TechnicianScreen(QWidget):
         self.pause_sync: Callable[[float], bool] | None = None
         self.restart_kiosk: Callable[[], None] | None = None
         self.sync_stop_timeout_s = SYNC_STOP_TIMEOUT_S
+        #: The keyring backend for enrollment (``None``: the system's); tests pass a fake.
+        self.keyring_backend: Any = None
         self.restart_delay_ms = RESTART_DELAY_MS
         col = QVBoxLayout(self)
         col.setContentsMargins(20, 10, 20, 10)
@@ -167,7 +262,9 @@ class TechnicianScreen(QWidget):
         # Checks: doctor (integrity, schema, disk, backup age, versions, sync).
         checks = QWidget(self)
         c = QVBoxLayout(checks)
-        self.checks_table = self._table(checks, [self.tr("Check"), self.tr("Result"), ""])
+        self.checks_table = self._table(
+            checks, [self.tr("Check"), self.tr("Result"), self.tr("Details (for the technician)")]
+        )
         c.addWidget(self.checks_table, 1)
         row = QHBoxLayout()
         self.checks_button = _button(self.tr("Run the checks"), checks, self.run_checks)
@@ -183,10 +280,24 @@ class TechnicianScreen(QWidget):
         self.server_label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.server_label.setWordWrap(True)
         s.addWidget(self.server_label)
+        # Enroll (or enroll again) here: the wizard's "enroll later" leads to this form.
+        form = QGridLayout()
+        form.addWidget(QLabel(self.tr("Central service address"), sync), 0, 0)
+        self.server_field = QLineEdit(sync)
+        self.server_field.setPlaceholderText("https://central.example.cn")
+        form.addWidget(self.server_field, 0, 1)
+        form.addWidget(QLabel(self.tr("Enrollment code"), sync), 1, 0)
+        self.code_field = QLineEdit(sync)
+        self.code_field.setMaxLength(64)
+        form.addWidget(self.code_field, 1, 1)
+        form.setColumnStretch(1, 1)
+        s.addLayout(form)
         row = QHBoxLayout()
         self.test_button = _button(self.tr("Test the connection"), sync, self.test_connection)
+        self.enroll_button = _button(self.tr("Enroll now"), sync, self.enroll)
         self.sync_button = _button(self.tr("Sync now"), sync, self.sync_now)
         row.addWidget(self.test_button)
+        row.addWidget(self.enroll_button)
         row.addWidget(self.sync_button)
         row.addStretch(1)
         s.addLayout(row)
@@ -318,12 +429,7 @@ class TechnicianScreen(QWidget):
     def begin(self) -> None:
         """Fresh data on every tab."""
         self.message.clear()
-        url = self._services.store.setting(SERVER_URL_KEY)
-        self.server_label.setText(
-            self.tr("Central service: %1").replace("%1", url)
-            if url
-            else self.tr("Not enrolled yet: run the first-run wizard or `kiosk enroll`.")
-        )
+        self._show_server()
         self.run_checks()
         self.load_outbox()
         self.load_log()
@@ -349,7 +455,7 @@ class TechnicianScreen(QWidget):
         self.report = report
         self.checks_table.setRowCount(len(report.checks))
         for i, c in enumerate(report.checks):
-            self.checks_table.setItem(i, 0, QTableWidgetItem(c.name))
+            self.checks_table.setItem(i, 0, QTableWidgetItem(check_name_words(c.name)))
             mark = QTableWidgetItem(self.tr("OK") if c.ok else self.tr("Problem"))
             mark.setForeground(theme.OK if c.ok else theme.PRICE)
             self.checks_table.setItem(i, 1, mark)
@@ -358,16 +464,70 @@ class TechnicianScreen(QWidget):
 
     # -- sync -----------------------------------------------------------------------------------
 
-    def test_connection(self) -> None:
-        """Ask the central service if it answers."""
+    def _show_server(self) -> None:
         url = self._services.store.setting(SERVER_URL_KEY)
+        self.server_label.setText(
+            self.tr("Central service: %1").replace("%1", url)
+            if url
+            else self.tr(
+                "Not enrolled yet: type the central service address and the enrollment code "
+                "from the platform's letter, then press Enroll now."
+            )
+        )
+        if url and not self.server_field.text().strip():
+            self.server_field.setText(url)
+
+    def _typed_url(self) -> str:
+        """The address in the form (``https://`` added when left out), shown back as used."""
+        url = complete_server_url(self.server_field.text())
+        if url != self.server_field.text():
+            self.server_field.setText(url)
+        return url
+
+    def test_connection(self) -> None:
+        """Ask the central service if it answers (the typed address, else the enrolled one)."""
+        url = self._typed_url() or self._services.store.setting(SERVER_URL_KEY)
         if not url:
-            self._say(self.tr("No central service address yet."), ok=False)
+            self._say(self.tr("Type the central service address first."), ok=False)
             return
         self._run(
             lambda: ping_central(url),
             lambda v: self._say(self.tr("The central service answers (%1).").replace("%1", v)),
         )
+
+    def enroll(self) -> None:
+        """Enroll with the typed address and one-time code (off the GUI thread).
+
+        On success the application starts the background sync (``enrolled``), no restart needed.
+        """
+        url, code = self._typed_url(), self.code_field.text().strip()
+        if not url or not code:
+            self._say(self.tr("Type the address and the enrollment code."), ok=False)
+            return
+        store, backend = self._services.store, self.keyring_backend
+
+        def run() -> Any:
+            from kiosk.sync.factory import enroll
+
+            return enroll(store, url, code, backend=backend)
+
+        def failed(exc: BaseException) -> None:
+            self.enroll_button.setEnabled(True)
+            self._say(error_text(exc), ok=False)
+
+        self.enroll_button.setEnabled(False)
+        self._services.runner.run(run, self._enrolled, failed)
+
+    def _enrolled(self, enrollment: Any) -> None:
+        self.enroll_button.setEnabled(True)
+        self.code_field.clear()  # one-time: no use keeping it on screen
+        self._show_server()
+        self._say(
+            self.tr("Enrolled as %1 (%2). The kiosk syncs from now on.")
+            .replace("%1", enrollment.center_name)
+            .replace("%2", enrollment.center_id)
+        )
+        self.enrolled.emit(enrollment)
 
     def sync_now(self) -> None:
         """One sync cycle now, with progress."""
@@ -398,12 +558,14 @@ class TechnicianScreen(QWidget):
             self.progress.setValue(min(done, int(total)))
         else:
             self.progress.setRange(0, 0)
-        self.sync_words.setText(str(data.get("message") or data.get("phase") or ""))
+        self.sync_words.setText(progress_words(str(data.get("phase") or ""), done, total))
 
     def _synced(self, summary: dict[str, Any]) -> None:
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
-        self.progress.setValue(1)
+        # Full only when the run finished well: a failed run must not look complete.
+        self.progress.setValue(1 if summary.get("ok") else 0)
+        self.sync_words.clear()
         if summary.get("ok"):
             text = self.tr("Sync finished: %1 sent, %2 products updated, %3 still waiting.")
             text = (
@@ -420,6 +582,7 @@ class TechnicianScreen(QWidget):
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.sync_words.clear()
         self._say(error_text(exc), ok=False)
 
     # -- outbox ---------------------------------------------------------------------------------
@@ -437,12 +600,23 @@ class TechnicianScreen(QWidget):
                 self.tr("set aside") if ev.state == "quarantined" else self.tr("waiting to send")
             )
             raw = ev.last_error or ""
-            # Why the platform set a change aside, in words; the English line stays as a tooltip.
-            why = outbox_reason_words(raw) if ev.state == "quarantined" else raw
-            cells = [ev.kind, state, str(ev.attempts), why]
+            # Why the platform set a change aside, in words; a try that failed on the way (no
+            # connection …) in general words. The English detail stays as a tooltip only.
+            if ev.state == "quarantined":
+                why = outbox_reason_words(raw)
+                if why == raw:  # no known platform code: no raw text on the screen
+                    why = self.tr("The platform refused it. Ask the platform's support.")
+            elif raw:
+                why = self.tr("Not sent yet: it is tried again at the next sync.")
+            else:
+                why = ""
+            what = event_kind_words(ev.kind)
+            if ev.order_number:
+                what = f"{what} {ev.order_number}"
+            cells = [what, state, str(ev.attempts), why]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if j == 3 and raw != why:
+                if j == 3 and raw and raw != why:
                     item.setToolTip(plain_tooltip(raw))  # central's text, never markup
                 if j == 1 and ev.state == "quarantined":
                     item.setForeground(theme.PRICE)

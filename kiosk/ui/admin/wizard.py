@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -34,7 +34,7 @@ from kiosk.storage.orders import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import error_text
-from kiosk.ui.admin.technician import default_choose_file, ping_central
+from kiosk.ui.admin.technician import complete_server_url, default_choose_file, ping_central
 from kiosk.ui.i18n import LANGUAGE_KEY as LANGUAGE_KEY  # lives there: start-up needs it
 from kiosk.ui.services import KioskServices
 
@@ -329,8 +329,17 @@ class FirstRunWizard(QWidget):
 
     def _save_pins(self) -> None:
         owner, tech = self.owner_pin.text(), self.tech_pin.text()
-        if owner != self.owner_pin2.text() or tech != self.tech_pin2.text():
-            self._error(self.tr("The two entries of a PIN differ. Type them again."))
+        if owner != self.owner_pin2.text():
+            self._error(self.tr("The shop owner's PIN was typed differently twice. Type it again."))
+            for f in (self.owner_pin, self.owner_pin2):
+                f.clear()
+            self.owner_pin.setFocus()
+            return
+        if tech != self.tech_pin2.text():
+            self._error(self.tr("The technician's PIN was typed differently twice. Type it again."))
+            for f in (self.tech_pin, self.tech_pin2):
+                f.clear()
+            self.tech_pin.setFocus()
             return
         try:
             check_pin_rules(owner)
@@ -346,9 +355,16 @@ class FirstRunWizard(QWidget):
             f.clear()
         self._work(lambda: save_pins(store, owner, tech), self._advance)
 
+    def _typed_url(self) -> str:
+        """The typed address, ``https://`` added when left out (shown back as used)."""
+        url = complete_server_url(self.server_url.text())
+        if url != self.server_url.text():
+            self.server_url.setText(url)
+        return url
+
     def test_connection(self) -> None:
         """Ask the typed central service address if it answers."""
-        url = self.server_url.text().strip()
+        url = self._typed_url()
         if not url:
             self._error(self.tr("Type the central service address first."))
             return
@@ -359,7 +375,7 @@ class FirstRunWizard(QWidget):
 
     def enroll(self) -> None:
         """Enroll with the typed address and code (off the GUI thread)."""
-        url, code = self.server_url.text().strip(), self.enroll_code.text().strip()
+        url, code = self._typed_url(), self.enroll_code.text().strip()
         if not url or not code:
             self._error(self.tr("Type the address and the enrollment code."))
             return
@@ -375,13 +391,20 @@ class FirstRunWizard(QWidget):
     def _enrolled(self, enrollment: Any) -> None:
         self.enrollment = enrollment
         self.enroll_code.clear()
+        typed = self.center_id.text().strip().upper()
         self.center_id.setText(enrollment.center_id)
         self.center_name.setText(enrollment.center_name)
-        self._info(
+        text = (
             self.tr("Enrolled as %1 (%2).")
             .replace("%1", enrollment.center_name)
             .replace("%2", enrollment.center_id)
         )
+        if typed and typed != enrollment.center_id:
+            # Never silently: the platform's id wins, and the technician should know.
+            text += " " + self.tr(
+                "The center id %1 typed earlier was replaced by the platform's id %2."
+            ).replace("%1", typed).replace("%2", enrollment.center_id)
+        self._info(text)
         self.enrolled.emit(enrollment)
 
     def import_catalog(self) -> None:
@@ -399,7 +422,7 @@ class FirstRunWizard(QWidget):
         def ok(summary: ImportSummary) -> None:
             self.import_bar.setRange(0, 1)
             self.import_bar.setValue(1)
-            self.import_words.setText(self.tr("Catalog loaded."))
+            self.import_words.setText(import_summary_words(summary))
             self.imported.emit(summary)
 
         self._work(run, ok)
@@ -410,6 +433,20 @@ class FirstRunWizard(QWidget):
         self.import_words.setText(
             self.tr("%1 of %2 products").replace("%1", str(done)).replace("%2", str(total))
         )
+
+
+def import_summary_words(summary: ImportSummary) -> str:
+    """What a catalog import did, with its counts, in the screen's language."""
+    return (
+        QCoreApplication.translate(
+            "FirstRunWizard",
+            "Catalog loaded: %1 new products, %2 updated, %3 unchanged, %4 pictures copied.",
+        )
+        .replace("%1", str(summary.created))
+        .replace("%2", str(summary.updated))
+        .replace("%3", str(summary.unchanged))
+        .replace("%4", str(summary.images_copied))
+    )
 
 
 def _save_setting(store: KioskStore, key: str, value: str) -> None:

@@ -2,6 +2,15 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AdminArea</name>
+    <message>
+        <location filename="../admin/area.py" line="+106"/>
+        <source>The kiosk&apos;s disk is nearly full (%1 MB free). When it is full, no order can be saved. Free some space or call the technician now.</source>
+        <extracomment>Below this many free bytes the warning shows.</extracomment>
+        <translation>村站电脑的磁盘快满了（只剩 %1 MB）。磁盘满了以后，订单就保存不了。请现在清理空间，或者打电话给技术员。</translation>
+    </message>
+</context>
+<context>
     <name>CancelReturnPage</name>
     <message>
         <location filename="../admin/owner_queue.py" line="+360"/>
@@ -92,7 +101,7 @@
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../screens/checkout.py" line="+96"/>
+        <location filename="../screens/checkout.py" line="+97"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -146,6 +155,99 @@
         <location line="+19"/>
         <source>Nothing counted. Set how many pieces came.</source>
         <translation>还没有清点。请设置送到了几件。</translation>
+    </message>
+</context>
+<context>
+    <name>CheckWords</name>
+    <message>
+        <location filename="../admin/technician.py" line="+163"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database file</source>
+        <translation>数据库文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database integrity</source>
+        <translation>数据库完整性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database version</source>
+        <translation>数据库版本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Safe writing</source>
+        <translation>安全写入设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Catalog</source>
+        <translation>商品目录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changes to send</source>
+        <translation>待发送的变更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contents</source>
+        <translation>数据内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Free disk space</source>
+        <translation>磁盘剩余空间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Versions</source>
+        <translation>软件版本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enrollment</source>
+        <translation>平台注册</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting to send</source>
+        <translation>等待发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set aside</source>
+        <translation>被搁置的变更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clock</source>
+        <translation>电脑时钟</translation>
     </message>
 </context>
 <context>
@@ -248,7 +350,7 @@
         <translation>正在保存订单…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>The order was not placed. Please ask the shop owner. (%1)</source>
         <translation>订单没有下成功，请找店主帮忙。（%1）</translation>
     </message>
@@ -497,7 +599,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../errors.py" line="+68"/>
+        <location filename="../errors.py" line="+69"/>
         <source>Wrong pickup code. Wait 1 second, then try again.</source>
         <translation>取货码错误。请等 1 秒再试。</translation>
     </message>
@@ -517,7 +619,7 @@
         <translation>请选择 %1 到 %2 之间的数值。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source>Give the order number (for example C017-0042).</source>
         <translation>请输入订单号（例如 C017-0042）。</translation>
     </message>
@@ -607,7 +709,12 @@
         <translation>有不止一个订单号以 %1 结尾。请输入完整的订单号（例如 C017-0042）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-14"/>
+        <source>&apos;%1&apos; is not a central service address. Type it as on the platform&apos;s letter, for example https://central.example.cn</source>
+        <translation>“%1”不是平台服务地址。请照平台来信上的地址输入，例如 https://central.example.cn</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Nothing to change: the order&apos;s status is already %1.</source>
         <translation>不用改：订单状态已经是“%1”。</translation>
     </message>
@@ -752,7 +859,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+352"/>
+        <location line="+354"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -760,6 +867,11 @@
         <location line="+4"/>
         <source>Something went wrong. For the technician: %1</source>
         <translation>出了点问题。给技术员看的详情：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The kiosk&apos;s disk is full: nothing was saved. Free some space or call the technician.</source>
+        <translation>村站电脑的磁盘满了，这次没有保存任何内容。请清理空间，或者打电话给技术员。</translation>
     </message>
 </context>
 <context>
@@ -889,16 +1001,26 @@
     </message>
     <message>
         <location line="+42"/>
-        <source>The two entries of a PIN differ. Type them again.</source>
-        <translation>两次输入的密码不一样，请重新输入。</translation>
+        <source>The shop owner&apos;s PIN was typed differently twice. Type it again.</source>
+        <translation>店主密码两次输入的不一样，请重新输入店主密码。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>The technician&apos;s PIN was typed differently twice. Type it again.</source>
+        <translation>技术员密码两次输入的不一样，请重新输入技术员密码。</translation>
+    </message>
+    <message>
+        <location line="+102"/>
+        <source>Catalog loaded: %1 new products, %2 updated, %3 unchanged, %4 pictures copied.</source>
+        <translation>商品目录已导入：新增 %1 个商品，更新 %2 个，未变 %3 个，复制图片 %4 张。</translation>
+    </message>
+    <message>
+        <location line="-90"/>
         <source>The owner and the technician need different PINs.</source>
         <translation>店主和技术员的密码不能相同。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+18"/>
         <source>Type the central service address first.</source>
         <translation>请先输入平台服务地址。</translation>
     </message>
@@ -913,12 +1035,17 @@
         <translation>请输入地址和注册码。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Enrolled as %1 (%2).</source>
         <translation>已注册为 %1（%2）。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>The center id %1 typed earlier was replaced by the platform&apos;s id %2.</source>
+        <translation>之前输入的服务站编号 %1 已换成平台给的编号 %2。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Choose the catalog file</source>
         <translation>选择商品目录文件</translation>
     </message>
@@ -928,12 +1055,7 @@
         <translation>正在检查文件…</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Catalog loaded.</source>
-        <translation>商品目录已导入。</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+17"/>
         <source>%1 of %2 products</source>
         <translation>%1 / %2 个商品</translation>
     </message>
@@ -989,11 +1111,11 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+255"/>
+        <location filename="../app.py" line="+259"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
-        <extracomment>Setting written at enrollment; its presence means the kiosk talks to a central service. Exit code of ``kiosk gui`` after a restore from a backup: the session wrapper (installers/linux/village-kiosk-session) starts the kiosk again, on the restored database. How often aggregated browsing counts are queued for the platform (while enrolled). Hidden hook for benchmarks/startup.py: &quot;1&quot; prints ``KIOSK_READY painted_at=&lt;unix time&gt;`` on stdout at the first paint of the loaded home screen; &quot;exit&quot; also closes the kiosk right after. Background work (sync, demand counts, building the other screens) starts after the home screen&apos;s first paint, or after this long if the home screen never loads. How often the kiosk checks whether the daily automatic backup is due. How long after start-up the full file check and the first backup check run.</extracomment>
+        <extracomment>Setting written at enrollment; its presence means the kiosk talks to a central service. Exit code of ``kiosk gui`` after a restore from a backup: the session wrapper (installers/linux/village-kiosk-session) starts the kiosk again, on the restored database. Exit code of a second ``kiosk gui`` on a data folder whose kiosk is already open (it asked that one to come to the front); the session wrapper does not start it again. How often aggregated browsing counts are queued for the platform (while enrolled). Hidden hook for benchmarks/startup.py: &quot;1&quot; prints ``KIOSK_READY painted_at=&lt;unix time&gt;`` on stdout at the first paint of the loaded home screen; &quot;exit&quot; also closes the kiosk right after. Background work (sync, demand counts, building the other screens) starts after the home screen&apos;s first paint, or after this long if the home screen never loads. How often the kiosk checks whether the daily automatic backup is due. How long after start-up the full file check and the first backup check run.</extracomment>
         <translation>本机的数据库损坏了，已经用备份修好。
 从备份恢复的订单：%1 个。从损坏文件中找回的订单：%2 个。
 技术员可以在 %3 查看完整报告。</translation>
@@ -1005,13 +1127,19 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>本机的数据库看起来损坏了。订单都还在，但暂时不会发送。
 请关闭并重新打开本机：它在启动时会自动修复。</translation>
     </message>
+    <message>
+        <location line="+186"/>
+        <source>The kiosk is already open. There is no need to start it again.</source>
+        <extracomment>What a second ``kiosk gui`` on the same data folder prints before it exits. How long the &quot;already open&quot; notice stays on the kiosk brought to the front.</extracomment>
+        <translation>村站已经打开了，不用再打开一次。</translation>
+    </message>
 </context>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="+39"/>
+        <location filename="../window.py" line="+43"/>
         <source>Village Kiosk</source>
-        <extracomment>Lazily built screens, in the order :meth:`prebuild_screens` builds them.</extracomment>
+        <extracomment>The technician enrolled the kiosk (first-run wizard or technician screen): the :class:`kiosk.sync.factory.Enrollment`. The application starts the background sync on it. Lazily built screens, in the order :meth:`prebuild_screens` builds them.</extracomment>
         <translation>村站</translation>
     </message>
     <message>
@@ -1025,7 +1153,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+166"/>
         <source>← Back to the search results</source>
         <translation>← 返回搜索结果</translation>
     </message>
@@ -1162,6 +1290,49 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+1"/>
         <source>Returned</source>
         <translation>已退货</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxWords</name>
+    <message>
+        <location filename="../admin/technician.py" line="-32"/>
+        <source>New order</source>
+        <translation>新订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order cancelled</source>
+        <translation>取消订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goods arrived</source>
+        <translation>到货登记</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Picked up</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order returned</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cash entry</source>
+        <translation>收款记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Day closed</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browsing counts</source>
+        <translation>浏览统计</translation>
     </message>
 </context>
 <context>
@@ -1742,7 +1913,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PlatformErrors</name>
     <message>
-        <location filename="../errors.py" line="-346"/>
+        <location filename="../errors.py" line="-355"/>
         <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
         <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
         <translation>平台不认识这台村站：请技术员重新注册。</translation>
@@ -1985,7 +2156,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>同步在完成前被停止了。已经发出的数据都保留，其余的下次再发。</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+108"/>
         <source>Sync did not finish. For the technician: %1</source>
         <translation>同步没有完成。给技术员看的详情：%1</translation>
     </message>
@@ -2169,11 +2340,55 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
+    <name>SyncProgress</name>
+    <message>
+        <location filename="../admin/technician.py" line="-41"/>
+        <source>Sending %1 changes to the platform…</source>
+        <extracomment>Characters of the newest log file shown in the viewer. How long a restore waits for the background sync to stop before it refuses. How long &quot;the kiosk will restart&quot; stays on screen before the kiosk closes after a restore.</extracomment>
+        <translation>正在把 %1 条变更发送到平台…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sent %1 of %2 changes…</source>
+        <translation>已发送 %1 / %2 条变更…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Fetching order updates…</source>
+        <translation>正在获取订单更新…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Order updates applied.</source>
+        <translation>订单更新已保存。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fetching catalog changes…</source>
+        <translation>正在获取商品目录变更…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 products updated…</source>
+        <translation>已更新 %1 个商品…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Fetching pictures: %1 of %2…</source>
+        <translation>正在下载图片：%1 / %2…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Telling the platform the kiosk is well…</source>
+        <translation>正在向平台报告村站运行状态…</translation>
+    </message>
+</context>
+<context>
     <name>TechnicianScreen</name>
     <message>
-        <location filename="../admin/technician.py" line="+150"/>
+        <location line="+104"/>
         <source>Technician</source>
-        <extracomment>Characters of the newest log file shown in the viewer. How long a restore waits for the background sync to stop before it refuses. How long &quot;the kiosk will restart&quot; stays on screen before the kiosk closes after a restore.</extracomment>
+        <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
         <translation>技术员</translation>
     </message>
     <message>
@@ -2182,7 +2397,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
@@ -2192,7 +2407,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
+        <source>Details (for the technician)</source>
+        <translation>详情（给技术员看）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Run the checks</source>
         <translation>运行检查</translation>
     </message>
@@ -2202,9 +2422,24 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>Central service address</source>
+        <translation>平台服务地址</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enrollment code</source>
+        <translation>注册码</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Test the connection</source>
         <translation>测试连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enroll now</source>
+        <translation>现在注册</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2212,7 +2447,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -2317,17 +2552,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+60"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Not enrolled yet: run the first-run wizard or `kiosk enroll`.</source>
-        <translation>还没有注册：请运行首次安装向导或 `kiosk enroll`。</translation>
-    </message>
-    <message>
-        <location line="+28"/>
+        <location line="-11"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
@@ -2337,27 +2567,32 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>No central service address yet.</source>
-        <translation>还没有平台服务地址。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+36"/>
         <source>The central service answers (%1).</source>
         <translation>平台服务有回应（%1）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
+        <source>Type the address and the enrollment code.</source>
+        <translation>请输入地址和注册码。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Enrolled as %1 (%2). The kiosk syncs from now on.</source>
+        <translation>已注册为 %1（%2）。村站从现在起自动同步。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Not enrolled yet: nothing to sync with.</source>
         <translation>还没有注册，无法同步。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Sync finished: %1 sent, %2 products updated, %3 still waiting.</source>
         <translation>同步完成：发送 %1 条，更新 %2 个商品，还有 %3 条待发送。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>set aside</source>
         <translation>已搁置</translation>
     </message>
@@ -2367,7 +2602,17 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+8"/>
+        <source>The platform refused it. Ask the platform&apos;s support.</source>
+        <translation>平台拒收了这条变更。请联系平台客服。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent yet: it is tried again at the next sync.</source>
+        <translation>还没发出去：下次同步时会再试。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <location line="+12"/>
         <source>Choose a change in the list first.</source>
         <translation>请先在列表里选一条。</translation>
@@ -2456,7 +2701,17 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>在村站程序重新启动之前，暂停发送。</translation>
     </message>
     <message>
+        <location line="-252"/>
+        <source>Not enrolled yet: type the central service address and the enrollment code from the platform&apos;s letter, then press Enroll now.</source>
+        <translation>还没有在平台注册：请输入平台来信上的服务地址和注册码，然后按“现在注册”。</translation>
+    </message>
+    <message>
         <location line="+18"/>
+        <source>Type the central service address first.</source>
+        <translation>请先输入平台服务地址。</translation>
+    </message>
+    <message>
+        <location line="+252"/>
         <source>Choose the folder (USB stick)</source>
         <translation>选择文件夹（U 盘）</translation>
     </message>

@@ -28,6 +28,7 @@ from kiosk.customers import Customer, normalize_name
 from kiosk.errors import InvalidInput, KioskError
 from kiosk.money import format_yuan
 from kiosk.orders import LineRequest, Payment
+from kiosk.storage.diskspace import is_disk_full
 from kiosk.storage.orders import OrderView, PlacedOrder, get_order, place_order
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
@@ -306,6 +307,9 @@ class CheckoutScreen(QWidget):
         self._placing = False
         self.confirm.setText(self.tr("Place order"))
         self.confirm.setEnabled(not self.cart.cart.is_empty())
+        if is_disk_full(exc):  # the shop can act on this one: say it plainly
+            self.error.setText(error_words(exc))
+            return
         detail = error_words(exc) if isinstance(exc, KioskError) else type(exc).__name__
         self.error.setText(
             self.tr("The order was not placed. Please ask the shop owner. (%1)").replace(

@@ -49,8 +49,8 @@ def state_of(store: KioskStore, event_id: str) -> str:
 def test_checks_and_log(qtbot: Any, admin_window: Any) -> None:
     _window, tech = open_technician(qtbot, admin_window)
     names = [tech.checks_table.item(i, 0).text() for i in range(tech.checks_table.rowCount())]
-    for expected in ("integrity", "disk", "versions"):
-        assert any(expected in n for n in names), names
+    for expected in ("Database integrity", "Free disk space", "Versions"):
+        assert expected in names, names
     assert "Not enrolled yet" in tech.server_label.text()
     show_tab(qtbot, tech, "Sync")
     click(qtbot, tech.sync_button)  # not enrolled: says so, does not crash
@@ -77,10 +77,13 @@ def test_outbox_retry_and_discard_with_reason(
     window, tech = open_technician(qtbot, admin_window)
     show_tab(qtbot, tech, "Outbox")
     table = tech.outbox_table
-    rows = {table.item(i, 3).text(): i for i in range(table.rowCount())}
+    # The reason in words on the screen; the platform's English line only as the tooltip.
+    rows = {table.item(i, 3).toolTip(): i for i in range(table.rowCount())}
     assert "unknown product LY-0001" in rows and table.item(rows["price too old"], 1).text() == (
         "set aside"
     )
+    assert table.item(rows["price too old"], 0).text() == f"New order {b.local_no}"
+    assert "price too old" not in table.item(rows["price too old"], 3).text()
     assert table.item(rows["unknown product LY-0001"], 2).text() == "1"  # attempts shown
     # Retry the first.
     table.selectRow(rows["unknown product LY-0001"])
@@ -89,7 +92,7 @@ def test_outbox_retry_and_discard_with_reason(
     assert state_of(admin_store, ids[a.order_id]) == outbox.PENDING
     idle(qtbot, window)
     # Discard the second: refused without a reason, done with one, audited.
-    rows = {table.item(i, 3).text(): i for i in range(table.rowCount())}
+    rows = {table.item(i, 3).toolTip(): i for i in range(table.rowCount())}
     table.selectRow(rows["price too old"])
     click(qtbot, tech.discard_button)
     assert "why" in tech.message.text()
