@@ -894,7 +894,10 @@ class SyncEngine:
             st = outbox.stats(s)
             cursor = KioskStore.get_setting(s, CATALOG_CURSOR)
             previous_error = KioskStore.get_setting(s, LAST_ERROR)
+            previous_code = KioskStore.get_setting(s, LAST_ERROR_CODE) if previous_error else None
         last_error = "; ".join(run.errors) if run.errors else (previous_error or None)
+        # The fleet views filter on codes, never on English text (docs/central.md).
+        error_code = run.error_code if run.errors else previous_code
         try:
             disk_free = shutil.disk_usage(self.store.data_dir).free
         except OSError:
@@ -907,6 +910,7 @@ class SyncEngine:
             oldest_unsent_age_s=st.oldest_pending_age_s(now),
             # Errors may quote a hostile reply: the wire refuses control characters in text.
             last_error=wire.clean_text(last_error[:500], multiline=True) if last_error else None,
+            error_code=str(error_code) if error_code else None,
             disk_free_bytes=disk_free,
             kiosk_time=now.isoformat(),
             catalog_cursor=cursor,

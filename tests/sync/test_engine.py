@@ -350,3 +350,17 @@ def test_heartbeat_sends_a_previous_error_with_control_characters_cleaned(
     summary = make_engine().run_once()
     assert summary.ok, summary.errors
     assert central.heartbeats[-1]["last_error"] == "central said ?[2J? boom\nsecond line"
+
+
+def test_heartbeat_carries_the_last_error_as_a_code(
+    store: KioskStore, central: FakeCentral, make_engine: EngineFactory
+) -> None:
+    """The fleet views filter on codes (central/fleet.py): the heartbeat names the last failed
+    run's outcome code beside its English text, and none after a good run."""
+    with store.write() as s:
+        KioskStore.set_setting(s, eng.LAST_ERROR, "the platform could not be reached")
+        KioskStore.set_setting(s, eng.LAST_ERROR_CODE, "offline")
+    assert make_engine().run_once().ok
+    assert central.heartbeats[-1]["error_code"] == "offline"
+    assert make_engine().run_once().ok
+    assert central.heartbeats[-1]["error_code"] is None
