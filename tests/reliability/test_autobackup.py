@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,6 +59,12 @@ def test_backups_while_orders_are_placed_all_pass_and_seven_are_kept(store: Kios
     counts: list[int] = []
     try:
         for day in range(KEEP_DAILY + 3):
+            # Each backup starts after the writer committed one more order, so they overlap
+            # whatever an order costs (the pickup-code hash alone is tens of milliseconds).
+            seen = len(placed)
+            deadline = time.monotonic() + 30
+            while len(placed) == seen and not errors and time.monotonic() < deadline:
+                time.sleep(0.005)
             path = backup_if_due(store.data_dir, max_age_s=0, now=DAY0 + timedelta(days=day))
             assert path is not None
             made.append(path)
