@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from central.db import CentralDb
@@ -101,6 +101,11 @@ STATUS_EVENTS: dict[EventKind, OrderStatus] = {
     EventKind.PICKUP_CONFIRMED: OrderStatus.PICKED_UP,
     EventKind.ORDER_RETURNED: OrderStatus.RETURNED,
 }
+#: Errors by which the database refuses one event's values (not the database being unwell):
+#: ``DataError`` (PostgreSQL: NUL in text, a number past its column), ``OverflowError`` (SQLite:
+#: an integer past 64 bits), ``UnicodeEncodeError`` (a lone surrogate the driver cannot encode).
+UNSTORABLE: tuple[type[Exception], ...] = (DataError, OverflowError, UnicodeEncodeError)
+
 #: Event kinds that touch no order and take no sequence number (no counters to lock).
 STORED_EVENTS = frozenset({EventKind.CASH_ENTRY, EventKind.DAY_CLOSED, EventKind.DEMAND_COUNTS})
 
@@ -162,7 +167,9 @@ def payload_hash(event: Event) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return sha256_hex(canonical.encode("utf-8"))
+    # surrogatepass: a lone surrogate (refused later) must not make the hash itself fail; every
+    # valid text encodes exactly as plain UTF-8, so no stored hash changes.
+    return sha256_hex(canonical.encode("utf-8", "surrogatepass"))
 
 
 def parse_cursor(text: str | None) -> int:
@@ -173,6 +180,11 @@ def parse_cursor(text: str | None) -> int:
     if not text.isdigit() or len(text) > 18:
         raise BadRequest(f"'{text[:40]}' is not a cursor from this server", code="bad_cursor")
     return int(text)
+
+
+def _storable(text: str) -> str:
+    """``text`` without NUL and lone surrogates (for keeping a rejected event's own fields)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _limit(value: int | None, default: int, maximum: int) -> int:
@@ -804,7 +816,54 @@ class CentralService:
             except IntegrityError:
                 # A concurrent request committed the same event (or order) first: look again.
                 continue
+            except UNSTORABLE as exc:
+                # The database refused a value of this event alone (a NUL in a name on
+                # PostgreSQL, a number past the column's range): its savepoint is rolled back,
+                # it becomes its own rejection and its neighbours go on. Only the error's type
+                # is logged: the database's message carries the values (names, phones).
+                log.warning(
+                    "event %s (%s) could not be stored: %s",
+                    event.id,
+                    event.kind.value,
+                    type(exc).__name__,
+                )
+                return self._unstorable(s, auth, event, phash)
         raise RuntimeError(f"event {event.id} conflicts with concurrent writes")
+
+    def _unstorable(self, s: Session, auth: DeviceAuth, event: Event, phash: str) -> EventResult:
+        """Reject an event the database could not store; keep the rejection when possible."""
+        result = EventResult(
+            id=event.id,
+            status=EventStatus.REJECTED,
+            reason="invalid_payload",
+            message="a value in this event cannot be stored by the central service",
+        )
+        try:
+            with s.begin_nested():
+                s.add(
+                    EventRecord(
+                        id=event.id,
+                        device_id=auth.device_id,
+                        center_id=auth.center_id,
+                        kind=event.kind.value,
+                        subject_id=_storable(event.subject_id),
+                        payload_hash=phash,
+                        # ASCII JSON: NUL and lone surrogates become \u escapes any database keeps.
+                        payload=json.dumps(event.payload, ensure_ascii=True, sort_keys=True),
+                        status=result.status.value,
+                        reason=result.reason,
+                        message=result.message,
+                        result="{}",
+                        created_at=_storable(event.created_at[:64]),
+                        received_at=self.clock(),
+                    )
+                )
+                s.flush()
+        except (IntegrityError, *UNSTORABLE):
+            # Not even the rejection can be kept (or a twin raced it in): the answer stands,
+            # a resend is judged again and gets the same answer.
+            pass
+        return result
 
     @staticmethod
     def _repeat(existing: EventRecord, phash: str) -> EventResult:
