@@ -859,7 +859,7 @@ class CentralService:
                     )
                 )
                 s.flush()
-        except (IntegrityError, *UNSTORABLE):
+        except (IntegrityError, DataError, OverflowError, UnicodeEncodeError):
             # Not even the rejection can be kept (or a twin raced it in): the answer stands,
             # a resend is judged again and gets the same answer.
             pass
