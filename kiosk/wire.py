@@ -58,6 +58,10 @@ class EnrollResponse(Wire):
     center_id: str
     center_name: str
     token: str
+    #: This PC's number within its center (1, 2, 3…): part of its order numbers.
+    pc_no: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
+    #: The device this enrollment replaced (its credential was revoked), if any.
+    replaced_device_id: Annotated[str, Field(max_length=36)] | None = None
 
 
 # --- catalog ----------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 #: Settings keys of the center this kiosk serves (written at enrollment by the sync engine).
 CENTER_ID_KEY = "center.id"
 CENTER_NAME_KEY = "center.name"
+#: This PC's number within its center, from central at enrollment (order numbers).
+PC_NO_KEY = "center.pc_no"
 #: Center code used in local order numbers until the kiosk is enrolled.
 DEFAULT_CENTER_ID = "LOCAL"
 #: Name of the counter behind local order numbers (``KioskStore.next_sequence``).
@@ -210,7 +212,12 @@ def place_order(
     with store.write() as s:
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
-        local_no = local_order_no(center_id, KioskStore.next_sequence(s, ORDER_SEQUENCE))
+        pc_no = KioskStore.get_setting(s, PC_NO_KEY)
+        local_no = local_order_no(
+            center_id,
+            KioskStore.next_sequence(s, ORDER_SEQUENCE),
+            int(pc_no) if pc_no and pc_no.isdecimal() else None,
+        )
         customer_id = _upsert_customer(s, customer, now)
         wire_lines = [
             OrderLineWire(
