@@ -988,6 +988,7 @@ class CentralService:
                 status=EventStatus.REJECTED,
                 reason=existing.reason,
                 message=existing.message,
+                result=json.loads(existing.result or "{}"),
             )
         return EventResult(
             id=existing.id, status=EventStatus.DUPLICATE, result=json.loads(existing.result)
@@ -1044,10 +1045,6 @@ class CentralService:
             return reject("unknown_order", "the central service has no such order of this center")
         current = OrderStatus(order.status)
         path = [] if current == OrderStatus.ARRIVED else status_path(current, OrderStatus.ARRIVED)
-        if path is None:
-            return reject(
-                "illegal_transition", f"an order that is {current.value} cannot arrive at the shop"
-            )
         lines = {
             ln.line_no: ln
             for ln in s.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
@@ -1056,7 +1053,11 @@ class CentralService:
             line = lines.get(wl.line_no)
             if line is None or line.sku != wl.sku or wl.arrived_qty > line.qty:
                 return reject("invalid_payload", f"line {wl.line_no} does not match the order")
+            # A fact the shop witnessed: kept even when the status below is refused.
             line.arrived_qty = max(line.arrived_qty, wl.arrived_qty)
+        if path is None:
+            s.flush()
+            return self._overruled(event, order, OrderStatus.ARRIVED)
         if payload.complete:
             # Central keeps its own count too: "complete" must agree with the lines it knows.
             missing = [n for n, ln in lines.items() if ln.arrived_qty < ln.qty]
@@ -1255,11 +1256,26 @@ class CentralService:
             return EventResult(id=event.id, status=EventStatus.ACCEPTED, result=done)
         try:
             check_transition(current, target)
-        except IllegalTransition as exc:
-            return reject("illegal_transition", str(exc))
+        except IllegalTransition:
+            return self._overruled(event, order, target)
         reason = event.payload.get("reason")
         self._set_status(s, order, target, reason if isinstance(reason, str) else None)
         return EventResult(id=event.id, status=EventStatus.ACCEPTED, result=done)
+
+    @staticmethod
+    def _overruled(event: Event, order: Order, target: OrderStatus) -> EventResult:
+        """A shop move central's status does not allow: central's status stands (it is the
+        authority), the event is kept as the record of what the shop did (with its cash, which
+        comes in its own entries and is always kept), and the kiosk is told central's status so
+        it rolls the order back and tells the owner (docs/sync-protocol.md, conflict table)."""
+        return EventResult(
+            id=event.id,
+            status=EventStatus.REJECTED,
+            reason="overruled",
+            message=f"the platform had already moved this order to {order.status}; "
+            f"the shop's move to {target.value} is recorded, the order stays {order.status}",
+            result={"status": order.status, "server_no": order.server_no, "move": target.value},
+        )
 
     def _set_status(
         self, s: Session, order: Order, target: OrderStatus, reason: str | None

@@ -358,6 +358,30 @@ def apply_remote_status(
     return True
 
 
+def overrule(s: Session, order_id: str, status: OrderStatus, server_no: str | None = None) -> bool:
+    """Central refused a shop move on this order: take central's status (it is the authority),
+    whatever the local one is (write unit of work). The shop's cash entries stay as they are;
+    the owner's queue shows what to do (``kiosk.storage.owner.work_queue``).
+
+    Returns:
+        True when the local status changed; False for an order this kiosk does not have.
+    """
+    order = s.get(m.Order, order_id)
+    if order is None:
+        return False
+    status = OrderStatus(status)
+    if server_no and order.server_no != server_no:
+        order.server_no = server_no
+    if order.status == status.value:
+        return False
+    before = order.status
+    order.status = status.value
+    order.updated_at = utc_now()
+    KioskStore.audit(s, "central", "order_overruled", order_id, f"{before}->{status.value}")
+    log.info("order %s: %s rolled back to %s (central's status)", order_id, before, status.value)
+    return True
+
+
 def _view(order: m.Order) -> OrderView:
     return OrderView(
         order_id=order.id,

@@ -113,7 +113,11 @@ class Attention:
 
     ``kind``: ``rejected`` (refund or tell the villager), ``price_changed`` (the platform's price
     moved after the order), ``quarantined`` (an event the platform refused), ``unsent`` (changes
-    waiting to send for long: check the internet).
+    waiting to send for long: check the internet), ``overruled_cancel`` (the shop cancelled an
+    order the platform had already shipped), ``overruled_arrival`` (a parcel came for an order the
+    platform had cancelled or rejected), ``overruled`` (another shop move the platform's status did
+    not allow). ``params`` carries the data the screen puts in its words (``local_no``,
+    ``status``: the platform's, ``move``: the shop's, ``held_fen``: cash the shop holds for it).
     """
 
     kind: str
@@ -121,6 +125,7 @@ class Attention:
     order_id: str | None = None
     local_no: str | None = None
     event_id: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,7 @@ class WorkQueue:
                     "order_id": a.order_id,
                     "local_no": a.local_no,
                     "event_id": a.event_id,
+                    "params": dict(a.params),
                 }
                 for a in self.attention
             ],
@@ -284,6 +290,7 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
                 event_id=ev.id,
             )
         )
+    attention.extend(_overruled(s))
     st = outbox.stats(s)
     age = st.oldest_pending_age_s(now)
     if age is not None and age > LONG_UNSENT_S:
@@ -311,6 +318,45 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
         by_id = {o.id: o for o in rows}
         returns = _queue_orders(s, [by_id[i] for i in dict.fromkeys(returned_ids) if i in by_id])
     return WorkQueue(to_check_in, waiting, attention, returns)
+
+
+def _overruled(s: Session) -> list[Attention]:
+    """Shop moves the platform's status overruled (the order was rolled back to it), shown until
+    the order moves on from that status."""
+    status_in_result = func.json_extract(m.OutboxEvent.result, "$.status")
+    rows = s.execute(
+        select(m.OutboxEvent.id, m.OutboxEvent.kind, m.Order.id, m.Order.local_no, m.Order.status)
+        .join(m.Order, m.Order.id == m.OutboxEvent.subject_id)
+        .where(
+            m.OutboxEvent.state == outbox.SENT,
+            func.json_extract(m.OutboxEvent.result, "$.reason") == "overruled",
+            m.Order.status == status_in_result,
+        )
+        .order_by(m.OutboxEvent.seq)
+        .limit(QUEUE_LIST_LIMIT)
+    ).all()
+    out: list[Attention] = []
+    for event_id, move, order_id, local_no, status in rows:
+        held = paid_for_order(s, order_id)
+        params = {"local_no": local_no, "status": status, "move": move, "held_fen": held}
+        if move == EventKind.ORDER_CANCELLED.value:
+            kind = "overruled_cancel"
+            text = (
+                f"{local_no}: the platform had already shipped this order: keep the refund given;"
+                " the parcel will come: check it in, then send it back to the platform"
+            )
+        elif move == EventKind.ARRIVAL_CHECKED_IN.value:
+            kind = "overruled_arrival"
+            owed = f"; give the villager back ¥{held / 100:.2f}" if held > 0 else ""
+            text = (
+                f"{local_no}: the platform had {status} this order before the parcel came: do not"
+                f" hand it over, send the parcel back to the platform{owed}"
+            )
+        else:
+            kind = "overruled"
+            text = f"{local_no}: the platform did not accept the shop's {move}: it is {status}"
+        out.append(Attention(kind, text, order_id, local_no, event_id, params))
+    return out
 
 
 def load_work_queue(store: KioskStore) -> WorkQueue:

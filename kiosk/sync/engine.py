@@ -650,6 +650,12 @@ class SyncEngine:
                 if r.id in settled or r.id not in kinds:
                     continue
                 settled.add(r.id)
+                if r.status == wire.EventStatus.REJECTED and r.reason == "overruled":
+                    # Central's status stands: roll the order back to it; the event is settled
+                    # (central keeps it as the record of the shop's move) and the owner's queue
+                    # shows what to do. Never quarantined: nothing is left to retry.
+                    self._overruled(s, r, events, run)
+                    continue
                 if r.status == wire.EventStatus.REJECTED:
                     reason = r.reason or "rejected"
                     outbox.quarantine(s, r.id, f"{reason}: {r.message}" if r.message else reason)
@@ -674,6 +680,24 @@ class SyncEngine:
                         # Already further along (an update arrived first) or gone: not a failure.
                         log.info("order %s not marked submitted: %s", order_id, exc)
         return settled
+
+    @staticmethod
+    def _overruled(s: Any, r: wire.EventResult, events: list[wire.Event], run: _Run) -> None:
+        from kiosk.storage.orders import overrule
+
+        event = next(e for e in events if e.id == r.id)
+        outbox.mark_sent(
+            s, r.id, {"status": "rejected", "reason": "overruled", "move": event.kind, **r.result}
+        )
+        central = r.result.get("status")
+        server_no = r.result.get("server_no")
+        try:
+            status = OrderStatus(str(central))
+        except ValueError:
+            log.warning("overruled %s without a usable status", r.id)
+            return
+        overrule(s, event.subject_id, status, server_no if isinstance(server_no, str) else None)
+        run.warnings.append(f"order {event.subject_id}: the platform's status {status} stands")
 
     # --- 2. order updates ----------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ from kiosk.storage.cash import (
 )
 from kiosk.storage.orders import OrderView, get_order
 from kiosk.storage.owner import (
+    Attention,
     CodeRefused,
     OwnerChange,
     QueueOrder,
@@ -696,6 +697,29 @@ class OwnerQueueScreen(QWidget):
             self.tr("%n return(s) since the last close", "", n["returns"])
         )
 
+    def _attention_words(self, a: Attention) -> str | None:
+        """Words for the attention kinds that come as kind + params (else ``None``)."""
+        no = str(a.params.get("local_no") or a.local_no or "")
+        if a.kind == "overruled_cancel":
+            return self.tr(
+                "%1: the platform had already shipped this order. Keep the refund given; when the"
+                " parcel comes, check it in and send it back to the platform."
+            ).replace("%1", no)
+        if a.kind == "overruled_arrival":
+            text = self.tr(
+                "%1: the platform cancelled this order before the parcel came. Do not hand it"
+                " over; send the parcel back to the platform."
+            ).replace("%1", no)
+            held = a.params.get("held_fen")
+            if isinstance(held, int) and held > 0:
+                text += " " + self.tr("Give the villager back %1.").replace("%1", format_yuan(held))
+            return text
+        if a.kind == "overruled":
+            return self.tr(
+                "%1: the platform did not accept the shop's change; its status stands."
+            ).replace("%1", no)
+        return None
+
     def show_section(self, name: str) -> None:
         """List one section of the queue under the counts."""
         self.section = name
@@ -704,7 +728,7 @@ class OwnerQueueScreen(QWidget):
         q = self.queue or WorkQueue()
         if name == "attention":
             for a in q.attention:
-                item = QListWidgetItem(a.message)
+                item = QListWidgetItem(self._attention_words(a) or a.message)
                 item.setData(Qt.ItemDataRole.UserRole, a.order_id if a.kind == "rejected" else "")
                 self.list.addItem(item)
         else:

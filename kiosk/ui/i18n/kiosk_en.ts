@@ -26,7 +26,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+687"/>
+        <location filename="../admin/owner_queue.py" line="+688"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>

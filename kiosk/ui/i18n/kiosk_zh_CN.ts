@@ -4,7 +4,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+374"/>
+        <location filename="../admin/owner_queue.py" line="+375"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -1121,7 +1121,27 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         </translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+8"/>
+        <source>%1: the platform had already shipped this order. Keep the refund given; when the parcel comes, check it in and send it back to the platform.</source>
+        <translation>%1：平台已经发货了这个订单。已退的钱不用收回；包裹到了以后，先登记到货，再退回平台。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: the platform cancelled this order before the parcel came. Do not hand it over; send the parcel back to the platform.</source>
+        <translation>%1：包裹到之前平台已经取消了这个订单。不要交给村民，把包裹退回平台。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Give the villager back %1.</source>
+        <translation>退给村民 %1。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the platform did not accept the shop&apos;s change; its status stands.</source>
+        <translation>%1：平台没有接受店里的这次操作，以平台的状态为准。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Nothing here.</source>
         <translation>这里没有事情。</translation>
     </message>
@@ -1139,7 +1159,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location line="-454"/>
+        <location line="-477"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
