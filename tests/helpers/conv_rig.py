@@ -34,7 +34,7 @@ from tests.helpers.fake_keyring import MemoryKeyring
 
 PG_ENV = "KIOSK_TEST_PG_URL"
 PG_SKIP = f"PostgreSQL runs need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
-FAST_TIMEOUTS = Timeouts(connect=2.0, read=10.0, write=10.0, pool=2.0, total=30.0)
+FAST_TIMEOUTS = Timeouts(connect=5.0, read=30.0, write=30.0, pool=5.0, total=60.0)
 FAST_RETRY = RetryPolicy(max_attempts=2, base_delay_s=0.01, max_delay_s=0.02, max_retry_after_s=1)
 
 
