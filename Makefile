@@ -6,8 +6,8 @@ STAMP   := $(VENV)/.installed
 # Tests and screenshots render offscreen; the demo uses the real display when there is one.
 OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
-.PHONY: all demo test lint typecheck pytest screenshots translations bench clean system-deps venv \
-	fuzz
+.PHONY: all demo soak test lint typecheck pytest screenshots translations bench clean system-deps \
+	venv fuzz
 
 all: test
 
@@ -49,6 +49,14 @@ FUZZ_EXAMPLES ?= 400
 fuzz: venv
 	KIOSK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(OFFSCREEN) $(BIN)/pytest -q -s -p no:cacheprovider \
 		tests/central/test_schema_fuzz.py
+
+# The model-based convergence test for a long run (docs/testing.md): KIOSK_SOAK_HISTORIES histories
+# (default 10000) on SQLite, and on PostgreSQL too when KIOSK_TEST_PG_URL is set; prints how many
+# ran and the steps of any counterexample.
+KIOSK_SOAK_HISTORIES ?= 10000
+soak: venv
+	KIOSK_SOAK_HISTORIES=$(KIOSK_SOAK_HISTORIES) $(OFFSCREEN) $(BIN)/pytest -q -s \
+		-p no:cacheprovider tests/sync/test_convergence_model.py
 
 # Every screen, zh_CN and en, at 1366x768 into docs/screenshots/ (look at them before committing).
 screenshots: venv

@@ -140,11 +140,15 @@ def cmd_delete(args: argparse.Namespace, service: CentralService) -> int:
 
 
 def cmd_enroll_code(args: argparse.Namespace, service: CentralService) -> int:
-    info = service.create_enroll_code(args.center, args.center_name, args.ttl_hours)
+    info = service.create_enroll_code(
+        args.center, args.center_name, args.ttl_hours, replaces=args.replace
+    )
     text = (
         f"enrollment code for {info['center_id']}: {info['code']} "
         f"(valid until {info['expires_at']})"
     )
+    if args.replace:
+        text += f"; the PC enrolled with it replaces device {args.replace}"
     return _out(args, info, text)
 
 
@@ -176,13 +180,42 @@ def cmd_cash_list(args: argparse.Namespace, service: CentralService) -> int:
 
 
 def cmd_cash_days(args: argparse.Namespace, service: CentralService) -> int:
-    days = service.list_day_closes(args.center)
+    if args.per_pc:
+        closes = service.list_day_closes(args.center)
+        lines = [
+            f"{d['center']:<10} {d['business_day']}  PC {d['device'][:8]}  {d['entries']} entries"
+            f"  expected in the drawer {format_yuan(d['expected_cash_fen'])}"
+            for d in closes
+        ]
+        return _out(args, closes, "\n".join(lines) if lines else "no day closes")
+    days = service.center_days(args.center)
     lines = [
-        f"{d['center']:<10} {d['business_day']}  {d['entries']} entries  "
-        f"expected in the drawer {format_yuan(d['expected_cash_fen'])}"
+        f"{d['center']:<10} {d['business_day']}  {d['pcs']} PC(s)  {d['entries']} entries  "
+        f"expected in the drawers {format_yuan(d['expected_cash_fen'])}"
         for d in days
     ]
     return _out(args, days, "\n".join(lines) if lines else "no day closes")
+
+
+def cmd_devices_list(args: argparse.Namespace, service: CentralService) -> int:
+    devices = service.list_devices(args.center)
+    lines = [
+        f"{d['center_id']:<10} PC {d['pc_no'] or '?'}  {d['device_id']}  "
+        f"{'REVOKED ' + d['revoked_at'] if d['revoked_at'] else 'active'}  "
+        f"enrolled {d['enrolled_at']}  last seen {d['last_seen'] or 'never'}"
+        for d in devices
+    ]
+    return _out(args, devices, "\n".join(lines) if lines else "no devices")
+
+
+def cmd_devices_revoke(args: argparse.Namespace, service: CentralService) -> int:
+    done = service.revoke_device(args.device_id)
+    return _out(
+        args,
+        done,
+        f"device {done['device_id']} of center {done['center_id']} is revoked: its token no "
+        "longer works; its orders and events are kept",
+    )
 
 
 def cmd_fleet(args: argparse.Namespace, service: CentralService) -> int:
@@ -314,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     ec.add_argument("--center", required=True, help="center id, e.g. C017 (created if new)")
     ec.add_argument("--center-name", default=None, help="the center's name, e.g. 王家村服务站")
     ec.add_argument("--ttl-hours", type=float, default=24.0, help="hours the code stays valid")
+    ec.add_argument(
+        "--replace",
+        default=None,
+        metavar="DEVICE_ID",
+        help="the new PC replaces this device of the center (revoked when the code is used);"
+        " without it the new PC is one more PC of the center",
+    )
 
     orders = sub.add_parser("orders", help="list and advance orders")
     osub = orders.add_subparsers(dest="orders_command", metavar="COMMAND")
@@ -330,6 +370,16 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--center", default=None, help="only this center")
     cd = add(csub2, "days", cmd_cash_days, "day closes: totals and the cash expected")
     cd.add_argument("--center", default=None, help="only this center")
+    cd.add_argument(
+        "--per-pc", action="store_true", help="one line per PC's close (default: summed per center)"
+    )
+
+    devices = sub.add_parser("devices", help="list and revoke enrolled PCs")
+    dsub = devices.add_subparsers(dest="devices_command", metavar="COMMAND")
+    dl = add(dsub, "list", cmd_devices_list, "every enrolled PC, revoked ones included")
+    dl.add_argument("--center", default=None, help="only this center's PCs")
+    dr = add(dsub, "revoke", cmd_devices_revoke, "shut a PC out: its token stops working at once")
+    dr.add_argument("device_id", help="the device id (kiosk-central devices list)")
 
     fl = add(sub, "fleet", cmd_fleet, "centers with their last heartbeat (paged and filtered)")
     fl.add_argument("--stale-hours", type=float, default=None, help="not seen for H hours or more")

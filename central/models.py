@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
 )
@@ -66,6 +67,8 @@ class EnrollCode(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     device_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    #: The device this code's enrollment replaces (revoked when the code is used).
+    replaces: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class Device(Base):
@@ -78,6 +81,10 @@ class Device(Base):
     app_version: Mapped[str] = mapped_column(String(32), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The PC's number within its center (1, 2, 3… in enrollment order); in its order numbers.
+    pc_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: When the device was revoked: its token no longer works; its history stays.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Category(Base):
@@ -128,10 +135,12 @@ class Media(Base):
 
 
 class EventRecord(Base):
-    """Every event ever received, keyed by its client UUID: the dedup is this primary key."""
+    """Every event ever received, keyed by (device, client UUID): the dedup is this primary key,
+    per device, so no device can claim or read back another device's event."""
 
     __tablename__ = "events"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    __table_args__ = (PrimaryKeyConstraint("device_id", "id"),)
+    id: Mapped[str] = mapped_column(String(36))
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
     center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -235,12 +244,14 @@ class CashEntryRecord(Base):
 
 
 class DayCloseRecord(Base):
-    """A center's close of one business day (``day_closed`` events), one per center and day."""
+    """One PC's close of one business day (``day_closed`` events): one per center, PC and day;
+    a center's day is the sum of its PCs' closes."""
 
     __tablename__ = "day_closes"
-    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), primary_key=True)
-    business_day: Mapped[str] = mapped_column(String(10), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    __table_args__ = (PrimaryKeyConstraint("center_id", "device_id", "business_day"),)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"))
+    business_day: Mapped[str] = mapped_column(String(10))
+    event_id: Mapped[str] = mapped_column(String(36))
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
     closed_at: Mapped[str] = mapped_column(String(64))  # kiosk clock, informational only
     totals: Mapped[str] = mapped_column(Text)  # JSON {kind: {"count", "fen"}}

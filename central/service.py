@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from central.db import CentralDb
@@ -119,6 +119,14 @@ STATUS_EVENTS: dict[EventKind, OrderStatus] = {
     EventKind.PICKUP_CONFIRMED: OrderStatus.PICKED_UP,
     EventKind.ORDER_RETURNED: OrderStatus.RETURNED,
 }
+#: Errors by which the database refuses one event's values (not the database being unwell):
+#: ``DataError`` (PostgreSQL: NUL in text, a number past its column), ``OverflowError`` (SQLite:
+#: an integer past 64 bits), ``UnicodeEncodeError`` (a lone surrogate the driver cannot encode).
+UNSTORABLE: tuple[type[Exception], ...] = (DataError, OverflowError, UnicodeEncodeError)
+
+#: Event kinds whose payload names its center (``center_id``).
+CENTER_EVENTS = frozenset({EventKind.ORDER_PLACED, EventKind.DAY_CLOSED})
+
 #: Event kinds that touch no order and take no sequence number (no counters to lock).
 STORED_EVENTS = frozenset({EventKind.CASH_ENTRY, EventKind.DAY_CLOSED, EventKind.DEMAND_COUNTS})
 
@@ -180,7 +188,9 @@ def payload_hash(event: Event) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return sha256_hex(canonical.encode("utf-8"))
+    # surrogatepass: a lone surrogate (refused later) must not make the hash itself fail; every
+    # valid text encodes exactly as plain UTF-8, so no stored hash changes.
+    return sha256_hex(canonical.encode("utf-8", "surrogatepass"))
 
 
 def parse_cursor(text: str | None) -> int:
@@ -191,6 +201,11 @@ def parse_cursor(text: str | None) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise BadRequest(f"'{text[:40]}' is not a cursor from this server", code="bad_cursor")
     return int(text)
+
+
+def _storable(text: str) -> str:
+    """``text`` without NUL and lone surrogates (for keeping a rejected event's own fields)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _limit(value: int | None, default: int, maximum: int) -> int:
@@ -512,8 +527,13 @@ class CentralService:
         center_id: str,
         center_name: str | None = None,
         ttl_hours: float = DEFAULT_CODE_TTL_HOURS,
+        replaces: str | None = None,
     ) -> dict[str, str]:
-        """Issue a one-time enrollment code for ``center_id`` (creating the center if new)."""
+        """Issue a one-time enrollment code for ``center_id`` (creating the center if new).
+
+        ``replaces``: a device of that center the enrolling PC replaces; it is revoked when the
+        code is used. Without it the enrolling PC is one more PC of the center.
+        """
         center_id = center_id.strip()
         if (
             not center_id
@@ -537,12 +557,17 @@ class CentralService:
             elif center_name:
                 center.name = center_name
             s.flush()
+            if replaces is not None:
+                old = s.get(Device, replaces.strip())
+                if old is None or old.center_id != center_id:
+                    raise NotFoundError(f"center {center_id} has no device {replaces}")
             s.add(
                 EnrollCode(
                     code_hash=sha256_hex(code.encode()),
                     center_id=center_id,
                     created_at=now,
                     expires_at=expires,
+                    replaces=replaces.strip() if replaces else None,
                 )
             )
         return {"code": code, "expires_at": iso(expires), "center_id": center_id}
@@ -589,8 +614,12 @@ class CentralService:
             )
             if getattr(won, "rowcount", 0) != 1:
                 raise refused
-            center = s.get(Center, row.center_id)
-            assert center is not None
+            # The center row is locked so two PCs enrolling at once get different numbers.
+            center = s.execute(
+                select(Center).where(Center.id == row.center_id).with_for_update()
+            ).scalar_one()
+            top = s.scalar(select(func.max(Device.pc_no)).where(Device.center_id == center.id))
+            pc_no = int(top or 0) + 1
             s.add(
                 Device(
                     id=device_id,
@@ -599,10 +628,22 @@ class CentralService:
                     app_version=req.app_version,
                     token_hash=sha256_hex(token.encode()),
                     created_at=now,
+                    pc_no=pc_no,
                 )
             )
+            replaced = None
+            if row.replaces is not None:
+                old = s.get(Device, row.replaces)
+                if old is not None and old.revoked_at is None:
+                    old.revoked_at = now
+                replaced = row.replaces
             return EnrollResponse(
-                device_id=device_id, center_id=center.id, center_name=center.name, token=token
+                device_id=device_id,
+                center_id=center.id,
+                center_name=center.name,
+                token=token,
+                pc_no=pc_no,
+                replaced_device_id=replaced,
             )
 
     def authenticate(self, token: str) -> DeviceAuth:
@@ -611,13 +652,60 @@ class CentralService:
             raise Unauthorized("a device token is needed; enroll this kiosk first")
         with self.db.read() as s:
             row = s.execute(
-                select(Device.id, Device.center_id).where(
+                select(Device.id, Device.center_id, Device.revoked_at).where(
                     Device.token_hash == sha256_hex(token.encode())
                 )
             ).first()
         if row is None:
             raise Unauthorized("this device token is not known here; enroll the kiosk again")
+        if row[2] is not None:
+            raise Unauthorized(
+                "this PC was revoked by the platform; enroll it again with a new code"
+            )
         return DeviceAuth(device_id=row[0], center_id=row[1])
+
+    def list_devices(self, center_id: str | None = None) -> list[dict[str, Any]]:
+        """Every enrolled device (of one center), revoked ones included, by center and PC."""
+        with self.db.read() as s:
+            stmt = select(Device).order_by(Device.center_id, Device.pc_no, Device.created_at)
+            if center_id:
+                stmt = stmt.where(Device.center_id == center_id)
+            devices = list(s.scalars(stmt))
+            seen = dict(
+                s.execute(
+                    select(
+                        HeartbeatRecord.device_id, func.max(HeartbeatRecord.received_at)
+                    ).group_by(HeartbeatRecord.device_id)
+                ).all()
+            )
+        return [
+            {
+                "device_id": d.id,
+                "center_id": d.center_id,
+                "pc_no": d.pc_no,
+                "name": d.name,
+                "app_version": d.app_version,
+                "enrolled_at": iso(d.created_at),
+                "revoked_at": iso(d.revoked_at) if d.revoked_at else None,
+                "last_seen": iso(seen[d.id]) if seen.get(d.id) else None,
+            }
+            for d in devices
+        ]
+
+    def revoke_device(self, device_id: str) -> dict[str, Any]:
+        """Revoke a device: its token stops working at once; its events and orders stay."""
+        with self.db.write() as s:
+            device = s.get(Device, device_id.strip())
+            if device is None:
+                raise NotFoundError(f"no device {device_id} on the central service")
+            if device.revoked_at is None:
+                device.revoked_at = self.clock()
+            center_id, revoked_at = device.center_id, device.revoked_at
+        return {
+            "device_id": device_id.strip(),
+            "center_id": center_id,
+            "revoked_at": iso(revoked_at),
+        }
 
     # --- catalog ---------------------------------------------------------------------------
 
@@ -948,9 +1036,19 @@ class CentralService:
         return EventBatchResult(results=results)
 
     def _one_event(self, s: Session, auth: DeviceAuth, event: Event) -> EventResult:
+        claimed = event.payload.get("center_id")
+        if event.kind in CENTER_EVENTS and isinstance(claimed, str) and claimed != auth.center_id:
+            # Refused before anything is stored: no record under this id, so the event id of
+            # another center's event can never be taken over.
+            return EventResult(
+                id=event.id,
+                status=EventStatus.REJECTED,
+                reason="wrong_center",
+                message=f"this device belongs to center {auth.center_id}",
+            )
         phash = payload_hash(event)
         for _attempt in range(2):
-            existing = s.get(EventRecord, event.id, populate_existing=True)
+            existing = self._known_event(s, auth, event.id, phash)
             if existing is not None:
                 return self._repeat(existing, phash)
             try:
@@ -978,7 +1076,75 @@ class CentralService:
             except IntegrityError:
                 # A concurrent request committed the same event (or order) first: look again.
                 continue
+            except UNSTORABLE as exc:
+                # The database refused a value of this event alone (a NUL in a name on
+                # PostgreSQL, a number past the column's range): its savepoint is rolled back,
+                # it becomes its own rejection and its neighbours go on. Only the error's type
+                # is logged: the database's message carries the values (names, phones).
+                log.warning(
+                    "event %s (%s) could not be stored: %s",
+                    event.id,
+                    event.kind.value,
+                    type(exc).__name__,
+                )
+                return self._unstorable(s, auth, event, phash)
         raise RuntimeError(f"event {event.id} conflicts with concurrent writes")
+
+    def _unstorable(self, s: Session, auth: DeviceAuth, event: Event, phash: str) -> EventResult:
+        """Reject an event the database could not store; keep the rejection when possible."""
+        result = EventResult(
+            id=event.id,
+            status=EventStatus.REJECTED,
+            reason="invalid_payload",
+            message="a value in this event cannot be stored by the central service",
+        )
+        try:
+            with s.begin_nested():
+                s.add(
+                    EventRecord(
+                        id=event.id,
+                        device_id=auth.device_id,
+                        center_id=auth.center_id,
+                        kind=event.kind.value,
+                        subject_id=_storable(event.subject_id),
+                        payload_hash=phash,
+                        # ASCII JSON: NUL and lone surrogates become \u escapes any database keeps.
+                        payload=json.dumps(event.payload, ensure_ascii=True, sort_keys=True),
+                        status=result.status.value,
+                        reason=result.reason,
+                        message=result.message,
+                        result="{}",
+                        created_at=_storable(event.created_at[:64]),
+                        received_at=self.clock(),
+                    )
+                )
+                s.flush()
+        except (IntegrityError, DataError, OverflowError, UnicodeEncodeError):
+            # Not even the rejection can be kept (or a twin raced it in): the answer stands,
+            # a resend is judged again and gets the same answer.
+            pass
+        return result
+
+    @staticmethod
+    def _known_event(s: Session, auth: DeviceAuth, event_id: str, phash: str) -> EventRecord | None:
+        """The record of this event id from this device; else the very same event (same
+        content) sent by another PC of the same center (a restored backup or a replacement PC
+        resending the shop's own events). Never another center's."""
+        own = s.get(
+            EventRecord, {"device_id": auth.device_id, "id": event_id}, populate_existing=True
+        )
+        if own is not None:
+            return own
+        return s.execute(
+            select(EventRecord)
+            .where(
+                EventRecord.id == event_id,
+                EventRecord.center_id == auth.center_id,
+                EventRecord.payload_hash == phash,
+            )
+            .limit(1)
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
 
     @staticmethod
     def _repeat(existing: EventRecord, phash: str) -> EventResult:
@@ -996,6 +1162,7 @@ class CentralService:
                 status=EventStatus.REJECTED,
                 reason=existing.reason,
                 message=existing.message,
+                result=json.loads(existing.result or "{}"),
             )
         return EventResult(
             id=existing.id, status=EventStatus.DUPLICATE, result=json.loads(existing.result)
@@ -1061,10 +1228,6 @@ class CentralService:
             return reject("unknown_order", "the central service has no such order of this center")
         current = OrderStatus(order.status)
         path = [] if current == OrderStatus.ARRIVED else status_path(current, OrderStatus.ARRIVED)
-        if path is None:
-            return reject(
-                "illegal_transition", f"an order that is {current.value} cannot arrive at the shop"
-            )
         lines = {
             ln.line_no: ln
             for ln in s.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
@@ -1073,7 +1236,11 @@ class CentralService:
             line = lines.get(wl.line_no)
             if line is None or line.sku != wl.sku or wl.arrived_qty > line.qty:
                 return reject("invalid_payload", f"line {wl.line_no} does not match the order")
+            # A fact the shop witnessed: kept even when the status below is refused.
             line.arrived_qty = max(line.arrived_qty, wl.arrived_qty)
+        if path is None:
+            s.flush()
+            return self._overruled(event, order, OrderStatus.ARRIVED)
         if payload.complete:
             # Central keeps its own count too: "complete" must agree with the lines it knows.
             missing = [n for n, ln in lines.items() if ln.arrived_qty < ln.qty]
@@ -1132,9 +1299,14 @@ class CentralService:
     ) -> EventResult:
         if payload.center_id != auth.center_id:
             return reject("wrong_center", f"this device belongs to center {auth.center_id}")
-        if s.get(DayCloseRecord, (auth.center_id, payload.business_day)) is not None:
+        key = {
+            "center_id": auth.center_id,
+            "device_id": auth.device_id,
+            "business_day": payload.business_day,
+        }
+        if s.get(DayCloseRecord, key) is not None:
             return reject(
-                "day_already_closed", f"{payload.business_day} was already closed at this center"
+                "day_already_closed", f"{payload.business_day} was already closed on this PC"
             )
         s.add(
             DayCloseRecord(
@@ -1267,11 +1439,26 @@ class CentralService:
             return EventResult(id=event.id, status=EventStatus.ACCEPTED, result=done)
         try:
             check_transition(current, target)
-        except IllegalTransition as exc:
-            return reject("illegal_transition", str(exc))
+        except IllegalTransition:
+            return self._overruled(event, order, target)
         reason = event.payload.get("reason")
         self._set_status(s, order, target, reason if isinstance(reason, str) else None)
         return EventResult(id=event.id, status=EventStatus.ACCEPTED, result=done)
+
+    @staticmethod
+    def _overruled(event: Event, order: Order, target: OrderStatus) -> EventResult:
+        """A shop move central's status does not allow: central's status stands (it is the
+        authority), the event is kept as the record of what the shop did (with its cash, which
+        comes in its own entries and is always kept), and the kiosk is told central's status so
+        it rolls the order back and tells the owner (docs/sync-protocol.md, conflict table)."""
+        return EventResult(
+            id=event.id,
+            status=EventStatus.REJECTED,
+            reason="overruled",
+            message=f"the platform had already moved this order to {order.status}; "
+            f"the shop's move to {target.value} is recorded, the order stays {order.status}",
+            result={"status": order.status, "server_no": order.server_no, "move": target.value},
+        )
 
     def _set_status(
         self, s: Session, order: Order, target: OrderStatus, reason: str | None
@@ -1470,10 +1657,13 @@ class CentralService:
         ]
 
     def list_day_closes(self, center_id: str | None = None) -> list[dict[str, Any]]:
-        """Day closes reported by kiosks (of one center), by center and day."""
+        """Day closes reported by kiosks (of one center), by center, day and PC."""
         with self.db.read() as s:
             stmt = select(DayCloseRecord).order_by(
-                DayCloseRecord.center_id, DayCloseRecord.business_day
+                DayCloseRecord.center_id,
+                DayCloseRecord.business_day,
+                DayCloseRecord.received_at,
+                DayCloseRecord.device_id,
             )
             if center_id:
                 stmt = stmt.where(DayCloseRecord.center_id == center_id)
@@ -1482,6 +1672,7 @@ class CentralService:
             {
                 "center": r.center_id,
                 "business_day": r.business_day,
+                "device": r.device_id,
                 "event_id": r.event_id,
                 "closed_at": r.closed_at,
                 "totals": json.loads(r.totals),
@@ -1492,12 +1683,47 @@ class CentralService:
             for r in rows
         ]
 
+    def center_days(self, center_id: str | None = None) -> list[dict[str, Any]]:
+        """Each center's business days: its PCs' closes summed (entries, cash, totals)."""
+        days: dict[tuple[str, str], dict[str, Any]] = {}
+        for close in self.list_day_closes(center_id):
+            day = days.setdefault(
+                (close["center"], close["business_day"]),
+                {
+                    "center": close["center"],
+                    "business_day": close["business_day"],
+                    "pcs": 0,
+                    "entries": 0,
+                    "expected_cash_fen": 0,
+                    "totals": {},
+                },
+            )
+            day["pcs"] += 1
+            day["entries"] += close["entries"]
+            day["expected_cash_fen"] += close["expected_cash_fen"]
+            for kind, total in close["totals"].items():
+                into = day["totals"].setdefault(kind, {"count": 0, "fen": 0})
+                into["count"] += total["count"]
+                into["fen"] += total["fen"]
+        return list(days.values())
+
     def fleet(self) -> list[dict[str, Any]]:
         """One object per center with its most recent heartbeat (``null`` fields if none yet)."""
         with self.db.read() as s:
             centers = list(s.scalars(select(Center).order_by(Center.id)))
             devices = dict(
-                s.execute(select(Device.center_id, func.count()).group_by(Device.center_id)).all()
+                s.execute(
+                    select(Device.center_id, func.count())
+                    .where(Device.revoked_at.is_(None))
+                    .group_by(Device.center_id)
+                ).all()
+            )
+            revoked = dict(
+                s.execute(
+                    select(Device.center_id, func.count())
+                    .where(Device.revoked_at.is_not(None))
+                    .group_by(Device.center_id)
+                ).all()
             )
             beats: dict[str, HeartbeatRecord] = {}
             for beat in s.scalars(select(HeartbeatRecord).order_by(HeartbeatRecord.received_at)):
@@ -1513,6 +1739,7 @@ class CentralService:
                     "center_id": c.id,
                     "center_name": c.name,
                     "devices": int(devices.get(c.id, 0)),
+                    "revoked_devices": int(revoked.get(c.id, 0)),
                     "orders": int(orders.get(c.id, 0)),
                     "device_id": hb.device_id if hb else None,
                     "app_version": hb.app_version if hb else None,

@@ -164,6 +164,13 @@ def merge_lines(lines: list[LineRequest]) -> list[LineRequest]:
     return [LineRequest(sku=sku, qty=qty) for sku, qty in merged.items()]
 
 
-def local_order_no(center_code: str, seq: int) -> str:
-    """The short number people read and say aloud: center code + sequence (``C017-0042``)."""
+def local_order_no(center_code: str, seq: int, pc_no: int | None = None) -> str:
+    """The short number people read and say aloud: center code + sequence (``C017-0042``).
+
+    A center's PC number 2, 3… (given by central at enrollment) goes in between
+    (``C017-2-0042``), so two PCs of one center, or a replacement PC, never share a number;
+    PC 1 (and a kiosk not enrolled yet) keeps the short form (docs/orders.md).
+    """
+    if pc_no is not None and pc_no > 1:
+        return f"{center_code}-{pc_no}-{seq:04d}"
     return f"{center_code}-{seq:04d}"

@@ -168,6 +168,10 @@ class EnrollResponse(Wire):
     #: rather than refusing the whole credential over a stray control character.
     center_name: Annotated[str, BeforeValidator(_display_text)]
     token: str
+    #: This PC's number within its center (1, 2, 3…): part of its order numbers.
+    pc_no: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
+    #: The device this enrollment replaced (its credential was revoked), if any.
+    replaced_device_id: Annotated[str, Field(max_length=36)] | None = None
 
 
 # --- catalog ----------------------------------------------------------------------------------

@@ -80,9 +80,13 @@ def _fen(text: str | None) -> int | None:
     return int(text)
 
 
-def _refund(p: Mapping[str, object], key: str = "refund_fen") -> str:
+def _param_fen(p: Mapping[str, object], key: str) -> int:
     fen = p.get(key, 0)
-    return format_yuan(fen if isinstance(fen, int) and not isinstance(fen, bool) else 0)
+    return fen if isinstance(fen, int) and not isinstance(fen, bool) else 0
+
+
+def _refund(p: Mapping[str, object], key: str = "refund_fen") -> str:
+    return format_yuan(_param_fen(p, key))
 
 
 #: An owner move's outcome in English, by kind (see kiosk.storage.owner.ChangeKind).
@@ -115,6 +119,23 @@ _ATTENTION_TEXT: dict[str, Callable[[Mapping[str, Any]], str]] = {
         f"the platform refused a {p.get('event_kind')} change"
         + (f" for {p['order']}" if p.get("order") else "")
         + f": {p.get('code') or 'no reason'}; call the technician"
+    ),
+    "overruled_cancel": lambda p: (
+        f"{p['local_no']}: the platform had already shipped this order; keep the refund given; "
+        "when the parcel comes, check it in and send it back to the platform"
+    ),
+    "overruled_arrival": lambda p: (
+        f"{p['local_no']}: the platform cancelled this order before the parcel came; do not "
+        "hand it over, send the parcel back to the platform"
+        + (
+            f"; give the villager back {_refund(p, 'held_fen')}"
+            if _param_fen(p, "held_fen")
+            else ""
+        )
+    ),
+    "overruled": lambda p: (
+        f"{p['local_no']}: the platform did not accept the shop's {p.get('move')}; "
+        f"it is {p.get('status')}"
     ),
     "unsent": lambda p: (
         f"{p['pending']} changes have waited more than {p['hours']} hours to send; "

@@ -60,10 +60,23 @@ def cmd_enroll(args: argparse.Namespace, ctx: CliContext) -> int:
                 "center_name": done.center_name,
                 "device_id": done.device_id,
                 "server_url": done.server_url,
+                "pc_no": done.pc_no,
+                "replaced_device_id": done.replaced_device_id,
             }
         )
     else:
         print(f"Enrolled: center {done.center_id} {done.center_name} at {done.server_url}")
+        if done.replaced_device_id:
+            print(
+                f"This PC replaces the center's PC {done.replaced_device_id}: that PC's"
+                " credential no longer works; its orders stay at the platform."
+            )
+        elif done.pc_no and done.pc_no > 1:
+            print(
+                f"This is PC {done.pc_no} of center {done.center_id}: the center's other PCs"
+                " keep working; its order numbers start with"
+                f" {done.center_id}-{done.pc_no}-."
+            )
     return 0
 
 

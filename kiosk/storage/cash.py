@@ -6,16 +6,16 @@ Cash comes into the drawer when a villager pays at order time (``order_cash``, w
 ``cash_entry`` outbox event (except cash at order time: the ``order_placed`` event carries it).
 
 A day close counts every entry not yet counted by an earlier close, whatever the kiosk clock said
-when it was written (the clock is often wrong), and queues one ``day_closed`` event whose id is
-derived from the center and the business day: closing the same day twice returns the first close
-and queues nothing new, and the central service could never count it twice anyway.
+when it was written (the clock is often wrong), and queues one ``day_closed`` event with a fresh
+random id (never derived from guessable data such as the center and the day: another device could
+claim it). Closing the same day twice on this PC returns the first close and queues nothing new;
+central keeps one close per PC and day and sums a center's PCs (docs/sync-protocol.md).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,14 +44,6 @@ class CashKind(StrEnum):
 
 #: +1 into the drawer, -1 out of it.
 SIGN: dict[CashKind, int] = {CashKind.ORDER_CASH: 1, CashKind.PICKUP_CASH: 1, CashKind.REFUND: -1}
-
-#: Namespace of day-close event ids: uuid5(namespace, "<center>/<YYYY-MM-DD>").
-DAY_CLOSE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "village-kiosk:day_closed")
-
-
-def day_close_event_id(center_id: str, business_day: str) -> str:
-    """The permanent event id of the close of ``business_day`` at ``center_id``."""
-    return str(uuid.uuid5(DAY_CLOSE_NAMESPACE, f"{center_id}/{business_day}"))
 
 
 def record_cash(
@@ -222,14 +214,13 @@ def close_day(store: KioskStore, actor: str, business_day: str | None = None) ->
         center = get_center(s)
         summary = _summarise(s)
         now = utc_now()
-        event_id = day_close_event_id(center.id, day)
         through = s.scalar(select(func.max(OrderMove.id))) or 0
         totals_json = {k: {"count": t.count, "fen": t.fen} for k, t in summary.totals.items()}
         row = DayClose(
             business_day=day,
             closed_at=now,
             actor=actor,
-            event_id=event_id,
+            event_id="",
             totals=json.dumps(totals_json, sort_keys=True),
             expected_cash_fen=summary.expected_cash_fen,
             entries=summary.entries,
@@ -245,9 +236,9 @@ def close_day(store: KioskStore, actor: str, business_day: str | None = None) ->
             expected_cash_fen=summary.expected_cash_fen,
             entries=summary.entries,
         )
+        # The outbox's own random id: unguessable, so no other device can claim it.
         event = enqueue(s, EventKind.DAY_CLOSED.value, day, payload.model_dump(mode="json"))
-        # Deterministic id: the same center and day can only ever be one event at central.
-        event.id = event_id
+        row.event_id = event.id
         s.flush()
         KioskStore.audit(
             s, actor, "day_closed", day, f"{summary.entries} entries, {summary.expected_cash_fen}"

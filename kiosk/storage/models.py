@@ -146,6 +146,8 @@ class OutboxEvent(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[str] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Times central failed (5xx) on this event sent alone while others went through.
+    server_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_attempt_at: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[str | None] = mapped_column(String(32))

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 #: Settings keys of the center this kiosk serves (written at enrollment by the sync engine).
 CENTER_ID_KEY = "center.id"
 CENTER_NAME_KEY = "center.name"
+#: This PC's number within its center, from central at enrollment (order numbers).
+PC_NO_KEY = "center.pc_no"
 #: Center code used in local order numbers until the kiosk is enrolled.
 DEFAULT_CENTER_ID = "LOCAL"
 #: Name of the counter behind local order numbers (``KioskStore.next_sequence``).
@@ -216,7 +218,12 @@ def place_order(
     with store.write() as s:
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
-        local_no = local_order_no(center_id, KioskStore.next_sequence(s, ORDER_SEQUENCE))
+        pc_no = KioskStore.get_setting(s, PC_NO_KEY)
+        local_no = local_order_no(
+            center_id,
+            KioskStore.next_sequence(s, ORDER_SEQUENCE),
+            int(pc_no) if pc_no and pc_no.isdecimal() else None,
+        )
         customer_id = _upsert_customer(s, customer, now)
         wire_lines = [
             OrderLineWire(
@@ -354,6 +361,30 @@ def apply_remote_status(
     order.updated_at = now
     KioskStore.audit(s, "central", "order_status", order_id, f"{current.value}->{status.value}")
     log.info("order %s: %s -> %s (from central)", order_id, current.value, status.value)
+    return True
+
+
+def overrule(s: Session, order_id: str, status: OrderStatus, server_no: str | None = None) -> bool:
+    """Central refused a shop move on this order: take central's status (it is the authority),
+    whatever the local one is (write unit of work). The shop's cash entries stay as they are;
+    the owner's queue shows what to do (``kiosk.storage.owner.work_queue``).
+
+    Returns:
+        True when the local status changed; False for an order this kiosk does not have.
+    """
+    order = s.get(m.Order, order_id)
+    if order is None:
+        return False
+    status = OrderStatus(status)
+    if server_no and order.server_no != server_no:
+        order.server_no = server_no
+    if order.status == status.value:
+        return False
+    before = order.status
+    order.status = status.value
+    order.updated_at = utc_now()
+    KioskStore.audit(s, "central", "order_overruled", order_id, f"{before}->{status.value}")
+    log.info("order %s: %s rolled back to %s (central's status)", order_id, before, status.value)
     return True
 
 

@@ -10,7 +10,7 @@ failed attempt (stays ``pending``; a timeout counts as unknown, not as failure).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,15 +48,12 @@ def enqueue(s: Session, kind: str, subject_id: str, payload: dict[str, Any]) -> 
     return event
 
 
-def pending_batch(s: Session, limit: int) -> list[OutboxEvent]:
-    """The oldest pending events, in send order."""
-    stmt = (
-        select(OutboxEvent)
-        .where(OutboxEvent.state == PENDING)
-        .order_by(OutboxEvent.seq)
-        .limit(limit)
-    )
-    return list(s.scalars(stmt))
+def pending_batch(s: Session, limit: int, exclude: Collection[str] = ()) -> list[OutboxEvent]:
+    """The oldest pending events, in send order, leaving out the ids in ``exclude``."""
+    stmt = select(OutboxEvent).where(OutboxEvent.state == PENDING)
+    if exclude:
+        stmt = stmt.where(OutboxEvent.id.not_in(list(exclude)))
+    return list(s.scalars(stmt.order_by(OutboxEvent.seq).limit(limit)))
 
 
 def mark_sent(s: Session, event_id: str, result: dict[str, Any]) -> None:
@@ -88,12 +85,32 @@ def record_attempt(s: Session, event_ids: Sequence[str], error: str | None) -> N
     )
 
 
+def server_failures(s: Session, event_id: str) -> int:
+    """Times central failed on this event sent alone (see :func:`record_failure`)."""
+    return int(s.scalar(select(OutboxEvent.server_failures).where(OutboxEvent.id == event_id)) or 0)
+
+
+def record_failure(s: Session, event_id: str, error: str) -> int:
+    """Central failed (5xx) on this event sent alone: count it; returns the count so far."""
+    s.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id == event_id)
+        .values(
+            attempts=OutboxEvent.attempts + 1,
+            server_failures=OutboxEvent.server_failures + 1,
+            last_attempt_at=_now(),
+            last_error=error,
+        )
+    )
+    return server_failures(s, event_id)
+
+
 def requeue(s: Session, event_id: str) -> bool:
     """Put a quarantined event back in the queue (a technician's "retry")."""
     res = s.execute(
         update(OutboxEvent)
         .where(OutboxEvent.id == event_id, OutboxEvent.state == QUARANTINED)
-        .values(state=PENDING)
+        .values(state=PENDING, server_failures=0)
     )
     return bool(getattr(res, "rowcount", 0))
 

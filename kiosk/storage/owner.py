@@ -127,12 +127,21 @@ class AttentionKind(StrEnum):
     - ``quarantined``: the platform refused a change the kiosk sent (``event_kind``, ``code``:
       the platform's reason code or ``""``, ``order``: the order's number or ``None``).
     - ``unsent``: changes waiting long to send; check the internet (``pending``, ``hours``).
+    - ``overruled_cancel``: the shop cancelled an order the platform had already shipped; keep
+      the refund given, check the parcel in and send it back (``local_no``, ``status``: the
+      platform's, ``move``: the shop's, ``held_fen``: cash the shop holds for it).
+    - ``overruled_arrival``: a parcel came for an order the platform had cancelled or rejected;
+      do not hand it over, send it back, give back ``held_fen`` (same params).
+    - ``overruled``: another shop move the platform's status did not allow (same params).
     """
 
     REJECTED = "rejected"
     PRICE_CHANGED = "price_changed"
     QUARANTINED = "quarantined"
     UNSENT = "unsent"
+    OVERRULED_CANCEL = "overruled_cancel"
+    OVERRULED_ARRIVAL = "overruled_arrival"
+    OVERRULED = "overruled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +325,7 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
                 event_id=ev.id,
             )
         )
+    attention.extend(_overruled(s))
     st = outbox.stats(s)
     age = st.oldest_pending_age_s(now)
     if age is not None and age > LONG_UNSENT_S:
@@ -341,6 +351,35 @@ def work_queue(s: Session, now: datetime | None = None) -> WorkQueue:
         s, _orders_in(s, OrderStatus.PLACED, OrderStatus.SUBMITTED, OrderStatus.ACCEPTED)
     )
     return WorkQueue(to_check_in, waiting, attention, returns, on_order)
+
+
+def _overruled(s: Session) -> list[Attention]:
+    """Shop moves the platform's status overruled (the order was rolled back to it), shown until
+    the order moves on from that status."""
+    status_in_result = func.json_extract(m.OutboxEvent.result, "$.status")
+    rows = s.execute(
+        select(m.OutboxEvent.id, m.OutboxEvent.kind, m.Order.id, m.Order.local_no, m.Order.status)
+        .join(m.Order, m.Order.id == m.OutboxEvent.subject_id)
+        .where(
+            m.OutboxEvent.state == outbox.SENT,
+            func.json_extract(m.OutboxEvent.result, "$.reason") == "overruled",
+            m.Order.status == status_in_result,
+        )
+        .order_by(m.OutboxEvent.seq)
+        .limit(QUEUE_LIST_LIMIT)
+    ).all()
+    out: list[Attention] = []
+    for event_id, move, order_id, local_no, status in rows:
+        held = paid_for_order(s, order_id)
+        params = {"local_no": local_no, "status": status, "move": move, "held_fen": held}
+        if move == EventKind.ORDER_CANCELLED.value:
+            kind = AttentionKind.OVERRULED_CANCEL
+        elif move == EventKind.ARRIVAL_CHECKED_IN.value:
+            kind = AttentionKind.OVERRULED_ARRIVAL
+        else:
+            kind = AttentionKind.OVERRULED
+        out.append(Attention(kind, params, order_id, local_no, event_id))
+    return out
 
 
 def load_work_queue(store: KioskStore) -> WorkQueue:

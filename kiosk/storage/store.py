@@ -36,7 +36,7 @@ KEEP_MIGRATION_BACKUPS = 3
 
 #: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
 #: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 #: The settings key holding the search key format the index was built with.
 SEARCH_KEYS_SETTING = "search.keys_version"
 #: Products re-indexed per write transaction when the key format changed.

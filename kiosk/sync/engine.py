@@ -78,6 +78,10 @@ LAST_ERROR_CODE = "sync.last_error_code"
 CLOCK_OFFSET_S = "sync.clock_offset_s"
 DEVICE_ID = "device.id"
 
+#: An event that central failed on (5xx) when sent ALONE, while the rest of its batch went
+#: through, is set aside (quarantined) at its this-many-th such failure; until then it waits.
+POISON_AFTER = 3
+
 #: Order updates asked for per page.
 ORDER_UPDATES_PAGE = 500
 #: Catalog pages fetched ahead of the one being applied (each at most ``CATALOG_PAGE_MAX``).
@@ -245,6 +249,7 @@ class SyncEngine:
         max_pages_per_run: pages one feed may take in one run (:data:`MAX_PAGES_PER_RUN`).
         max_run_s: seconds one run may take (:data:`MAX_RUN_S`), checked between pages.
         monotonic: the clock of ``max_run_s`` (tests inject one).
+        poison_after: failures (5xx on the event sent alone) before an event is set aside.
     """
 
     def __init__(
@@ -262,6 +267,7 @@ class SyncEngine:
         max_pages_per_run: int = MAX_PAGES_PER_RUN,
         max_run_s: float = MAX_RUN_S,
         monotonic: Callable[[], float] = time.monotonic,
+        poison_after: int = POISON_AFTER,
     ) -> None:
         self.store = store
         self.client = client
@@ -280,6 +286,7 @@ class SyncEngine:
         self.max_run_s = max_run_s
         self._monotonic = monotonic
         self._run_deadline = float("inf")
+        self.poison_after = max(1, poison_after)
         self._abort = threading.Event()
         self._progress_lock = threading.Lock()
         self._progress = SyncProgress("idle", 0, None, "")
@@ -486,11 +493,12 @@ class SyncEngine:
             total = outbox.stats(s).pending
         done = 0
         self._set_progress("push", 0, total, f"sending {total} changes")
+        waiting: set[str] = set()  # central failed on these alone in this run: not again now
         while True:
             self._check_abort()
             self._check_limits()
             with self.store.read() as s:
-                rows = outbox.pending_batch(s, wire.MAX_EVENTS_PER_BATCH)
+                rows = outbox.pending_batch(s, wire.MAX_EVENTS_PER_BATCH, exclude=waiting)
                 batch = [(r.id, r.kind, r.subject_id, r.created_at, r.payload) for r in rows]
             if not batch:
                 return
@@ -503,7 +511,7 @@ class SyncEngine:
                 run.warnings.extend(f"event {i} could not be sent: {r}" for i, r in invalid.items())
             if not events:
                 continue
-            progressed = self._push_batch(events, kinds, run)
+            progressed = self._push_batch(events, kinds, run, waiting)
             self._set_online(True)
             done += len(events)
             self._set_progress("push", done, total, f"sent {done} of {total} changes")
@@ -539,12 +547,25 @@ class SyncEngine:
                 invalid[event_id] = f"invalid_local_event: {str(exc).splitlines()[0][:200]}"
         return events, kinds, invalid
 
-    def _push_batch(self, events: list[wire.Event], kinds: dict[str, str], run: _Run) -> bool:
-        """Send one batch and record its results; True when at least one event was settled."""
+    def _push_batch(
+        self, events: list[wire.Event], kinds: dict[str, str], run: _Run, waiting: set[str]
+    ) -> bool:
+        """Send one batch and record its results; True when at least one event was settled.
+
+        Central failing (5xx, not "busy") on the batch makes it bisect: halves are sent until
+        the failing event is alone (see :meth:`_bisect`), so one event central cannot handle
+        never holds back the others. Its id is added to ``waiting``.
+        """
         ids = [e.id for e in events]
+        set_aside = len(waiting)
         try:
             result = self.client.push_events(wire.EventBatch(events=events))
             results = list(result.results)
+        except ServerError as exc:
+            if exc.busy:
+                self._record_attempt(ids, str(exc))
+                raise
+            results = self._bisect(events, exc, kinds, run, waiting)
         except Rejected as exc:
             if exc.status not in (413, 422) or exc.needs_enrollment:
                 self._record_attempt(ids, str(exc))
@@ -575,10 +596,83 @@ class SyncEngine:
             self._record_attempt(ids, str(exc))
             raise
         settled = self._apply_results(results, events, kinds, run)
-        unanswered = [i for i in ids if i not in settled]
+        unanswered = [i for i in ids if i not in settled and i not in waiting]
         if unanswered:
             self._record_attempt(unanswered, "no answer for this event in the server's reply")
-        return bool(settled)
+        return bool(settled) or len(waiting) > set_aside
+
+    def _bisect(
+        self,
+        events: list[wire.Event],
+        first: ServerError,
+        kinds: dict[str, str],
+        run: _Run,
+        waiting: set[str],
+    ) -> list[wire.EventResult]:
+        """Central failed on ``events``: send halves until each failing event is alone.
+
+        An event central fails on alone, while others got answers, is the culprit: its failure
+        is counted and it waits for the next run; at ``poison_after`` failures it is set aside
+        (quarantined, visible to the owner and in ``kiosk status``). When central answered none
+        of them, central itself is failing: nothing is set aside and ``first`` is raised; except
+        for an event already caught this way once, sent alone: its failure counts again.
+        """
+        results: list[wire.EventResult] = []
+        alone: list[tuple[wire.Event, ServerError]] = []
+
+        def halve(chunk: list[wire.Event], failed: ServerError) -> None:
+            if len(chunk) == 1:
+                alone.append((chunk[0], failed))
+                return
+            mid = len(chunk) // 2
+            for half in (chunk[:mid], chunk[mid:]):
+                self._check_abort()
+                try:
+                    results.extend(self.client.push_events(wire.EventBatch(events=half)).results)
+                except ServerError as again:
+                    if again.busy:
+                        raise
+                    halve(half, again)
+
+        try:
+            halve(events, first)
+        except SyncError as exc:
+            # Central stopped answering mid-way: keep what was answered, count the rest.
+            answered = {r.id for r in results}
+            self._apply_results(results, events, kinds, run)
+            self._record_attempt([e.id for e in events if e.id not in answered], str(exc))
+            raise
+        if not results and not (len(events) == 1 and self._isolated_before(events[0].id)):
+            self._record_attempt([e.id for e in events], str(first))
+            raise first
+        for event, failure in alone:
+            waiting.add(event.id)
+            with self.store.write() as s:
+                failures = outbox.record_failure(s, event.id, f"server_error: {failure}"[:500])
+                if failures >= self.poison_after:
+                    outbox.quarantine(
+                        s,
+                        event.id,
+                        f"server_error: the central service failed on this event alone "
+                        f"{failures} times while the others went through",
+                    )
+            if failures >= self.poison_after:
+                run.quarantined_now += 1
+                run.warnings.append(f"event {event.id} set aside: central fails on it alone")
+            else:
+                run.fail(
+                    f"push: the central service failed on event {event.id} "
+                    f"({failures} of {self.poison_after} times before it is set aside); "
+                    "the others went through",
+                    SyncCode.SERVER_ERROR,
+                    failure.code,
+                    ends=False,
+                )
+        return results
+
+    def _isolated_before(self, event_id: str) -> bool:
+        with self.store.read() as s:
+            return outbox.server_failures(s, event_id) > 0
 
     def _record_attempt(self, ids: list[str], error: str) -> None:
         with self.store.write() as s:
@@ -599,6 +693,12 @@ class SyncEngine:
                 if r.id in settled or r.id not in kinds:
                     continue
                 settled.add(r.id)
+                if r.status == wire.EventStatus.REJECTED and r.reason == "overruled":
+                    # Central's status stands: roll the order back to it; the event is settled
+                    # (central keeps it as the record of the shop's move) and the owner's queue
+                    # shows what to do. Never quarantined: nothing is left to retry.
+                    self._overruled(s, r, events, run)
+                    continue
                 if r.status == wire.EventStatus.REJECTED:
                     reason = r.reason or "rejected"
                     outbox.quarantine(s, r.id, f"{reason}: {r.message}" if r.message else reason)
@@ -623,6 +723,24 @@ class SyncEngine:
                         # Already further along (an update arrived first) or gone: not a failure.
                         log.info("order %s not marked submitted: %s", order_id, exc)
         return settled
+
+    @staticmethod
+    def _overruled(s: Any, r: wire.EventResult, events: list[wire.Event], run: _Run) -> None:
+        from kiosk.storage.orders import overrule
+
+        event = next(e for e in events if e.id == r.id)
+        outbox.mark_sent(
+            s, r.id, {"status": "rejected", "reason": "overruled", "move": event.kind, **r.result}
+        )
+        central = r.result.get("status")
+        server_no = r.result.get("server_no")
+        try:
+            status = OrderStatus(str(central))
+        except ValueError:
+            log.warning("overruled %s without a usable status", r.id)
+            return
+        overrule(s, event.subject_id, status, server_no if isinstance(server_no, str) else None)
+        run.warnings.append(f"order {event.subject_id}: the platform's status {status} stands")
 
     # --- 2. order updates ----------------------------------------------------------------------
 

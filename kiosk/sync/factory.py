@@ -130,6 +130,10 @@ class Enrollment:
     center_name: str
     device_id: str
     server_url: str
+    #: This PC's number within its center (``None`` from a central that does not number PCs).
+    pc_no: int | None = None
+    #: The device this PC replaced (its credential now refused by central), if any.
+    replaced_device_id: str | None = None
 
 
 def enroll(
@@ -157,7 +161,7 @@ def enroll(
         TlsRefused: the server's certificate was refused (``reason`` says why).
         Offline / Unknown: the server could not be reached or did not answer.
     """
-    from kiosk.storage.orders import set_center
+    from kiosk.storage.orders import PC_NO_KEY, set_center
 
     url = check_server_url(server_url)
     code = code.strip()
@@ -214,9 +218,17 @@ def enroll(
             for key in (eng.CATALOG_CURSOR, eng.ORDERS_CURSOR):
                 KioskStore.set_setting(s, key, "")
         set_center(s, response.center_id, center_name)
+        KioskStore.set_setting(s, PC_NO_KEY, str(response.pc_no) if response.pc_no else "")
         KioskStore.set_setting(s, eng.DEVICE_ID, response.device_id)
         KioskStore.set_setting(s, eng.SERVER_URL, url)
         KioskStore.audit(
             s, "technician", "enrolled", response.device_id, f"center {response.center_id}"
         )
-    return Enrollment(response.center_id, center_name, response.device_id, url)
+    return Enrollment(
+        response.center_id,
+        center_name,
+        response.device_id,
+        url,
+        response.pc_no,
+        response.replaced_device_id,
+    )

@@ -318,13 +318,14 @@ def test_status_events_follow_the_state_machine(
         status_event("day_closed", "2025-06-01"),
     )
     assert [(r["status"], r["reason"]) for r in results] == [
-        ("rejected", "illegal_transition"),
+        ("rejected", "overruled"),  # central's status stands; the kiosk rolls back to it
         ("accepted", None),
         ("accepted", None),
         ("rejected", "unknown_order"),
         ("accepted", None),
         ("accepted", None),
     ]
+    assert results[0]["result"]["status"] == "submitted"
     assert results[1]["result"] == {"status": "cancelled", "server_no": "S00000001"}
     for to in ("accepted", "shipped"):
         service.advance_order(oid_b, to)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 from sqlalchemy import text
@@ -47,6 +47,9 @@ class NaiveSequenceService(CentralService):
         if self.on_sequence is not None:
             self.on_sequence(name, first)
         return first
+
+    def _lock_counters(self, s: Session, names: Iterable[str]) -> None:
+        """Nothing is locked: the naive design has no counter rows to queue on."""
 
 
 def _wait_for(cond: Callable[[], bool], what: str) -> None:
@@ -162,9 +165,11 @@ def test_naive_sequence_control_does_skip(pg_service: CentralService) -> None:
     assert missed, "the control experiment should have shown a skipped change"
 
 
-def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> None:
-    service = pg_service
-    add_products(service, 1)
+def _run_order_updates_race(service: CentralService, naive: bool = False) -> dict:
+    """The first of 8 order moves takes its update number then stalls while the other 7 move
+    and a reader pages the feed; returns the orders moved and the orders the reader saw."""
+    setup = CentralService(service.db)  # the orders are placed with the real allocator
+    add_products(setup, 1)
     with service.db.write() as s:
         s.execute(text("INSERT INTO centers (id, name, created_at) VALUES ('C001', 'C001', now())"))
         s.execute(
@@ -175,7 +180,12 @@ def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> N
         )
     auth = DeviceAuth(device_id="d1", center_id="C001")
     events = [order_event() for _ in range(8)]
-    service.push_events(auth, EventBatch.model_validate({"events": events}))
+    setup.push_events(auth, EventBatch.model_validate({"events": events}))
+    if naive:
+        with service.db.write() as s:
+            top = s.execute(text("SELECT coalesce(max(seq), 0) FROM order_updates")).scalar_one()
+            s.execute(text("DROP SEQUENCE IF EXISTS naive_seq"))
+            s.execute(text(f"CREATE SEQUENCE naive_seq START {int(top) + 1}"))
     start = service.order_updates(auth, "", 1000)["next_cursor"]
     stalled, release, done = threading.Event(), threading.Event(), threading.Event()
     taken: list[int] = []
@@ -196,16 +206,21 @@ def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> N
             errors.append(exc)
 
     seen: set[str] = set()
+    read_to = [int(start)]
 
     def reader() -> None:
         cursor = start
-        while True:
-            finished = done.is_set()
-            page = service.order_updates(auth, cursor, 2)
-            seen.update(u["order_id"] for u in page["items"])
-            cursor = page["next_cursor"]
-            if finished and not page["has_more"]:
-                return
+        try:
+            while True:
+                finished = done.is_set()
+                page = service.order_updates(auth, cursor, 2)
+                seen.update(u["order_id"] for u in page["items"])
+                cursor = page["next_cursor"]
+                read_to[0] = int(cursor)
+                if finished and not page["has_more"]:
+                    return
+        except BaseException as exc:
+            errors.append(exc)
 
     ids = [Event.model_validate(e).subject_id for e in events]
     first = threading.Thread(target=advance, args=(ids[0],))
@@ -216,11 +231,35 @@ def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> N
     read_thread.start()
     for t in others:
         t.start()
-    _wait_for(lambda: _others_blocked(service), "the other writers to queue")
+
+    # Correct allocator: the other moves queue on the counter lock. Naive one: they commit and
+    # the reader pages past all of them (so past the stalled number) before it commits.
+    def others_queued_or_read() -> bool:
+        if _others_blocked(service):
+            return True
+        if any(t.is_alive() for t in others):
+            return False
+        with service.db.read() as s:
+            top = s.execute(text("SELECT max(seq) FROM order_updates")).scalar_one()
+        return read_to[0] >= int(top)
+
+    _wait_for(others_queued_or_read, "the other writers to queue or to be read")
     release.set()
     for t in [first, *others]:
         t.join(DEADLINE_S)
     done.set()
     read_thread.join(DEADLINE_S)
     assert not errors, errors
-    assert seen == set(ids)
+    return {"moved": set(ids), "seen": seen}
+
+
+def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> None:
+    result = _run_order_updates_race(pg_service)
+    assert result["seen"] == result["moved"]
+
+
+def test_naive_sequence_control_does_skip_order_updates(pg_service: CentralService) -> None:
+    """Control: with update numbers taken before commit, the reader misses the stalled move."""
+    result = _run_order_updates_race(NaiveSequenceService(pg_service.db), naive=True)
+    missed = result["moved"] - result["seen"]
+    assert missed, "the control experiment should have shown a skipped order update"

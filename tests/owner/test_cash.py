@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from kiosk.errors import InvalidInput
 from kiosk.orders import OrderStatus, Payment
 from kiosk.storage import models as m
-from kiosk.storage.cash import close_day, day_close_event_id, list_closes, open_day_summary
+from kiosk.storage.cash import close_day, list_closes, open_day_summary
 from kiosk.storage.owner import cancel_order, check_in, confirm_pickup
 from kiosk.storage.store import KioskStore
 from kiosk.wire import DayClosedPayload
@@ -43,7 +44,10 @@ def test_day_close_totals_and_idempotence(shop: KioskStore, clock: FakeClock) ->
         "refund": (1, 2850),
     }
     assert first.expected_cash_fen == 11980 + 12850 + 3450 - 2850
-    assert first.event_id == day_close_event_id("LOCAL", "2025-06-01")
+    # A fresh random id, never one derived from the center and the day (guessable).
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "village-kiosk:day_closed")
+    derived = uuid.uuid5(namespace, "LOCAL/2025-06-01")
+    assert uuid.UUID(first.event_id) != derived
 
     again = close_day(shop, "owner", "2025-06-01")
     assert again.already_closed and again.to_dict() | {"already_closed": False} == first.to_dict()

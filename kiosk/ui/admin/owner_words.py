@@ -187,6 +187,25 @@ def _quarantined(p: Mapping[str, object]) -> str:
 
 
 # An attention item, by AttentionKind (others add their kinds here).
+def _overruled_arrival(p: Mapping[str, object]) -> str:
+    text = fill(
+        QCoreApplication.translate(
+            "OwnerWords",
+            "%1: the platform cancelled this order before the parcel came. Do not hand it over; "
+            "send the parcel back to the platform.",
+        ),
+        p["local_no"],
+    )
+    held = p.get("held_fen")
+    if isinstance(held, int) and held > 0:
+        text = sentences(
+            text,
+            fill(QCoreApplication.translate("OwnerWords", "Give the villager back %1."),
+                 format_yuan(held)),
+        )  # fmt: skip
+    return text
+
+
 ATTENTION_WORDS: dict[str, Words] = {
     AttentionKind.REJECTED: _rejected,
     AttentionKind.PRICE_CHANGED: lambda p: fill(
@@ -198,6 +217,23 @@ ATTENTION_WORDS: dict[str, Words] = {
         p["order"],
     ),
     AttentionKind.QUARANTINED: _quarantined,
+    AttentionKind.OVERRULED_CANCEL: lambda p: fill(
+        QCoreApplication.translate(
+            "OwnerWords",
+            "%1: the platform had already shipped this order. Keep the refund given; when the "
+            "parcel comes, check it in and send it back to the platform.",
+        ),
+        p["local_no"],
+    ),
+    AttentionKind.OVERRULED_ARRIVAL: _overruled_arrival,
+    AttentionKind.OVERRULED: lambda p: fill(
+        QCoreApplication.translate(
+            "OwnerWords",
+            "%1: the platform did not accept the shop's change; its status stands. Call the "
+            "technician if the shop and the platform disagree about this order.",
+        ),
+        p["local_no"],
+    ),
     AttentionKind.UNSENT: lambda p: fill(
         QCoreApplication.translate(
             "OwnerWords",

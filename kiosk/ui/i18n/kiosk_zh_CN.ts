@@ -1570,12 +1570,32 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>请联系技术员；这项更改和详细情况都保存在本机。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>%1: the platform cancelled this order before the parcel came. Do not hand it over; send the parcel back to the platform.</source>
+        <translation>%1：平台在包裹到店前已经取消了这个订单。请不要交给村民，把包裹退回平台。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Give the villager back %1.</source>
+        <translation>请退给村民 %1。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>The platform&apos;s price changed after order %1 was placed. Tell the villager the new price before the parcel comes.</source>
         <translation>订单 %1 下单后平台的价格变了。请在货到之前把新价格告诉村民。</translation>
     </message>
     <message>
         <location line="+9"/>
+        <source>%1: the platform had already shipped this order. Keep the refund given; when the parcel comes, check it in and send it back to the platform.</source>
+        <translation>%1：平台已经发货了。已退的钱不用收回；包裹到店后先签收，再退回平台。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1: the platform did not accept the shop&apos;s change; its status stands. Call the technician if the shop and the platform disagree about this order.</source>
+        <translation>%1：平台没有接受店里的这次操作，以平台的状态为准。如果店里和平台对这个订单说法不一样，请联系技术员。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>%1 change(s) have waited more than %2 hour(s) to be sent. Check the internet connection; if it works, call the technician.</source>
         <translation>有 %1 项更改等了 %2 个多小时还没发出去。请检查网络；网络正常的话，请联系技术员。</translation>
     </message>

@@ -1,0 +1,318 @@
+"""Model-based convergence (docs/testing.md): a hypothesis state machine interleaves orders, shop
+moves, platform moves, syncs with faults, kiosk kills and second PCs against the REAL central
+app (uvicorn on 127.0.0.1, behind the fault proxy) and real kiosk stores; after a fault-free final
+sync the invariant of promise 3 must hold:
+
+* every order has the same status at both ends;
+* no order number repeats within a center;
+* the kiosks' cash ledgers and central's agree to the fen;
+* the outbox is empty, or every set-aside item is in the owner's queue;
+* nothing acknowledged is lost (every order placed is at central).
+
+Each history gets a fresh center (and fresh kiosks) on one central per test. Bounded in
+``make test`` (``KIOSK_MODEL_EXAMPLES``, default 6 on SQLite, 3 on PostgreSQL); ``make soak`` runs
+``KIOSK_SOAK_HISTORIES`` (default 10,000) and prints how many ran. Not yet modelled: backup and
+restore, USB import, a replacement PC (orders central holds are not pulled back yet: see the
+conflict table in docs/sync-protocol.md). Known weakness: with uniform rule choice the races are
+reached rarely in a bounded run (a mutation of the overrule handling was not caught in 35
+histories of 20 steps); use ``make soak`` for a real search.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import func, select
+
+from kiosk.customers import Customer
+from kiosk.errors import KioskError
+from kiosk.orders import LineRequest, Payment
+from kiosk.storage import outbox
+from kiosk.storage.models import Order, OutboxEvent
+from kiosk.storage.owner_models import CashEntry
+from kiosk.storage.store import KioskStore
+from tests.helpers.conv_rig import (
+    PG_SKIP,
+    Central,
+    Kiosk,
+    central_database,
+    open_kiosk,
+    pg_available,
+    running_central,
+)
+from tests.helpers.fault_proxy import Always, Fault, FaultProxy, Script
+
+SKUS = ["P00000", "P00001", "P00002"]
+SIGN = {"order_cash": 1, "pickup_cash": 1, "refund": -1}
+
+
+@dataclass
+class World:
+    """What the histories share: one central (and its proxy) per test, a folder, a counter."""
+
+    central: Central
+    proxy: FaultProxy
+    root: Path
+    centers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    histories: int = 0
+
+
+@dataclass
+class Placed:
+    order_id: str
+    local_no: str
+    code: str
+    pc: int
+
+
+class Convergence(RuleBasedStateMachine):
+    world: World  # set on the subclass made per test
+
+    def __init__(self) -> None:
+        super().__init__()
+        w = self.world
+        w.histories += 1
+        self.center = f"M{next(w.centers):05d}"
+        self.pcs: list[Kiosk] = []
+        self.orders: list[Placed] = []
+        self._add_pc()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _add_pc(self) -> None:
+        w = self.world
+        kiosk = open_kiosk(w.root / self.center / f"pc{len(self.pcs) + 1}")
+        kiosk.enroll(w.central.url, w.central.code(self.center))
+        self.pcs.append(kiosk)
+        w.proxy.heal()
+        assert kiosk.engine(w.central.url).run_once().ok
+
+    def _sync(self, pc: Kiosk, url: str) -> None:
+        engine = pc.engine(url)
+        try:
+            engine.run_once()
+        finally:
+            pc.engines.remove(engine)
+            engine.client.close()
+
+    def _order(self, i: int) -> Placed | None:
+        return self.orders[i % len(self.orders)] if self.orders else None
+
+    # --- rules -------------------------------------------------------------------------------
+
+    @initialize(skus=st.lists(st.sampled_from(SKUS), min_size=1, max_size=3))
+    def start(self, skus: list[str]) -> None:
+        """Every history starts with a few orders central already has."""
+        for sku in skus:
+            self.place(0, sku, 1)
+        self._sync(self.pcs[0], self.world.central.url)
+
+    @rule(pc=st.integers(0, 1), sku=st.sampled_from(SKUS), qty=st.integers(1, 3))
+    def place(self, pc: int, sku: str, qty: int) -> None:
+        from kiosk.storage.orders import place_order
+
+        n = pc % len(self.pcs)
+        placed = place_order(
+            self.pcs[n].store,
+            Customer.of("王大妈", "13912345678"),
+            [LineRequest(sku=sku, qty=qty)],
+            Payment.CASH,
+        )
+        self.orders.append(Placed(placed.order_id, placed.local_no, placed.pickup_code, n))
+
+    @precondition(lambda self: bool(self.orders))
+    @rule(i=st.integers(0, 50), move=st.sampled_from(["cancel", "check_in", "pickup", "return"]))
+    def shop_move(self, i: int, move: str) -> None:
+        from kiosk.storage.owner import cancel_order, check_in, confirm_pickup, return_order
+
+        o = self._order(i)
+        assert o is not None
+        store = self.pcs[o.pc].store
+        try:
+            if move == "cancel":
+                cancel_order(store, o.order_id, "村民不要了", None, "owner")
+            elif move == "check_in":
+                check_in(store, o.order_id, None, "owner")
+            elif move == "pickup":
+                confirm_pickup(store, o.local_no, o.code, "already_paid", "owner")
+            else:
+                return_order(store, o.order_id, "坏了", None, "owner")
+        except KioskError:
+            pass  # not allowed in the order's local state: the owner's screen refuses it too
+
+    @rule(pc=st.integers(0, 1))
+    def day_close(self, pc: int) -> None:
+        from kiosk.storage.cash import close_day
+
+        close_day(self.pcs[pc % len(self.pcs)].store, "owner")
+
+    @precondition(lambda self: bool(self.orders))
+    @rule(
+        i=st.integers(0, 50),
+        to=st.sampled_from(["accepted", "rejected", "shipped", "cancelled"]),
+    )
+    def platform_move(self, i: int, to: str) -> None:
+        o = self._order(i)
+        assert o is not None
+        # Refused when the order is not at central yet, or when the state machine forbids it.
+        with contextlib.suppress(KioskError):
+            self.world.central.service.advance_order(o.order_id, to, reason="平台")
+
+    @precondition(lambda self: bool(self.orders))
+    @rule(i=st.integers(0, 50))
+    def platform_ships(self, i: int) -> None:
+        """Accept and ship at once: the platform moving on while the shop is offline."""
+        for to in ("accepted", "shipped"):
+            self.platform_move(i, to)
+
+    @rule(sku=st.sampled_from(SKUS), price=st.integers(50, 500))
+    def price_change(self, sku: str, price: int) -> None:
+        self.world.central.service.set_price(sku, price)
+
+    @rule(
+        pc=st.integers(0, 1),
+        fault=st.sampled_from(["none", "lost_reply", "server_500", "cut_updates", "reset"]),
+    )
+    def sync(self, pc: int, fault: str) -> None:
+        proxy = self.world.proxy
+        plans = {
+            "none": Always(Fault.passthrough()),
+            "lost_reply": Script([Fault.lost_reply()], only="/v1/events"),
+            "server_500": Script([Fault.unavailable(status=500)] * 2, only="/v1/events"),
+            "cut_updates": Script([Fault.cut(60)], only="/v1/orders/updates"),
+            "reset": Script([Fault.reset()]),
+        }
+        proxy.set_plan(plans[fault])
+        try:
+            self._sync(self.pcs[pc % len(self.pcs)], proxy.url)
+        finally:
+            proxy.heal()
+
+    @rule(pc=st.integers(0, 1))
+    def kill_and_reopen(self, pc: int) -> None:
+        n = pc % len(self.pcs)
+        old = self.pcs[n]
+        for e in old.engines:
+            e.client.close()
+        old.store.close()
+        self.pcs[n] = Kiosk(old.data_dir, KioskStore.open(old.data_dir), old.keyring, old.device_id)
+
+    @precondition(lambda self: len(self.pcs) < 2)
+    @rule()
+    def second_pc(self) -> None:
+        self._add_pc()
+
+    # --- the invariant -----------------------------------------------------------------------
+
+    @invariant()
+    def numbers_never_repeat_at_central(self) -> None:
+        numbers = [o["local_no"] for o in self.world.central.service.list_orders(self.center)]
+        assert len(numbers) == len(set(numbers)), numbers
+
+    def teardown(self) -> None:
+        try:
+            self._converge_and_check()
+        finally:
+            for pc in self.pcs:
+                pc.close()
+
+    def _converge_and_check(self) -> None:
+        w = self.world
+        w.proxy.heal()
+        for _ in range(2):
+            for pc in self.pcs:
+                self._sync(pc, w.central.url)
+        central = {o["order_id"]: o for o in w.central.service.list_orders(self.center)}
+        # Nothing acknowledged lost: every order placed is at central.
+        assert {o.order_id for o in self.orders} <= set(central), "an order never reached central"
+        for o in self.orders:
+            with self.pcs[o.pc].store.read() as s:
+                local = s.get(Order, o.order_id)
+                assert local is not None
+                assert local.status == central[o.order_id]["status"], (
+                    o.local_no,
+                    local.status,
+                    central[o.order_id]["status"],
+                )
+        numbers = [c["local_no"] for c in central.values()]
+        assert len(numbers) == len(set(numbers)), numbers
+        kiosk_cash = 0
+        for pc in self.pcs:
+            with pc.store.read() as s:
+                for kind, fen in s.execute(
+                    select(CashEntry.kind, func.sum(CashEntry.amount_fen)).group_by(CashEntry.kind)
+                ):
+                    kiosk_cash += SIGN[kind] * int(fen)
+        central_cash = sum(
+            SIGN[c["kind"]] * int(c["amount_fen"]) for c in w.central.service.list_cash(self.center)
+        )
+        assert kiosk_cash == central_cash, (kiosk_cash, central_cash)
+        from kiosk.storage.owner import load_work_queue
+
+        for pc in self.pcs:
+            with pc.store.read() as s:
+                pending = s.scalar(select(func.count()).where(OutboxEvent.state == outbox.PENDING))
+                aside = set(
+                    s.scalars(select(OutboxEvent.id).where(OutboxEvent.state == outbox.QUARANTINED))
+                )
+            assert pending == 0, "events left unsent after a fault-free sync"
+            shown = {a.event_id for a in load_work_queue(pc.store).attention}
+            assert aside <= shown, "a set-aside event is not in the owner's queue"
+
+
+def _examples(kind: str) -> int:
+    soak = os.environ.get("KIOSK_SOAK_HISTORIES")
+    if soak:
+        return int(soak)
+    default = "6" if kind == "sqlite" else "3"
+    return int(os.environ.get("KIOSK_MODEL_EXAMPLES", default))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_shop_and_platform_always_converge(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if kind == "postgresql" and not pg_available():
+        print(f"\nSKIP: {PG_SKIP}")
+        pytest.skip(PG_SKIP)
+    monkeypatch.setenv("KIOSK_ALLOW_INSECURE_KEYRING", "1")
+    with central_database(kind, tmp_path) as url, running_central(url) as central:
+        central.add_products(len(SKUS))
+        with FaultProxy("127.0.0.1", central.server.port) as proxy:
+            world = World(central, proxy, tmp_path)
+            machine = type("ConvergenceRun", (Convergence,), {"world": world})
+            try:
+                run_state_machine_as_test(
+                    machine,
+                    settings=settings(
+                        max_examples=_examples(kind),
+                        stateful_step_count=int(os.environ.get("KIOSK_MODEL_STEPS", "12")),
+                        deadline=None,
+                        suppress_health_check=list(HealthCheck),
+                        database=None,
+                        # No shrinking: every history costs an enrollment and real syncs, so
+                        # shrinking would run for many minutes; the failing steps are printed
+                        # as they ran (set KIOSK_MODEL_SHRINK=1 to shrink anyway).
+                        phases=list(Phase)
+                        if os.environ.get("KIOSK_MODEL_SHRINK")
+                        else [Phase.explicit, Phase.reuse, Phase.generate],
+                    ),
+                )
+            finally:
+                print(f"\nconvergence model ({kind}): {world.histories} histories ran")
