@@ -373,6 +373,11 @@ _CENTRAL: dict[str, Callable[[], str]] = {
         "The platform asked this kiosk to slow down. It sends again in a moment by itself; "
         "nothing is lost.",
     ),
+    "overruled": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform's status of this order did not allow the shop's change; the order follows "
+        "the platform now. The owner's work queue says what to do.",
+    ),
     "shop_only": lambda: QCoreApplication.translate(
         "PlatformErrors",
         "Only the shop can hand an order over or take it back (with the villager and the pickup "

@@ -859,7 +859,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+354"/>
+        <location line="+359"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -1933,7 +1933,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PlatformErrors</name>
     <message>
-        <location filename="../errors.py" line="-355"/>
+        <location filename="../errors.py" line="-360"/>
         <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
         <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
         <translation>平台不认识这台村站：请技术员重新注册。</translation>
@@ -2017,6 +2017,11 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+5"/>
         <source>The platform asked this kiosk to slow down. It sends again in a moment by itself; nothing is lost.</source>
         <translation>平台请本机慢一点发送。稍后会自动再发，什么都不会丢。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform&apos;s status of this order did not allow the shop&apos;s change; the order follows the platform now. The owner&apos;s work queue says what to do.</source>
+        <translation>平台上这个订单的状态不允许店里的这次操作；订单现在以平台为准。店主的工作页会说明该怎么做。</translation>
     </message>
     <message>
         <location line="+5"/>
