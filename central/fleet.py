@@ -57,6 +57,23 @@ def record_heartbeat(
         center.error_code = error_code
 
 
+def heartbeat_fields(hb: HeartbeatRecord | None, iso: Any) -> dict[str, Any]:
+    """A fleet row's fields from a center's latest heartbeat (``None``: never seen)."""
+    return {
+        "device_id": hb.device_id if hb else None,
+        "app_version": hb.app_version if hb else None,
+        "schema_revision": hb.schema_revision if hb else None,
+        "queue_depth": hb.queue_depth if hb else None,
+        "quarantined": hb.quarantined if hb else None,
+        "oldest_unsent_age_s": hb.oldest_unsent_age_s if hb else None,
+        "last_error": hb.last_error if hb else None,
+        "disk_free_bytes": hb.disk_free_bytes if hb else None,
+        "clock_offset_s": hb.clock_offset_s if hb else None,
+        "catalog_cursor": hb.catalog_cursor if hb else None,
+        "last_seen": iso(hb.received_at) if hb else None,
+    }
+
+
 def _where(q: Any, flt: FleetFilter, now: datetime) -> Any:
     if flt.stale_hours is not None:
         cutoff = now - timedelta(hours=flt.stale_hours)
@@ -109,18 +126,8 @@ def fleet_page(
                 "center_id": c.id,
                 "center_name": c.name,
                 "devices": int(devices.get(c.id, 0)),
-                "device_id": hb.device_id if hb else None,
-                "app_version": hb.app_version if hb else None,
+                **heartbeat_fields(hb, iso),
                 "error_code": c.error_code,
-                "schema_revision": hb.schema_revision if hb else None,
-                "queue_depth": hb.queue_depth if hb else None,
-                "quarantined": hb.quarantined if hb else None,
-                "oldest_unsent_age_s": hb.oldest_unsent_age_s if hb else None,
-                "last_error": hb.last_error if hb else None,
-                "disk_free_bytes": hb.disk_free_bytes if hb else None,
-                "clock_offset_s": hb.clock_offset_s if hb else None,
-                "catalog_cursor": hb.catalog_cursor if hb else None,
-                "last_seen": iso(hb.received_at) if hb else None,
             }
         )
     return out

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from central.db import CentralDb
 from central.demand import fold as fold_demand
 from central.errors import BadRequest, EnrollRefused, EnrollThrottled, NotFoundError, Unauthorized
-from central.fleet import record_heartbeat
+from central.fleet import heartbeat_fields, record_heartbeat
 from central.models import (
     CashEntryRecord,
     Category,
@@ -1741,17 +1741,7 @@ class CentralService:
                     "devices": int(devices.get(c.id, 0)),
                     "revoked_devices": int(revoked.get(c.id, 0)),
                     "orders": int(orders.get(c.id, 0)),
-                    "device_id": hb.device_id if hb else None,
-                    "app_version": hb.app_version if hb else None,
-                    "schema_revision": hb.schema_revision if hb else None,
-                    "queue_depth": hb.queue_depth if hb else None,
-                    "quarantined": hb.quarantined if hb else None,
-                    "oldest_unsent_age_s": hb.oldest_unsent_age_s if hb else None,
-                    "last_error": hb.last_error if hb else None,
-                    "disk_free_bytes": hb.disk_free_bytes if hb else None,
-                    "clock_offset_s": hb.clock_offset_s if hb else None,
-                    "catalog_cursor": hb.catalog_cursor if hb else None,
-                    "last_seen": iso(hb.received_at) if hb else None,
+                    **heartbeat_fields(hb, iso),
                 }
             )
         return out
