@@ -251,7 +251,8 @@ class TechnicianScreen(QWidget):
         col.addLayout(top)
         self.tabs = QTabWidget(self)
         self.tabs.setFont(theme.font(theme.BASE_PX))
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; padding: 0 18px; }")
+        # 56 px: a finger's target on a touch screen, like every other button of the kiosk.
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 56px; padding: 0 18px; }")
         col.addWidget(self.tabs, 1)
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
@@ -421,7 +422,8 @@ class TechnicianScreen(QWidget):
         table.setWordWrap(True)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().setDefaultSectionSize(48)
+        table.verticalHeader().setDefaultSectionSize(56)
+        table.verticalHeader().setMinimumSectionSize(56)  # resizeRowsToContents never goes lower
         return table
 
     # -- common ---------------------------------------------------------------------------------

@@ -46,6 +46,15 @@ def state_of(store: KioskStore, event_id: str) -> str:
         return str(s.scalars(select(OutboxEvent.state).where(OutboxEvent.id == event_id)).one())
 
 
+def test_tabs_and_rows_are_finger_sized(qtbot: Any, admin_window: Any) -> None:
+    _window, tech = open_technician(qtbot, admin_window)
+    bar = tech.tabs.tabBar()
+    assert all(bar.tabRect(i).height() >= 56 for i in range(bar.count()))
+    table = tech.checks_table
+    assert table.rowCount() > 0
+    assert all(table.rowHeight(i) >= 56 for i in range(table.rowCount()))
+
+
 def test_checks_and_log(qtbot: Any, admin_window: Any) -> None:
     _window, tech = open_technician(qtbot, admin_window)
     names = [tech.checks_table.item(i, 0).text() for i in range(tech.checks_table.rowCount())]
