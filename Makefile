@@ -47,7 +47,8 @@ test: lint typecheck pytest
 # more examples per operation than `make test` (KIOSK_FUZZ_EXAMPLES there: 12); a few minutes.
 FUZZ_EXAMPLES ?= 400
 fuzz: venv
-	KIOSK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(OFFSCREEN) $(BIN)/pytest -q -s -p no:cacheprovider \
+	KIOSK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(OFFSCREEN) $(BIN)/pytest -q -s --timeout=0 \
+		-p no:cacheprovider \
 		tests/central/test_schema_fuzz.py
 
 # The model-based convergence test for a long run (docs/testing.md): KIOSK_SOAK_HISTORIES histories
@@ -55,7 +56,7 @@ fuzz: venv
 # ran and the steps of any counterexample.
 KIOSK_SOAK_HISTORIES ?= 10000
 soak: venv
-	KIOSK_SOAK_HISTORIES=$(KIOSK_SOAK_HISTORIES) $(OFFSCREEN) $(BIN)/pytest -q -s \
+	KIOSK_SOAK_HISTORIES=$(KIOSK_SOAK_HISTORIES) $(OFFSCREEN) $(BIN)/pytest -q -s --timeout=0 \
 		-p no:cacheprovider tests/sync/test_convergence_model.py
 
 # Every screen, zh_CN and en, at 1366x768 into docs/screenshots/ (look at them before committing).
