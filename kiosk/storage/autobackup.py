@@ -1,4 +1,6 @@
-"""Automatic daily backups of the local store (recipe R4); ``kiosk backup`` stays the manual way.
+"""Automatic daily backups of the local store (docs/operating.md).
+
+``kiosk backup`` stays the manual way.
 
 :func:`backup_if_due` takes an online backup (SQLite backup API, checked, renamed into place by
 :func:`kiosk.storage.backup.backup_database`) when the newest backup of any kind is older than

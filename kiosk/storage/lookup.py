@@ -1,6 +1,6 @@
 """My orders: a villager finds their own orders on the shared kiosk screen.
 
-Privacy rule (issue 4, item 7): the screen is shared, so knowing a phone number alone must not
+Privacy rule (docs/ui.md): the screen is shared, so knowing a phone number alone must not
 reveal anything. A villager enters their **full mobile number and the pickup code of any one of
 their orders**; when that code verifies against one of the orders placed with that number, the
 orders placed with that number in the last :data:`LOOKUP_WINDOW_DAYS` days are shown — status in

@@ -1,4 +1,4 @@
-"""Purging villagers' personal data from finished orders (promise 7).
+"""Purging villagers' personal data from finished orders (docs/operating.md).
 
 An order's customer name and phone number are needed until the parcel is handed over (and a
 little after, for returns). Orders finished more than ``privacy.retention_days`` days ago (default

@@ -361,7 +361,7 @@ class TechnicianScreen(QWidget):
         self.integrity_button, self.backup_button, self.restore_button, self.bundle_button = (
             db.findChildren(QPushButton)
         )
-        # Villagers' names and phones of long-finished orders (promise 7).
+        # Villagers' names and phones of long-finished orders (docs/operating.md, privacy).
         self.purge_words = QLabel(db)
         self.purge_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.purge_words.setWordWrap(True)
