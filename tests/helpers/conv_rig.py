@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -152,3 +153,24 @@ def running_central(url: str) -> Iterator[Central]:
 def open_kiosk(data_dir: Path) -> Kiosk:
     data_dir.mkdir(parents=True, exist_ok=True)
     return Kiosk(data_dir, KioskStore.open(data_dir))
+
+
+@contextmanager
+def enrolled_rig(
+    request: Any, tmp_path: Path, monkeypatch: Any, products: int
+) -> Iterator[tuple[Central, Kiosk]]:
+    """The body of a ``rig`` fixture parametrised over ``sqlite``/``postgresql``: central with
+    ``products`` products, a kiosk enrolled with it and synced once."""
+    if request.param == "postgresql" and not pg_available():
+        print(f"\nSKIP: {PG_SKIP}")
+        pytest.skip(PG_SKIP)
+    monkeypatch.setenv("KIOSK_ALLOW_INSECURE_KEYRING", "1")
+    with central_database(request.param, tmp_path) as url, running_central(url) as central:
+        central.add_products(products)
+        kiosk = open_kiosk(tmp_path / "kiosk")
+        try:
+            kiosk.enroll(central.url, central.code())
+            assert kiosk.engine(central.url).run_once().ok
+            yield central, kiosk
+        finally:
+            kiosk.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +38,7 @@ def _digest(path: Path) -> str:
 def test_backups_while_orders_are_placed_all_pass_and_seven_are_kept(store: KioskStore) -> None:
     seed_products(store)
     stop = threading.Event()
+    committed = threading.Condition()
     placed: list[str] = []
     errors: list[BaseException] = []
 
@@ -48,10 +48,15 @@ def test_backups_while_orders_are_placed_all_pass_and_seven_are_kept(store: Kios
             while not stop.is_set():
                 line = LineRequest(ORDERABLE[i % 3], 1 + i % 4)
                 who = Customer.of("张三", f"1381234{i % 10000:04d}")
-                placed.append(place_order(store, who, [line], Payment.CASH).order_id)
+                order_id = place_order(store, who, [line], Payment.CASH).order_id
+                with committed:
+                    placed.append(order_id)
+                    committed.notify_all()
                 i += 1
         except BaseException as exc:  # surfaced below: a failing writer must fail the test
             errors.append(exc)
+            with committed:
+                committed.notify_all()
 
     writer = threading.Thread(target=counter, daemon=True)
     writer.start()
@@ -61,10 +66,9 @@ def test_backups_while_orders_are_placed_all_pass_and_seven_are_kept(store: Kios
         for day in range(KEEP_DAILY + 3):
             # Each backup starts after the writer committed one more order, so they overlap
             # whatever an order costs (the pickup-code hash alone is tens of milliseconds).
-            seen = len(placed)
-            deadline = time.monotonic() + 30
-            while len(placed) == seen and not errors and time.monotonic() < deadline:
-                time.sleep(0.005)
+            with committed:
+                seen = len(placed)
+                committed.wait_for(lambda n=seen: len(placed) > n or bool(errors), timeout=30)
             path = backup_if_due(store.data_dir, max_age_s=0, now=DAY0 + timedelta(days=day))
             assert path is not None
             made.append(path)

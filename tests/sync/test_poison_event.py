@@ -20,13 +20,9 @@ from sqlalchemy import select
 from kiosk.storage.models import OutboxEvent
 from kiosk.sync.errors import SyncCode
 from tests.helpers.conv_rig import (
-    PG_SKIP,
     Central,
     Kiosk,
-    central_database,
-    open_kiosk,
-    pg_available,
-    running_central,
+    enrolled_rig,
 )
 
 
@@ -34,19 +30,8 @@ from tests.helpers.conv_rig import (
 def rig(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Central, Kiosk]]:
-    if request.param == "postgresql" and not pg_available():
-        print(f"\nSKIP: {PG_SKIP}")
-        pytest.skip(PG_SKIP)
-    monkeypatch.setenv("KIOSK_ALLOW_INSECURE_KEYRING", "1")
-    with central_database(request.param, tmp_path) as url, running_central(url) as central:
-        central.add_products(2)
-        kiosk = open_kiosk(tmp_path / "kiosk")
-        try:
-            kiosk.enroll(central.url, central.code())
-            assert kiosk.engine(central.url).run_once().ok
-            yield central, kiosk
-        finally:
-            kiosk.close()
+    with enrolled_rig(request, tmp_path, monkeypatch, products=2) as pair:
+        yield pair
 
 
 def _fail_on(central: Central, doomed: Callable[[Any], bool]) -> None:
