@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -37,6 +38,7 @@ from kiosk.ui.admin.owner_queue import error_text
 from kiosk.ui.admin.technician import complete_server_url, default_choose_file, ping_central
 from kiosk.ui.i18n import LANGUAGE_KEY as LANGUAGE_KEY  # lives there: start-up needs it
 from kiosk.ui.services import KioskServices
+from kiosk.ui.widgets import Keypad
 
 ACTOR = Role.TECHNICIAN.value
 
@@ -205,7 +207,23 @@ class FirstRunWizard(QWidget):
         rule.setObjectName("hint")
         rule.setWordWrap(True)
         g.addWidget(rule, 2, 0, 1, 4)
-        g.setRowStretch(3, 1)
+        # A touch screen has no keyboard: big digit keys type into the box last tapped, and a
+        # "next box" key moves on (a repeated PIN moves on by itself once it is long enough).
+        self.pin_fields = (self.owner_pin, self.owner_pin2, self.tech_pin, self.tech_pin2)
+        self.pin_keypad = Keypad(page)
+        self.pin_keypad.set_target(self.owner_pin)
+        keys = QHBoxLayout()
+        keys.addWidget(self.pin_keypad)
+        self.next_pin_button = QPushButton(self.tr("Next box"), page)
+        self.next_pin_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.next_pin_button.setMinimumSize(160, 62)
+        self.next_pin_button.clicked.connect(self.next_pin_field)
+        keys.addWidget(self.next_pin_button, 0, Qt.AlignmentFlag.AlignBottom)
+        keys.addStretch(1)
+        g.addLayout(keys, 3, 0, 1, 4)
+        g.setRowStretch(4, 1)
+        for first, again in ((self.owner_pin, self.owner_pin2), (self.tech_pin, self.tech_pin2)):
+            again.textChanged.connect(lambda text, a=again, f=first: self._pin_repeated(a, f, text))
         self.stack.addWidget(page)
 
         # 5. Catalog from a USB stick (optional) and finish.
@@ -235,8 +253,39 @@ class FirstRunWizard(QWidget):
         field = QLineEdit(parent)
         field.setEchoMode(QLineEdit.EchoMode.Password)
         field.setMaxLength(PIN_MAX_DIGITS)
+        field.setValidator(
+            QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{PIN_MAX_DIGITS}}}"), field)
+        )
+        field.setMinimumHeight(56)
         field.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
+        field.installEventFilter(self)
         return field
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # The keypad types into the PIN box that was tapped last.
+        if event.type() == QEvent.Type.FocusIn and obj in getattr(self, "pin_fields", ()):
+            assert isinstance(obj, QLineEdit)
+            self.pin_keypad.set_target(obj)
+        return False
+
+    def next_pin_field(self) -> None:
+        """Move the keypad (and the cursor) to the next PIN box, round to the first."""
+        target = self.pin_keypad.target()
+        fields = list(self.pin_fields)
+        index = fields.index(target) if target in fields else -1
+        following = fields[(index + 1) % len(fields)]
+        self.pin_keypad.set_target(following)
+        following.setFocus()
+
+    def _pin_repeated(self, again: QLineEdit, first: QLineEdit, text: str) -> None:
+        # Once the repeated PIN is as long as the first one, the next box is the one to type in.
+        if (
+            self.pin_keypad.target() is again
+            and first.text()
+            and len(text) == len(first.text())
+            and again is not self.tech_pin2
+        ):
+            self.next_pin_field()
 
     # -- navigation -----------------------------------------------------------------------------
 
@@ -334,12 +383,14 @@ class FirstRunWizard(QWidget):
             for f in (self.owner_pin, self.owner_pin2):
                 f.clear()
             self.owner_pin.setFocus()
+            self.pin_keypad.set_target(self.owner_pin)
             return
         if tech != self.tech_pin2.text():
             self._error(self.tr("The technician's PIN was typed differently twice. Type it again."))
             for f in (self.tech_pin, self.tech_pin2):
                 f.clear()
             self.tech_pin.setFocus()
+            self.pin_keypad.set_target(self.tech_pin)
             return
         try:
             check_pin_rules(owner)

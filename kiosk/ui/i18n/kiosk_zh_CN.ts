@@ -877,19 +877,19 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../admin/wizard.py" line="+107"/>
+        <location filename="../admin/wizard.py" line="+109"/>
         <source>Back</source>
         <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
         <translation>上一步</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+163"/>
+        <location line="+210"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location line="-198"/>
         <source>Language of the kiosk</source>
         <translation>村站使用的语言</translation>
     </message>
@@ -955,7 +955,12 @@
         <translation>4 到 12 位数字，不能是 1234 或 1111。两个密码不能相同。请写下来交给店主。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <source>Next box</source>
+        <translation>下一格</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Load the catalog from a USB stick (or let the first sync do it).</source>
         <translation>从 U 盘导入商品目录（也可以等第一次同步时下载）。</translation>
     </message>
@@ -965,7 +970,7 @@
         <translation>选择商品目录文件…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+76"/>
         <source>Step 1 of 5: language</source>
         <translation>第 1 步（共 5 步）：语言</translation>
     </message>
@@ -1005,12 +1010,12 @@
         <translation>店主密码两次输入的不一样，请重新输入店主密码。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The technician&apos;s PIN was typed differently twice. Type it again.</source>
         <translation>技术员密码两次输入的不一样，请重新输入技术员密码。</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+103"/>
         <source>Catalog loaded: %1 new products, %2 updated, %3 unchanged, %4 pictures copied.</source>
         <translation>商品目录已导入：新增 %1 个商品，更新 %2 个，未变 %3 个，复制图片 %4 张。</translation>
     </message>
@@ -2422,7 +2427,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
@@ -2577,7 +2582,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>

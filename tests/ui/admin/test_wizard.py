@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from kiosk.admin import Role
 from kiosk.storage.admin import pins_configured, verify_pin
@@ -184,3 +184,42 @@ def test_first_run_opens_the_wizard_only_without_pins(
     configured = admin_window(admin_store)
     assert not open_first_run_if_needed(configured)
     assert configured.current() is configured.home
+
+
+def tap_digits(qtbot: Any, wizard: Any, digits: str) -> None:
+    for digit in digits:
+        click(qtbot, wizard.pin_keypad.findChild(QPushButton, f"key_{digit}"))
+
+
+def test_pins_can_be_set_with_the_on_screen_keypad_alone(
+    qtbot: Any, admin_window: Any, fresh_store: KioskStore
+) -> None:
+    """A touch screen without a keyboard: every PIN box is filled by tapping the big keys; the
+    repeated PIN moves on by itself, "Next box" moves on from a first PIN, letters never get in."""
+    window = admin_window(fresh_store)
+    window.show_first_run()
+    wizard = window.admin.wizard
+    click(qtbot, wizard.zh_button)
+    next_step(qtbot, wizard, "center")
+    wizard.center_name.setText("幸福村服务站")
+    type_into(qtbot, wizard.center_id, "C017")
+    next_step(qtbot, wizard, "server")
+    next_step(qtbot, wizard, "pins")
+    assert wizard.pin_keypad.isVisible()
+    assert wizard.pin_keypad.target() is wizard.owner_pin
+    tap_digits(qtbot, wizard, OWNER_PIN)
+    click(qtbot, wizard.next_pin_button)
+    assert wizard.pin_keypad.target() is wizard.owner_pin2
+    tap_digits(qtbot, wizard, OWNER_PIN)  # as long as the first: on to the technician's PIN
+    assert wizard.pin_keypad.target() is wizard.tech_pin
+    tap_digits(qtbot, wizard, TECH_PIN)
+    click(qtbot, wizard.next_pin_button)
+    tap_digits(qtbot, wizard, TECH_PIN)
+    assert wizard.pin_keypad.target() is wizard.tech_pin2  # the last box: stays put
+    assert [f.text() for f in wizard.pin_fields] == [OWNER_PIN, OWNER_PIN, TECH_PIN, TECH_PIN]
+    qtbot.keyClicks(wizard.tech_pin2, "ab")  # a keyboard's letters are not digits
+    assert wizard.tech_pin2.text() == TECH_PIN
+    next_step(qtbot, wizard, "catalog")
+    assert verify_pin(fresh_store, Role.OWNER, OWNER_PIN).ok
+    assert verify_pin(fresh_store, Role.TECHNICIAN, TECH_PIN).ok
+    qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
