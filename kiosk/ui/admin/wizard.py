@@ -318,6 +318,9 @@ class FirstRunWizard(QWidget):
         self.back_button.setEnabled(index > 0)
         last = index == len(STEPS) - 1
         self.next_button.setText(self.tr("Finish") if last else self.tr("Next"))
+        if STEPS[index] == "pins":  # the box the keypad types into shows the cursor
+            target = self.pin_keypad.target() or self.owner_pin
+            target.setFocus()
         self.step_changed.emit(STEPS[index])
 
     def back(self) -> None:

@@ -1000,7 +1000,7 @@
         <translation>完成</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Type the center&apos;s name and id.</source>
         <translation>请输入服务站名称和编号。</translation>
     </message>
