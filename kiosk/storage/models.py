@@ -9,11 +9,9 @@ it is not mapped here (see :mod:`kiosk.storage.search`).
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, desc
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-class Base(DeclarativeBase):
-    """Declarative base of the kiosk's local store."""
+from kiosk.storage.model_base import Base
 
 
 class Setting(Base):
