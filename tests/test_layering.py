@@ -196,3 +196,73 @@ def test_cycle_finder_finds_a_cycle() -> None:
     """The check above must be able to fail."""
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert import_cycles(graph) == [["a", "b", "c"]]
+
+
+def _imports_anywhere(path: Path, module: str) -> Iterator[str]:
+    """Every module an import statement anywhere in the file names (functions and
+    ``TYPE_CHECKING`` blocks included), resolved to absolute dotted names."""
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
+                source = ".".join([*base, node.module] if node.module else base)
+            else:
+                source = node.module or ""
+            yield source
+            yield from (f"{source}.{alias.name}" for alias in node.names)
+
+
+def _forbidden_imports(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for name, path in _module_files().items():
+        if name != package and not name.startswith(package + "."):
+            continue
+        for target in _imports_anywhere(path, name):
+            if any(target == f or target.startswith(f + ".") for f in forbidden):
+                found.append(f"{name} imports {target}")
+    return sorted(set(found))
+
+
+def test_central_imports_nothing_from_kiosk_storage_or_ui() -> None:
+    """Central shares the domain, the wire schema and the kernel, never the kiosk's store or GUI:
+    no import statement anywhere in central/ names them, and importing every central module
+    loads neither."""
+    assert _forbidden_imports("central", ("kiosk.storage", "kiosk.ui")) == []
+    code = textwrap.dedent(
+        """
+        import importlib, pkgutil, sys
+        import central
+        for info in pkgutil.walk_packages(central.__path__, "central."):
+            if not info.name.startswith("central.migrations"):
+                importlib.import_module(info.name)
+        bad = sorted(m for m in sys.modules if m.startswith(("kiosk.storage", "kiosk.ui")))
+        print("LOADED:", bad)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "LOADED: []" in result.stdout, result.stdout
+
+
+def test_kernel_imports_nothing_else_of_the_project() -> None:
+    """The shared kernel stands on the standard library, SQLAlchemy and Alembic only."""
+    project = ("kiosk", "central")
+    found = [
+        line
+        for line in _forbidden_imports("kiosk.kernel", project)
+        if not line.split(" imports ")[1].startswith("kiosk.kernel")
+    ]
+    assert found == []
+
+
+def test_forbidden_import_finder_finds_one() -> None:
+    """The checks above must be able to fail: the kiosk's store does import its models."""
+    assert "kiosk.storage.store imports kiosk.storage.models" in _forbidden_imports(
+        "kiosk.storage.store", ("kiosk.storage.models",)
+    )

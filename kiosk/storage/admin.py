@@ -31,8 +31,9 @@ from kiosk.admin import (
     verify_pin_hash,
 )
 from kiosk.errors import InvalidInput
+from kiosk.kernel.clock import utc_now_text
 from kiosk.storage.owner_models import AdminPin, Backoff
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def set_pin(
             )
     with store.write() as s:
         row = s.get(AdminPin, r.value)
-        now = utc_now()
+        now = utc_now_text()
         if row is None:
             s.add(AdminPin(role=r.value, pin_hash=new_hash, set_at=now, set_by=actor))
         else:

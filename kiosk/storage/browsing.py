@@ -26,10 +26,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.kernel.clock import utc_now_text
 from kiosk.storage import outbox
 from kiosk.storage.browsing_models import BrowseEvent
 from kiosk.storage.models import Category, Product
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 
 #: Setting holding the id of the last browse event already folded into a demand_counts event.
 DEMAND_CURSOR_KEY = "demand.cursor"
@@ -196,7 +197,9 @@ def scrub_query(text: str) -> str | None:
 
 
 def _record(s: Session, kind: BrowseKind, subject: str, result_count: int | None = None) -> None:
-    s.add(BrowseEvent(at=utc_now(), kind=kind.value, subject=subject, result_count=result_count))
+    s.add(
+        BrowseEvent(at=utc_now_text(), kind=kind.value, subject=subject, result_count=result_count)
+    )
 
 
 def record_product_view(store: KioskStore, sku: str) -> None:

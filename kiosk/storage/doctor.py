@@ -27,10 +27,9 @@ from sqlalchemy.orm import Session
 from kiosk import __version__
 from kiosk.storage import outbox as outbox_mod
 from kiosk.storage.backup import integrity_check
-from kiosk.storage.db import make_engine
 from kiosk.storage.models import Category, Product
 from kiosk.storage.orders import count_orders_by_status
-from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME
+from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, make_engine
 
 #: Below this much free space on the data disk doctor warns (orders, backups, images live there).
 MIN_FREE_BYTES = 500 * 1024 * 1024

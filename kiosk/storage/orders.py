@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from kiosk.customers import Customer, mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput, NotFound
 from kiosk.ids import uuid7
+from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import (
     TRANSITIONS,
     LineRequest,
@@ -35,7 +36,7 @@ from kiosk.orders import (
 from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
 from kiosk.storage.outbox import enqueue
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +215,7 @@ def place_order(
     code = new_pickup_code()
     salt_hex, hash_hex = hash_pickup_code(code)
     order_id = uuid7()
-    now = utc_now()
+    now = utc_now_text()
     with store.write() as s:
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
@@ -348,7 +349,7 @@ def apply_remote_status(
         raise IllegalTransition(  # pragma: no cover - check_transition already refused it
             f"an order that is {current.value} cannot become {status.value}"
         )
-    now = utc_now()
+    now = utc_now_text()
     if server_no and order.server_no != server_no:
         order.server_no = server_no
         order.updated_at = now
@@ -382,7 +383,7 @@ def overrule(s: Session, order_id: str, status: OrderStatus, server_no: str | No
         return False
     before = order.status
     order.status = status.value
-    order.updated_at = utc_now()
+    order.updated_at = utc_now_text()
     KioskStore.audit(s, "central", "order_overruled", order_id, f"{before}->{status.value}")
     log.info("order %s: %s rolled back to %s (central's status)", order_id, before, status.value)
     return True

@@ -41,8 +41,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from kiosk.dbfiles import is_live
 from kiosk.errors import KioskError, StoreProblem
+from kiosk.kernel.dbfiles import is_live
 from kiosk.storage.backup import _fsync_dir
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
 
@@ -154,7 +154,7 @@ def probe_files(db: Path) -> str | None:
 
     A missing or empty file is not damage: it is a new kiosk. The bytes are read with plain file
     I/O, which is safe only while this process has no SQLite connection to ``db`` (closing a
-    descriptor would drop SQLite's locks: :mod:`kiosk.dbfiles`); with one open, only what
+    descriptor would drop SQLite's locks: :mod:`kiosk.kernel.dbfiles`); with one open, only what
     ``os.stat`` and SQLite itself can tell is checked (:func:`probe_live`).
     """
     if is_live(db):

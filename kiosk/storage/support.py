@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 
 from kiosk import __version__
 from kiosk.errors import InvalidInput, NotFound, StoreProblem
+from kiosk.kernel.clock import utc_now_text
 from kiosk.logs import log_files, redact
 from kiosk.storage import outbox
 from kiosk.storage.backup import _fsync_dir, integrity_check
 from kiosk.storage.doctor import Check, DoctorContext, run_doctor
 from kiosk.storage.models import AuditEntry, Order, OutboxEvent, Setting
 from kiosk.storage.permissions import private_file
-from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
+from kiosk.storage.store import DB_FILENAME, KioskStore
 from kiosk.text import check_text
 
 log = logging.getLogger(__name__)
@@ -185,7 +186,9 @@ def write_support_bundle(
             [asdict(e) for e in list_events(store, (outbox.PENDING, outbox.QUARANTINED, DISCARDED))]
         ),
         "audit.json": text(_audit_tail(store)),
-        "about.json": text({"version": __version__, "written_at": utc_now(), "center": center}),
+        "about.json": text(
+            {"version": __version__, "written_at": utc_now_text(), "center": center}
+        ),
     }
     if status is not None:
         parts["status.json"] = text(status)

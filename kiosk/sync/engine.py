@@ -32,13 +32,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from kiosk import __version__, wire
 from kiosk.errors import IllegalTransition, KioskError, NotFound
+from kiosk.kernel.clock import utc_now
 from kiosk.orders import OrderStatus
 from kiosk.search_keys import product_keys
 from kiosk.storage import outbox
@@ -227,10 +228,6 @@ class _CatalogPage:
     cursor: str = ""
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SyncEngine:
     """Reconciles one kiosk store with the central service.
 
@@ -258,7 +255,7 @@ class SyncEngine:
         client: CentralClient,
         credentials: Credentials,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         on_event: EventCallback | None = None,
         catalog_page_size: int | None = None,
         media_cache: MediaCache | None = None,

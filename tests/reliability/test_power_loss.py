@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kiosk.storage.db import PRAGMAS
+from kiosk.kernel.sqlite import PRAGMAS
 from kiosk.storage.store import KioskStore
 from tests.helpers.seed import seed_products, synthetic_products
 
