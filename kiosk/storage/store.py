@@ -24,6 +24,7 @@ from kiosk.errors import StoreProblem
 from kiosk.kernel.clock import utc_now_text
 from kiosk.kernel.sqlite import sqlite_engine
 from kiosk.storage.backup import backup_database
+from kiosk.storage.damage import StoreDamaged, is_damage, probe_files
 from kiosk.storage.models import AuditEntry, Setting
 from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
 
@@ -92,8 +93,6 @@ class KioskStore:
         except OSError as exc:
             raise StoreProblem(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
         path = data_dir / DB_FILENAME
-        from kiosk.storage.recovery import StoreDamaged, is_damage, probe_files  # imports us
-
         problem = probe_files(path)  # a few hundred bytes read: start-up stays fast
         if problem is not None:
             raise StoreDamaged(

@@ -22,14 +22,13 @@ import pytest
 from kiosk.customers import Customer
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage.backup import backup_database, integrity_check
+from kiosk.storage.damage import StoreDamaged, probe_files
 from kiosk.storage.orders import place_order
 from kiosk.storage.recovery import (
     REPORT_FILENAME,
-    StoreDamaged,
     damaged_reason,
     marker_path,
     open_or_recover,
-    probe_files,
     verify_store,
 )
 from kiosk.storage.store import KioskStore

@@ -22,8 +22,9 @@ from kiosk.customers import Customer
 from kiosk.kernel.dbfiles import LiveDatabaseFileIO, is_live
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage import models as m
+from kiosk.storage.damage import probe_files
 from kiosk.storage.orders import place_order
-from kiosk.storage.recovery import probe_files, verify_store
+from kiosk.storage.recovery import verify_store
 from kiosk.storage.store import KioskStore
 from tests.helpers.seed import seed_products
 
