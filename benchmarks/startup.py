@@ -87,7 +87,7 @@ def build_store_in_child(n: int, seed: int, folder: Path) -> Path:
 def build_store(n: int, seed: int, folder: Path) -> Path:
     """A kiosk data directory with ``n`` synthetic products imported; returns it."""
     from kiosk.storage.catalog import import_catalog_file
-    from kiosk.storage.orders import set_center
+    from kiosk.storage.center import set_center
     from kiosk.storage.store import KioskStore
     from kiosk.synthetic import generate_catalog, write_catalog_jsonl
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from kiosk.errors import InvalidInput
 from kiosk.ids import uuid7
 from kiosk.kernel.clock import utc_now_text
+from kiosk.storage.center import get_center
 from kiosk.storage.outbox import enqueue
 from kiosk.storage.owner_models import CashEntry, DayClose, OrderMove
 from kiosk.storage.store import KioskStore
@@ -205,8 +206,6 @@ def close_day(store: KioskStore, actor: str, business_day: str | None = None) ->
     Counts every cash entry not yet counted, records the close and queues one ``day_closed``
     event with a deterministic id. Closing a day that is already closed returns that close.
     """
-    from kiosk.storage.orders import get_center
-
     day = check_business_day(business_day) if business_day else today_local()
     with store.write() as s:
         existing = s.get(DayClose, day)

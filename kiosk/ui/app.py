@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kiosk.storage.center import CENTER_NAME_KEY
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
@@ -57,10 +58,6 @@ def build_window(
     bridge: SyncBridge | None = None,
 ) -> KioskWindow:
     """Build services and the window for ``store`` (the QApplication must exist)."""
-    # Imported here: kiosk.storage.orders brings the wire schema (pydantic), which the home screen
-    # does not need; by now the window modules are loaded, so this costs only the orders module.
-    from kiosk.storage.orders import CENTER_NAME_KEY
-
     runner = TaskRunner()
     images = ImageCache(store.media_dir, runner)
     services = KioskServices(

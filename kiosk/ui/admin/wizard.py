@@ -30,7 +30,7 @@ from kiosk.admin import PIN_MAX_DIGITS, Role, check_pin_rules
 from kiosk.errors import InvalidInput
 from kiosk.storage.admin import pins_configured, set_pin
 from kiosk.storage.catalog import ImportSummary, import_catalog_file
-from kiosk.storage.orders import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
+from kiosk.storage.center import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import error_text
