@@ -266,3 +266,18 @@ def test_forbidden_import_finder_finds_one() -> None:
     assert "kiosk.storage.store imports kiosk.storage.models" in _forbidden_imports(
         "kiosk.storage.store", ("kiosk.storage.models",)
     )
+
+
+def test_no_import_cycle_in_the_store_even_through_deferred_imports() -> None:
+    """Inside kiosk/storage (and the kernel under it) no module needs a function-level import to
+    dodge a cycle: counting every import statement, deferred and ``TYPE_CHECKING`` ones too,
+    the graph has no cycle."""
+    files = _module_files()
+    scope = [n for n in files if n.startswith(("kiosk.storage", "kiosk.kernel"))]
+    graph = {
+        name: {t for t in _imports_anywhere(files[name], name) if t in scope and t != name}
+        for name in scope
+    }
+    assert "kiosk.storage.store" in graph and "kiosk.storage.recovery" in graph
+    cycles = import_cycles(graph)
+    assert cycles == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
