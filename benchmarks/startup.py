@@ -20,7 +20,7 @@ Builds a store once (``kiosk.synthetic`` + the real catalog import), then:
   broad query with the window shown; ``rss_peak_mb`` is VmHWM. The store is built in a child
   process, so only the kiosk window's memory is counted.
 
-Targets (issue 4): startup_ms <= 1500 and <= 5 × baseline_ms, search_ui_p95_ms <= 50,
+Targets (docs/benchmarks.md): startup_ms <= 1500 and <= 5 × baseline_ms, search_ui_p95_ms <= 50,
 rss_mb <= 350.
 """
 

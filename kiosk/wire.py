@@ -254,7 +254,7 @@ class OrderPlacedPayload(Wire):
     placed_at: Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
 
 
-# --- owner events (issue 5): what the shop did with an order, and its cash ----------------------
+# --- owner events: what the shop did with an order, and its cash -------------------------------
 
 Reason = Annotated[str, Field(min_length=1, max_length=200)]
 KioskTime = Annotated[str, Field(max_length=64)]  # kiosk clock, informational only

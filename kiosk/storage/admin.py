@@ -4,9 +4,9 @@ No session object here: the GUI keeps its own idle lock and calls :func:`verify_
 the CLI calls it once per command. Every PIN set, every wrong PIN and every refusal during a
 back-off is written to the audit log (never the PIN itself).
 
-The back-off state lives in the ``backoffs`` table so that quitting the program, pulling the plug
-or moving the clock does not reset it (recipe R10); see :mod:`kiosk.admin` for how waiting time
-is credited.
+The back-off state lives in the ``backoffs`` table so that quitting the program, pulling the plug or
+moving the clock does not reset it (docs/reliability.md, Locked admin); see :mod:`kiosk.admin` for
+how waiting time is credited.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """``kiosk doctor``: health checks of a kiosk's data directory, in plain words.
 
 Doctor is a list of checks (:data:`CHECKS`); each takes a :class:`DoctorContext` and returns one or
-more :class:`Check` results. Later issues (owner and technician screens, the support bundle) add
-their own checks by passing ``extra`` to :func:`run_doctor`.
+more :class:`Check` results. Other parts (the owner and technician screens, the support bundle)
+add their own checks by passing ``extra`` to :func:`run_doctor`.
 
 Doctor never creates or migrates a database: asked about a data directory without one it says
 "no database yet"; a damaged file is reported, not repaired.

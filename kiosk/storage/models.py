@@ -69,7 +69,7 @@ class Product(Base):
 
 
 class Customer(Base):
-    """A villager who ordered here. Purged after the retention period (owner issue)."""
+    """A villager who ordered here; purged after the retention period (kiosk/storage/privacy.py)."""
 
     __tablename__ = "customers"
 

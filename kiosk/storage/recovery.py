@@ -1,4 +1,4 @@
-"""A damaged local database: noticing it, and getting the shop going again (recipe R5).
+"""A damaged local database: noticing it, and getting the shop going again.
 
 The kiosk runs on a PC that is switched off at the wall, so a damaged SQLite file must never stop
 the shop for long, never silently lose an acknowledged order, and never upload anything.
@@ -19,7 +19,8 @@ Detection has two speeds:
 deleting them), restores the newest backup that passes ``integrity_check`` (or starts an empty
 store), then rescues from a scratch copy of the damaged file the orders, order lines and outbox
 events the backup lacks — same ids, so the central service's deduplication keeps exactly-once —
-and writes a plain-words ``REPORT.txt`` and an audit entry.
+and writes a plain-words ``REPORT.txt`` and an audit entry (docs/reliability.md, Damaged
+database; ``tests/reliability/test_corruption.py``).
 """
 
 from __future__ import annotations

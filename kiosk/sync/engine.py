@@ -354,7 +354,7 @@ class SyncEngine:
         from kiosk.storage.recovery import damaged_reason
 
         if (damaged := damaged_reason(self.store.data_dir)) is not None:
-            # Nothing read from a damaged store may reach the platform (RELIABILITY.md R5).
+            # Nothing read from a damaged store may reach the platform (docs/reliability.md).
             summary = SyncSummary(
                 ok=False,
                 errors=[

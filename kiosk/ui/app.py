@@ -371,8 +371,9 @@ def _run_gui(
     # tab and the support bundle read it), through the privacy filter of kiosk.logs.
     setup_logging(data_dir)
     log.info("kiosk window starting")
-    # Repairs a damaged store first (R5). A search index from another key format is rebuilt in
-    # the background after the first paint (start_store_care), not before the window shows.
+    # Repairs a damaged store first (docs/reliability.md, Damaged database). A search index from
+    # another key format is rebuilt in the background after the first paint (start_store_care), not
+    # before the window shows.
     store, recovered = open_or_recover(data_dir, refresh_search=False)
     lang = choose_language(store, lang)
     app = make_app(lang=lang)

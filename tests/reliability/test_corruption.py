@@ -1,4 +1,5 @@
-"""Recipe R5: a damaged database is detected, moved aside, restored, rescued; nothing is uploaded.
+"""Damaged database (docs/reliability.md): a damaged database is detected, moved aside, restored,
+rescued; nothing is uploaded.
 
 Each test builds a shop on real files: a catalog, orders A, a backup (online backup API), then
 orders B placed after the backup. The files are then damaged the way a shop PC damages them
