@@ -27,7 +27,6 @@ from pydantic_core import PydanticCustomError
 from kiosk.catalog import StockState
 from kiosk.text import clean_network_text
 
-PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
 #: Largest decompressed response body the kiosk accepts (a gzip bomb is cut off here).

@@ -171,12 +171,6 @@ def list_products(
     return [_card(p) for p in s.scalars(stmt)]
 
 
-def product_card(s: Session, sku: str) -> ProductCard | None:
-    """The card of one active product, or ``None``."""
-    p = s.scalar(select(Product).where(Product.sku == sku, Product.active.is_(True)))
-    return _card(p) if p is not None else None
-
-
 # --- recording ---------------------------------------------------------------------------------
 
 

@@ -49,14 +49,12 @@ from kiosk.sync.client import CentralClient
 from kiosk.sync.credentials import Credentials
 from kiosk.sync.errors import (
     BadResponse,
-    NotEnrolled,
     Offline,
     Rejected,
     RunLimit,
     ServerError,
     SyncCode,
     SyncError,
-    Unknown,
     central_code,
     sync_code,
 )
@@ -444,9 +442,7 @@ class SyncEngine:
                     run.errors.append("this kiosk must be enrolled again (`kiosk enroll`)")
                     return
                 run.fail_with(f"{name}: {exc}", exc)
-            except (ServerError, Unknown, BadResponse, NotEnrolled) as exc:
-                run.fail_with(f"{name}: {exc}", exc)
-            except SyncError as exc:
+            except SyncError as exc:  # ServerError, Unknown, BadResponse, NotEnrolled …
                 run.fail_with(f"{name}: {exc}", exc)
 
     def _finish(self, run: _Run) -> SyncSummary:

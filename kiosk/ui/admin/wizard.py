@@ -33,8 +33,8 @@ from kiosk.storage.catalog import ImportSummary, import_catalog_file
 from kiosk.storage.center import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
-from kiosk.ui.admin.owner_queue import error_text
 from kiosk.ui.admin.technician import complete_server_url, default_choose_file, ping_central
+from kiosk.ui.errors import error_words
 from kiosk.ui.i18n import LANGUAGE_KEY as LANGUAGE_KEY  # lives there: start-up needs it
 from kiosk.ui.services import KioskServices
 
@@ -313,7 +313,7 @@ class FirstRunWizard(QWidget):
         def failed(exc: BaseException) -> None:
             self._busy = False
             self.next_button.setEnabled(True)
-            self._error(error_text(exc))
+            self._error(error_words(exc))
 
         self._services.runner.run(fn, done, failed)
 
@@ -345,7 +345,7 @@ class FirstRunWizard(QWidget):
             check_pin_rules(owner)
             check_pin_rules(tech)
         except InvalidInput as exc:
-            self._error(error_text(exc))
+            self._error(error_words(exc))
             return
         if owner == tech:
             self._error(self.tr("The owner and the technician need different PINs."))
