@@ -152,7 +152,7 @@ def set_pin(
     """
     r = _role(role)
     pin = check_pin_rules(pin)
-    new_hash = hash_pin(pin)  # ~30 ms: before BEGIN IMMEDIATE, to keep the write lock short
+    new_hash = hash_pin(pin)  # slow by design: before BEGIN IMMEDIATE, to keep the lock short
     if distinct:
         with store.read() as s:
             others = [
@@ -194,7 +194,7 @@ def verify_pin(
         if state.remaining_s > 0:
             KioskStore.audit(s, "someone", "pin_refused_wait", r.value, f"{state.remaining_s:.0f}s")
             return PinCheck(ok=False, wait_s=state.remaining_s, failures=state.failures)
-    ok = verify_pin_hash(pin, pin_hash)  # outside the write lock: Argon2id takes ~30 ms
+    ok = verify_pin_hash(pin, pin_hash)  # outside the write lock: Argon2id is slow by design
     now = clock()
     with store.write() as s:
         state = current_wait(s, key, now)

@@ -175,7 +175,7 @@ def check_schema(ctx: DoctorContext) -> Check:
     """The schema revision is the one this version of the kiosk expects."""
     if ctx.db_unusable:
         return Check("schema", False, f"not checked: {ctx.db_unusable}")
-    from kiosk.storage import migrate  # Alembic: a quarter second to import; only needed here
+    from kiosk.storage import migrate  # Alembic is slow to import (docs/benchmarks.md)
 
     head = migrate.head_revision()
     try:

@@ -58,7 +58,7 @@ class Product(Base):
 
     __table_args__ = (
         # The home screen's category tiles (counts and a picture per category) read this
-        # narrow index instead of every product row: ~13 ms, not ~38 ms, at 100,000 products.
+        # narrow index instead of every product row (figures in docs/benchmarks.md).
         # It also serves every lookup by category (it replaced ix_products_category_id).
         Index("ix_products_category_tiles", "category_id", "active", "image_hash"),
         # "Most viewed" (the home screen's featured products) walks this in order and stops.

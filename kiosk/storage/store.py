@@ -172,7 +172,7 @@ class KioskStore:
         with self._writer.connect() as conn:
             current = stamped_revision(conn)
         if current == SCHEMA_HEAD:
-            return  # the common case: no need to import Alembic (a quarter second per start)
+            return  # the common case: Alembic, slow to import, is not needed (docs/benchmarks.md)
         from kiosk.storage import migrate
 
         head = migrate.head_revision()
