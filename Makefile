@@ -86,7 +86,7 @@ bench: venv
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
-# --- Installers (issue 6): the PyInstaller bundle, the Debian package, their tests. ---
+# --- Installers (docs/install.md): the PyInstaller bundle, the Debian package, their tests. ---
 .PHONY: bundle deb test-installers
 
 bundle: venv

@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.customers import Customer
+from kiosk.kernel import sqlite as db
 from kiosk.orders import LineRequest, Payment
-from kiosk.storage import db
 from kiosk.storage.models import Category, Product
 from kiosk.storage.orders import place_order
 from kiosk.storage.store import KioskStore

@@ -10,7 +10,7 @@ villager screen runs them (``search_products``, 50 results) and the same queries
 Prints one JSON object: ``{"products", "queries", "p50_ms", "p95_ms", "like_scan_p95_ms", …}``;
 ``reindex_s`` is the one-off rebuild after an upgrade that changes the search key format, and
 ``reindex_chunk_max_ms`` its longest write transaction (what an order placed meanwhile may wait).
-Targets (issue 2): ``p95_ms <= 5`` and at least 10x faster than the LIKE scan.
+Targets (docs/benchmarks.md): ``p95_ms <= 5`` and at least 10x faster than the LIKE scan.
 """
 
 from __future__ import annotations

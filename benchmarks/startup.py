@@ -20,7 +20,7 @@ Builds a store once (``kiosk.synthetic`` + the real catalog import), then:
   broad query with the window shown; ``rss_peak_mb`` is VmHWM. The store is built in a child
   process, so only the kiosk window's memory is counted.
 
-Targets (issue 4): startup_ms <= 1500 and <= 5 × baseline_ms, search_ui_p95_ms <= 50,
+Targets (docs/benchmarks.md): startup_ms <= 1500 and <= 5 × baseline_ms, search_ui_p95_ms <= 50,
 rss_mb <= 350.
 """
 
@@ -87,7 +87,7 @@ def build_store_in_child(n: int, seed: int, folder: Path) -> Path:
 def build_store(n: int, seed: int, folder: Path) -> Path:
     """A kiosk data directory with ``n`` synthetic products imported; returns it."""
     from kiosk.storage.catalog import import_catalog_file
-    from kiosk.storage.orders import set_center
+    from kiosk.storage.center import set_center
     from kiosk.storage.store import KioskStore
     from kiosk.synthetic import generate_catalog, write_catalog_jsonl
 

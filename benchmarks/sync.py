@@ -15,7 +15,7 @@ Prints one JSON object:
 * ``resume_waste_bytes``: a second kiosk's first sync is cut by the proxy at about 90 % (in the
   middle of a page, no retry: the link is gone), then resumed; waste = its catalog bytes minus
   the clean first sync's.
-* ``target_ok``: each target of issue 3 (``--link 2g``: only the time target applies).
+* ``target_ok``: each target of docs/benchmarks.md (``--link 2g``: only the time target applies).
 
 ``--link 2g`` makes the proxy emulate 256 kbit/s and 400 ms round trips.
 """

@@ -1,7 +1,8 @@
 """Opening the central database: SQLite by default (a file, zero set-up) or PostgreSQL.
 
 SQLite connections get WAL, ``synchronous=FULL``, foreign keys and a busy timeout; writers start
-with ``BEGIN IMMEDIATE`` so they queue on the database lock instead of failing on a lock upgrade.
+with ``BEGIN IMMEDIATE`` so they queue on the database lock instead of failing on a lock upgrade
+(the shared :mod:`kiosk.kernel.sqlite`, which the kiosk's store opens its file with too).
 PostgreSQL runs at READ COMMITTED; the change feeds stay gap-free there because every sequence
 number comes from a counter row locked ``FOR UPDATE`` inside the writing transaction (see
 :mod:`central.service`).
@@ -13,25 +14,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import QueuePool
 
-from kiosk.dbfiles import register_engine
 from kiosk.errors import KioskError
+from kiosk.kernel.sqlite import sqlite_engine
 
 ENV_DB = "KIOSK_CENTRAL_DB"
-BUSY_TIMEOUT_MS = 10_000
-
-SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=FULL",
-    "PRAGMA foreign_keys=ON",
-    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-)
 
 
 class CentralDbProblem(KioskError):
@@ -52,39 +43,15 @@ def default_db_url() -> str:
     )
 
 
-def _sqlite_configure(dbapi_conn: Any, _record: Any) -> None:
-    # Take transaction control away from the sqlite3 module so our BEGIN is the one that runs.
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    for pragma in SQLITE_PRAGMAS:
-        cur.execute(pragma)
-    cur.close()
-
-
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        parsed.set(drivername="sqlite+pysqlite"),
-        poolclass=QueuePool,
-        # Error text never carries SQL parameters (names, phones) into a log or a reply.
-        hide_parameters=True,
-        pool_size=4,
-        max_overflow=8,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    # Error text never carries SQL parameters (names, phones) into a log or a reply. The file
+    # registers with kiosk/kernel/dbfiles.py: central never reads it outside SQLite either.
+    return sqlite_engine(
+        parsed, immediate=immediate, pool_size=4, max_overflow=8, hide_parameters=True
     )
-    event.listen(engine, "connect", _sqlite_configure)
-    begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin_sql)
-
-    if parsed.database and parsed.database != ":memory:":
-        # Central never reads its database files outside SQLite; the guard keeps it that way.
-        register_engine(Path(parsed.database).expanduser(), engine)
-    return engine
 
 
 class CentralDb:

@@ -1,13 +1,13 @@
 """Schema migrations of the central database (Alembic scripts shipped inside the package).
 
-The same one-transaction upgrade as the kiosk's local store (:mod:`kiosk.storage.migrate`).
+The same one-transaction upgrade as the kiosk's local store (:mod:`kiosk.kernel.migrate`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.storage.migrate import AlembicScripts, current_revision
+from kiosk.kernel.migrate import AlembicScripts, current_revision
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -142,7 +142,7 @@ def hash_parameters(pin_hash: str) -> HashParameters:
 
 
 def meets_minimums(params: HashParameters) -> bool:
-    """True when a hash is at least as costly as promise 6 asks."""
+    """True when a hash is at least as costly as docs/reliability.md (Locked admin) asks."""
     return (
         params.algorithm == "argon2id"
         and params.memory_kib >= ARGON2_MEMORY_KIB

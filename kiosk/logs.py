@@ -1,6 +1,6 @@
 """Logging for the kiosk: rotating files in ``data_dir/logs`` and a redaction filter everywhere.
 
-Promise 7: no log file ever holds a villager's phone number, a pickup code, a PIN or a
+No log file ever holds a villager's phone number, a pickup code, a PIN or a
 credential. Code is written not to log them in the first place; :class:`RedactingFilter` is the
 safety net for the mistakes (an exception message quoting a payload, a library logging a
 header). It runs on every handler of the root logger, so it also covers handlers added by

@@ -2,10 +2,10 @@
 
 A six-digit code has only a million values, so whoever holds a copy of the database (a lost
 backup, a copied support stick, a second account on the shop PC) can try them all offline. The
-hash makes each try expensive: **scrypt** (N=2^14, r=8, p=1: 16 MiB and about 35 ms per try on
-the 2-core shop PC), so the whole code space costs about 10 core-hours per order instead of the
-515 s it took with the first scheme (PBKDF2-HMAC-SHA256, 2,000 iterations), and the 16 MiB per
-guess blunts GPUs. The owner's hand-over checks one code: 35 ms, not noticeable. The code is
+hash makes each try expensive: **scrypt** (N=2^14, r=8, p=1: 16 MiB per try), so trying the whole
+code space costs core-hours per order instead of the minutes it took with the first scheme
+(PBKDF2-HMAC-SHA256, 2,000 iterations; figures in docs/benchmarks.md), and the 16 MiB per guess
+blunts GPUs. The owner's hand-over checks one code, which nobody notices. The code is
 also never stored in clear nor logged, and wrong codes at the counter are rate-limited.
 
 The stored form is versioned by the ``pickup_salt`` column (see docs/orders.md):

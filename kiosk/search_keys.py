@@ -141,7 +141,8 @@ def _default_readings(run: str) -> tuple[str, ...]:
     phrase segmentation is the slow part of indexing.
     """
     # Imported on first use, not with this module: pypinyin loads its phrase dictionary at import
-    # (~0.3 s), and the kiosk's start-up and query parsing never need it; only indexing does.
+    # (slow: docs/benchmarks.md), and the kiosk's start-up and query parsing never need it; only
+    # indexing does.
     from pypinyin import Style, lazy_pinyin
 
     readings = lazy_pinyin(run, style=Style.NORMAL, errors="default")
@@ -191,7 +192,7 @@ def _han_keys(runs: tuple[str, ...]) -> tuple[str, str, str]:
     # Pinyin comes from the Han characters only, read per contiguous Han run so pypinyin sees
     # phrases (银行 → yinhang). Latin/digit runs are matched as words in ``uni``; glued onto pinyin
     # suffixes, model numbers would multiply the distinct terms a pinyin prefix query has to
-    # merge (measured: ~30 ms instead of ~2 ms for "shouji" at 100,000 products).
+    # merge (an order of magnitude slower for "shouji"; docs/benchmarks.md).
     py_seq: list[str] = []  # one syllable per Han character that has a reading
     alts: list[tuple[int, list[str]]] = []  # (syllable position, other common readings)
     for run in runs:

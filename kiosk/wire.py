@@ -27,7 +27,6 @@ from pydantic_core import PydanticCustomError
 from kiosk.catalog import StockState
 from kiosk.text import clean_network_text
 
-PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
 #: Largest decompressed response body the kiosk accepts (a gzip bomb is cut off here).
@@ -254,7 +253,7 @@ class OrderPlacedPayload(Wire):
     placed_at: Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
 
 
-# --- owner events (issue 5): what the shop did with an order, and its cash ----------------------
+# --- owner events: what the shop did with an order, and its cash -------------------------------
 
 Reason = Annotated[str, Field(min_length=1, max_length=200)]
 KioskTime = Annotated[str, Field(max_length=64)]  # kiosk clock, informational only

@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.storage.catalog import import_catalog_file  # noqa: E402
-from kiosk.storage.orders import set_center  # noqa: E402
+from kiosk.storage.center import set_center  # noqa: E402
 from kiosk.storage.search import search_products  # noqa: E402
 from kiosk.storage.store import KioskStore  # noqa: E402
 from kiosk.ui.app import build_window, make_app  # noqa: E402

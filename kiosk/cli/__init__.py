@@ -50,7 +50,8 @@ class CliContext:
             from kiosk.storage.store import KioskStore
 
             self._store = KioskStore.open(self.data_dir)
-            from kiosk.logs import setup_logging  # rotating files, redacted (promise 7)
+            # Rotating files, redacted (docs/reliability.md, Private).
+            from kiosk.logs import setup_logging
 
             setup_logging(self.data_dir)
         return self._store

@@ -12,8 +12,8 @@ def preload_storage() -> None:
     """Import the storage modules the GUI's start-up uses, before Qt is imported.
 
     PySide6 installs an import hook that inspects every module imported after it; SQLAlchemy and
-    the store's modules load ~70 ms faster before it (measured on the 2-core kiosk PC). The
-    import order is the only thing this changes.
+    the store's modules load faster before it (docs/benchmarks.md). The import order is the only
+    thing this changes.
     """
     import sqlalchemy.dialects.sqlite  # noqa: F401  (create_engine would load it after Qt)
 

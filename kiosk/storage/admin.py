@@ -4,9 +4,9 @@ No session object here: the GUI keeps its own idle lock and calls :func:`verify_
 the CLI calls it once per command. Every PIN set, every wrong PIN and every refusal during a
 back-off is written to the audit log (never the PIN itself).
 
-The back-off state lives in the ``backoffs`` table so that quitting the program, pulling the plug
-or moving the clock does not reset it (recipe R10); see :mod:`kiosk.admin` for how waiting time
-is credited.
+The back-off state lives in the ``backoffs`` table so that quitting the program, pulling the plug or
+moving the clock does not reset it (docs/reliability.md, Locked admin); see :mod:`kiosk.admin` for
+how waiting time is credited.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from kiosk.admin import (
     verify_pin_hash,
 )
 from kiosk.errors import InvalidInput
+from kiosk.kernel.clock import utc_now_text
 from kiosk.storage.owner_models import AdminPin, Backoff
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def set_pin(
     """
     r = _role(role)
     pin = check_pin_rules(pin)
-    new_hash = hash_pin(pin)  # ~30 ms: before BEGIN IMMEDIATE, to keep the write lock short
+    new_hash = hash_pin(pin)  # slow by design: before BEGIN IMMEDIATE, to keep the lock short
     if distinct:
         with store.read() as s:
             others = [
@@ -163,7 +164,7 @@ def set_pin(
             )
     with store.write() as s:
         row = s.get(AdminPin, r.value)
-        now = utc_now()
+        now = utc_now_text()
         if row is None:
             s.add(AdminPin(role=r.value, pin_hash=new_hash, set_at=now, set_by=actor))
         else:
@@ -193,7 +194,7 @@ def verify_pin(
         if state.remaining_s > 0:
             KioskStore.audit(s, "someone", "pin_refused_wait", r.value, f"{state.remaining_s:.0f}s")
             return PinCheck(ok=False, wait_s=state.remaining_s, failures=state.failures)
-    ok = verify_pin_hash(pin, pin_hash)  # outside the write lock: Argon2id takes ~30 ms
+    ok = verify_pin_hash(pin, pin_hash)  # outside the write lock: Argon2id is slow by design
     now = clock()
     with store.write() as s:
         state = current_wait(s, key, now)

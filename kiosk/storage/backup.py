@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from kiosk.errors import StoreProblem
-from kiosk.storage.db import raw_connect
+from kiosk.kernel.sqlite import raw_connect
 from kiosk.storage.permissions import create_private_file
 
 #: Copy every page in one step. In WAL mode the copy's read transaction never blocks writers, and

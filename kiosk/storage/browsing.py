@@ -26,10 +26,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.kernel.clock import utc_now_text
 from kiosk.storage import outbox
 from kiosk.storage.browsing_models import BrowseEvent
 from kiosk.storage.models import Category, Product
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 
 #: Setting holding the id of the last browse event already folded into a demand_counts event.
 DEMAND_CURSOR_KEY = "demand.cursor"
@@ -103,7 +104,7 @@ def category_tiles(s: Session) -> list[CategoryTile]:
     """Active categories that have active products, in their sort order, each with a picture."""
     # On the home screen's path at start-up: answered from the covering index
     # ix_products_category_tiles (category_id, active, image_hash) without touching product rows
-    # (measured at 100,000 products: ~13 ms; ~38 ms scanning the table).
+    # (about three times faster than scanning the table; docs/benchmarks.md).
     counts = (
         select(
             Product.category_id.label("category_id"),
@@ -170,12 +171,6 @@ def list_products(
     return [_card(p) for p in s.scalars(stmt)]
 
 
-def product_card(s: Session, sku: str) -> ProductCard | None:
-    """The card of one active product, or ``None``."""
-    p = s.scalar(select(Product).where(Product.sku == sku, Product.active.is_(True)))
-    return _card(p) if p is not None else None
-
-
 # --- recording ---------------------------------------------------------------------------------
 
 
@@ -196,7 +191,9 @@ def scrub_query(text: str) -> str | None:
 
 
 def _record(s: Session, kind: BrowseKind, subject: str, result_count: int | None = None) -> None:
-    s.add(BrowseEvent(at=utc_now(), kind=kind.value, subject=subject, result_count=result_count))
+    s.add(
+        BrowseEvent(at=utc_now_text(), kind=kind.value, subject=subject, result_count=result_count)
+    )
 
 
 def record_product_view(store: KioskStore, sku: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.storage.models import Base
+from kiosk.storage.model_base import Base
 
 
 class BrowseEvent(Base):

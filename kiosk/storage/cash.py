@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session
 
 from kiosk.errors import InvalidInput
 from kiosk.ids import uuid7
+from kiosk.kernel.clock import utc_now_text
+from kiosk.storage.center import get_center
 from kiosk.storage.outbox import enqueue
 from kiosk.storage.owner_models import CashEntry, DayClose, OrderMove
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 from kiosk.wire import CashEntryPayload, CashTotalWire, DayClosedPayload, EventKind
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,7 @@ def record_cash(
             "a cash amount is a positive whole number of fen", code="cash.bad_amount"
         )
     entry_id = entry_id or uuid7()
-    now = utc_now()
+    now = utc_now_text()
     s.add(
         CashEntry(
             entry_id=entry_id,
@@ -204,8 +206,6 @@ def close_day(store: KioskStore, actor: str, business_day: str | None = None) ->
     Counts every cash entry not yet counted, records the close and queues one ``day_closed``
     event with a deterministic id. Closing a day that is already closed returns that close.
     """
-    from kiosk.storage.orders import get_center
-
     day = check_business_day(business_day) if business_day else today_local()
     with store.write() as s:
         existing = s.get(DayClose, day)
@@ -213,7 +213,7 @@ def close_day(store: KioskStore, actor: str, business_day: str | None = None) ->
             return _result(existing, already=True)
         center = get_center(s)
         summary = _summarise(s)
-        now = utc_now()
+        now = utc_now_text()
         through = s.scalar(select(func.max(OrderMove.id))) or 0
         totals_json = {k: {"count": t.count, "fen": t.fen} for k, t in summary.totals.items()}
         row = DayClose(

@@ -166,8 +166,8 @@ def upsert_products(s: Session, records: Iterable[ProductRecord]) -> UpsertCount
     recs = list(records)
     cat_ids = _category_ids(s, {r.category for r in recs})
     # Plain DB-API statements with tuples: a first sync writes 100,000 rows, and building ORM
-    # parameter dicts cost as much as SQLite's own work (measured). Still inside the session's
-    # transaction, so the caller's unit of work stays all-or-nothing.
+    # parameter dicts cost as much as SQLite's own work (docs/benchmarks.md). Still inside the
+    # session's transaction, so the caller's unit of work stays all-or-nothing.
     conn = s.connection()
     next_id: int | None = None
     created = updated = unchanged = 0

@@ -1,8 +1,8 @@
 """``kiosk doctor``: health checks of a kiosk's data directory, in plain words.
 
 Doctor is a list of checks (:data:`CHECKS`); each takes a :class:`DoctorContext` and returns one or
-more :class:`Check` results. Later issues (owner and technician screens, the support bundle) add
-their own checks by passing ``extra`` to :func:`run_doctor`.
+more :class:`Check` results. Other parts (the owner and technician screens, the support bundle)
+add their own checks by passing ``extra`` to :func:`run_doctor`.
 
 Doctor never creates or migrates a database: asked about a data directory without one it says
 "no database yet"; a damaged file is reported, not repaired.
@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +28,17 @@ from sqlalchemy.orm import Session
 from kiosk import __version__
 from kiosk.storage import outbox as outbox_mod
 from kiosk.storage.backup import integrity_check
-from kiosk.storage.db import make_engine
 from kiosk.storage.models import Category, Product
 from kiosk.storage.orders import count_orders_by_status
-from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME
+from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, make_engine
 
 #: Below this much free space on the data disk doctor warns (orders, backups, images live there).
 MIN_FREE_BYTES = 500 * 1024 * 1024
 #: A newest backup older than this is reported as stale.
 MAX_BACKUP_AGE_S = 7 * 24 * 3600
+#: A kiosk that has not synced for this long is reported by doctor.
+MAX_SYNC_AGE_S = 24 * 3600
+CLOCK_WARN_S = 5 * 60
 _SYNC_LEVELS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 
@@ -172,7 +175,7 @@ def check_schema(ctx: DoctorContext) -> Check:
     """The schema revision is the one this version of the kiosk expects."""
     if ctx.db_unusable:
         return Check("schema", False, f"not checked: {ctx.db_unusable}")
-    from kiosk.storage import migrate  # Alembic: a quarter second to import; only needed here
+    from kiosk.storage import migrate  # Alembic is slow to import (docs/benchmarks.md)
 
     head = migrate.head_revision()
     try:
@@ -287,11 +290,71 @@ def check_versions(ctx: DoctorContext) -> Check:
     )
 
 
-def check_sync(ctx: DoctorContext) -> Sequence[Check]:
-    """Enrollment, last successful sync, queue depth, set-aside events, clock offset."""
-    from kiosk.storage.support import check_sync as sync_checks  # it imports this module
+def _settings(ctx: DoctorContext) -> dict[str, str]:
+    with ctx.engine().connect() as conn:
+        rows = conn.exec_driver_sql("SELECT key, value FROM settings").all()
+    return {k: v for k, v in rows}
 
-    return sync_checks(ctx)
+
+def check_sync(ctx: DoctorContext) -> list[Check]:
+    """Enrollment, last successful sync, queue depth, set-aside events and the clock."""
+    if ctx.db_unusable:
+        return [Check("sync", False, f"not checked: {ctx.db_unusable}")]
+    st = _settings(ctx)
+    if not (st.get("device.id") and st.get("sync.server_url")):
+        return [
+            Check(
+                "enrollment",
+                True,
+                "not enrolled yet: orders are kept here; enroll with `kiosk enroll`",
+            )
+        ]
+    out = [
+        Check("enrollment", True, f"center {st.get('center.id', '?')} at {st['sync.server_url']}")
+    ]
+    last = st.get("sync.last_success_at") or ""
+    if not last:
+        out.append(Check("last sync", False, "never synced successfully; run `kiosk sync --once`"))
+    else:
+        try:
+            age = (datetime.now(UTC) - datetime.fromisoformat(last)).total_seconds()
+        except ValueError:
+            age = None
+        ok = age is not None and age <= MAX_SYNC_AGE_S
+        words = f"{age / 3600:.1f} h ago" if age is not None else "at an unreadable time"
+        out.append(Check("last sync", ok, f"last successful sync {words} ({last})"))
+    with ctx.engine().connect() as conn:
+        counts: dict[str, int] = dict(
+            conn.exec_driver_sql("SELECT state, count(*) FROM outbox GROUP BY state").all()
+        )
+    pending, quarantined = int(counts.get("pending", 0)), int(counts.get("quarantined", 0))
+    out.append(Check("queue", True, f"{pending} waiting to send"))
+    out.append(
+        Check(
+            "set aside",
+            quarantined == 0,
+            f"{quarantined} refused by the platform"
+            + ("; see `kiosk tech outbox`" if quarantined else ""),
+        )
+    )
+    offset_text = st.get("sync.clock_offset_s") or ""
+    try:
+        offset = float(offset_text) if offset_text else None
+    except ValueError:
+        offset = None
+    if offset is None:
+        out.append(Check("clock", True, "offset unknown until the next sync"))
+    else:
+        ok = abs(offset) <= CLOCK_WARN_S
+        out.append(
+            Check(
+                "clock",
+                ok,
+                f"kiosk clock {offset:+.0f} s from the platform"
+                + ("" if ok else "; please fix the clock"),
+            )
+        )
+    return out
 
 
 #: The checks ``kiosk doctor`` runs, in order. The database check must precede those using it.

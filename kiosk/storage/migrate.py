@@ -1,63 +1,25 @@
-"""Schema migrations: Alembic scripts shipped inside a package, upgraded in one transaction.
-
-:class:`AlembicScripts` serves both programs: the kiosk's local store (this package's
-``migrations``) and the central service (``central/migrate.py`` points it at its own scripts).
-The module-level functions are the local store's.
+"""Schema migrations of the kiosk's local store (Alembic scripts in this package's ``migrations``),
+upgraded in one transaction by the shared helper :class:`kiosk.kernel.migrate.AlembicScripts`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from kiosk.kernel.migrate import AlembicScripts, current_revision
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-class AlembicScripts:
-    """One folder of Alembic scripts (no alembic.ini needed)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def config(self) -> Config:
-        """An Alembic config pointing at the scripts."""
-        cfg = Config()
-        cfg.set_main_option("script_location", str(self.directory))
-        return cfg
-
-    def head(self) -> str:
-        """The newest revision the installed code knows."""
-        head = ScriptDirectory.from_config(self.config()).get_current_head()
-        assert head is not None, f"no migrations found in {self.directory}"
-        return head
-
-    def upgrade_to_head(self, engine: Engine) -> None:
-        """Upgrade the database to head in ONE transaction (DDL is transactional on SQLite and
-        PostgreSQL).
-
-        Alembic's SQLite dialect says ``transactional_ddl = False`` and would commit after each
-        revision, so a power cut between two revisions would leave the file half-way. Starting the
-        transaction here makes it an "external" one to Alembic: every revision and the version
-        stamp commit together or not at all (recipe R3,
-        ``tests/reliability/test_migration_kill.py``).
-        """
-        cfg = self.config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-
-
-def current_revision(conn: Connection) -> str | None:
-    """The revision the database is at (``None`` for an empty database)."""
-    return MigrationContext.configure(conn).get_current_revision()
-
 
 LOCAL_STORE = AlembicScripts(MIGRATIONS_DIR)
 alembic_config = LOCAL_STORE.config
 head_revision = LOCAL_STORE.head
 upgrade_to_head = LOCAL_STORE.upgrade_to_head
+
+__all__ = [
+    "LOCAL_STORE",
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "upgrade_to_head",
+]

@@ -9,11 +9,9 @@ it is not mapped here (see :mod:`kiosk.storage.search`).
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, desc
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-class Base(DeclarativeBase):
-    """Declarative base of the kiosk's local store."""
+from kiosk.storage.model_base import Base
 
 
 class Setting(Base):
@@ -60,7 +58,7 @@ class Product(Base):
 
     __table_args__ = (
         # The home screen's category tiles (counts and a picture per category) read this
-        # narrow index instead of every product row: ~13 ms, not ~38 ms, at 100,000 products.
+        # narrow index instead of every product row (figures in docs/benchmarks.md).
         # It also serves every lookup by category (it replaced ix_products_category_id).
         Index("ix_products_category_tiles", "category_id", "active", "image_hash"),
         # "Most viewed" (the home screen's featured products) walks this in order and stops.
@@ -71,7 +69,7 @@ class Product(Base):
 
 
 class Customer(Base):
-    """A villager who ordered here. Purged after the retention period (owner issue)."""
+    """A villager who ordered here; purged after the retention period (kiosk/storage/privacy.py)."""
 
     __tablename__ = "customers"
 

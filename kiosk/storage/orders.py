@@ -12,7 +12,6 @@ Phone numbers and pickup codes are never logged; the audit log gets order ids an
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from kiosk.customers import Customer, mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput, NotFound
 from kiosk.ids import uuid7
+from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import (
     TRANSITIONS,
     LineRequest,
@@ -34,18 +34,12 @@ from kiosk.orders import (
 )
 from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
+from kiosk.storage.center import CENTER_ID_KEY, DEFAULT_CENTER_ID, PC_NO_KEY
 from kiosk.storage.outbox import enqueue
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
 
-#: Settings keys of the center this kiosk serves (written at enrollment by the sync engine).
-CENTER_ID_KEY = "center.id"
-CENTER_NAME_KEY = "center.name"
-#: This PC's number within its center, from central at enrollment (order numbers).
-PC_NO_KEY = "center.pc_no"
-#: Center code used in local order numbers until the kiosk is enrolled.
-DEFAULT_CENTER_ID = "LOCAL"
 #: Name of the counter behind local order numbers (``KioskStore.next_sequence``).
 ORDER_SEQUENCE = "order"
 
@@ -89,34 +83,6 @@ class OrderView:
     server_no: str | None
     status_reason: str | None
     lines: tuple[LineView, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Center:
-    """The service center this kiosk belongs to."""
-
-    id: str
-    name: str
-
-
-def get_center(s: Session) -> Center:
-    """The center's code and name (``LOCAL`` and an empty name until enrolled)."""
-    center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
-    return Center(id=center_id, name=KioskStore.get_setting(s, CENTER_NAME_KEY) or "")
-
-
-CENTER_CODE = re.compile(r"[A-Za-z0-9._-]{1,24}")
-
-
-def set_center(s: Session, center_id: str, name: str) -> None:
-    """Record the center's code and name inside a write unit of work."""
-    center_id = center_id.strip()
-    # The code goes into every order number and onto the wire: letters, digits, dots, dashes
-    # and underscores only (central's own rule for center ids).
-    if not CENTER_CODE.fullmatch(center_id):
-        raise InvalidInput("the center code must be 1 to 24 characters", code="center.bad_code")
-    KioskStore.set_setting(s, CENTER_ID_KEY, center_id)
-    KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +180,7 @@ def place_order(
     code = new_pickup_code()
     salt_hex, hash_hex = hash_pickup_code(code)
     order_id = uuid7()
-    now = utc_now()
+    now = utc_now_text()
     with store.write() as s:
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
@@ -348,7 +314,7 @@ def apply_remote_status(
         raise IllegalTransition(  # pragma: no cover - check_transition already refused it
             f"an order that is {current.value} cannot become {status.value}"
         )
-    now = utc_now()
+    now = utc_now_text()
     if server_no and order.server_no != server_no:
         order.server_no = server_no
         order.updated_at = now
@@ -382,7 +348,7 @@ def overrule(s: Session, order_id: str, status: OrderStatus, server_no: str | No
         return False
     before = order.status
     order.status = status.value
-    order.updated_at = utc_now()
+    order.updated_at = utc_now_text()
     KioskStore.audit(s, "central", "order_overruled", order_id, f"{before}->{status.value}")
     log.info("order %s: %s rolled back to %s (central's status)", order_id, before, status.value)
     return True

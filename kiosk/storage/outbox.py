@@ -19,17 +19,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.ids import uuid7
+from kiosk.kernel.clock import utc_now_text
 from kiosk.storage.models import OutboxEvent
 
 PENDING = "pending"
 SENT = "sent"
 QUARANTINED = "quarantined"
-
-
-def _now() -> str:
-    from kiosk.storage.store import utc_now
-
-    return utc_now()
 
 
 def enqueue(s: Session, kind: str, subject_id: str, payload: dict[str, Any]) -> OutboxEvent:
@@ -40,7 +35,7 @@ def enqueue(s: Session, kind: str, subject_id: str, payload: dict[str, Any]) -> 
         subject_id=subject_id,
         payload=json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
         state=PENDING,
-        created_at=_now(),
+        created_at=utc_now_text(),
         attempts=0,
     )
     s.add(event)
@@ -61,7 +56,7 @@ def mark_sent(s: Session, event_id: str, result: dict[str, Any]) -> None:
     s.execute(
         update(OutboxEvent)
         .where(OutboxEvent.id == event_id)
-        .values(state=SENT, sent_at=_now(), result=json.dumps(result, ensure_ascii=False))
+        .values(state=SENT, sent_at=utc_now_text(), result=json.dumps(result, ensure_ascii=False))
     )
 
 
@@ -70,7 +65,7 @@ def quarantine(s: Session, event_id: str, reason: str) -> None:
     s.execute(
         update(OutboxEvent)
         .where(OutboxEvent.id == event_id)
-        .values(state=QUARANTINED, last_error=reason, last_attempt_at=_now())
+        .values(state=QUARANTINED, last_error=reason, last_attempt_at=utc_now_text())
     )
 
 
@@ -81,7 +76,7 @@ def record_attempt(s: Session, event_ids: Sequence[str], error: str | None) -> N
     s.execute(
         update(OutboxEvent)
         .where(OutboxEvent.id.in_(event_ids))
-        .values(attempts=OutboxEvent.attempts + 1, last_attempt_at=_now(), last_error=error)
+        .values(attempts=OutboxEvent.attempts + 1, last_attempt_at=utc_now_text(), last_error=error)
     )
 
 
@@ -98,7 +93,7 @@ def record_failure(s: Session, event_id: str, error: str) -> int:
         .values(
             attempts=OutboxEvent.attempts + 1,
             server_failures=OutboxEvent.server_failures + 1,
-            last_attempt_at=_now(),
+            last_attempt_at=utc_now_text(),
             last_error=error,
         )
     )

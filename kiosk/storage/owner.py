@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from kiosk.admin import PICKUP_BACKOFF, Clock, WrongPin, system_clock, wait_words
 from kiosk.customers import mask_phone
 from kiosk.errors import IllegalTransition, InvalidInput, NotFound
+from kiosk.kernel.clock import utc_now_text
 from kiosk.money import format_yuan
 from kiosk.orders import FINAL, OrderStatus, Payment, check_transition
 from kiosk.pickup import verify_pickup_code
@@ -38,7 +39,7 @@ from kiosk.storage.admin import current_wait, record_try
 from kiosk.storage.cash import CashKind, paid_for_order, record_cash
 from kiosk.storage.orders import OrderView, get_order
 from kiosk.storage.owner_models import DayClose, OrderArrival, OrderMove
-from kiosk.storage.store import KioskStore, utc_now
+from kiosk.storage.store import KioskStore
 from kiosk.text import check_text
 from kiosk.wire import (
     ArrivalCheckedInPayload,
@@ -536,7 +537,7 @@ def check_in(
     the arrived quantities stored per line. The parcel in hand proves it shipped, so an order the
     kiosk still thinks ``accepted`` (the update has not come down yet) can be checked in.
     """
-    now = utc_now()
+    now = utc_now_text()
     with store.write() as s:
         order = _find_order(s, order_ref)
         current = OrderStatus(order.status)
@@ -719,7 +720,7 @@ def confirm_pickup(
             failed = (state.remaining_s, state.failures)
         else:
             record_try(s, key, True, now, PICKUP_BACKOFF)
-            stamp = utc_now()
+            stamp = utc_now_text()
             cash = order.total_fen if how == PaidHow.CASH else 0
             if cash > 0:
                 record_cash(s, CashKind.PICKUP_CASH, cash, order.id, actor)
@@ -823,7 +824,7 @@ def cancel_order(
     and nothing is sent about its status; the refund goes up as a cash entry).
     """
     why = _reason(reason)
-    now = utc_now()
+    now = utc_now_text()
     with store.write() as s:
         order = _find_order(s, order_ref)
         current = OrderStatus(order.status)
@@ -868,7 +869,7 @@ def return_order(
 ) -> OwnerChange:
     """Take an order back (arrived or picked up), refunding cash (``None``: all that was paid)."""
     why = _reason(reason)
-    now = utc_now()
+    now = utc_now_text()
     with store.write() as s:
         order = _find_order(s, order_ref)
         current = OrderStatus(order.status)

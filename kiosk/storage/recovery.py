@@ -1,14 +1,15 @@
-"""A damaged local database: noticing it, and getting the shop going again (recipe R5).
+"""A damaged local database: noticing it, and getting the shop going again.
 
 The kiosk runs on a PC that is switched off at the wall, so a damaged SQLite file must never stop
 the shop for long, never silently lose an acknowledged order, and never upload anything.
 
 Detection has two speeds:
 
-* :func:`probe_files` runs on every :meth:`KioskStore.open` and costs a few small reads: the
-  file header, the size against the page size, and whether the ``-wal`` journal that the ``-shm``
-  index says holds unsaved-to-the-main-file changes is really there. The first queries of the
-  open path turn SQLite's "not a database" / "malformed" errors into :class:`StoreDamaged`.
+* :func:`kiosk.storage.damage.probe_files` runs on every :meth:`KioskStore.open` and costs a few
+  small reads: the file header, the size against the page size, and whether the ``-wal`` journal
+  that the ``-shm`` index says holds unsaved-to-the-main-file changes is really there. The first
+  queries of the open path turn SQLite's "not a database" / "malformed" errors into
+  :class:`StoreDamaged`.
 * :func:`verify_store` runs ``PRAGMA quick_check`` (seconds on a large file), off the GUI thread
   after start-up and in the foreground in ``kiosk doctor`` / ``kiosk tech recover``. A bad verdict
   is recorded in a marker file next to the database (``kiosk.db.corrupt``, written atomically);
@@ -18,7 +19,8 @@ Detection has two speeds:
 deleting them), restores the newest backup that passes ``integrity_check`` (or starts an empty
 store), then rescues from a scratch copy of the damaged file the orders, order lines and outbox
 events the backup lacks — same ids, so the central service's deduplication keeps exactly-once —
-and writes a plain-words ``REPORT.txt`` and an audit entry.
+and writes a plain-words ``REPORT.txt`` and an audit entry (docs/reliability.md, Damaged
+database; ``tests/reliability/test_corruption.py``).
 """
 
 from __future__ import annotations
@@ -41,14 +43,19 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from kiosk.dbfiles import is_live
-from kiosk.errors import KioskError, StoreProblem
+from kiosk.errors import KioskError
 from kiosk.storage.backup import _fsync_dir
+from kiosk.storage.damage import (
+    SQLITE_MAGIC,
+    StoreDamaged,
+    header_page_size,
+    lost_journal_frames,
+    probe_files,
+)
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: The marker file next to the database that says "quick_check found damage".
 MARKER_SUFFIX = ".corrupt"
 #: Where damaged files are moved, one sub-folder per recovery.
@@ -56,32 +63,9 @@ DAMAGED_DIRNAME = "damaged"
 REPORT_FILENAME = "REPORT.txt"
 #: Rowids read per query when rescuing; a failing range is split down to single rows.
 RESCUE_CHUNK = 256
-#: WAL-index (``-shm``) layout: two copies of a 48-byte header, then the checkpoint info.
-_SHM_HEADER = 48
-_SHM_MIN = 136
-_WAL_VERSION = 3007000
-_WAL_HEADER = 32
-_WAL_FRAME_HEADER = 24
-
-
-class StoreDamaged(StoreProblem):
-    """The database file is damaged; a restart of the kiosk or ``kiosk tech recover`` repairs it."""
 
 
 # --- detection ---------------------------------------------------------------------------------
-
-#: SQLite's primary result codes for "the file is damaged" and "this is not a database".
-SQLITE_CORRUPT = 11
-SQLITE_NOTADB = 26
-
-
-def is_damage(exc: BaseException | None) -> bool:
-    """True when ``exc`` is SQLite saying the file is damaged (not locked, full or read-only)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
-    message = str(exc)
-    return "malformed" in message or "not a database" in message
 
 
 def marker_path(data_dir: Path) -> Path:
@@ -112,109 +96,6 @@ def flag_damaged(data_dir: Path, reason: str) -> None:
     os.replace(tmp, marker)
     _fsync_dir(data_dir)
     log.error("database flagged as damaged: %s", reason)
-
-
-def _page_size(raw: int) -> int:
-    return 65536 if raw == 1 else raw
-
-
-def lost_journal_frames(db: Path) -> int:
-    """How many committed WAL frames the ``-shm`` index knows of that the ``-wal`` file lacks.
-
-    After a crash both ``-wal`` and ``-shm`` stay behind. If the ``-wal`` is then deleted (a
-    "clean-up" tool, a copy that left it out), SQLite silently opens the older main file: the
-    only witness is the index, whose header says how many frames were committed (``mxFrame``)
-    and how many were already copied into the main file (``nBackfill``). 0 when nothing is lost
-    or the index is missing or unreadable (then nothing can be said).
-    """
-    shm = db.with_name(db.name + "-shm")
-    wal = db.with_name(db.name + "-wal")
-    try:
-        with shm.open("rb") as fh:
-            raw = fh.read(_SHM_MIN)
-    except OSError:
-        return 0
-    if len(raw) < _SHM_MIN or raw[:_SHM_HEADER] != raw[_SHM_HEADER : 2 * _SHM_HEADER]:
-        return 0  # no index, or a writer died while updating it: SQLite rebuilds it from the WAL
-    version, _, _, is_init, _, page, max_frame = struct.unpack("=IIIBBHI", raw[:20])
-    (backfilled,) = struct.unpack("=I", raw[96:100])
-    if version != _WAL_VERSION or not is_init or max_frame <= backfilled:
-        return 0
-    try:
-        wal_size = wal.stat().st_size
-    except FileNotFoundError:
-        wal_size = 0
-    frame = _WAL_FRAME_HEADER + _page_size(page)
-    present = max(0, (wal_size - _WAL_HEADER) // frame) if wal_size else 0
-    return max(0, max_frame - max(present, backfilled))
-
-
-def probe_files(db: Path) -> str | None:
-    """Cheap checks at open (a few hundred bytes read): a reason in plain words, or ``None``.
-
-    A missing or empty file is not damage: it is a new kiosk. The bytes are read with plain file
-    I/O, which is safe only while this process has no SQLite connection to ``db`` (closing a
-    descriptor would drop SQLite's locks: :mod:`kiosk.dbfiles`); with one open, only what
-    ``os.stat`` and SQLite itself can tell is checked (:func:`probe_live`).
-    """
-    if is_live(db):
-        return probe_live(db)
-    try:
-        size = db.stat().st_size
-    except FileNotFoundError:
-        return None
-    lost = lost_journal_frames(db)
-    if lost:
-        return (
-            f"the journal file {db.name}-wal with the last {lost} saved changes is missing or cut "
-            "short"
-        )
-    if size == 0:
-        return None
-    with db.open("rb") as fh:
-        head = fh.read(100)
-    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
-        return "the file does not start like an SQLite database (damaged header)"
-    page = _page_size(struct.unpack(">H", head[16:18])[0])
-    if page < 512 or page & (page - 1):
-        return "the page size in the file header is impossible (damaged header)"
-    if size % page:
-        return f"the file size ({size} bytes) is not a whole number of pages: it was cut short"
-    n_pages, change, valid_for = (
-        struct.unpack(">I", head[28:32])[0],
-        head[24:28],
-        head[92:96],
-    )
-    # While a -wal exists a checkpoint may have written page 1 before growing the file; the
-    # WAL redoes it, so only a file without a journal must be as long as its header says.
-    wal = db.with_name(db.name + "-wal")
-    has_wal = wal.exists() and wal.stat().st_size > 0
-    if not has_wal and change == valid_for and n_pages * page > size:
-        return f"the file is shorter than its header says ({size} of {n_pages * page} bytes)"
-    return None
-
-
-def probe_live(db: Path) -> str | None:
-    """The checks of :func:`probe_files` that need no descriptor of ``db``: size and page size.
-
-    For a database this process has open; ``PRAGMA quick_check`` (:func:`quick_check`) then
-    reads every page through SQLite.
-    """
-    try:
-        size = db.stat().st_size
-    except FileNotFoundError:
-        return "the database file has disappeared from the data folder"
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-        try:
-            page = int(conn.execute("PRAGMA page_size").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return f"not a readable database: {exc}"
-    if size % page:
-        return f"the file size ({size} bytes) is not a whole number of pages: it was cut short"
-    return None
 
 
 def quick_check(db: Path) -> str:
@@ -431,7 +312,7 @@ def _scratch_copy(damaged_db: Path) -> Iterator[sqlite3.Connection]:
                 fh.seek(0)
                 fh.write(SQLITE_MAGIC)
             fh.seek(16)
-            page = _page_size(struct.unpack(">H", fh.read(2))[0] or 4096)
+            page = header_page_size(struct.unpack(">H", fh.read(2))[0] or 4096)
             size = fh.seek(0, os.SEEK_END)
             if page >= 512 and size % page:  # a cut-off last page reads as zeros, not as an error
                 fh.write(b"\0" * (page - size % page))

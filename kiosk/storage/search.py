@@ -103,7 +103,7 @@ def _connection(s: Executor) -> Connection:
 
 
 # Plain DB-API statements with tuples: a first sync indexes 100,000 products, and SQLAlchemy's
-# per-row parameter processing of text() statements was a large share of that (measured).
+# per-row parameter processing of text() statements was a large share of that (docs/benchmarks.md).
 _INSERT = f"INSERT INTO {TABLE} (rowid, uni, bi, py, ini, codes) VALUES (?, ?, ?, ?, ?, ?)"
 _DELETE = f"DELETE FROM {TABLE} WHERE rowid = ?"
 

@@ -21,8 +21,10 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.errors import StoreProblem
+from kiosk.kernel.clock import utc_now_text
+from kiosk.kernel.sqlite import sqlite_engine
 from kiosk.storage.backup import backup_database
-from kiosk.storage.db import make_engine
+from kiosk.storage.damage import StoreDamaged, is_damage, probe_files
 from kiosk.storage.models import AuditEntry, Setting
 from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
 
@@ -51,9 +53,14 @@ def stamped_revision(conn: Connection) -> str | None:
         return None
 
 
-def utc_now() -> str:
-    """The kiosk clock as UTC ISO-8601 text (for display and local bookkeeping only)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def make_engine(path: Path, *, immediate: bool) -> Engine:
+    """An engine on the store's SQLite file (:mod:`kiosk.kernel.sqlite` sets every pragma).
+
+    Args:
+        path: the database file (created if missing).
+        immediate: ``True`` for the write engine (``BEGIN IMMEDIATE``), ``False`` for readers.
+    """
+    return sqlite_engine(path, immediate=immediate, pool_size=2, max_overflow=4)
 
 
 class KioskStore:
@@ -86,8 +93,6 @@ class KioskStore:
         except OSError as exc:
             raise StoreProblem(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
         path = data_dir / DB_FILENAME
-        from kiosk.storage.recovery import StoreDamaged, is_damage, probe_files  # imports us
-
         problem = probe_files(path)  # a few hundred bytes read: start-up stays fast
         if problem is not None:
             raise StoreDamaged(
@@ -167,7 +172,7 @@ class KioskStore:
         with self._writer.connect() as conn:
             current = stamped_revision(conn)
         if current == SCHEMA_HEAD:
-            return  # the common case: no need to import Alembic (a quarter second per start)
+            return  # the common case: Alembic, slow to import, is not needed (docs/benchmarks.md)
         from kiosk.storage import migrate
 
         head = migrate.head_revision()
@@ -255,7 +260,11 @@ class KioskStore:
         s: Session, actor: str, action: str, subject: str | None = None, detail: str = ""
     ) -> None:
         """Append to the audit log inside a write unit of work. Never pass personal data."""
-        s.add(AuditEntry(at=utc_now(), actor=actor, action=action, subject=subject, detail=detail))
+        s.add(
+            AuditEntry(
+                at=utc_now_text(), actor=actor, action=action, subject=subject, detail=detail
+            )
+        )
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """Read one setting in its own short read."""

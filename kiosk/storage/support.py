@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 
 from kiosk import __version__
 from kiosk.errors import InvalidInput, NotFound, StoreProblem
+from kiosk.kernel.clock import utc_now_text
 from kiosk.logs import log_files, redact
 from kiosk.storage import outbox
 from kiosk.storage.backup import _fsync_dir, integrity_check
-from kiosk.storage.doctor import Check, DoctorContext, run_doctor
+from kiosk.storage.doctor import run_doctor
 from kiosk.storage.models import AuditEntry, Order, OutboxEvent, Setting
 from kiosk.storage.permissions import private_file
-from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
+from kiosk.storage.store import DB_FILENAME, KioskStore
 from kiosk.text import check_text
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,6 @@ log = logging.getLogger(__name__)
 DISCARDED = "discarded"
 #: Settings never copied into a support bundle (credentials live in the keyring anyway).
 SECRET_WORDS = ("token", "secret", "password", "credential", "pin", "key")
-#: A kiosk that has not synced for this long is reported by doctor.
-MAX_SYNC_AGE_S = 24 * 3600
-CLOCK_WARN_S = 5 * 60
 
 
 # --- set-aside events --------------------------------------------------------------------------
@@ -185,7 +183,9 @@ def write_support_bundle(
             [asdict(e) for e in list_events(store, (outbox.PENDING, outbox.QUARANTINED, DISCARDED))]
         ),
         "audit.json": text(_audit_tail(store)),
-        "about.json": text({"version": __version__, "written_at": utc_now(), "center": center}),
+        "about.json": text(
+            {"version": __version__, "written_at": utc_now_text(), "center": center}
+        ),
     }
     if status is not None:
         parts["status.json"] = text(status)
@@ -308,73 +308,6 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoreResult:
 
 
 # --- doctor: sync checks -----------------------------------------------------------------------
-
-
-def _settings(ctx: DoctorContext) -> dict[str, str]:
-    with ctx.engine().connect() as conn:
-        rows = conn.exec_driver_sql("SELECT key, value FROM settings").all()
-    return {k: v for k, v in rows}
-
-
-def check_sync(ctx: DoctorContext) -> list[Check]:
-    """Enrollment, last successful sync, queue depth, set-aside events and the clock."""
-    if ctx.db_unusable:
-        return [Check("sync", False, f"not checked: {ctx.db_unusable}")]
-    st = _settings(ctx)
-    if not (st.get("device.id") and st.get("sync.server_url")):
-        return [
-            Check(
-                "enrollment",
-                True,
-                "not enrolled yet: orders are kept here; enroll with `kiosk enroll`",
-            )
-        ]
-    out = [
-        Check("enrollment", True, f"center {st.get('center.id', '?')} at {st['sync.server_url']}")
-    ]
-    last = st.get("sync.last_success_at") or ""
-    if not last:
-        out.append(Check("last sync", False, "never synced successfully; run `kiosk sync --once`"))
-    else:
-        try:
-            age = (datetime.now(UTC) - datetime.fromisoformat(last)).total_seconds()
-        except ValueError:
-            age = None
-        ok = age is not None and age <= MAX_SYNC_AGE_S
-        words = f"{age / 3600:.1f} h ago" if age is not None else "at an unreadable time"
-        out.append(Check("last sync", ok, f"last successful sync {words} ({last})"))
-    with ctx.engine().connect() as conn:
-        counts: dict[str, int] = dict(
-            conn.exec_driver_sql("SELECT state, count(*) FROM outbox GROUP BY state").all()
-        )
-    pending, quarantined = int(counts.get("pending", 0)), int(counts.get("quarantined", 0))
-    out.append(Check("queue", True, f"{pending} waiting to send"))
-    out.append(
-        Check(
-            "set aside",
-            quarantined == 0,
-            f"{quarantined} refused by the platform"
-            + ("; see `kiosk tech outbox`" if quarantined else ""),
-        )
-    )
-    offset_text = st.get("sync.clock_offset_s") or ""
-    try:
-        offset = float(offset_text) if offset_text else None
-    except ValueError:
-        offset = None
-    if offset is None:
-        out.append(Check("clock", True, "offset unknown until the next sync"))
-    else:
-        ok = abs(offset) <= CLOCK_WARN_S
-        out.append(
-            Check(
-                "clock",
-                ok,
-                f"kiosk clock {offset:+.0f} s from the platform"
-                + ("" if ok else "; please fix the clock"),
-            )
-        )
-    return out
 
 
 def bundle_member_names(path: Path) -> list[str]:

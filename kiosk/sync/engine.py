@@ -32,13 +32,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from kiosk import __version__, wire
 from kiosk.errors import IllegalTransition, KioskError, NotFound
+from kiosk.kernel.clock import utc_now
 from kiosk.orders import OrderStatus
 from kiosk.search_keys import product_keys
 from kiosk.storage import outbox
@@ -48,14 +49,12 @@ from kiosk.sync.client import CentralClient
 from kiosk.sync.credentials import Credentials
 from kiosk.sync.errors import (
     BadResponse,
-    NotEnrolled,
     Offline,
     Rejected,
     RunLimit,
     ServerError,
     SyncCode,
     SyncError,
-    Unknown,
     central_code,
     sync_code,
 )
@@ -227,10 +226,6 @@ class _CatalogPage:
     cursor: str = ""
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SyncEngine:
     """Reconciles one kiosk store with the central service.
 
@@ -258,7 +253,7 @@ class SyncEngine:
         client: CentralClient,
         credentials: Credentials,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         on_event: EventCallback | None = None,
         catalog_page_size: int | None = None,
         media_cache: MediaCache | None = None,
@@ -357,7 +352,7 @@ class SyncEngine:
         from kiosk.storage.recovery import damaged_reason
 
         if (damaged := damaged_reason(self.store.data_dir)) is not None:
-            # Nothing read from a damaged store may reach the platform (RELIABILITY.md R5).
+            # Nothing read from a damaged store may reach the platform (docs/reliability.md).
             summary = SyncSummary(
                 ok=False,
                 errors=[
@@ -447,9 +442,7 @@ class SyncEngine:
                     run.errors.append("this kiosk must be enrolled again (`kiosk enroll`)")
                     return
                 run.fail_with(f"{name}: {exc}", exc)
-            except (ServerError, Unknown, BadResponse, NotEnrolled) as exc:
-                run.fail_with(f"{name}: {exc}", exc)
-            except SyncError as exc:
+            except SyncError as exc:  # ServerError, Unknown, BadResponse, NotEnrolled …
                 run.fail_with(f"{name}: {exc}", exc)
 
     def _finish(self, run: _Run) -> SyncSummary:

@@ -161,7 +161,7 @@ def enroll(
         TlsRefused: the server's certificate was refused (``reason`` says why).
         Offline / Unknown: the server could not be reached or did not answer.
     """
-    from kiosk.storage.orders import PC_NO_KEY, set_center
+    from kiosk.storage.center import PC_NO_KEY, set_center
 
     url = check_server_url(server_url)
     code = code.strip()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kiosk.storage.center import CENTER_NAME_KEY
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
@@ -57,10 +58,6 @@ def build_window(
     bridge: SyncBridge | None = None,
 ) -> KioskWindow:
     """Build services and the window for ``store`` (the QApplication must exist)."""
-    # Imported here: kiosk.storage.orders brings the wire schema (pydantic), which the home screen
-    # does not need; by now the window modules are loaded, so this costs only the orders module.
-    from kiosk.storage.orders import CENTER_NAME_KEY
-
     runner = TaskRunner()
     images = ImageCache(store.media_dir, runner)
     services = KioskServices(
@@ -374,8 +371,9 @@ def _run_gui(
     # tab and the support bundle read it), through the privacy filter of kiosk.logs.
     setup_logging(data_dir)
     log.info("kiosk window starting")
-    # Repairs a damaged store first (R5). A search index from another key format is rebuilt in
-    # the background after the first paint (start_store_care), not before the window shows.
+    # Repairs a damaged store first (docs/reliability.md, Damaged database). A search index from
+    # another key format is rebuilt in the background after the first paint (start_store_care), not
+    # before the window shows.
     store, recovered = open_or_recover(data_dir, refresh_search=False)
     lang = choose_language(store, lang)
     app = make_app(lang=lang)

@@ -8,7 +8,6 @@ yet): the indicator then says so and still counts orders waiting to send.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -243,6 +242,3 @@ def _parse_time(value: object) -> datetime | None:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
-
-
-Callback = Callable[[str, Any], None]

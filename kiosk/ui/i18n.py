@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
-LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 #: Setting holding the kiosk's language chosen in the first-run wizard (``zh_CN`` / ``en``).
 LANGUAGE_KEY = "ui.language"

@@ -22,13 +22,13 @@ FONT_FAMILIES = [
     "sans-serif",
 ]
 
-BASE_PX = 20  # body text (at least 18 px, FIELD.md)
+BASE_PX = 20  # body text (at least 18 px for older eyes; docs/ui.md, Sizes)
 SMALL_PX = 18
 TITLE_PX = 30
 PRICE_PX = 28  # prices larger than the text around them
 BIG_PRICE_PX = 44
 CODE_PX = 96  # the pickup code on the confirmation screen
-TOUCH_PX = 64  # every button at least 56 px high (FIELD.md); 64 leaves room for a thumb
+TOUCH_PX = 64  # every button at least 56 px high (docs/ui.md, Sizes); 64 leaves room for a thumb
 BIG_TOUCH_PX = 96  # the one button that matters on a screen (the idle warning's "I'm here")
 ROW_PX = 56  # list rows and tabs on the villager screens
 

@@ -1,4 +1,5 @@
-"""Fuzzed and schema-violating ``/v1/events`` bodies get a clear 4xx and store nothing (R9)."""
+"""Fuzzed and schema-violating ``/v1/events`` bodies get a clear 4xx and store nothing
+(docs/reliability.md, Hostile input)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The central service's SQLite database has the same live-file guard as the kiosk's store.
 
 Central never reads its database files outside SQLite; while its engines are connected, a plain
-``open()`` (which would drop SQLite's POSIX locks on close, kiosk/dbfiles.py) is refused.
+``open()`` (which would drop SQLite's POSIX locks on close, kiosk/kernel/dbfiles.py) is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from central.db import CentralDb
-from kiosk.dbfiles import LiveDatabaseFileIO, is_live
+from kiosk.kernel.dbfiles import LiveDatabaseFileIO, is_live
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX advisory locks")

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from kiosk.cli import main
 from kiosk.errors import InvalidInput
 from kiosk.storage import models as m
-from kiosk.storage.orders import set_center
+from kiosk.storage.center import set_center
 from kiosk.storage.store import KioskStore
 from tests.conftest import REPO_ROOT
 from tests.helpers.seed import seed_products

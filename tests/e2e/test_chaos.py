@@ -1,9 +1,10 @@
-"""Recipe R6: hundreds of orders pushed through a proxy that resets, cuts, stalls, answers 503
+"""Network chaos: hundreds of orders pushed through a proxy that resets, cuts, stalls, answers 503
 and loses replies after central committed; then heal and check the promises.
 
-Promises checked (RELIABILITY.md 2-3): every acknowledged order is at central exactly once, the
-outbox is empty, the kiosk catalog equals central's (SKUs, names, prices, versions, active),
-order statuses converged; and the proxy's counters prove faults and retries really happened.
+Promises checked (docs/reliability.md, Exactly once and Convergence): every acknowledged order is at
+central exactly once, the outbox is empty, the kiosk catalog equals central's (SKUs, names, prices,
+versions, active), order statuses converged; and the proxy's counters prove faults and retries
+really happened.
 """
 
 from __future__ import annotations

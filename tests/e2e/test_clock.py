@@ -1,5 +1,6 @@
-"""Recipe R10: a kiosk clock at 2000-01-01 or three years fast gives the same sync outcome, and
-`kiosk status --json` reports the offset with a plain "fix the clock" message."""
+"""Wrong clocks (docs/reliability.md, Server time orders data): a kiosk clock at 2000-01-01 or three
+years fast gives the same sync outcome, and `kiosk status --json` reports the offset with a plain
+"fix the clock" message."""
 
 from __future__ import annotations
 

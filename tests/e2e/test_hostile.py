@@ -1,5 +1,5 @@
-"""Recipe R9: a hostile "central" (a tiny local HTTP server) sends a gzip bomb and
-schema-violating bodies to the real engine: a clear error and an unchanged store. TLS
+"""Hostile input (docs/reliability.md): a hostile "central" (a tiny local HTTP server) sends a gzip
+bomb and schema-violating bodies to the real engine: a clear error and an unchanged store. TLS
 certificates that are self-signed, for another host, or expired are refused."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Recipe R7: SIGKILL a `kiosk sync --once` process after central committed, before the kiosk
-learned it; the next sync must not create a duplicate, and the outbox must drain.
+"""Kill after send (docs/reliability.md, Exactly once): SIGKILL a `kiosk sync --once` process
+after central committed, before the kiosk learned it; the next sync must not create a duplicate,
+and the outbox must drain.
 
 The proxy forwards the chosen request, reads central's complete reply (so central has committed)
 and then holds the client; the test waits for that on the proxy's counters and kills the child.
@@ -88,7 +89,7 @@ def test_sigkill_after_central_committed_never_duplicates(
         proxy.set_plan(Always(PASS))
         proxy.release_held()
         if round_no in (0, 3):
-            # The R7 situation exactly: central has these orders, the kiosk still has them queued.
+            # Killed after send, exactly: central has these orders, the kiosk still has them queued.
             at_central = {o["order_id"] for o in central.cli_json("orders", "list")}
             assert set(batch) <= at_central and set(batch) <= _pending(kiosk)
 

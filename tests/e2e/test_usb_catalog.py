@@ -22,7 +22,8 @@ from central.service import CentralService
 from kiosk.customers import Customer
 from kiosk.orders import LineRequest, OrderStatus, Payment
 from kiosk.storage.catalog import import_catalog_file
-from kiosk.storage.orders import get_order, place_order, set_center
+from kiosk.storage.center import set_center
+from kiosk.storage.orders import get_order, place_order
 from tests.conftest import DEMO_CATALOG
 from tests.e2e.conftest import KioskRig, central_catalog
 from tests.helpers.central_in_thread import CentralInThread

@@ -1,4 +1,4 @@
-"""A small fault-injecting HTTP/1.1 proxy for the end-to-end sync tests (recipe R6).
+"""A small fault-injecting HTTP/1.1 proxy for the end-to-end sync tests.
 
 Toxiproxy is not installable here, so this is our own: an asyncio TCP proxy on its own thread and
 event loop, listening on 127.0.0.1, forwarding to one upstream (the real central service). It

@@ -1,4 +1,4 @@
-"""An APSW VFS that models a power cut: writes not yet synced are lost (recipe R2).
+"""An APSW VFS that models a power cut: writes not yet synced are lost.
 
 Every file opened through :class:`LossyVFS` keeps its writes in memory (a shadow of the file) and
 applies them to the real file only when SQLite calls ``xSync``. :meth:`LossyVFS.cut_power` then

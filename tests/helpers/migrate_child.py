@@ -1,4 +1,5 @@
-"""Child process of recipe R3: open a store that is behind, which backs it up and migrates it.
+"""Child process of the migration kill test (tests/reliability/test_migration_kill.py): open a store
+that is behind, which backs it up and migrates it.
 
 Run as ``python -m tests.helpers.migrate_child DATA_DIR``. Prints ``READY`` once everything is
 imported (so the parent's random kill lands in the work, not in Python's start-up), ``MIGRATING``

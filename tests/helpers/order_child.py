@@ -1,4 +1,5 @@
-"""Child process of recipe R1: place orders forever, acknowledging each one after its commit.
+"""Child process of the kill-during-commit test: place orders forever, acknowledging each one after
+its commit.
 
 Run as ``python -m tests.helpers.order_child DATA_DIR [SEED]``. The data directory must already
 hold a migrated store with orderable products. After each ``place_order`` returns (its COMMIT

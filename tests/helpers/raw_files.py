@@ -2,7 +2,7 @@
 
 A test that looks for a secret in the database file's bytes must not open the file in the test
 process while the store is open there: closing that descriptor would drop SQLite's locks
-(kiosk/dbfiles.py refuses it). A child process has no locks to lose.
+(kiosk/kernel/dbfiles.py refuses it). A child process has no locks to lose.
 """
 
 from __future__ import annotations

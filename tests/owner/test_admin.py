@@ -1,4 +1,5 @@
-"""Admin PINs (promise 6, recipes R10/R11 below the GUI): hashing, rules, persisted back-off."""
+"""Admin PINs (docs/reliability.md, Locked admin; below the GUI): hashing, rules, persisted
+back-off."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The owner's day end to end (recipe R12): the real central service, `kiosk` in subprocesses.
+"""The owner's day end to end (docs/reliability.md, Private): the real central service, `kiosk` in
+subprocesses.
 
 enroll → PINs → orders → sync → central ships → check-in (partial, then the rest) → pickups
 (one wrong code) → cancel → return → close the day (twice) → sync → every owner event is at
@@ -209,7 +210,7 @@ def test_owner_day_reaches_central_once_and_logs_stay_private(
     assert {"doctor.json", "status.json", "settings.json", "outbox.json"} <= set(names)
     assert any(n.startswith("logs/") for n in names)
 
-    # R12: search every log file (and the bundle) for what must never be there.
+    # Private: search every log file (and the bundle) for what must never be there.
     secrets = [*PHONES, *codes, OWNER_PIN, TECH_PIN, kiosk.device_token()]
     logs = [*sorted((kiosk.data_dir / "logs").glob("*")), central_server.log_path]
     kiosk_log = (kiosk.data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Recipe R4: automatic backups while orders keep coming, interruption, and retention."""
+"""Automatic backups (docs/reliability.md) while orders keep coming, interruption, and retention."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ killed with SIGKILL at a random moment and started again, round after round. At 
 acknowledged order (the child's and the command line's) is in the database with all its lines,
 and ``PRAGMA integrity_check`` says ok.
 
-Before ``kiosk/dbfiles.py`` existed this lost orders: the after-start check read the database
+Before ``kiosk/kernel/dbfiles.py`` existed this lost orders: the after-start check read the database
 file with plain ``open()``/``close()``, which drops every SQLite lock the process holds on it; the
 next command to close its connection then believed it was the last one, checkpointed and deleted
 the ``-wal``, and the kiosk went on committing into a deleted file.

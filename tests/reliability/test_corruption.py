@@ -1,4 +1,5 @@
-"""Recipe R5: a damaged database is detected, moved aside, restored, rescued; nothing is uploaded.
+"""Damaged database (docs/reliability.md): a damaged database is detected, moved aside, restored,
+rescued; nothing is uploaded.
 
 Each test builds a shop on real files: a catalog, orders A, a backup (online backup API), then
 orders B placed after the backup. The files are then damaged the way a shop PC damages them
@@ -22,14 +23,13 @@ import pytest
 from kiosk.customers import Customer
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage.backup import backup_database, integrity_check
+from kiosk.storage.damage import StoreDamaged, probe_files
 from kiosk.storage.orders import place_order
 from kiosk.storage.recovery import (
     REPORT_FILENAME,
-    StoreDamaged,
     damaged_reason,
     marker_path,
     open_or_recover,
-    probe_files,
     verify_store,
 )
 from kiosk.storage.store import KioskStore

@@ -1,4 +1,5 @@
-"""Recipe R1: SIGKILL the kiosk while it places orders; no acknowledged order may be lost.
+"""Kill during commit (docs/reliability.md, Durable orders): SIGKILL the kiosk while it places
+orders; no acknowledged order may be lost.
 
 A child process (``tests.helpers.order_child``) places orders through the real ``place_order``
 and prints ``ACK <order id> <nlines>`` after each commit. The parent kills it with SIGKILL at
@@ -32,7 +33,9 @@ from tests.conftest import REPO_ROOT
 from tests.helpers.seed import seed_products, synthetic_products
 
 pytestmark = [
-    pytest.mark.skipif(sys.platform == "win32", reason="R1 needs POSIX SIGKILL"),
+    pytest.mark.skipif(
+        sys.platform == "win32", reason="the kill-during-commit test needs POSIX SIGKILL"
+    ),
     pytest.mark.slow,  # about 40 s for 50 kills: each restart pays Python's start-up
 ]
 
@@ -156,6 +159,7 @@ def test_acknowledged_orders_survive_sigkill(data_dir: Path) -> None:
     assert set(found) == events
     assert len(numbers) == len(set(numbers))
     print(
-        f"R1: {kills} SIGKILLs, {len(acked)} acknowledged orders, {len(found)} in the database "
+        f"kill during commit: {kills} SIGKILLs, {len(acked)} acknowledged orders, "
+        f"{len(found)} in the database "
         f"({len(found) - len(acked)} committed but not yet acknowledged), {elapsed:.1f} s"
     )

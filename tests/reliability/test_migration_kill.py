@@ -1,4 +1,5 @@
-"""Recipe R3: SIGKILL the schema migration at random points; the store is old or new, never between.
+"""Migration kill (docs/reliability.md): SIGKILL the schema migration at random points; the store is
+old or new, never between.
 
 A template store with a catalog and orders is taken down to revision 0001. Each run copies it,
 starts ``tests.helpers.migrate_child`` (which opens the store: backup, then upgrade to head) and
@@ -35,7 +36,9 @@ from kiosk.storage.store import KioskStore
 from tests.conftest import REPO_ROOT
 from tests.helpers.seed import seed_products, synthetic_products
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="R3 needs POSIX SIGKILL")
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="the migration kill test needs POSIX SIGKILL"
+)
 
 KILLS = int(os.environ.get("KIOSK_R3_KILLS", "20"))
 OLD = "0001"
@@ -150,7 +153,9 @@ def test_migration_killed_at_random_points(tmp_path: Path) -> None:
         with KioskStore.open(data_dir) as store:
             assert store.schema_revision() == head
         shutil.rmtree(data_dir)
-    print(f"R3: {KILLS} kills, outcomes {outcomes}, migration started in {started_runs}")
+    print(
+        f"migration kill: {KILLS} kills, outcomes {outcomes}, migration started in {started_runs}"
+    )
     # Kills must land on both sides, or the test is not testing the window.
     assert outcomes[OLD] >= 1 and outcomes[head] + started_runs >= 1
 

@@ -1,10 +1,11 @@
-"""Recipe R2: a power cut loses every write not yet synced; no acknowledged order may be lost.
+"""Power loss (docs/reliability.md, Durable orders): a power cut loses every write not yet synced;
+no acknowledged order may be lost.
 
-Stronger than R1 (SIGKILL, where the OS still writes the page cache out): the connection goes
-through :class:`tests.helpers.lossy_vfs.LossyVFS`, whose files keep writes in memory until
-``xSync``, and the test cuts the power — between orders, between the statements of one, in the
-middle of a write (so mid-COMMIT or mid-checkpoint), and with a random part of the unsynced writes
-reaching the disk anyway. Then the file is reopened with the plain ``sqlite3`` module:
+Stronger than the kill-during-commit test (SIGKILL, where the OS still writes the page cache out):
+the connection goes through :class:`tests.helpers.lossy_vfs.LossyVFS`, whose files keep writes in
+memory until ``xSync``, and the test cuts the power — between orders, between the statements of one,
+in the middle of a write (so mid-COMMIT or mid-checkpoint), and with a random part of the unsynced
+writes reaching the disk anyway. Then the file is reopened with the plain ``sqlite3`` module:
 ``integrity_check`` must be ok, every acknowledged order must be there with its lines and its
 ``order_placed`` outbox event, and no order may be half-written.
 
@@ -29,14 +30,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kiosk.storage.db import PRAGMAS
+from kiosk.kernel.sqlite import PRAGMAS
 from kiosk.storage.store import KioskStore
 from tests.helpers.seed import seed_products, synthetic_products
 
 if TYPE_CHECKING:
     import apsw
 else:
-    apsw = pytest.importorskip("apsw", reason="R2 needs APSW (pip install -e '.[dev]') for its VFS")
+    apsw = pytest.importorskip(
+        "apsw", reason="the power-loss test needs APSW (pip install -e '.[dev]') for its VFS"
+    )
 from tests.helpers.lossy_vfs import LossyVFS
 
 ROUNDS = int(os.environ.get("KIOSK_R2_ROUNDS", "200"))
@@ -231,7 +234,7 @@ def test_full_keeps_every_acknowledged_order_through_power_cuts(data_dir: Path) 
     assert out.cut_inside_a_write > 0, "no cut landed inside a write"
     assert not out.lost, f"{len(out.lost)} acknowledged orders lost: {out.lost[:5]}"
     print(
-        f"R2 FULL: {ROUNDS} power cuts, {len(out.acked)} acknowledged orders, none lost "
+        f"power loss, FULL: {ROUNDS} power cuts, {len(out.acked)} acknowledged orders, none lost "
         f"({out.cut_inside_a_write} cuts inside a write); "
         f"{out.dropped_writes} unsynced writes dropped; {elapsed:.1f} s"
     )
@@ -240,8 +243,9 @@ def test_full_keeps_every_acknowledged_order_through_power_cuts(data_dir: Path) 
 def test_mutation_normal_loses_acknowledged_orders(data_dir: Path) -> None:
     # Mutation check: the same scenario with synchronous=NORMAL must be caught losing orders.
     out, elapsed = _run(data_dir, "NORMAL")
-    assert out.lost, "R2 could not tell NORMAL from FULL: the test cannot fail"
+    assert out.lost, "the power-loss test could not tell NORMAL from FULL: the test cannot fail"
     print(
-        f"R2 NORMAL (mutation): {len(out.lost)} of {len(out.acked)} acknowledged orders lost in "
+        f"power loss, NORMAL (mutation): {len(out.lost)} of {len(out.acked)} acknowledged orders "
+        f"lost in "
         f"{out.rounds_with_loss} of {ROUNDS} power cuts; {elapsed:.1f} s"
     )

@@ -1,4 +1,5 @@
-"""Online backups (recipe R4): taken while writes go on, checked, never half-replacing the last."""
+"""Online backups (docs/reliability.md): taken while writes go on, checked, never half-replacing the
+last."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Plain file I/O on a database this process has open through SQLite is refused (kiosk/dbfiles.py).
+"""Plain file I/O on a database this process has open through SQLite is refused.
+
+kiosk/kernel/dbfiles.py refuses it.
 
 Closing any descriptor of a database file drops every POSIX lock the process holds on it; another
 process then deletes the ``-wal`` the kiosk is still writing to. These tests pin the guard and the
@@ -17,11 +19,12 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.customers import Customer
-from kiosk.dbfiles import LiveDatabaseFileIO, is_live
+from kiosk.kernel.dbfiles import LiveDatabaseFileIO, is_live
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage import models as m
+from kiosk.storage.damage import probe_files
 from kiosk.storage.orders import place_order
-from kiosk.storage.recovery import probe_files, verify_store
+from kiosk.storage.recovery import verify_store
 from kiosk.storage.store import KioskStore
 from tests.helpers.seed import seed_products
 

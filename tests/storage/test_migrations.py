@@ -15,9 +15,8 @@ from sqlalchemy.schema import CreateIndex
 
 from kiosk.storage import migrate
 from kiosk.storage.backup import integrity_check
-from kiosk.storage.db import make_engine
 from kiosk.storage.models import Base
-from kiosk.storage.store import KioskStore
+from kiosk.storage.store import KioskStore, make_engine
 
 #: Same rule as migrations/env.py (which cannot be imported outside an Alembic run).
 UNMAPPED_PREFIXES = ("product_search",)

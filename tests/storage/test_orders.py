@@ -16,6 +16,7 @@ from kiosk.orders import LineRequest, OrderStatus, Payment
 from kiosk.pickup import verify_pickup_code
 from kiosk.storage import models as m
 from kiosk.storage import orders as svc
+from kiosk.storage.center import Center, get_center, set_center
 from kiosk.storage.store import KioskStore
 from kiosk.wire import OrderPlacedPayload
 from tests.helpers.raw_files import store_bytes
@@ -96,12 +97,12 @@ def test_lines_snapshot_the_price_at_placement(shop: KioskStore) -> None:
 def test_local_numbers_use_the_center_code_and_count_up(shop: KioskStore) -> None:
     assert _place(shop, ("LY-0001", 1)).local_no == "LOCAL-0001"
     with shop.write() as s:
-        svc.set_center(s, "C017", "王家村服务站")
+        set_center(s, "C017", "王家村服务站")
     with shop.read() as s:
-        assert svc.get_center(s) == svc.Center("C017", "王家村服务站")
+        assert get_center(s) == Center("C017", "王家村服务站")
     assert _place(shop, ("LY-0001", 1)).local_no == "C017-0002"
     with shop.write() as s, pytest.raises(InvalidInput):
-        svc.set_center(s, "  ", "x")
+        set_center(s, "  ", "x")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from kiosk.errors import StoreProblem
-from kiosk.storage.db import BUSY_TIMEOUT_MS
+from kiosk.kernel.sqlite import BUSY_TIMEOUT_MS
 from kiosk.storage.models import Setting
 from kiosk.storage.store import KioskStore
 

@@ -1,7 +1,7 @@
 """Model-based convergence (docs/testing.md): a hypothesis state machine interleaves orders, shop
 moves, platform moves, syncs with faults, kiosk kills and second PCs against the REAL central
 app (uvicorn on 127.0.0.1, behind the fault proxy) and real kiosk stores; after a fault-free final
-sync the invariant of promise 3 must hold:
+sync the convergence promise (docs/reliability.md) must hold:
 
 * every order has the same status at both ends;
 * no order number repeats within a center;

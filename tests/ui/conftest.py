@@ -67,7 +67,7 @@ def _write_catalog(folder: Path) -> Path:
 def template_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the small catalog imported, made once per test session."""
     from kiosk.storage.catalog import import_catalog_file
-    from kiosk.storage.orders import set_center
+    from kiosk.storage.center import set_center
     from kiosk.storage.store import KioskStore
 
     root = tmp_path_factory.mktemp("ui-template")

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import update
 
+from kiosk.storage.center import set_center
 from kiosk.storage.models import Product
-from kiosk.storage.orders import set_center
 from tests.ui.test_kiosk_flow import click, open_product, search
 
 FAKE_PRICE = '<span style="font-size:40px">¥0.01</span>'

@@ -1,6 +1,7 @@
 """What the kiosk loads before its first paint: only the home screen and what it needs.
 
-The start-up budget (issue 4: first painted home screen within 5 × a bare PySide6 window) holds
+The start-up budget (docs/benchmarks.md: first painted home screen within 5 × a bare PySide6
+window) holds
 only while heavy modules stay off that path; these tests name the ones that crept in before.
 """
 

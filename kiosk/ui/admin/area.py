@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.admin import Clock, Role, system_clock
+from kiosk.storage.center import CENTER_NAME_KEY
 from kiosk.storage.diskspace import LOW_DISK_BYTES, DiskSpace, disk_space
 from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import OwnerQueueScreen
@@ -146,8 +147,6 @@ class AdminArea(QWidget):
         self.wizard.begin()
 
     def _wizard_finished(self) -> None:
-        from kiosk.storage.orders import CENTER_NAME_KEY
-
         # The center's name may have been typed or come with enrollment: slips and the top bar.
         name = self._services.store.setting(CENTER_NAME_KEY) or ""
         self._services.center_name = name

@@ -69,11 +69,6 @@ ACTOR = Role.OWNER.value
 SECTIONS = ("to_check_in", "waiting_pickup", "on_order", "attention", "returns")
 
 
-def error_text(exc: BaseException) -> str:
-    """What to show for a failed task, in the screen's language (see kiosk.ui.errors)."""
-    return error_words(exc)
-
-
 def order_line_text(o: QueueOrder | OrderView) -> str:
     """One list row: number, name, masked phone, pieces, total."""
     pieces = sum(ln.qty for ln in o.lines)
@@ -191,7 +186,7 @@ class _Page(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.action.setEnabled(True)
-        self.message.setText(error_text(exc))
+        self.message.setText(error_words(exc))
 
 
 class _Count(QWidget):
@@ -562,7 +557,7 @@ class DayClosePage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.close_button.setEnabled(True)
-        say(self.message, error_text(exc), ok=False)
+        say(self.message, error_words(exc), ok=False)
 
     def print_summary(self, paper: Paper) -> None:
         """Print the close's summary on ``paper``."""
@@ -826,7 +821,7 @@ class OwnerQueueScreen(QWidget):
         say(self.message, text, ok=True)
 
     def _error(self, exc: BaseException) -> None:
-        self._error_text(error_text(exc))
+        self._error_text(error_words(exc))
 
     def _error_text(self, text: str) -> None:
         say(self.message, text, ok=False)

@@ -47,10 +47,9 @@ from kiosk.storage.support import (
     write_support_bundle,
 )
 from kiosk.ui import theme
-from kiosk.ui.admin.owner_queue import error_text
 from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.bridge import SyncBridge
-from kiosk.ui.errors import outbox_reason_words, sync_summary_words
+from kiosk.ui.errors import error_words, outbox_reason_words, sync_summary_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import plain_tooltip
 
@@ -444,7 +443,7 @@ class TechnicianScreen(QWidget):
         self.done.emit(text)
 
     def _run(self, fn: Callable[[], Any], ok: Callable[[Any], None]) -> None:
-        self._services.runner.run(fn, ok, lambda exc: self._say(error_text(exc), ok=False))
+        self._services.runner.run(fn, ok, lambda exc: self._say(error_words(exc), ok=False))
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -515,7 +514,7 @@ class TechnicianScreen(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.enroll_button.setEnabled(True)
-            self._say(error_text(exc), ok=False)
+            self._say(error_words(exc), ok=False)
 
         self.enroll_button.setEnabled(False)
         self._services.runner.run(run, self._enrolled, failed)
@@ -585,7 +584,7 @@ class TechnicianScreen(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.sync_words.clear()
-        self._say(error_text(exc), ok=False)
+        self._say(error_words(exc), ok=False)
 
     # -- outbox ---------------------------------------------------------------------------------
 
@@ -722,7 +721,7 @@ class TechnicianScreen(QWidget):
         try:
             result = restore_backup(store.data_dir, path)
         except Exception as exc:  # shown to the technician; the old files are still in place
-            text = error_text(exc)
+            text = error_words(exc)
             if self.pause_sync is not None:  # it was stopped for good above
                 text += " " + self.tr("Sending is paused until the kiosk restarts.")
             self._say(text, ok=False)
@@ -815,7 +814,7 @@ class TechnicianScreen(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.purge_button.setEnabled(True)
-            self._say(error_text(exc), ok=False)
+            self._say(error_words(exc), ok=False)
 
         self._services.runner.run(lambda: purge_personal_data(store, ACTOR), purged, failed)
 

@@ -31,11 +31,11 @@ from kiosk.admin import PIN_MAX_DIGITS, Role, check_pin_rules
 from kiosk.errors import InvalidInput
 from kiosk.storage.admin import pins_configured, set_pin
 from kiosk.storage.catalog import ImportSummary, import_catalog_file
-from kiosk.storage.orders import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
+from kiosk.storage.center import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
-from kiosk.ui.admin.owner_queue import error_text
 from kiosk.ui.admin.technician import complete_server_url, default_choose_file, ping_central
+from kiosk.ui.errors import error_words
 from kiosk.ui.i18n import LANGUAGE_KEY as LANGUAGE_KEY  # lives there: start-up needs it
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad
@@ -365,7 +365,7 @@ class FirstRunWizard(QWidget):
         def failed(exc: BaseException) -> None:
             self._busy = False
             self.next_button.setEnabled(True)
-            self._error(error_text(exc))
+            self._error(error_words(exc))
 
         self._services.runner.run(fn, done, failed)
 
@@ -399,7 +399,7 @@ class FirstRunWizard(QWidget):
             check_pin_rules(owner)
             check_pin_rules(tech)
         except InvalidInput as exc:
-            self._error(error_text(exc))
+            self._error(error_words(exc))
             return
         if owner == tech:
             self._error(self.tr("The owner and the technician need different PINs."))

@@ -1,5 +1,5 @@
-"""R11: admin screens are unreachable without the PIN; the back-off doubles and survives a
-restart; an unlocked session locks itself when idle."""
+"""Locked admin (docs/reliability.md): admin screens are unreachable without the PIN; the back-off
+doubles and survives a restart; an unlocked session locks itself when idle."""
 
 from __future__ import annotations
 

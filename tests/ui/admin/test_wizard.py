@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from kiosk.admin import Role
 from kiosk.storage.admin import pins_configured, verify_pin
-from kiosk.storage.orders import CENTER_ID_KEY, CENTER_NAME_KEY
+from kiosk.storage.center import CENTER_ID_KEY, CENTER_NAME_KEY
 from kiosk.storage.store import KioskStore
 from kiosk.ui.admin.wizard import LANGUAGE_KEY, needs_first_run
 from tests.helpers.central_server import CentralServer, central_server  # noqa: F401

@@ -112,7 +112,7 @@ def check_path(path: object) -> None:
     if is_live(_main_file(real)):
         raise LiveDatabaseFileIO(
             f"{real} is open through SQLite in this process; reading or moving it with plain file "
-            "I/O would drop SQLite's locks (see kiosk/dbfiles.py)"
+            "I/O would drop SQLite's locks (see kiosk/kernel/dbfiles.py)"
         )
 
 
