@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from central.clock import utc_now  # noqa: E402
 from central.db import CentralDb  # noqa: E402
 from central.fleet import FleetFilter, fleet_page, fleet_summary, seed_fleet  # noqa: E402
-from central.service import utc_now  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

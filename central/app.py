@@ -24,7 +24,9 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from central.clock import iso
 from central.edge import ERROR_ID_HEADER, DeviceRateLimit, Edge, new_error_id
+from central.enrollment import DeviceAuth
 from central.errors import (
     BadRequest,
     CentralError,
@@ -34,7 +36,7 @@ from central.errors import (
     RateLimited,
     Unauthorized,
 )
-from central.service import CentralService, DeviceAuth, iso
+from central.service import CentralService
 from kiosk import __version__
 from kiosk.errors import KioskError
 from kiosk.wire import (

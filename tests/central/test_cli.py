@@ -12,7 +12,8 @@ import pytest
 
 from central.cli import main
 from central.db import CentralDb
-from central.service import CentralService, DeviceAuth
+from central.enrollment import DeviceAuth
+from central.service import CentralService
 from kiosk.wire import EventBatch
 from tests.central.conftest import order_event
 from tests.conftest import REPO_ROOT

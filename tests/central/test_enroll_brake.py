@@ -15,13 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from central.app import create_app
-from central.service import (
-    ENROLL_HOLD,
-    ENROLL_MAX_REFUSALS,
-    ENROLL_WINDOW,
-    CentralService,
-    EnrollBrake,
-)
+from central.enrollment import ENROLL_HOLD, ENROLL_MAX_REFUSALS, ENROLL_WINDOW, EnrollBrake
+from central.service import CentralService
 from tests.central.conftest import FakeClock
 
 HOLD_S = int(ENROLL_HOLD.total_seconds())

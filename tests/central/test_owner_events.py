@@ -7,18 +7,8 @@ import uuid
 from fastapi.testclient import TestClient
 
 from central.cli import main as central_main
-from central.service import CentralService, status_path
-from kiosk.orders import OrderStatus
+from central.service import CentralService
 from tests.central.conftest import add_products, order_event, push, status_event
-
-
-def test_status_path_goes_through_shipped() -> None:
-    assert status_path(OrderStatus.SHIPPED, OrderStatus.ARRIVED) == [OrderStatus.ARRIVED]
-    assert status_path(OrderStatus.ACCEPTED, OrderStatus.ARRIVED) == [
-        OrderStatus.SHIPPED,
-        OrderStatus.ARRIVED,
-    ]
-    assert status_path(OrderStatus.CANCELLED, OrderStatus.ARRIVED) is None
 
 
 def test_owner_payloads_are_validated(

@@ -12,7 +12,8 @@ import keyring
 import pytest
 
 from central.db import CentralDb
-from central.service import ENROLL_HOLD, ENROLL_MAX_REFUSALS, CentralService
+from central.enrollment import ENROLL_HOLD, ENROLL_MAX_REFUSALS
+from central.service import CentralService
 from kiosk.cli import main
 from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng

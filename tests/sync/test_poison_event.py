@@ -36,7 +36,7 @@ def rig(
 
 def _fail_on(central: Central, doomed: Callable[[Any], bool]) -> None:
     """Make central's own code raise (→ its 500 handler) for the events ``doomed`` picks."""
-    service = central.service
+    service = central.service.events
     real = service._apply
 
     def apply(s: Any, auth: Any, event: Any) -> Any:

@@ -321,7 +321,7 @@ def test_the_wizard_says_how_long_the_enrollment_brake_lasts(
 ) -> None:
     import httpx
 
-    from central.service import ENROLL_MAX_REFUSALS
+    from central.enrollment import ENROLL_MAX_REFUSALS
     from kiosk.ui.app import make_app
 
     server, clock = central_here
