@@ -64,6 +64,58 @@ class ExportSummary:
     last_version: int | None
 
 
+#: One product as a compact ``ProductWire`` JSON object (see :func:`wire_from_columns`).
+WireProduct = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPublished:
+    """A product change just published under a new version."""
+
+    sku: str
+    version: int
+    price_fen: int
+    active: bool
+    deleted: bool
+    #: The product as kiosks receive it (what ``--json`` prints).
+    wire: WireProduct
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    """One category of the catalog (the wire's ``CategoryWire``)."""
+
+    name: str
+    sort_order: int
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChanges:
+    """One page of the catalog feed (the wire's ``CatalogPage``).
+
+    ``items`` are already compact ``ProductWire`` objects: a page holds up to 5,000 of them and
+    building them straight from plain row values is most of what keeps a page fast.
+    """
+
+    items: list[WireProduct]
+    categories: list[CategoryRow]
+    next_cursor: str
+    has_more: bool
+
+
+def published(p: Product) -> ProductPublished:
+    """What :meth:`Catalog.set_price` and its siblings answer for the product just changed."""
+    return ProductPublished(
+        sku=p.sku,
+        version=p.version,
+        price_fen=p.price_fen,
+        active=p.active,
+        deleted=p.deleted,
+        wire=product_wire(p),
+    )
+
+
 #: File suffix of each picture type in an exported catalog's ``images/`` folder.
 EXPORT_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "webp": ".webp"}
 
@@ -101,7 +153,7 @@ WIRE_COLUMNS = (
 )
 
 
-def product_wire(p: Product) -> dict[str, Any]:
+def product_wire(p: Product) -> WireProduct:
     """A product as a ``ProductWire`` JSON object (see :func:`wire_from_columns`)."""
     return wire_from_columns(
         p.sku,
@@ -132,7 +184,7 @@ def wire_from_columns(
     stock: str,
     barcode: str | None,
     active: bool,
-) -> dict[str, Any]:
+) -> WireProduct:
     """A product as a ``ProductWire`` JSON object, leaving out fields at their default value.
 
     Defaults are left out because they are most of a catalog page's bytes and the kiosk's pydantic
@@ -182,7 +234,7 @@ def price_problem(s: Session, sku: str, version: int, price_fen: int) -> str | N
     """Why an order line's price is not one central published, or ``None`` if it is.
 
     A line with a version (the kiosk had central's copy, from a sync or from a catalog file
-    written by :meth:`export_catalog`) must match the price of that version. A line with
+    written by :meth:`Catalog.export_catalog`) must match the price of that version. A line with
     version 0 comes from a catalog file made by hand, imported before the kiosk had central's
     copy: it is judged by SKU and price, and accepted when central published that price for
     that SKU at any version (see ``docs/sync-protocol.md``).
@@ -356,7 +408,7 @@ class Catalog:
         s.flush()
         return product
 
-    def set_price(self, sku: str, price_fen: int) -> dict[str, Any]:
+    def set_price(self, sku: str, price_fen: int) -> ProductPublished:
         """Publish a new price for ``sku``."""
         if (
             isinstance(price_fen, bool)
@@ -368,17 +420,17 @@ class Catalog:
             product = s.get(Product, sku)
             if product is not None and product.deleted:
                 raise BadRequest(f"product {sku} was deleted; import it again to bring it back")
-            return product_wire(self.publish_product(s, sku, price_fen=price_fen))
+            return published(self.publish_product(s, sku, price_fen=price_fen))
 
-    def deactivate_product(self, sku: str) -> dict[str, Any]:
+    def deactivate_product(self, sku: str) -> ProductPublished:
         """Hide ``sku`` from villagers (it stays known to kiosks)."""
         with self.db.write() as s:
-            return product_wire(self.publish_product(s, sku, active=False))
+            return published(self.publish_product(s, sku, active=False))
 
-    def delete_product(self, sku: str) -> dict[str, Any]:
+    def delete_product(self, sku: str) -> ProductPublished:
         """Delete ``sku``: a tombstone kept forever so every kiosk learns of it."""
         with self.db.write() as s:
-            return product_wire(self.publish_product(s, sku, deleted=True, active=False))
+            return published(self.publish_product(s, sku, deleted=True, active=False))
 
     def export_catalog(self, path: Path) -> ExportSummary:
         """Write the live catalog as a catalog file with central's versions and its pictures.
@@ -467,8 +519,8 @@ class Catalog:
             last_version=last,
         )
 
-    def catalog_page(self, cursor: str | None, limit: int | None) -> dict[str, Any]:
-        """One ``CatalogPage`` (JSON-ready) of the changes after ``cursor``, in version order."""
+    def catalog_page(self, cursor: str | None, limit: int | None) -> CatalogChanges:
+        """One page of the changes after ``cursor``, in version order (``CatalogPage``)."""
         after = parse_cursor(cursor)
         n = page_limit(limit, CATALOG_PAGE_DEFAULT, CATALOG_PAGE_MAX)
         with self.db.read() as s:
@@ -485,14 +537,14 @@ class Catalog:
             cats = list(s.scalars(select(Category).order_by(Category.sort_order, Category.name)))
         has_more = len(rows) > n
         rows = rows[:n]
-        return {
-            "items": [wire_from_columns(*r) for r in rows],
-            "categories": [
-                {"name": c.name, "sort_order": c.sort_order, "active": c.active} for c in cats
+        return CatalogChanges(
+            items=[wire_from_columns(*r) for r in rows],
+            categories=[
+                CategoryRow(name=c.name, sort_order=c.sort_order, active=c.active) for c in cats
             ],
-            "next_cursor": str(rows[-1][1]) if rows else str(after),  # the version column
-            "has_more": has_more,
-        }
+            next_cursor=str(rows[-1][1]) if rows else str(after),  # the version column
+            has_more=has_more,
+        )
 
     def media(self, sha256: str) -> Media:
         """The stored image with this hash, or :class:`NotFoundError`."""

@@ -16,7 +16,6 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -47,6 +46,38 @@ def sha256_hex(data: bytes) -> str:
 def normalize_code(code: str) -> str:
     """Codes are typed by people: ignore case, spaces and dashes."""
     return "".join(ch for ch in code.upper() if ch not in " -")
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollCodeIssued:
+    """A one-time enrollment code just issued (the code itself is shown once, never stored)."""
+
+    code: str
+    expires_at: str
+    center_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """One enrolled device as the operators see it (times ISO 8601 UTC)."""
+
+    device_id: str
+    center_id: str
+    pc_no: int | None
+    name: str
+    app_version: str
+    enrolled_at: str
+    revoked_at: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRevoked:
+    """A device revoked (or already revoked: ``revoked_at`` is when it first was)."""
+
+    device_id: str
+    center_id: str
+    revoked_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +219,7 @@ class Enrollment:
         center_name: str | None = None,
         ttl_hours: float = DEFAULT_CODE_TTL_HOURS,
         replaces: str | None = None,
-    ) -> dict[str, str]:
+    ) -> EnrollCodeIssued:
         """Issue a one-time enrollment code for ``center_id`` (creating the center if new).
 
         ``replaces``: a device of that center the enrolling PC replaces; it is revoked when the
@@ -228,7 +259,7 @@ class Enrollment:
                     replaces=replaces.strip() if replaces else None,
                 )
             )
-        return {"code": code, "expires_at": iso(expires), "center_id": center_id}
+        return EnrollCodeIssued(code=code, expires_at=iso(expires), center_id=center_id)
 
     def enroll(self, req: EnrollRequest, address: str = "") -> EnrollResponse:
         """Exchange a one-time code for a device token (only its hash is kept here).
@@ -322,7 +353,7 @@ class Enrollment:
             )
         return DeviceAuth(device_id=row[0], center_id=row[1])
 
-    def list_devices(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def list_devices(self, center_id: str | None = None) -> list[DeviceInfo]:
         """Every enrolled device (of one center), revoked ones included, by center and PC."""
         with self.db.read() as s:
             stmt = select(Device).order_by(Device.center_id, Device.pc_no, Device.created_at)
@@ -337,20 +368,20 @@ class Enrollment:
                 ).all()
             )
         return [
-            {
-                "device_id": d.id,
-                "center_id": d.center_id,
-                "pc_no": d.pc_no,
-                "name": d.name,
-                "app_version": d.app_version,
-                "enrolled_at": iso(d.created_at),
-                "revoked_at": iso(d.revoked_at) if d.revoked_at else None,
-                "last_seen": iso(seen[d.id]) if seen.get(d.id) else None,
-            }
+            DeviceInfo(
+                device_id=d.id,
+                center_id=d.center_id,
+                pc_no=d.pc_no,
+                name=d.name,
+                app_version=d.app_version,
+                enrolled_at=iso(d.created_at),
+                revoked_at=iso(d.revoked_at) if d.revoked_at else None,
+                last_seen=iso(seen[d.id]) if seen.get(d.id) else None,
+            )
             for d in devices
         ]
 
-    def revoke_device(self, device_id: str) -> dict[str, Any]:
+    def revoke_device(self, device_id: str) -> DeviceRevoked:
         """Revoke a device: its token stops working at once; its events and orders stay."""
         with self.db.write() as s:
             device = s.get(Device, device_id.strip())
@@ -359,8 +390,6 @@ class Enrollment:
             if device.revoked_at is None:
                 device.revoked_at = self.clock()
             center_id, revoked_at = device.center_id, device.revoked_at
-        return {
-            "device_id": device_id.strip(),
-            "center_id": center_id,
-            "revoked_at": iso(revoked_at),
-        }
+        return DeviceRevoked(
+            device_id=device_id.strip(), center_id=center_id, revoked_at=iso(revoked_at)
+        )

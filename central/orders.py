@@ -8,7 +8,7 @@ the state machine in :mod:`kiosk.orders`.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +29,69 @@ SHOP_ONLY: frozenset[OrderStatus] = frozenset({OrderStatus.PICKED_UP, OrderStatu
 #: Default and largest order-updates page.
 UPDATES_PAGE_DEFAULT = 500
 UPDATES_PAGE_MAX = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChange:
+    """One change to an order, as the order-updates feed hands it to the center's kiosks."""
+
+    order_id: str
+    status: str
+    server_no: str | None
+    reason: str | None
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanges:
+    """One page of the order-updates feed (the wire's ``OrderUpdatesPage``)."""
+
+    items: list[OrderChange]
+    next_cursor: str
+    has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineView:
+    """One line of an order as central keeps it."""
+
+    sku: str
+    name: str
+    unit: str
+    unit_price_fen: int
+    product_version: int
+    qty: int
+    line_total_fen: int
+    price_changed: bool
+    arrived_qty: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """One order for the operators: the customer's phone is masked."""
+
+    order_id: str
+    server_no: str
+    local_no: str
+    center: str
+    status: str
+    status_reason: str | None
+    payment: str
+    total_fen: int
+    customer_name: str
+    customer_phone: str
+    placed_at: str
+    received_at: str
+    lines: list[OrderLineView]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMoved:
+    """An order an operator moved, and its status now."""
+
+    order_id: str
+    server_no: str
+    status: str
 
 
 class Orders:
@@ -76,8 +139,8 @@ class Orders:
 
     def order_updates(
         self, auth: DeviceAuth, cursor: str | None, limit: int | None
-    ) -> dict[str, Any]:
-        """One ``OrderUpdatesPage`` (JSON-ready) of this center's order changes after ``cursor``."""
+    ) -> OrderChanges:
+        """One page of this center's order changes after ``cursor`` (``OrderUpdatesPage``)."""
         after = parse_cursor(cursor)
         n = page_limit(limit, UPDATES_PAGE_DEFAULT, UPDATES_PAGE_MAX)
         with self.db.read() as s:
@@ -94,22 +157,22 @@ class Orders:
             )
         has_more = len(rows) > n
         rows = rows[:n]
-        return {
-            "items": [
-                {
-                    "order_id": r.order_id,
-                    "status": r.status,
-                    "server_no": r.server_no,
-                    "reason": r.reason,
-                    "seq": r.seq,
-                }
+        return OrderChanges(
+            items=[
+                OrderChange(
+                    order_id=r.order_id,
+                    status=r.status,
+                    server_no=r.server_no,
+                    reason=r.reason,
+                    seq=r.seq,
+                )
                 for r in rows
             ],
-            "next_cursor": str(rows[-1].seq) if rows else str(after),
-            "has_more": has_more,
-        }
+            next_cursor=str(rows[-1].seq) if rows else str(after),
+            has_more=has_more,
+        )
 
-    def list_orders(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def list_orders(self, center_id: str | None = None) -> list[OrderView]:
         """Every order (of one center), oldest first, with its lines. Phones are masked."""
         with self.db.read() as s:
             stmt = select(Order).order_by(Order.server_no)
@@ -122,38 +185,38 @@ class Orders:
             ):
                 lines.setdefault(line.order_id, []).append(line)
         return [
-            {
-                "order_id": o.id,
-                "server_no": o.server_no,
-                "local_no": o.local_no,
-                "center": o.center_id,
-                "status": o.status,
-                "status_reason": o.status_reason,
-                "payment": o.payment,
-                "total_fen": o.total_fen,
-                "customer_name": o.customer_name,
-                "customer_phone": mask_phone(o.customer_phone),
-                "placed_at": o.placed_at,
-                "received_at": iso(o.received_at),
-                "lines": [
-                    {
-                        "sku": ln.sku,
-                        "name": ln.name,
-                        "unit": ln.unit,
-                        "unit_price_fen": ln.unit_price_fen,
-                        "product_version": ln.product_version,
-                        "qty": ln.qty,
-                        "line_total_fen": ln.line_total_fen,
-                        "price_changed": ln.price_changed,
-                        "arrived_qty": ln.arrived_qty,
-                    }
+            OrderView(
+                order_id=o.id,
+                server_no=o.server_no,
+                local_no=o.local_no,
+                center=o.center_id,
+                status=o.status,
+                status_reason=o.status_reason,
+                payment=o.payment,
+                total_fen=o.total_fen,
+                customer_name=o.customer_name,
+                customer_phone=mask_phone(o.customer_phone),
+                placed_at=o.placed_at,
+                received_at=iso(o.received_at),
+                lines=[
+                    OrderLineView(
+                        sku=ln.sku,
+                        name=ln.name,
+                        unit=ln.unit,
+                        unit_price_fen=ln.unit_price_fen,
+                        product_version=ln.product_version,
+                        qty=ln.qty,
+                        line_total_fen=ln.line_total_fen,
+                        price_changed=ln.price_changed,
+                        arrived_qty=ln.arrived_qty,
+                    )
                     for ln in lines.get(o.id, [])
                 ],
-            }
+            )
             for o in orders
         ]
 
-    def advance_order(self, order_id: str, to: str, reason: str | None = None) -> dict[str, Any]:
+    def advance_order(self, order_id: str, to: str, reason: str | None = None) -> OrderMoved:
         """Move an order (logistics: accepted, shipped, arrived…), checked by the state machine.
 
         Raises:
@@ -173,4 +236,4 @@ class Orders:
                 raise NotFoundError(f"no order {order_id} on the central service")
             check_transition(OrderStatus(order.status), target)
             self.set_status(s, order, target, reason)
-            return {"order_id": order.id, "server_no": order.server_no, "status": order.status}
+            return OrderMoved(order_id=order.id, server_no=order.server_no, status=order.status)

@@ -22,15 +22,29 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from central import cash
-from central.catalog import Catalog, ExportSummary, ImportSummary
+from central.catalog import (
+    Catalog,
+    CatalogChanges,
+    ExportSummary,
+    ImportSummary,
+    ProductPublished,
+)
 from central.clock import Clock, iso, utc_now
 from central.db import CentralDb
-from central.enrollment import DEFAULT_CODE_TTL_HOURS, DeviceAuth, EnrollBrake, Enrollment
+from central.enrollment import (
+    DEFAULT_CODE_TTL_HOURS,
+    DeviceAuth,
+    DeviceInfo,
+    DeviceRevoked,
+    EnrollBrake,
+    EnrollCodeIssued,
+    Enrollment,
+)
 from central.events import Events
 from central.feed import Sequences
 from central.fleet import fleet_overview, receive_heartbeat
 from central.models import Media, Product
-from central.orders import Orders
+from central.orders import OrderChanges, OrderMoved, Orders, OrderView
 from kiosk.wire import (
     EnrollRequest,
     EnrollResponse,
@@ -94,7 +108,7 @@ class CentralService:
         center_name: str | None = None,
         ttl_hours: float = DEFAULT_CODE_TTL_HOURS,
         replaces: str | None = None,
-    ) -> dict[str, str]:
+    ) -> EnrollCodeIssued:
         return self.enrollment.create_enroll_code(center_id, center_name, ttl_hours, replaces)
 
     def enroll(self, req: EnrollRequest, address: str = "") -> EnrollResponse:
@@ -103,10 +117,10 @@ class CentralService:
     def authenticate(self, token: str) -> DeviceAuth:
         return self.enrollment.authenticate(token)
 
-    def list_devices(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def list_devices(self, center_id: str | None = None) -> list[DeviceInfo]:
         return self.enrollment.list_devices(center_id)
 
-    def revoke_device(self, device_id: str) -> dict[str, Any]:
+    def revoke_device(self, device_id: str) -> DeviceRevoked:
         return self.enrollment.revoke_device(device_id)
 
     # --- catalog ---------------------------------------------------------------------------
@@ -123,16 +137,16 @@ class CentralService:
     def add_product(self, s: Session, sku: str, **fields: Any) -> Product:
         return self.catalog.add_product(s, sku, **fields)
 
-    def set_price(self, sku: str, price_fen: int) -> dict[str, Any]:
+    def set_price(self, sku: str, price_fen: int) -> ProductPublished:
         return self.catalog.set_price(sku, price_fen)
 
-    def deactivate_product(self, sku: str) -> dict[str, Any]:
+    def deactivate_product(self, sku: str) -> ProductPublished:
         return self.catalog.deactivate_product(sku)
 
-    def delete_product(self, sku: str) -> dict[str, Any]:
+    def delete_product(self, sku: str) -> ProductPublished:
         return self.catalog.delete_product(sku)
 
-    def catalog_page(self, cursor: str | None, limit: int | None) -> dict[str, Any]:
+    def catalog_page(self, cursor: str | None, limit: int | None) -> CatalogChanges:
         return self.catalog.catalog_page(cursor, limit)
 
     def media(self, sha256: str) -> Media:
@@ -145,24 +159,24 @@ class CentralService:
 
     def order_updates(
         self, auth: DeviceAuth, cursor: str | None, limit: int | None
-    ) -> dict[str, Any]:
+    ) -> OrderChanges:
         return self.orders.order_updates(auth, cursor, limit)
 
-    def list_orders(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def list_orders(self, center_id: str | None = None) -> list[OrderView]:
         return self.orders.list_orders(center_id)
 
-    def advance_order(self, order_id: str, to: str, reason: str | None = None) -> dict[str, Any]:
+    def advance_order(self, order_id: str, to: str, reason: str | None = None) -> OrderMoved:
         return self.orders.advance_order(order_id, to, reason)
 
     # --- cash, fleet -----------------------------------------------------------------------
 
-    def list_cash(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def list_cash(self, center_id: str | None = None) -> list[cash.CashEntry]:
         return cash.list_cash(self.db, center_id)
 
-    def list_day_closes(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def list_day_closes(self, center_id: str | None = None) -> list[cash.DayClose]:
         return cash.list_day_closes(self.db, center_id)
 
-    def center_days(self, center_id: str | None = None) -> list[dict[str, Any]]:
+    def center_days(self, center_id: str | None = None) -> list[cash.CenterDay]:
         return cash.center_days(self.db, center_id)
 
     def heartbeat(self, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:

@@ -104,7 +104,7 @@ def test_catalog_errors_are_one_line_and_change_nothing(
     assert code == 2 and "fen" in err
     db = CentralDb(dburl)
     try:
-        assert CentralService(db).catalog_page("", 100)["items"] == []
+        assert CentralService(db).catalog_page("", 100).items == []
     finally:
         db.close()
 

@@ -40,7 +40,7 @@ def _wrong(http: TestClient, times: int) -> None:
 def test_ten_refused_codes_brake_that_address_even_for_the_right_code(
     service: CentralService, clock: FakeClock
 ) -> None:
-    code = service.create_enroll_code("C001")["code"]
+    code = service.create_enroll_code("C001").code
     with _client(service, "10.0.0.1") as a, _client(service, "10.0.0.2") as b:
         _wrong(a, ENROLL_MAX_REFUSALS)
         status, body, headers = _enroll(a, code)
@@ -72,7 +72,7 @@ def test_refusals_older_than_the_window_do_not_count(
 
 
 def test_a_successful_enrollment_does_not_clear_the_count(service: CentralService) -> None:
-    codes = [service.create_enroll_code("C001")["code"] for _ in range(3)]
+    codes = [service.create_enroll_code("C001").code for _ in range(3)]
     with _client(service, "10.0.0.1") as a:
         _wrong(a, ENROLL_MAX_REFUSALS - 1)
         assert _enroll(a, codes[0])[0] == 200  # right codes are not refusals…

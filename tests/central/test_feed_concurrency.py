@@ -67,7 +67,7 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
     """Writer 0 takes its number then stalls until the others have committed; returns what the
     reader saw and what was committed."""
     add_products(service, writers * per_writer)
-    start = service.catalog_page("", 10_000)["next_cursor"]
+    start = service.catalog_page("", 10_000).next_cursor
     stalled = threading.Event()
     release = threading.Event()
     done = threading.Event()
@@ -97,7 +97,7 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
                 sku = f"P{w * per_writer + i:05d}"
                 p = service.set_price(sku, 10_000 + w * 100 + i)
                 with lock:
-                    committed[sku] = p["version"]
+                    committed[sku] = p.version
         except BaseException as exc:
             errors.append(exc)
 
@@ -109,10 +109,10 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
             while True:
                 finished = done.is_set()
                 page = service.catalog_page(cursor, 3)
-                for item in page["items"]:
+                for item in page.items:
                     seen[item["sku"]] = item["version"]
-                cursor = page["next_cursor"]
-                if finished and not page["has_more"]:
+                cursor = page.next_cursor
+                if finished and not page.has_more:
                     return
         except BaseException as exc:
             errors.append(exc)
@@ -188,7 +188,7 @@ def _run_order_updates_race(service: CentralService, naive: bool = False) -> dic
             top = s.execute(text("SELECT coalesce(max(seq), 0) FROM order_updates")).scalar_one()
             s.execute(text("DROP SEQUENCE IF EXISTS naive_seq"))
             s.execute(text(f"CREATE SEQUENCE naive_seq START {int(top) + 1}"))
-    start = service.order_updates(auth, "", 1000)["next_cursor"]
+    start = service.order_updates(auth, "", 1000).next_cursor
     stalled, release, done = threading.Event(), threading.Event(), threading.Event()
     taken: list[int] = []
 
@@ -216,10 +216,10 @@ def _run_order_updates_race(service: CentralService, naive: bool = False) -> dic
             while True:
                 finished = done.is_set()
                 page = service.order_updates(auth, cursor, 2)
-                seen.update(u["order_id"] for u in page["items"])
-                cursor = page["next_cursor"]
+                seen.update(u.order_id for u in page.items)
+                cursor = page.next_cursor
                 read_to[0] = int(cursor)
-                if finished and not page["has_more"]:
+                if finished and not page.has_more:
                     return
         except BaseException as exc:
             errors.append(exc)
