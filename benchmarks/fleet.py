@@ -365,9 +365,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         catalog = workdir / "catalog.jsonl"
         write_catalog_jsonl(generate_catalog(args.products, seed=7), catalog)
         service.import_catalog(catalog)
-        codes = [service.create_enroll_code(f"F{i:06d}")["code"] for i in range(args.kiosks)]
+        codes = [service.create_enroll_code(f"F{i:06d}").code for i in range(args.kiosks)]
         first = service.catalog_page("", None)
-        products = first["items"][:200]
+        products = first.items[:200]
         central.close()
 
         procs = _start_workers(db_url, args.workers, workdir)

@@ -38,9 +38,10 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import select  # noqa: E402
 
+from central.catalog import product_wire  # noqa: E402
 from central.db import CentralDb  # noqa: E402
 from central.models import Product as CentralProduct  # noqa: E402
-from central.service import CentralService, product_wire  # noqa: E402
+from central.service import CentralService  # noqa: E402
 from kiosk.storage.store import KioskStore  # noqa: E402
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client  # noqa: E402
 from kiosk.sync.credentials import KeyringCredentials  # noqa: E402

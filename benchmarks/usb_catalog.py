@@ -66,7 +66,7 @@ def run(products: int) -> dict[str, Any]:
         timeouts = Timeouts(connect=30, read=120, write=120, pool=30, total=3600)
         keyring = MemoryKeyring()
         with CentralInThread(service) as central:
-            code = service.create_enroll_code("C001")["code"]
+            code = service.create_enroll_code("C001").code
             device = enroll(store, central.url, code, backend=keyring).device_id
             client = CentralClient(
                 make_http_client(central.url, timeouts),

@@ -24,7 +24,10 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from central.catalog import CatalogChanges
+from central.clock import iso
 from central.edge import ERROR_ID_HEADER, DeviceRateLimit, Edge, new_error_id
+from central.enrollment import DeviceAuth
 from central.errors import (
     BadRequest,
     CentralError,
@@ -34,7 +37,8 @@ from central.errors import (
     RateLimited,
     Unauthorized,
 )
-from central.service import CentralService, DeviceAuth, iso
+from central.orders import OrderChanges
+from central.service import CentralService
 from kiosk import __version__
 from kiosk.errors import KioskError
 from kiosk.wire import (
@@ -199,13 +203,37 @@ def _clean_text_fields(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _clean_page(page: dict[str, Any]) -> dict[str, Any]:
-    """A catalog page whose text the wire accepts: a product imported before central refused
-    control characters (a Windows line end in a description, say) must not stop every kiosk's
-    catalog sync. Cheap when clean (one regex search per string)."""
-    for key in ("items", "categories"):
-        page[key] = [_clean_text_fields(row) for row in page.get(key, [])]
-    return page
+def _catalog_page_wire(page: CatalogChanges) -> dict[str, Any]:
+    """A ``CatalogPage`` (JSON-ready) whose text the wire accepts: a product imported before
+    central refused control characters (a Windows line end in a description, say) must not stop
+    every kiosk's catalog sync. Cheap when clean (one regex search per string)."""
+    categories = [
+        {"name": c.name, "sort_order": c.sort_order, "active": c.active} for c in page.categories
+    ]
+    return {
+        "items": [_clean_text_fields(row) for row in page.items],
+        "categories": [_clean_text_fields(row) for row in categories],
+        "next_cursor": page.next_cursor,
+        "has_more": page.has_more,
+    }
+
+
+def _order_updates_wire(page: OrderChanges) -> dict[str, Any]:
+    """An ``OrderUpdatesPage`` (JSON-ready)."""
+    return {
+        "items": [
+            {
+                "order_id": u.order_id,
+                "status": u.status,
+                "server_no": u.server_no,
+                "reason": u.reason,
+                "seq": u.seq,
+            }
+            for u in page.items
+        ],
+        "next_cursor": page.next_cursor,
+        "has_more": page.has_more,
+    }
 
 
 def _known_query(request: Request) -> None:
@@ -345,7 +373,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     )
     def catalog_changes(_auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
         """Products changed after ``cursor``, in server version order (gzip if accepted)."""
-        page = _clean_page(service.catalog_page(cursor, limit))
+        page = _catalog_page_wire(service.catalog_page(cursor, limit))
         # Serialised here, not through the response model: a 5,000-product page stays fast.
         return Response(_dumps(page), media_type="application/json")
 
@@ -413,7 +441,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     )
     def order_updates(auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
         """Changes to this center's orders after ``cursor``, in server order."""
-        page = service.order_updates(auth, cursor, limit)
+        page = _order_updates_wire(service.order_updates(auth, cursor, limit))
         return Response(_dumps(page), media_type="application/json")
 
     @app.post(

@@ -8,6 +8,7 @@ data folder) and ``--json``, upgrades the database to the newest schema first, a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -45,9 +46,18 @@ def _print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+def _plain(obj: Any) -> Any:
+    """A service's typed result (a dataclass, or a list of them) as JSON-ready values."""
+    if isinstance(obj, list):
+        return [_plain(o) for o in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    return obj
+
+
 def _out(args: argparse.Namespace, obj: Any, text: str) -> int:
     if args.json:
-        _print_json(obj)
+        _print_json(_plain(obj))
     else:
         print(text)
     return 0
@@ -126,27 +136,24 @@ def _price(text: str) -> int:
 
 def cmd_set_price(args: argparse.Namespace, service: CentralService) -> int:
     p = service.set_price(args.sku, _price(args.price_fen))
-    return _out(args, p, f"{p['sku']}: now {format_yuan(p['price_fen'])} (version {p['version']})")
+    return _out(args, p.wire, f"{p.sku}: now {format_yuan(p.price_fen)} (version {p.version})")
 
 
 def cmd_deactivate(args: argparse.Namespace, service: CentralService) -> int:
     p = service.deactivate_product(args.sku)
-    return _out(args, p, f"{p['sku']}: deactivated (version {p['version']})")
+    return _out(args, p.wire, f"{p.sku}: deactivated (version {p.version})")
 
 
 def cmd_delete(args: argparse.Namespace, service: CentralService) -> int:
     p = service.delete_product(args.sku)
-    return _out(args, p, f"{p['sku']}: deleted (version {p['version']})")
+    return _out(args, p.wire, f"{p.sku}: deleted (version {p.version})")
 
 
 def cmd_enroll_code(args: argparse.Namespace, service: CentralService) -> int:
     info = service.create_enroll_code(
         args.center, args.center_name, args.ttl_hours, replaces=args.replace
     )
-    text = (
-        f"enrollment code for {info['center_id']}: {info['code']} "
-        f"(valid until {info['expires_at']})"
-    )
+    text = f"enrollment code for {info.center_id}: {info.code} (valid until {info.expires_at})"
     if args.replace:
         text += f"; the PC enrolled with it replaces device {args.replace}"
     return _out(args, info, text)
@@ -155,8 +162,8 @@ def cmd_enroll_code(args: argparse.Namespace, service: CentralService) -> int:
 def cmd_orders_list(args: argparse.Namespace, service: CentralService) -> int:
     orders = service.list_orders(args.center)
     lines = [
-        f"{o['server_no']}  {o['center']}  {o['local_no']}  {o['status']:<10} "
-        f"{format_yuan(o['total_fen']):>12}  {o['order_id']}"
+        f"{o.server_no}  {o.center}  {o.local_no}  {o.status:<10} "
+        f"{format_yuan(o.total_fen):>12}  {o.order_id}"
         for o in orders
     ]
     return _out(args, orders, "\n".join(lines) if lines else "no orders")
@@ -164,17 +171,17 @@ def cmd_orders_list(args: argparse.Namespace, service: CentralService) -> int:
 
 def cmd_orders_advance(args: argparse.Namespace, service: CentralService) -> int:
     r = service.advance_order(args.order_id, args.to, args.reason)
-    return _out(args, r, f"{r['server_no']}: now {r['status']}")
+    return _out(args, r, f"{r.server_no}: now {r.status}")
 
 
 def cmd_cash_list(args: argparse.Namespace, service: CentralService) -> int:
     entries = service.list_cash(args.center)
     lines = []
     for e in entries:
-        signed = -e["amount_fen"] if e["kind"] == "refund" else e["amount_fen"]
+        signed = -e.amount_fen if e.kind == "refund" else e.amount_fen
         lines.append(
-            f"{e['center']:<10} {e['kind']:<12} {format_yuan(signed):>12}"
-            f"  order {e['order_id'] or '-'}  at {e['at']}"
+            f"{e.center:<10} {e.kind:<12} {format_yuan(signed):>12}"
+            f"  order {e.order_id or '-'}  at {e.at}"
         )
     return _out(args, entries, "\n".join(lines) if lines else "no cash entries")
 
@@ -183,15 +190,15 @@ def cmd_cash_days(args: argparse.Namespace, service: CentralService) -> int:
     if args.per_pc:
         closes = service.list_day_closes(args.center)
         lines = [
-            f"{d['center']:<10} {d['business_day']}  PC {d['device'][:8]}  {d['entries']} entries"
-            f"  expected in the drawer {format_yuan(d['expected_cash_fen'])}"
+            f"{d.center:<10} {d.business_day}  PC {d.device[:8]}  {d.entries} entries"
+            f"  expected in the drawer {format_yuan(d.expected_cash_fen)}"
             for d in closes
         ]
         return _out(args, closes, "\n".join(lines) if lines else "no day closes")
     days = service.center_days(args.center)
     lines = [
-        f"{d['center']:<10} {d['business_day']}  {d['pcs']} PC(s)  {d['entries']} entries  "
-        f"expected in the drawers {format_yuan(d['expected_cash_fen'])}"
+        f"{d.center:<10} {d.business_day}  {d.pcs} PC(s)  {d.entries} entries  "
+        f"expected in the drawers {format_yuan(d.expected_cash_fen)}"
         for d in days
     ]
     return _out(args, days, "\n".join(lines) if lines else "no day closes")
@@ -200,9 +207,9 @@ def cmd_cash_days(args: argparse.Namespace, service: CentralService) -> int:
 def cmd_devices_list(args: argparse.Namespace, service: CentralService) -> int:
     devices = service.list_devices(args.center)
     lines = [
-        f"{d['center_id']:<10} PC {d['pc_no'] or '?'}  {d['device_id']}  "
-        f"{'REVOKED ' + d['revoked_at'] if d['revoked_at'] else 'active'}  "
-        f"enrolled {d['enrolled_at']}  last seen {d['last_seen'] or 'never'}"
+        f"{d.center_id:<10} PC {d.pc_no or '?'}  {d.device_id}  "
+        f"{'REVOKED ' + d.revoked_at if d.revoked_at else 'active'}  "
+        f"enrolled {d.enrolled_at}  last seen {d.last_seen or 'never'}"
         for d in devices
     ]
     return _out(args, devices, "\n".join(lines) if lines else "no devices")
@@ -213,7 +220,7 @@ def cmd_devices_revoke(args: argparse.Namespace, service: CentralService) -> int
     return _out(
         args,
         done,
-        f"device {done['device_id']} of center {done['center_id']} is revoked: its token no "
+        f"device {done.device_id} of center {done.center_id} is revoked: its token no "
         "longer works; its orders and events are kept",
     )
 

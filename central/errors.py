@@ -1,8 +1,17 @@
-"""Errors of the central service: each one maps to an HTTP status and an ``ErrorBody`` code."""
+"""Errors of the central service: each one maps to an HTTP status and an ``ErrorBody`` code.
+
+Every refusal the central service makes on purpose is a :class:`CentralError`. Bad input of any
+kind (a malformed cursor or limit, a bad center id, a catalog file that cannot be imported, a price
+out of range) is one family, :class:`BadRequest`: HTTP 400 and exit code 2 at the command line.
+It is also a :class:`kiosk.errors.InvalidInput`, the same kind of error the kiosk's own input
+checks raise, so a caller handles both alike.
+"""
 
 from __future__ import annotations
 
-from kiosk.errors import KioskError
+from pydantic import ValidationError
+
+from kiosk.errors import InvalidInput, KioskError
 
 
 class CentralError(KioskError):
@@ -17,8 +26,9 @@ class CentralError(KioskError):
             self.code = code
 
 
-class BadRequest(CentralError):
-    """The request is malformed (bad cursor, bad limit, unsupported encoding…)."""
+class BadRequest(CentralError, InvalidInput):
+    """Bad input: a malformed request (bad cursor, bad limit, unsupported encoding…) or an
+    operator's value or file the service cannot take."""
 
     exit_code = 2
 
@@ -85,3 +95,10 @@ class RateLimited(CentralError):
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+def first_problem(err: ValidationError) -> str:
+    """The first problem of a pydantic validation error, on one line (``field: message``)."""
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid"))

@@ -6,8 +6,9 @@ Every heartbeat also refreshes a small summary on its center's row (``last_seen_
 ``clock_wrong``?") are index range scans on ``centers`` and never read every heartbeat. A page is
 keyed by center id (``--after``), so paging through 100,000 centers costs the same per page.
 
-:func:`seed_fleet` fills a database with a realistic fleet for tests and benchmarks
-(``kiosk-central dev seed-fleet``).
+:func:`receive_heartbeat` keeps each device's latest heartbeat; :func:`fleet_overview` and
+:func:`fleet_page` answer the operators. :func:`seed_fleet` fills a database with a realistic
+fleet for tests and benchmarks (``kiosk-central dev seed-fleet``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from central.clock import Clock, aware, iso
 from central.db import CentralDb
-from central.models import Center, Device, HeartbeatRecord
+from central.enrollment import DeviceAuth
+from central.errors import BadRequest
+from central.models import Center, Device, HeartbeatRecord, Order
+from kiosk.wire import Heartbeat, HeartbeatAck
 
 #: Most centers one page returns.
 MAX_PAGE = 1_000
@@ -74,6 +79,83 @@ def heartbeat_fields(hb: HeartbeatRecord | None, iso: Any) -> dict[str, Any]:
     }
 
 
+def receive_heartbeat(db: CentralDb, clock: Clock, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:
+    """Keep the latest heartbeat of this device; measure its clock offset."""
+    try:
+        kiosk_time = datetime.fromisoformat(hb.kiosk_time.strip())
+    except ValueError:
+        raise BadRequest(
+            "kiosk_time is not an ISO 8601 time, e.g. 2024-05-01T10:42:00+08:00",
+            code="invalid_payload",
+        ) from None
+    now = clock()
+    offset = round((aware(kiosk_time) - now).total_seconds(), 3)
+    fields = {
+        "center_id": auth.center_id,
+        "app_version": hb.app_version[:64],
+        "schema_revision": (hb.schema_revision or None) and hb.schema_revision[:64],
+        "queue_depth": hb.queue_depth,
+        "quarantined": hb.quarantined,
+        "oldest_unsent_age_s": hb.oldest_unsent_age_s,
+        "last_error": hb.last_error,
+        "error_code": hb.error_code,
+        "disk_free_bytes": hb.disk_free_bytes,
+        "kiosk_time": hb.kiosk_time[:64],
+        "clock_offset_s": offset,
+        "catalog_cursor": (hb.catalog_cursor or None) and hb.catalog_cursor[:64],
+        "received_at": now,
+    }
+    with db.write() as s:
+        row = s.get(HeartbeatRecord, auth.device_id)
+        if row is None:
+            s.add(HeartbeatRecord(device_id=auth.device_id, **fields))
+        else:
+            for key, value in fields.items():
+                setattr(row, key, value)
+        record_heartbeat(s, auth.center_id, auth.device_id, hb.app_version[:64], hb.error_code, now)
+    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+
+
+def fleet_overview(db: CentralDb) -> list[dict[str, Any]]:
+    """One object per center with its most recent heartbeat (``null`` fields if none yet)."""
+    with db.read() as s:
+        centers = list(s.scalars(select(Center).order_by(Center.id)))
+        devices = dict(
+            s.execute(
+                select(Device.center_id, func.count())
+                .where(Device.revoked_at.is_(None))
+                .group_by(Device.center_id)
+            ).all()
+        )
+        revoked = dict(
+            s.execute(
+                select(Device.center_id, func.count())
+                .where(Device.revoked_at.is_not(None))
+                .group_by(Device.center_id)
+            ).all()
+        )
+        beats: dict[str, HeartbeatRecord] = {}
+        for beat in s.scalars(select(HeartbeatRecord).order_by(HeartbeatRecord.received_at)):
+            beats[beat.center_id] = beat  # the latest wins
+        orders = dict(
+            s.execute(select(Order.center_id, func.count()).group_by(Order.center_id)).all()
+        )
+    out = []
+    for c in centers:
+        hb = beats.get(c.id)
+        out.append(
+            {
+                "center_id": c.id,
+                "center_name": c.name,
+                "devices": int(devices.get(c.id, 0)),
+                "revoked_devices": int(revoked.get(c.id, 0)),
+                "orders": int(orders.get(c.id, 0)),
+                **heartbeat_fields(hb, iso),
+            }
+        )
+    return out
+
+
 def _where(q: Any, flt: FleetFilter, now: datetime) -> Any:
     if flt.stale_hours is not None:
         cutoff = now - timedelta(hours=flt.stale_hours)
@@ -92,8 +174,6 @@ def fleet_page(
 
     The objects have the fields of ``kiosk-central fleet`` (docs/central.md).
     """
-    from central.service import iso  # (central.service imports this module)
-
     limit = max(1, min(limit, MAX_PAGE))
     q = select(Center).order_by(Center.id).limit(limit)
     if after:

@@ -6,6 +6,7 @@ source of truth that the kiosk and the central service both use.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,6 +83,29 @@ def check_transition(current: OrderStatus, target: OrderStatus) -> None:
             code="order.bad_move",
             params={"status": current.value, "target": target.value},
         )
+
+
+def status_path(current: OrderStatus, target: OrderStatus) -> list[OrderStatus] | None:
+    """The shortest chain of legal moves from ``current`` to ``target`` (``None``: no way).
+
+    A parcel checked in at the shop proves it shipped even if the operator has not said so yet,
+    so a complete check-in moves an ``accepted`` order through ``shipped`` to ``arrived``.
+    """
+    back: dict[OrderStatus, OrderStatus] = {}
+    todo = deque([current])
+    while todo:
+        here = todo.popleft()
+        for nxt in sorted(TRANSITIONS[here]):
+            if nxt in back or nxt == current:
+                continue
+            back[nxt] = here
+            if nxt == target:
+                path = [nxt]
+                while path[-1] != current and back[path[-1]] != current:
+                    path.append(back[path[-1]])
+                return list(reversed(path))
+            todo.append(nxt)
+    return None
 
 
 class Payment(StrEnum):

@@ -114,7 +114,7 @@ def client(service: CentralService) -> Iterator[TestClient]:
 
 def enroll(client: TestClient, service: CentralService, center: str = "C001") -> dict[str, str]:
     """Enroll a device of ``center``; returns its Authorization header."""
-    code = service.create_enroll_code(center)["code"]
+    code = service.create_enroll_code(center).code
     r = client.post("/v1/enroll", json={"code": code, "device_name": "test"})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}

@@ -50,7 +50,7 @@ def test_every_other_endpoint_needs_a_valid_token(client: TestClient) -> None:
 def test_enroll_code_is_one_time_and_normalised(
     client: TestClient, service: CentralService
 ) -> None:
-    code = service.create_enroll_code("C001", "王家村服务站")["code"]
+    code = service.create_enroll_code("C001", "王家村服务站").code
     assert len(code) == 8 and code.isalnum() and not set(code) & set("01OIL")
     typed = f" {code[:4].lower()}-{code[4:]} "
     r = client.post("/v1/enroll", json={"code": typed, "app_version": "0.1.0"})
@@ -68,7 +68,7 @@ def test_enroll_code_is_one_time_and_normalised(
 def test_enroll_refuses_expired_and_unknown_codes(
     client: TestClient, service: CentralService, clock: FakeClock
 ) -> None:
-    code = service.create_enroll_code("C001", ttl_hours=1)["code"]
+    code = service.create_enroll_code("C001", ttl_hours=1).code
     clock.advance(hours=1, seconds=1)
     r = client.post("/v1/enroll", json={"code": code})
     assert r.status_code == 403 and r.json()["error"] == "enroll_refused"
@@ -204,8 +204,8 @@ def test_order_placed_is_accepted_once_and_deduplicated_forever(
     assert later == {**first, "status": "duplicate"}
     assert row_counts(service)["orders"] == 1
     [order] = service.list_orders()
-    assert order["order_id"] == event["subject_id"] and order["status"] == "submitted"
-    assert order["customer_phone"] != "13800138000"  # masked for operators
+    assert order.order_id == event["subject_id"] and order.status == "submitted"
+    assert order.customer_phone != "13800138000"  # masked for operators
 
 
 def test_same_id_different_payload_is_rejected(
@@ -217,7 +217,7 @@ def test_same_id_different_payload_is_rejected(
     changed = {**event, "payload": {**event["payload"], "customer_name": "李四"}}
     [r] = push(client, auth, changed)
     assert r["status"] == "rejected" and r["reason"] == "payload_mismatch"
-    assert service.list_orders()[0]["customer_name"] == "王大妈"
+    assert service.list_orders()[0].customer_name == "王大妈"
     # A created_at difference is not content: the kiosk clock is informational only.
     [d] = push(client, auth, {**event, "created_at": "2000-01-01T00:00:00Z"})
     assert d["status"] == "duplicate"
@@ -283,7 +283,7 @@ def test_price_rule_honours_a_published_older_price(
     service.set_price("P00000", 150)  # version 2
     [old_price] = push(client, auth, order_event())  # priced at version 1, 100 fen
     assert old_price["status"] == "accepted" and old_price["result"]["price_changed"] is True
-    assert service.list_orders()[0]["lines"][0]["price_changed"] is True
+    assert service.list_orders()[0].lines[0].price_changed is True
     line = {
         "sku": "P00000",
         "name": "商品0",

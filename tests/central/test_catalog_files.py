@@ -81,7 +81,7 @@ def test_import_reads_pictures_only_from_inside_the_catalog_folder(
     message = str(err.value)
     assert message.startswith("catalog file not imported, nothing changed: A-2: ")
     assert "\n" not in message and reason in message
-    assert service.catalog_page("", 100)["items"] == [] and _media_rows(service) == 0
+    assert service.catalog_page("", 100).items == [] and _media_rows(service) == 0
 
 
 def test_a_picture_whose_bytes_are_another_type_is_refused(

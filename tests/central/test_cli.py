@@ -12,7 +12,8 @@ import pytest
 
 from central.cli import main
 from central.db import CentralDb
-from central.service import CentralService, DeviceAuth
+from central.enrollment import DeviceAuth
+from central.service import CentralService
 from kiosk.wire import EventBatch
 from tests.central.conftest import order_event
 from tests.conftest import REPO_ROOT
@@ -103,7 +104,7 @@ def test_catalog_errors_are_one_line_and_change_nothing(
     assert code == 2 and "fen" in err
     db = CentralDb(dburl)
     try:
-        assert CentralService(db).catalog_page("", 100)["items"] == []
+        assert CentralService(db).catalog_page("", 100).items == []
     finally:
         db.close()
 

@@ -38,7 +38,7 @@ def test_a_revoked_pc_is_shut_out_at_once_and_its_history_stays(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     add_products(service, 1)
-    pc = _enroll(client, service.create_enroll_code("C001")["code"])
+    pc = _enroll(client, service.create_enroll_code("C001").code)
     headers = _bearer(pc)
     assert push(client, headers, order_event())[0]["status"] == "accepted"
     assert _works(client, headers) == 200
@@ -66,9 +66,9 @@ def test_revoking_an_unknown_device_is_one_line(
 def test_a_second_pc_gets_the_next_number_and_both_work(
     client: TestClient, service: CentralService
 ) -> None:
-    first = _enroll(client, service.create_enroll_code("C001")["code"])
-    second = _enroll(client, service.create_enroll_code("C001")["code"])
-    other_center = _enroll(client, service.create_enroll_code("C002")["code"])
+    first = _enroll(client, service.create_enroll_code("C001").code)
+    second = _enroll(client, service.create_enroll_code("C001").code)
+    other_center = _enroll(client, service.create_enroll_code("C002").code)
     assert (first["pc_no"], second["pc_no"], other_center["pc_no"]) == (1, 2, 1)
     assert second["replaced_device_id"] is None
     assert _works(client, _bearer(first)) == _works(client, _bearer(second)) == 200
@@ -77,7 +77,7 @@ def test_a_second_pc_gets_the_next_number_and_both_work(
 def test_a_replacement_pc_revokes_the_old_one(
     client: TestClient, service: CentralService, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = _enroll(client, service.create_enroll_code("C001")["code"])
+    old = _enroll(client, service.create_enroll_code("C001").code)
     argv = ["enroll-code", "--center", "C001", "--replace", str(old["device_id"])]
     assert central_main([*argv, "--json", "--db", db_url]) == 0
     code = json.loads(capsys.readouterr().out)["code"]
@@ -86,7 +86,7 @@ def test_a_replacement_pc_revokes_the_old_one(
     assert (new["pc_no"], new["replaced_device_id"]) == (2, old["device_id"])
     assert _works(client, _bearer(old)) == 401
     assert _works(client, _bearer(new)) == 200
-    states = {d["device_id"]: d["revoked_at"] for d in service.list_devices("C001")}
+    states = {d.device_id: d.revoked_at for d in service.list_devices("C001")}
     assert states[str(old["device_id"])] and states[str(new["device_id"])] is None
 
 
@@ -95,6 +95,6 @@ def test_a_code_cannot_replace_another_centers_device(
 ) -> None:
     from central.errors import NotFoundError
 
-    theirs = _enroll(client, service.create_enroll_code("C002")["code"])
+    theirs = _enroll(client, service.create_enroll_code("C002").code)
     with pytest.raises(NotFoundError):
         service.create_enroll_code("C001", replaces=str(theirs["device_id"]))

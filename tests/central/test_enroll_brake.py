@@ -15,13 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from central.app import create_app
-from central.service import (
-    ENROLL_HOLD,
-    ENROLL_MAX_REFUSALS,
-    ENROLL_WINDOW,
-    CentralService,
-    EnrollBrake,
-)
+from central.enrollment import ENROLL_HOLD, ENROLL_MAX_REFUSALS, ENROLL_WINDOW, EnrollBrake
+from central.service import CentralService
 from tests.central.conftest import FakeClock
 
 HOLD_S = int(ENROLL_HOLD.total_seconds())
@@ -45,7 +40,7 @@ def _wrong(http: TestClient, times: int) -> None:
 def test_ten_refused_codes_brake_that_address_even_for_the_right_code(
     service: CentralService, clock: FakeClock
 ) -> None:
-    code = service.create_enroll_code("C001")["code"]
+    code = service.create_enroll_code("C001").code
     with _client(service, "10.0.0.1") as a, _client(service, "10.0.0.2") as b:
         _wrong(a, ENROLL_MAX_REFUSALS)
         status, body, headers = _enroll(a, code)
@@ -77,7 +72,7 @@ def test_refusals_older_than_the_window_do_not_count(
 
 
 def test_a_successful_enrollment_does_not_clear_the_count(service: CentralService) -> None:
-    codes = [service.create_enroll_code("C001")["code"] for _ in range(3)]
+    codes = [service.create_enroll_code("C001").code for _ in range(3)]
     with _client(service, "10.0.0.1") as a:
         _wrong(a, ENROLL_MAX_REFUSALS - 1)
         assert _enroll(a, codes[0])[0] == 200  # right codes are not refusals…

@@ -52,7 +52,7 @@ def test_an_unstorable_number_is_its_own_rejection(
         ("rejected", "invalid_payload"),
         ("duplicate", None),
     ]
-    assert {o["order_id"] for o in service.list_orders("C001")} == {
+    assert {o.order_id for o in service.list_orders("C001")} == {
         before["subject_id"],
         after["subject_id"],
     }
@@ -72,7 +72,7 @@ def test_a_nul_in_a_name_is_refused_clearly_and_blocks_nothing(
     assert r.status_code == 422 and r.json()["error"] == "bad_text", r.text
     assert service.list_orders("C001") == []
     assert _results(client, auth, [good]) == [("accepted", None)]
-    assert [o["order_id"] for o in service.list_orders("C001")] == [good["subject_id"]]
+    assert [o.order_id for o in service.list_orders("C001")] == [good["subject_id"]]
 
 
 def test_an_event_after_an_unstorable_one_moves_its_order(
@@ -90,4 +90,4 @@ def test_an_event_after_an_unstorable_one_moves_its_order(
         "accepted",
     ]
     [order] = service.list_orders("C001")
-    assert order["status"] == "cancelled"
+    assert order.status == "cancelled"

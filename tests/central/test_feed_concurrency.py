@@ -18,7 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from central.db import CentralDb
-from central.service import CentralService, DeviceAuth
+from central.enrollment import DeviceAuth
+from central.feed import Sequences
+from central.service import CentralService
 from kiosk.wire import Event, EventBatch
 from tests.central.conftest import _reset_pg, add_products, order_event
 
@@ -36,11 +38,11 @@ def pg_service(pg_database_url: str) -> Iterator[CentralService]:
         db.close()
 
 
-class NaiveSequenceService(CentralService):
+class NaiveSequences(Sequences):
     """The mistake the design avoids: numbers handed out before commit, by a non-transactional
     PostgreSQL sequence."""
 
-    def next_sequence(self, s: Session, name: str, count: int = 1) -> int:
+    def take(self, s: Session, name: str, count: int = 1) -> int:
         first = int(s.execute(text("SELECT nextval('naive_seq')")).scalar_one())
         for _ in range(count - 1):
             s.execute(text("SELECT nextval('naive_seq')"))
@@ -48,7 +50,7 @@ class NaiveSequenceService(CentralService):
             self.on_sequence(name, first)
         return first
 
-    def _lock_counters(self, s: Session, names: Iterable[str]) -> None:
+    def lock(self, s: Session, names: Iterable[str]) -> None:
         """Nothing is locked: the naive design has no counter rows to queue on."""
 
 
@@ -65,7 +67,7 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
     """Writer 0 takes its number then stalls until the others have committed; returns what the
     reader saw and what was committed."""
     add_products(service, writers * per_writer)
-    start = service.catalog_page("", 10_000)["next_cursor"]
+    start = service.catalog_page("", 10_000).next_cursor
     stalled = threading.Event()
     release = threading.Event()
     done = threading.Event()
@@ -95,7 +97,7 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
                 sku = f"P{w * per_writer + i:05d}"
                 p = service.set_price(sku, 10_000 + w * 100 + i)
                 with lock:
-                    committed[sku] = p["version"]
+                    committed[sku] = p.version
         except BaseException as exc:
             errors.append(exc)
 
@@ -107,10 +109,10 @@ def _run_catalog_race(service: CentralService, writers: int = 4, per_writer: int
             while True:
                 finished = done.is_set()
                 page = service.catalog_page(cursor, 3)
-                for item in page["items"]:
+                for item in page.items:
                     seen[item["sku"]] = item["version"]
-                cursor = page["next_cursor"]
-                if finished and not page["has_more"]:
+                cursor = page.next_cursor
+                if finished and not page.has_more:
                     return
         except BaseException as exc:
             errors.append(exc)
@@ -155,7 +157,7 @@ def test_catalog_feed_never_skips_a_late_commit(pg_service: CentralService) -> N
 
 def test_naive_sequence_control_does_skip(pg_service: CentralService) -> None:
     """Control: with numbers taken before commit, the same race loses a change."""
-    naive = NaiveSequenceService(pg_service.db)
+    naive = CentralService(pg_service.db, sequences=NaiveSequences())
     with naive.db.write() as s:
         top = s.execute(text("SELECT coalesce(max(version), 0) FROM products")).scalar_one()
         s.execute(text("DROP SEQUENCE IF EXISTS naive_seq"))
@@ -186,7 +188,7 @@ def _run_order_updates_race(service: CentralService, naive: bool = False) -> dic
             top = s.execute(text("SELECT coalesce(max(seq), 0) FROM order_updates")).scalar_one()
             s.execute(text("DROP SEQUENCE IF EXISTS naive_seq"))
             s.execute(text(f"CREATE SEQUENCE naive_seq START {int(top) + 1}"))
-    start = service.order_updates(auth, "", 1000)["next_cursor"]
+    start = service.order_updates(auth, "", 1000).next_cursor
     stalled, release, done = threading.Event(), threading.Event(), threading.Event()
     taken: list[int] = []
 
@@ -214,10 +216,10 @@ def _run_order_updates_race(service: CentralService, naive: bool = False) -> dic
             while True:
                 finished = done.is_set()
                 page = service.order_updates(auth, cursor, 2)
-                seen.update(u["order_id"] for u in page["items"])
-                cursor = page["next_cursor"]
+                seen.update(u.order_id for u in page.items)
+                cursor = page.next_cursor
                 read_to[0] = int(cursor)
-                if finished and not page["has_more"]:
+                if finished and not page.has_more:
                     return
         except BaseException as exc:
             errors.append(exc)
@@ -260,6 +262,8 @@ def test_order_updates_never_skip_a_late_commit(pg_service: CentralService) -> N
 
 def test_naive_sequence_control_does_skip_order_updates(pg_service: CentralService) -> None:
     """Control: with update numbers taken before commit, the reader misses the stalled move."""
-    result = _run_order_updates_race(NaiveSequenceService(pg_service.db), naive=True)
+    result = _run_order_updates_race(
+        CentralService(pg_service.db, sequences=NaiveSequences()), naive=True
+    )
     missed = result["moved"] - result["seen"]
     assert missed, "the control experiment should have shown a skipped order update"

@@ -85,7 +85,7 @@ def test_fuzzed_event_bodies_are_refused_and_store_nothing(tmp_path: Path, body:
     service = CentralService(db, clock=FakeClock())
     try:
         with TestClient(create_app(service), raise_server_exceptions=False) as client:
-            code = service.create_enroll_code("C001")["code"]
+            code = service.create_enroll_code("C001").code
             token = client.post("/v1/enroll", json={"code": code}).json()["token"]
             r = client.post(
                 "/v1/events",

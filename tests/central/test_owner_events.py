@@ -6,19 +6,10 @@ import uuid
 
 from fastapi.testclient import TestClient
 
+from central.cash import CashEntry
 from central.cli import main as central_main
-from central.service import CentralService, status_path
-from kiosk.orders import OrderStatus
+from central.service import CentralService
 from tests.central.conftest import add_products, order_event, push, status_event
-
-
-def test_status_path_goes_through_shipped() -> None:
-    assert status_path(OrderStatus.SHIPPED, OrderStatus.ARRIVED) == [OrderStatus.ARRIVED]
-    assert status_path(OrderStatus.ACCEPTED, OrderStatus.ARRIVED) == [
-        OrderStatus.SHIPPED,
-        OrderStatus.ARRIVED,
-    ]
-    assert status_path(OrderStatus.CANCELLED, OrderStatus.ARRIVED) is None
 
 
 def test_owner_payloads_are_validated(
@@ -42,17 +33,17 @@ def test_owner_payloads_are_validated(
     )
     assert [(r["status"], r["reason"]) for r in results] == [("rejected", "invalid_payload")] * 8
     assert all(r["message"] for r in results)
-    assert service.list_orders()[0]["status"] == "submitted"
+    assert service.list_orders()[0].status == "submitted"
     assert service.list_cash() == [
-        {
-            "entry_id": oid,
-            "center": "C001",
-            "kind": "order_cash",
-            "order_id": oid,
-            "amount_fen": 200,
-            "at": "2025-06-01T09:00:00+08:00",
-            "received_at": "2025-06-01T08:00:00Z",
-        }
+        CashEntry(
+            entry_id=oid,
+            center="C001",
+            kind="order_cash",
+            order_id=oid,
+            amount_fen=200,
+            at="2025-06-01T09:00:00+08:00",
+            received_at="2025-06-01T08:00:00Z",
+        )
     ]
 
 
@@ -91,8 +82,8 @@ def test_partial_arrival_then_complete(
     )
     assert part["status"] == "accepted" and part["result"]["complete"] is False
     listed = service.list_orders()[0]
-    assert listed["status"] == "accepted"
-    assert [ln["arrived_qty"] for ln in listed["lines"]] == [3, 0]
+    assert listed.status == "accepted"
+    assert [ln.arrived_qty for ln in listed.lines] == [3, 0]
     # "complete" while central knows a line is short is refused.
     [short] = push(
         client, auth, status_event("arrival_checked_in", oid, lines=[line(2, 1, 1)], complete=True)
@@ -121,14 +112,14 @@ def test_cash_entries_and_day_closes_are_stored_once(
     wrong = status_event("day_closed", "2025-06-02", center_id="C999")
     assert push(client, auth, wrong)[0]["reason"] == "wrong_center"
     cash = service.list_cash("C001")
-    assert [(c["kind"], c["amount_fen"]) for c in cash] == [("refund", 250)]
+    assert [(c.kind, c.amount_fen) for c in cash] == [("refund", 250)]
     [day] = service.list_day_closes()
-    assert (day["center"], day["business_day"], day["expected_cash_fen"]) == (
+    assert (day.center, day.business_day, day.expected_cash_fen) == (
         "C001",
         "2025-06-01",
         200,
     )
-    assert day["event_id"] == close["id"]
+    assert day.event_id == close["id"]
     assert service.list_day_closes("C002") == []
 
 

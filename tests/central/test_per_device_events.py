@@ -25,7 +25,7 @@ def test_another_centers_device_cannot_claim_an_event_id(
     assert (claim["status"], claim["reason"]) == ("rejected", "wrong_center")
     [mine] = push(client, auth, close)
     assert mine["status"] == "accepted"
-    assert [d["event_id"] for d in service.list_day_closes("C001")] == [close["id"]]
+    assert [d.event_id for d in service.list_day_closes("C001")] == [close["id"]]
 
 
 def test_an_event_id_used_by_two_centers_devices_is_two_events(
@@ -38,8 +38,8 @@ def test_an_event_id_used_by_two_centers_devices_is_two_events(
     mine["id"] = theirs["id"] = shared
     assert push(client, auth, mine)[0]["status"] == "accepted"
     assert push(client, other, theirs)[0]["status"] == "accepted"
-    assert [c["amount_fen"] for c in service.list_cash("C001")] == [100]
-    assert [c["amount_fen"] for c in service.list_cash("C002")] == [200]
+    assert [c.amount_fen for c in service.list_cash("C001")] == [100]
+    assert [c.amount_fen for c in service.list_cash("C002")] == [200]
 
 
 def test_resending_another_centers_order_never_reveals_its_number(
@@ -56,7 +56,7 @@ def test_resending_another_centers_order_never_reveals_its_number(
     forged["payload"]["center_id"] = "C002"
     [again] = push(client, other, forged)
     assert again["status"] == "rejected" and "server_no" not in again.get("result", {})
-    assert [o["center"] for o in service.list_orders()] == ["C001"]
+    assert [o.center for o in service.list_orders()] == ["C001"]
 
 
 def test_a_second_pc_of_the_center_resending_the_shops_event_gets_its_result(
@@ -91,5 +91,5 @@ def test_each_pc_closes_its_day_and_central_sums_the_center(
     assert push(client, second, again)[0]["reason"] == "day_already_closed"
     assert len(service.list_day_closes("C001")) == 2
     [day] = service.center_days("C001")
-    assert (day["pcs"], day["entries"], day["expected_cash_fen"]) == (2, 3, 550)
-    assert day["totals"] == {"order_cash": {"count": 3, "fen": 550}}
+    assert (day.pcs, day.entries, day.expected_cash_fen) == (2, 3, 550)
+    assert day.totals == {"order_cash": {"count": 3, "fen": 550}}

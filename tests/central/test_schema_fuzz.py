@@ -45,7 +45,7 @@ PHONE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 def _app_and_auth(service: CentralService) -> tuple[object, dict[str, str]]:
     add_products(service, 3)
-    code = service.create_enroll_code("C001")["code"]
+    code = service.create_enroll_code("C001").code
     token = service.enroll(EnrollRequest(code=code)).token
     # No rate limit here: the fuzzer is one device sending hundreds of requests at once.
     app = create_app(service, rate_limit=DeviceRateLimit(burst=10**9, per_second=10**9))

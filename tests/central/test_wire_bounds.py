@@ -54,7 +54,7 @@ def _heartbeat(**changes: Any) -> dict[str, Any]:
 def test_enroll_refuses_control_characters_and_surrogates(
     client: TestClient, service: CentralService, bad: str
 ) -> None:
-    code = service.create_enroll_code("C001")["code"]
+    code = service.create_enroll_code("C001").code
     body = json.dumps({"code": code, "device_name": f"kiosk{bad}"})  # ASCII-escaped JSON
     r = client.post("/v1/enroll", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 422, r.text
@@ -301,7 +301,7 @@ def test_central_refuses_shop_only_moves(
         with pytest.raises(BadRequest) as err:
             service.advance_order(oid, target)
         assert err.value.code == "shop_only"
-    assert service.list_orders()[0]["status"] == "arrived"
+    assert service.list_orders()[0].status == "arrived"
 
 
 def test_a_cash_entry_naming_another_centers_order_is_refused(

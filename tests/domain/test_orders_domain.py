@@ -22,6 +22,7 @@ from kiosk.orders import (
     parse_item,
     parse_payment,
     parse_status,
+    status_path,
 )
 
 S = OrderStatus
@@ -118,3 +119,34 @@ def test_merge_lines() -> None:
 def test_local_order_no() -> None:
     assert local_order_no("C017", 42) == "C017-0042"
     assert local_order_no("LOCAL", 12345) == "LOCAL-12345"
+
+
+def test_status_path_goes_through_shipped() -> None:
+    assert status_path(OrderStatus.SHIPPED, OrderStatus.ARRIVED) == [OrderStatus.ARRIVED]
+    assert status_path(OrderStatus.ACCEPTED, OrderStatus.ARRIVED) == [
+        OrderStatus.SHIPPED,
+        OrderStatus.ARRIVED,
+    ]
+    assert status_path(OrderStatus.CANCELLED, OrderStatus.ARRIVED) is None
+
+
+@pytest.mark.parametrize("current,target", list(itertools.product(S, S)))
+def test_status_path_is_the_shortest_chain_of_legal_moves(current: S, target: S) -> None:
+    """For every pair of statuses: a path exists exactly when ``target`` is reachable, each step
+    is a legal move, and no shorter chain exists (breadth-first over TRANSITIONS by hand)."""
+    hops: dict[S, int] = {}
+    frontier = {current}
+    n = 0
+    while frontier:
+        n += 1
+        frontier = {nxt for s in frontier for nxt in TRANSITIONS[s] if nxt not in hops}
+        frontier.discard(current)
+        for s in frontier:
+            hops[s] = n
+    path = status_path(current, target)
+    if target not in hops:
+        assert path is None
+        return
+    assert path is not None and path[-1] == target and len(path) == hops[target]
+    for before, after in zip([current, *path], path, strict=False):
+        assert can_transition(before, after), (before, after)

@@ -104,7 +104,7 @@ def test_orders_on_a_usb_seeded_catalog_before_the_first_sync_are_accepted(
     skus = random.Random(3).sample(kiosk.orderable_skus(), 4)
     before = [_order(kiosk, skus[0], skus[1]), _order(kiosk, skus[2]), _order(kiosk, skus[3])]
 
-    kiosk.enroll(central.url, central.service.create_enroll_code("C001")["code"])
+    kiosk.enroll(central.url, central.service.create_enroll_code("C001").code)
     result = kiosk.engine(central.url, media_per_run=0).run_once()
 
     assert result.ok, result.errors
@@ -134,13 +134,13 @@ def test_a_usb_price_central_never_published_is_refused_in_plain_words(
     old_price = _order(kiosk, "A-1")
     never = _order(kiosk, "A-2")
 
-    kiosk.enroll(central.url, central.service.create_enroll_code("C001")["code"])
+    kiosk.enroll(central.url, central.service.create_enroll_code("C001").code)
     result = kiosk.engine(central.url, media_per_run=0).run_once()
 
     assert result.pushed == 1 and result.quarantined_now == 1
     assert _status(kiosk, old_price)[0] == OrderStatus.SUBMITTED
-    orders = {o["order_id"]: o for o in central.service.list_orders("C001")}
-    assert orders[old_price]["status"] == "submitted"
+    orders = {o.order_id: o for o in central.service.list_orders("C001")}
+    assert orders[old_price].status == "submitted"
     assert never not in orders
     from sqlalchemy import select
 
@@ -166,7 +166,7 @@ def test_a_usb_import_after_syncing_is_replaced_by_centrals_copy(
     )
     _cli(central_db_url, "catalog", "import", str(usb / "central.jsonl"))
     kiosk = make_kiosk("village")
-    kiosk.enroll(central.url, central.service.create_enroll_code("C001")["code"])
+    kiosk.enroll(central.url, central.service.create_enroll_code("C001").code)
     engine = kiosk.engine(central.url, media_per_run=0)
     assert engine.run_once().ok
     assert kiosk.catalog() == central_catalog(central_db_url)
@@ -204,7 +204,7 @@ def test_a_usb_import_during_a_sync_is_not_undone_by_it(
     )
     _cli(central_db_url, "catalog", "import", str(usb / "central.jsonl"))
     kiosk = make_kiosk("village")
-    kiosk.enroll(central.url, central.service.create_enroll_code("C001")["code"])
+    kiosk.enroll(central.url, central.service.create_enroll_code("C001").code)
     assert kiosk.engine(central.url, media_per_run=0).run_once().ok
     _cli(central_db_url, "catalog", "set-price", "A-5", "2000")
     _cli(central_db_url, "catalog", "set-price", "A-4", "2000")

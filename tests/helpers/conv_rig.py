@@ -122,7 +122,7 @@ class Central:
         return self.server.url
 
     def code(self, center: str = "C001") -> str:
-        return str(self.service.create_enroll_code(center)["code"])
+        return str(self.service.create_enroll_code(center).code)
 
     def add_products(self, count: int, price: int = 100) -> list[str]:
         skus = [f"P{i:05d}" for i in range(count)]

@@ -222,7 +222,7 @@ class Convergence(RuleBasedStateMachine):
 
     @invariant()
     def numbers_never_repeat_at_central(self) -> None:
-        numbers = [o["local_no"] for o in self.world.central.service.list_orders(self.center)]
+        numbers = [o.local_no for o in self.world.central.service.list_orders(self.center)]
         assert len(numbers) == len(set(numbers)), numbers
 
     def teardown(self) -> None:
@@ -238,19 +238,19 @@ class Convergence(RuleBasedStateMachine):
         for _ in range(2):
             for pc in self.pcs:
                 self._sync(pc, w.central.url)
-        central = {o["order_id"]: o for o in w.central.service.list_orders(self.center)}
+        central = {o.order_id: o for o in w.central.service.list_orders(self.center)}
         # Nothing acknowledged lost: every order placed is at central.
         assert {o.order_id for o in self.orders} <= set(central), "an order never reached central"
         for o in self.orders:
             with self.pcs[o.pc].store.read() as s:
                 local = s.get(Order, o.order_id)
                 assert local is not None
-                assert local.status == central[o.order_id]["status"], (
+                assert local.status == central[o.order_id].status, (
                     o.local_no,
                     local.status,
-                    central[o.order_id]["status"],
+                    central[o.order_id].status,
                 )
-        numbers = [c["local_no"] for c in central.values()]
+        numbers = [c.local_no for c in central.values()]
         assert len(numbers) == len(set(numbers)), numbers
         kiosk_cash = 0
         for pc in self.pcs:
@@ -260,7 +260,7 @@ class Convergence(RuleBasedStateMachine):
                 ):
                     kiosk_cash += SIGN[kind] * int(fen)
         central_cash = sum(
-            SIGN[c["kind"]] * int(c["amount_fen"]) for c in w.central.service.list_cash(self.center)
+            SIGN[c.kind] * int(c.amount_fen) for c in w.central.service.list_cash(self.center)
         )
         assert kiosk_cash == central_cash, (kiosk_cash, central_cash)
         from kiosk.storage.owner import load_work_queue

@@ -12,7 +12,8 @@ import keyring
 import pytest
 
 from central.db import CentralDb
-from central.service import ENROLL_HOLD, ENROLL_MAX_REFUSALS, CentralService
+from central.enrollment import ENROLL_HOLD, ENROLL_MAX_REFUSALS
+from central.service import CentralService
 from kiosk.cli import main
 from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng
@@ -75,7 +76,7 @@ def test_enroll_during_the_brake_says_how_long_and_stores_nothing(
     store: KioskStore, central: tuple[CentralInThread, FakeClock], memory_keyring: MemoryKeyring
 ) -> None:
     server, clock = central
-    code = server.service.create_enroll_code("C007", "王家村")["code"]
+    code = server.service.create_enroll_code("C007", "王家村").code
     _brake(store, server.url, memory_keyring)
     wire = CountingTransport()
     with pytest.raises(ServerError) as braked:
@@ -104,7 +105,7 @@ def test_kiosk_enroll_prints_the_wait_in_one_line_and_exits_non_zero(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     server, clock = central
-    code = server.service.create_enroll_code("C007")["code"]
+    code = server.service.create_enroll_code("C007").code
     _brake(store, server.url, memory_keyring)
     data_dir = tmp_path / "cli-kiosk"
     args = ["--data-dir", str(data_dir), "enroll", "--server", server.url, "--code", code]

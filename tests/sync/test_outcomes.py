@@ -355,7 +355,7 @@ def real_central(tmp_path: Path) -> Iterator[tuple[CentralInThread, str]]:
     db = CentralDb(f"sqlite:///{tmp_path / 'central.db'}")
     db.migrate()
     service = CentralService(db)
-    code = service.create_enroll_code("C001")["code"]
+    code = service.create_enroll_code("C001").code
     token = service.enroll(wire.EnrollRequest(code=code, device_name="kiosk")).token
     server = CentralInThread(service).start()
     try:

@@ -37,7 +37,7 @@ def central(
 
 
 def _numbers(central: Central) -> list[str]:
-    return [o["local_no"] for o in central.service.list_orders("C001")]
+    return [o.local_no for o in central.service.list_orders("C001")]
 
 
 def test_two_pcs_of_a_center_never_share_an_order_number(central: Central, tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_a_replacement_pc_never_reuses_the_old_pcs_numbers(
         assert old.engine(central.url).run_once().ok
         old.place("P00000")
         assert old.engine(central.url).run_once().ok
-        code = central.service.create_enroll_code("C001", replaces=old.device_id)["code"]
+        code = central.service.create_enroll_code("C001", replaces=old.device_id).code
         new.enroll(central.url, code)
         assert new.engine(central.url).run_once().ok
         new.place("P00000")

@@ -36,7 +36,7 @@ def rig(
 
 def _fail_on(central: Central, doomed: Callable[[Any], bool]) -> None:
     """Make central's own code raise (→ its 500 handler) for the events ``doomed`` picks."""
-    service = central.service
+    service = central.service.events
     real = service._apply
 
     def apply(s: Any, auth: Any, event: Any) -> Any:
@@ -63,7 +63,7 @@ def test_one_failing_event_is_bisected_out_and_set_aside(rig: tuple[Central, Kio
     for run in (1, 2):
         summary = engine.run_once()
         assert not summary.ok and summary.error_code == SyncCode.SERVER_ERROR, summary.errors
-        at_central = {o["order_id"] for o in central.service.list_orders("C001")}
+        at_central = {o.order_id for o in central.service.list_orders("C001")}
         assert at_central == others, f"run {run}: the others went through"
         assert _outbox(kiosk)[poison] == ("pending", run)
     summary = engine.run_once()
@@ -73,7 +73,7 @@ def test_one_failing_event_is_bisected_out_and_set_aside(rig: tuple[Central, Kio
     later = kiosk.place("P00001")
     summary = engine.run_once()
     assert summary.ok, summary.errors
-    assert later in {o["order_id"] for o in central.service.list_orders("C001")}
+    assert later in {o.order_id for o in central.service.list_orders("C001")}
     assert summary.quarantined == 1
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from central.orders import OrderView
 from kiosk.storage.cash import paid_for_order
 from kiosk.storage.orders import get_order
 from kiosk.storage.owner import cancel_order, check_in, load_work_queue
@@ -41,17 +42,17 @@ def _status(kiosk: Kiosk, order_id: str) -> str:
         return get_order(s, order_id).status.value
 
 
-def _central(central: Central, order_id: str) -> dict[str, object]:
-    [order] = [o for o in central.service.list_orders("C001") if o["order_id"] == order_id]
+def _central(central: Central, order_id: str) -> OrderView:
+    [order] = [o for o in central.service.list_orders("C001") if o.order_id == order_id]
     return order
 
 
 def _central_cash(central: Central, order_id: str) -> int:
     sign = {"order_cash": 1, "pickup_cash": 1, "refund": -1}
     return sum(
-        sign[c["kind"]] * int(c["amount_fen"])
+        sign[c.kind] * int(c.amount_fen)
         for c in central.service.list_cash("C001")
-        if c["order_id"] == order_id
+        if c.order_id == order_id
     )
 
 
@@ -68,7 +69,7 @@ def test_owner_cancels_while_the_platform_ships(rig: tuple[Central, Kiosk]) -> N
     # The shop has not heard yet: the owner cancels and gives the cash back.
     cancel_order(kiosk.store, oid, "村民不要了", None, "owner")
     _sync(central, kiosk)
-    assert _status(kiosk, oid) == _central(central, oid)["status"] == "shipped"
+    assert _status(kiosk, oid) == _central(central, oid).status == "shipped"
     [(kind, params)] = _attention(kiosk)
     assert kind == "overruled_cancel" and params["status"] == "shipped"
     # The refund is a fact: both ledgers hold it, to the fen.
@@ -78,7 +79,7 @@ def test_owner_cancels_while_the_platform_ships(rig: tuple[Central, Kiosk]) -> N
     # The parcel comes: the owner checks it in; the attention item goes.
     check_in(kiosk.store, oid, None, "owner")
     _sync(central, kiosk)
-    assert _status(kiosk, oid) == _central(central, oid)["status"] == "arrived"
+    assert _status(kiosk, oid) == _central(central, oid).status == "arrived"
     assert _attention(kiosk) == []
 
 
@@ -91,10 +92,10 @@ def test_a_parcel_arrives_for_an_order_the_platform_cancelled(rig: tuple[Central
     central.service.advance_order(oid, "cancelled", reason="缺货")
     check_in(kiosk.store, oid, None, "owner")  # before the shop heard of the cancel
     _sync(central, kiosk)
-    assert _status(kiosk, oid) == _central(central, oid)["status"] == "cancelled"
+    assert _status(kiosk, oid) == _central(central, oid).status == "cancelled"
     # The arrival is a fact central keeps.
-    [line] = _central(central, oid)["lines"]  # type: ignore[misc]
-    assert line["arrived_qty"] == line["qty"]
+    [line] = _central(central, oid).lines
+    assert line.arrived_qty == line.qty
     [(kind, params)] = _attention(kiosk)
     assert kind == "overruled_arrival"
     with kiosk.store.read() as s:

@@ -282,7 +282,7 @@ def test_sync_now_tells_busy_from_failing(
     from kiosk.sync.factory import enroll
 
     server, _clock = central_here
-    enroll(admin_store, server.url, server.service.create_enroll_code("C021")["code"])
+    enroll(admin_store, server.url, server.service.create_enroll_code("C021").code)
     monkeypatch.setenv("KIOSK_SYNC_RETRIES", "1")  # one attempt: no backoff waits in the test
 
     def crash(*_a: object) -> None:
@@ -321,11 +321,11 @@ def test_the_wizard_says_how_long_the_enrollment_brake_lasts(
 ) -> None:
     import httpx
 
-    from central.service import ENROLL_MAX_REFUSALS
+    from central.enrollment import ENROLL_MAX_REFUSALS
     from kiosk.ui.app import make_app
 
     server, clock = central_here
-    code = server.service.create_enroll_code("C021")["code"]
+    code = server.service.create_enroll_code("C021").code
     for i in range(ENROLL_MAX_REFUSALS):  # someone guessed codes from this address
         r = httpx.post(f"{server.url}/v1/enroll", json={"code": f"WRONG{i:03d}"})
         assert r.status_code == 403
