@@ -206,6 +206,7 @@ def place_order(
     # Imported here, before the write lock, not with the module: the wire schema (pydantic) and the
     # cash ledger are not needed by readers of this module (the GUI's start-up reads settings).
     from kiosk.storage.cash import CashKind, record_cash
+    from kiosk.storage.pullback import check_may_order
     from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
 
     merged = merge_lines(list(lines))
@@ -216,6 +217,7 @@ def place_order(
     order_id = uuid7()
     now = utc_now()
     with store.write() as s:
+        check_may_order(s)
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
         pc_no = KioskStore.get_setting(s, PC_NO_KEY)
@@ -274,6 +276,8 @@ def place_order(
             total_fen=total,
             lines=wire_lines,
             placed_at=now,
+            pickup_salt=salt_hex,
+            pickup_hash=hash_hex,
         )
         enqueue(s, EventKind.ORDER_PLACED.value, order_id, payload.model_dump(mode="json"))
         if payment is Payment.CASH and total > 0:
