@@ -119,6 +119,46 @@ def set_center(s: Session, center_id: str, name: str) -> None:
     KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())
 
 
+def adopt_local_orders(s: Session, center_id: str, pc_no: int | None) -> int:
+    """Give the orders taken before enrollment (numbered ``LOCAL-0001``…) to the center this
+    kiosk was just enrolled for (inside the enrollment's write unit of work).
+
+    Each keeps its sequence number under the center's prefix (``LOCAL-0007`` becomes
+    ``C017-2-0007``: unique in the center, and the owner finds it by its last digits, or by the
+    old number), and its unsent events say the center (docs/sync-protocol.md, conflict table).
+    Without this central refuses them for ever as ``wrong_center``. Returns how many orders.
+    """
+    import json
+
+    prefix = f"{DEFAULT_CENTER_ID}-"
+    renumbered: dict[str, str] = {}
+    for order in s.scalars(select(m.Order).where(m.Order.center_id == DEFAULT_CENTER_ID)):
+        rest = order.local_no[len(prefix) :] if order.local_no.startswith(prefix) else ""
+        new_no = (
+            local_order_no(center_id, int(rest), pc_no)
+            if rest.isascii() and rest.isdecimal()
+            else order.local_no
+        )
+        renumbered[order.id] = new_no
+        KioskStore.audit(s, "technician", "order_adopted", order.id, f"{order.local_no}->{new_no}")
+        order.center_id = center_id
+        order.local_no = new_no
+    from kiosk.storage.outbox import PENDING
+
+    for event in s.scalars(select(m.OutboxEvent).where(m.OutboxEvent.state == PENDING)):
+        payload = json.loads(event.payload)
+        if not isinstance(payload, dict) or payload.get("center_id") != DEFAULT_CENTER_ID:
+            continue
+        payload["center_id"] = center_id
+        if event.subject_id in renumbered and "local_no" in payload:
+            payload["local_no"] = renumbered[event.subject_id]
+        event.payload = json.dumps(
+            payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+    s.flush()
+    return len(renumbered)
+
+
 @dataclass(frozen=True, slots=True)
 class ProductSnapshot:
     """What an order line copies from the catalog at placement."""

@@ -253,3 +253,39 @@ def test_the_recovery_endpoint_is_bounded_validated_and_per_center(
     finally:
         kiosk.close()
         other.close()
+
+
+def test_orders_taken_before_enrollment_are_adopted_by_the_center(
+    central: Central, tmp_path: Path
+) -> None:
+    """A village without a connection: USB catalog, orders numbered LOCAL-…, then enrollment.
+    Central used to refuse them for ever (``wrong_center``)."""
+    from kiosk.storage.catalog import import_catalog_file
+    from kiosk.storage.models import OutboxEvent
+    from kiosk.storage.outbox import QUARANTINED
+
+    (tmp_path / "stick").mkdir()
+    central.service.export_catalog(tmp_path / "stick" / "catalog.jsonl")
+    kiosk = open_kiosk(tmp_path / "pc")
+    try:
+        import_catalog_file(kiosk.store, tmp_path / "stick" / "catalog.jsonl")
+        early = _place(kiosk)
+        assert early.local_no == "LOCAL-0001"
+        kiosk.enroll(central.url, central.code())
+        _sync_ok(kiosk, central.url)
+        later = _place(kiosk)
+        _sync_ok(kiosk, central.url)
+        with kiosk.store.read() as s:
+            aside = s.scalar(select(func.count()).where(OutboxEvent.state == QUARANTINED))
+        assert aside == 0, "an order taken before enrollment was set aside"
+        at_central = {o["order_id"]: o for o in central.service.list_orders("C001")}
+        assert early.order_id in at_central, "the order taken before enrollment never reached"
+        assert at_central[early.order_id]["local_no"] == "C001-0001"
+        assert at_central[later.order_id]["local_no"] == "C001-0002"
+        # The villager's slip says LOCAL-0001: the owner still finds the order by it.
+        _hand_over(kiosk, central, PlacedOrder(early.order_id, "LOCAL-0001", 0, early.pickup_code))
+        assert {o["order_id"]: o["status"] for o in central.service.list_orders("C001")}[
+            early.order_id
+        ] == "picked_up"
+    finally:
+        kiosk.close()

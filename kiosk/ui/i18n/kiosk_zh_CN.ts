@@ -784,7 +784,12 @@
         <translation>服务站编号须为 1 到 24 个字符。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>This kiosk was restored from a backup. Connect to the platform once before taking orders, so no order number is given twice.</source>
+        <translation>这台电脑刚用备份恢复过。请先联网同步一次，再接订单，这样订单号不会重复。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>There is no product %1 in the catalog.</source>
         <translation>商品目录里没有商品 %1。</translation>
     </message>
@@ -2422,7 +2427,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
@@ -2577,7 +2582,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>
