@@ -8,8 +8,8 @@ arriving later can still be checked in and handed over there.
 
 Paged in server order by the number in ``server_no`` (``S00000042`` is cursor 42), at most
 :data:`RECOVERY_PAGE_MAX` orders a page. Only the asking device's center is ever read. Cash
-entries come only when they were taken on the asking PC or on a PC that has been revoked (a
-replaced PC): a second PC that is still in use keeps its own drawer.
+entries come only when they were taken on the asking PC or on a PC it replaced (``enroll-code
+--replace``, followed back through earlier replacements): a second PC keeps its own drawer.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from central.db import CentralDb
 from central.errors import BadRequest
-from central.models import CashEntryRecord, Device, Order, OrderLine
+from central.models import CashEntryRecord, EnrollCode, Order, OrderLine
 
 RECOVERY_PAGE_DEFAULT = 100
 RECOVERY_PAGE_MAX = 200
@@ -46,6 +47,26 @@ def recovery_limit(limit: int | None) -> int:
     return min(limit, RECOVERY_PAGE_MAX)
 
 
+def _drawers(s: Session, device_id: str, center_id: str) -> set[str]:
+    """The asking device and the devices it replaced, and those they replaced, … (their cash
+    came with the shop to this PC). A second PC still in use is never among them."""
+    drawers = {device_id}
+    todo = [device_id]
+    while todo and len(drawers) < 1000:
+        replaced = s.scalars(
+            select(EnrollCode.replaces).where(
+                EnrollCode.device_id == todo.pop(),
+                EnrollCode.center_id == center_id,
+                EnrollCode.replaces.is_not(None),
+            )
+        )
+        for old in replaced:
+            if old and old not in drawers:
+                drawers.add(old)
+                todo.append(old)
+    return drawers
+
+
 def recovery_page(
     db: CentralDb, device_id: str, center_id: str, cursor: str | None, limit: int | None
 ) -> dict[str, Any]:
@@ -69,14 +90,7 @@ def recovery_page(
             select(OrderLine).where(OrderLine.order_id.in_(ids)).order_by(OrderLine.line_no)
         ):
             lines.setdefault(ln.order_id, []).append(ln)
-        revoked = set(
-            s.scalars(
-                select(Device.id).where(
-                    Device.center_id == center_id, Device.revoked_at.is_not(None)
-                )
-            )
-        )
-        drawers = revoked | {device_id}
+        drawers = _drawers(s, device_id, center_id)
         cash: dict[str, list[CashEntryRecord]] = {}
         for c in s.scalars(
             select(CashEntryRecord)

@@ -474,7 +474,7 @@ class RecoveredLine(Wire):
 
 
 class RecoveredCash(Wire):
-    """A cash entry of a pulled-back order (only this PC's own and those of revoked PCs)."""
+    """A cash entry of a pulled-back order (only this PC's own and those of PCs it replaced)."""
 
     entry_id: Annotated[str, Field(min_length=1, max_length=36)]
     kind: Literal["order_cash", "pickup_cash", "refund"]

@@ -289,3 +289,29 @@ def test_orders_taken_before_enrollment_are_adopted_by_the_center(
         ] == "picked_up"
     finally:
         kiosk.close()
+
+
+def test_a_second_pc_never_takes_another_pcs_drawer(central: Central, tmp_path: Path) -> None:
+    """Cash comes back only to the PC that replaced the one that took it: a later second PC
+    pulls back the orders but not the cash, so the center's drawers still add up."""
+    old = open_kiosk(tmp_path / "old")
+    old.enroll(central.url, central.code())
+    _sync_ok(old, central.url)
+    _place(old)
+    _sync_ok(old, central.url)
+    old.close()
+    pcs = [open_kiosk(tmp_path / "new"), open_kiosk(tmp_path / "second")]
+    try:
+        pcs[0].enroll(
+            central.url,
+            str(central.service.create_enroll_code("C001", replaces=old.device_id)["code"]),
+        )
+        _sync_ok(pcs[0], central.url)
+        pcs[1].enroll(central.url, central.code())
+        _sync_ok(pcs[1], central.url)
+        with pcs[1].store.read() as s:
+            assert s.scalar(select(func.count()).select_from(Order)) == 1
+        assert _cash(pcs[0]) + _cash(pcs[1]) == _central_cash(central) > 0
+    finally:
+        for pc in pcs:
+            pc.close()
