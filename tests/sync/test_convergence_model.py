@@ -131,10 +131,10 @@ class Convergence(RuleBasedStateMachine):
             o for o in self.orders if o.pc != n or o.order_id in central or o.order_id in here
         ]
 
-    def _sync(self, pc: Kiosk, url: str) -> None:
+    def _sync(self, pc: Kiosk, url: str) -> bool:
         engine = pc.engine(url)
         try:
-            engine.run_once()
+            return engine.run_once().ok
         finally:
             pc.engines.remove(engine)
             engine.client.close()
@@ -146,8 +146,9 @@ class Convergence(RuleBasedStateMachine):
 
     @initialize(skus=st.lists(st.sampled_from(SKUS), min_size=1, max_size=3))
     def start(self, skus: list[str]) -> None:
-        """Every history starts with a few orders central already has, and a backup of PC 1
-        that lacks the last of them (a restore or a replacement must pull it back)."""
+        """Every history starts with a few orders central already has, a backup of PC 1 that
+        lacks the last of them (a restore or a replacement must pull it back), and a platform
+        move the shop sees at its next sync."""
         for sku in skus:
             self.place(0, sku, 1)
         self._sync(self.pcs[0], self.world.central.url)
@@ -157,6 +158,8 @@ class Convergence(RuleBasedStateMachine):
         self.world.central.service.export_catalog(stick / "catalog.jsonl")
         self.place(0, skus[0], 2)
         self._sync(self.pcs[0], self.world.central.url)
+        # The platform accepts the first order while the shop is online.
+        self.platform_move_seen(0, "accepted")
 
     @rule(pc=st.integers(0, 1), sku=st.sampled_from(SKUS), qty=st.integers(1, 3))
     def place(self, pc: int, sku: str, qty: int) -> None:
@@ -221,6 +224,21 @@ class Convergence(RuleBasedStateMachine):
         for to in ("accepted", "shipped"):
             self.platform_move(i, to)
 
+    @precondition(lambda self: bool(self.orders))
+    @rule(
+        i=st.integers(0, 50),
+        to=st.sampled_from(["accepted", "rejected", "shipped", "cancelled"]),
+    )
+    def platform_move_seen(self, i: int, to: str) -> None:
+        """The platform moves an order while its shop is online: the shop's next sync (no
+        fault) must show central's status at once."""
+        o = self._order(i)
+        assert o is not None
+        if to == "shipped":
+            self.platform_move(i, "accepted")
+        self.platform_move(i, to)
+        self.sync(o.pc, "none")
+
     @rule(sku=st.sampled_from(SKUS), price=st.integers(50, 500))
     def price_change(self, sku: str, price: int) -> None:
         self.world.central.service.set_price(sku, price)
@@ -242,10 +260,27 @@ class Convergence(RuleBasedStateMachine):
             "cut_pullback": Script([Fault.reset()] * 3, only="/v1/orders/recovery"),
         }
         proxy.set_plan(plans[fault])
+        n = pc % len(self.pcs)
         try:
-            self._sync(self.pcs[pc % len(self.pcs)], proxy.url)
+            ok = self._sync(self.pcs[n], proxy.url)
         finally:
             proxy.heal()
+        if fault == "none" and ok:
+            # Only its own PC moves an order (shop_move): after that PC's complete sync, each of
+            # its orders has central's status already, not only after the final sync.
+            self._same_status([o for o in self.orders if o.pc == n])
+
+    def _same_status(self, orders: list[Placed]) -> None:
+        central = {o["order_id"]: o for o in self.world.central.service.list_orders(self.center)}
+        for o in orders:
+            with self.pcs[o.pc].store.read() as s:
+                local = s.get(Order, o.order_id)
+                assert local is not None, f"order {o.local_no} is gone from its PC"
+                assert local.status == central[o.order_id]["status"], (
+                    o.local_no,
+                    local.status,
+                    central[o.order_id]["status"],
+                )
 
     @rule(pc=st.integers(0, 1))
     def kill_and_reopen(self, pc: int) -> None:
@@ -338,15 +373,7 @@ class Convergence(RuleBasedStateMachine):
             with pc.store.read() as s:
                 held |= set(s.scalars(select(Order.id)))
         assert set(central) <= held, "an order central holds is on no PC of the center"
-        for o in self.orders:
-            with self.pcs[o.pc].store.read() as s:
-                local = s.get(Order, o.order_id)
-                assert local is not None
-                assert local.status == central[o.order_id]["status"], (
-                    o.local_no,
-                    local.status,
-                    central[o.order_id]["status"],
-                )
+        self._same_status(self.orders)
         numbers = [c["local_no"] for c in central.values()]
         assert len(numbers) == len(set(numbers)), numbers
         kiosk_cash = 0
