@@ -56,6 +56,7 @@ from tests.helpers.conv_rig import (
     Central,
     Kiosk,
     central_database,
+    kiosk_template,
     open_kiosk,
     pg_available,
     running_central,
@@ -73,6 +74,7 @@ class World:
     central: Central
     proxy: FaultProxy
     root: Path
+    template: Path | None = None
     centers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     histories: int = 0
 
@@ -104,7 +106,7 @@ class Convergence(RuleBasedStateMachine):
 
     def _add_pc(self, replaces: int | None = None) -> None:
         w = self.world
-        kiosk = open_kiosk(w.root / self.center / f"pc{next(self.made)}")
+        kiosk = open_kiosk(w.root / self.center / f"pc{next(self.made)}", w.template)
         old = self.pcs[replaces].device_id if replaces is not None else None
         code = w.central.service.create_enroll_code(self.center, replaces=old)["code"]
         kiosk.enroll(w.central.url, str(code))
@@ -419,7 +421,7 @@ def test_shop_and_platform_always_converge(
     with central_database(kind, tmp_path) as url, running_central(url) as central:
         central.add_products(len(SKUS))
         with FaultProxy("127.0.0.1", central.server.port) as proxy:
-            world = World(central, proxy, tmp_path)
+            world = World(central, proxy, tmp_path, kiosk_template(tmp_path / "template"))
             machine = type("ConvergenceRun", (Convergence,), {"world": world})
             try:
                 run_state_machine_as_test(
