@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,7 @@ from tests.helpers.conv_rig import (
     pg_available,
     running_central,
 )
-from tests.helpers.fault_proxy import Always, Fault, FaultProxy, Script
+from tests.helpers.fault_proxy import Always, Fault, FaultPlan, FaultProxy, Script
 
 SKUS = ["P00000", "P00001", "P00002"]
 SIGN = {"order_cash": 1, "pickup_cash": 1, "refund": -1}
@@ -253,7 +254,7 @@ class Convergence(RuleBasedStateMachine):
     )
     def sync(self, pc: int, fault: str) -> None:
         proxy = self.world.proxy
-        plans = {
+        plans: dict[str, FaultPlan] = {
             "none": Always(Fault.passthrough()),
             "lost_reply": Script([Fault.lost_reply()], only="/v1/events"),
             "server_500": Script([Fault.unavailable(status=500)] * 2, only="/v1/events"),
@@ -359,6 +360,9 @@ class Convergence(RuleBasedStateMachine):
         finally:
             for pc in self.pcs:
                 pc.close()
+        # A history that held is not needed on disk (a soak runs thousands); a failing one is
+        # kept for a look.
+        shutil.rmtree(self.world.root / self.center, ignore_errors=True)
 
     def _converge_and_check(self) -> None:
         w = self.world
