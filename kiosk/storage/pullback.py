@@ -107,6 +107,9 @@ def apply_page(s: Session, page: RecoveryPage, outcome: PageOutcome) -> list[str
         except ValueError:
             warnings.append(f"order {o.order_id}: unknown status '{o.status}'")
             continue
+        if len({ln.line_no for ln in o.lines}) != len(o.lines):
+            warnings.append(f"order {o.order_id}: repeated line numbers; not kept")
+            continue
         existing = s.get(m.Order, o.order_id)
         if existing is not None:
             try:

@@ -315,3 +315,58 @@ def test_a_second_pc_never_takes_another_pcs_drawer(central: Central, tmp_path: 
     finally:
         for pc in pcs:
             pc.close()
+
+
+def test_a_hostile_recovery_page_cannot_wedge_the_store(tmp_path: Path) -> None:
+    """Repeated line numbers or an unknown status in a page: that order is left out with a
+    warning, the others are kept, the cursor moves on (a crash here would stop every sync)."""
+    from kiosk.wire import RecoveryPage
+
+    def item(order_id: str, local_no: str, status: str, line_nos: list[int]) -> dict[str, object]:
+        return {
+            "order_id": order_id,
+            "local_no": local_no,
+            "server_no": "S00000001",
+            "status": status,
+            "customer_name": "王大妈",
+            "customer_phone": "13912345678",
+            "payment": "cash",
+            "total_fen": 100,
+            "placed_at": "2026-12-01T08:00:00+00:00",
+            "lines": [
+                {
+                    "line_no": n,
+                    "sku": "P00000",
+                    "name": "米",
+                    "unit": "袋",
+                    "unit_price_fen": 100,
+                    "product_version": 1,
+                    "qty": 1,
+                    "line_total_fen": 100,
+                    "arrived_qty": 0,
+                }
+                for n in line_nos
+            ],
+        }
+
+    page = RecoveryPage.model_validate(
+        {
+            "items": [
+                item("01900000-0000-7000-8000-000000000001", "C001-0001", "shipped", [1, 1]),
+                item("01900000-0000-7000-8000-000000000002", "C001-0002", "lost", [1]),
+                item("01900000-0000-7000-8000-000000000003", "C001-0003", "shipped", [1, 2]),
+            ],
+            "next_cursor": "3",
+            "has_more": False,
+        }
+    )
+    store = KioskStore.open(tmp_path / "pc")
+    try:
+        with store.write() as s:
+            warnings = pullback.apply_page(s, page, pullback.PageOutcome())
+        assert len(warnings) == 2, warnings
+        with store.read() as s:
+            assert list(s.scalars(select(Order.local_no))) == ["C001-0003"]
+            assert KioskStore.get_setting(s, pullback.PULLBACK_CURSOR) == "3"
+    finally:
+        store.close()
