@@ -55,6 +55,7 @@ from kiosk.wire import (
     Heartbeat,
     HeartbeatAck,
     OrderUpdatesPage,
+    RecoveryPage,
     bad_char,
     clean_text,
 )
@@ -442,6 +443,21 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     def order_updates(auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
         """Changes to this center's orders after ``cursor``, in server order."""
         page = _order_updates_wire(service.order_updates(auth, cursor, limit))
+        return Response(_dumps(page), media_type="application/json")
+
+    @app.get(
+        f"{API_PREFIX}/orders/recovery",
+        response_model=RecoveryPage,
+        responses={**auth_errors, 400: err},
+        tags=["orders"],
+    )
+    def order_recovery(auth: Device, cursor: CursorQ = "", limit: LimitQ = None) -> Response:
+        """Every order central holds for this center, in server order (pull-back after a
+        restore or on a replacement PC: central/recovery.py)."""
+        from central.recovery import recovery_page
+
+        limiter.take(auth.device_id)
+        page = recovery_page(service.db, auth.device_id, auth.center_id, cursor, limit)
         return Response(_dumps(page), media_type="application/json")
 
     @app.post(

@@ -463,6 +463,8 @@ class Events:
                 placed_at=order.placed_at[:64],
                 received_at=now,
                 updated_at=now,
+                pickup_salt=order.pickup_salt,
+                pickup_hash=order.pickup_hash,
             )
         )
         s.flush()

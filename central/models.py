@@ -171,6 +171,11 @@ class Order(Base):
     placed_at: Mapped[str] = mapped_column(String(64))  # kiosk clock, informational only
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The kiosk's salted pickup-code hash (never the code), so an order pulled back onto a
+    #: restored or replacement PC can still be handed over (central/recovery.py). ``NULL`` for
+    #: orders from kiosks that do not send it.
+    pickup_salt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pickup_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class OrderLine(Base):

@@ -129,6 +129,8 @@ Int4 = Annotated[StrictInt, Field(ge=0, le=INT4_MAX)]
 Int8 = Annotated[StrictInt, Field(ge=0, le=INT8_MAX)]
 Sku = Annotated[str, Field(min_length=1, max_length=SKU_MAX)]
 ShortText = Annotated[str, Field(max_length=200)]
+#: ``pickup_salt`` of kiosk/pickup.py: scheme 2 (``s2:`` + 24 hex) or scheme 1 (32 hex).
+PickupSalt = Annotated[str, Field(pattern=r"^(s2:[0-9a-f]{24}|[0-9a-f]{32})$")]
 
 
 class Wire(BaseModel):
@@ -251,6 +253,10 @@ class OrderPlacedPayload(Wire):
     total_fen: Fen
     lines: Annotated[list[OrderLineWire], Field(min_length=1, max_length=100)]
     placed_at: Annotated[str, Field(max_length=64)]  # kiosk clock, informational only
+    # The salted pickup-code hash (never the code; kiosk/pickup.py), kept at central so a
+    # pulled-back order can still be handed over. Absent from older kiosks' events.
+    pickup_salt: PickupSalt | None = None
+    pickup_hash: Sha256 | None = None
 
 
 # --- owner events: what the shop did with an order, and its cash -------------------------------
@@ -445,6 +451,59 @@ class OrderUpdatesPage(Wire):
     """``GET /v1/orders/updates?cursor=C&limit=N``."""
 
     items: list[OrderUpdate]
+    next_cursor: Cursor
+    has_more: bool
+
+
+# --- pull-back: central as the shop's backup of record ----------------------------------------
+
+
+class RecoveredLine(Wire):
+    """One line of a pulled-back order, as central holds it."""
+
+    line_no: Annotated[StrictInt, Field(ge=1, le=100)]
+    sku: Sku
+    name: Annotated[str, Field(max_length=200)]
+    unit: Annotated[str, Field(max_length=10)]
+    unit_price_fen: Fen
+    product_version: Int8
+    qty: Annotated[StrictInt, Field(ge=1, le=999)]
+    line_total_fen: Fen
+    arrived_qty: Annotated[StrictInt, Field(ge=0, le=999)]
+
+
+class RecoveredCash(Wire):
+    """A cash entry of a pulled-back order (only this PC's own and those of PCs it replaced)."""
+
+    entry_id: Annotated[str, Field(min_length=1, max_length=36)]
+    kind: Literal["order_cash", "pickup_cash", "refund"]
+    amount_fen: Annotated[StrictInt, Field(ge=1, le=10_000_000_000)]
+    at: Annotated[str, Field(max_length=64)]
+
+
+class RecoveredOrder(Wire):
+    """An order central holds for the center: everything the shop needs to hand it over."""
+
+    order_id: Uuid
+    local_no: Annotated[str, Field(min_length=1, max_length=32)]
+    server_no: Annotated[str, Field(max_length=16)]
+    status: Annotated[str, Field(max_length=32)]
+    status_reason: ShortText | None = None
+    customer_name: Annotated[str, Field(max_length=100)]
+    customer_phone: Annotated[str, Field(max_length=32)]
+    payment: Literal["cash", "on_pickup"]
+    total_fen: Fen
+    placed_at: Annotated[str, Field(max_length=64)]
+    pickup_salt: PickupSalt | None = None
+    pickup_hash: Sha256 | None = None
+    lines: Annotated[list[RecoveredLine], Field(min_length=1, max_length=100)]
+    cash: Annotated[list[RecoveredCash], Field(max_length=20)] = []
+
+
+class RecoveryPage(Wire):
+    """``GET /v1/orders/recovery?cursor=C&limit=N``: the center's orders in server order."""
+
+    items: list[RecoveredOrder]
     next_cursor: Cursor
     has_more: bool
 

@@ -120,6 +120,10 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
                 f"  note: {result.unsent_in_replaced} changes had not been sent from the replaced"
                 " database; they are not in the restored one"
             )
+        print(
+            "  next: run `kiosk sync` once: it pulls back from the platform the orders the backup"
+            " lacks; new orders wait until then, so no order number is given twice"
+        )
     return 0
 
 

@@ -11,6 +11,7 @@ Phone numbers and pickup codes are never logged; the audit log gets order ids an
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,7 @@ from kiosk.orders import (
 from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
 from kiosk.storage.center import CENTER_ID_KEY, DEFAULT_CENTER_ID, PC_NO_KEY
-from kiosk.storage.outbox import enqueue
+from kiosk.storage.outbox import PENDING, enqueue
 from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,42 @@ class OrderView:
     server_no: str | None
     status_reason: str | None
     lines: tuple[LineView, ...]
+
+
+def adopt_local_orders(s: Session, center_id: str, pc_no: int | None) -> int:
+    """Give the orders taken before enrollment (numbered ``LOCAL-0001``…) to the center this
+    kiosk was just enrolled for (inside the enrollment's write unit of work).
+
+    Each keeps its sequence number under the center's prefix (``LOCAL-0007`` becomes
+    ``C017-2-0007``: unique in the center, and the owner finds it by its last digits, or by the
+    old number), and its unsent events say the center (docs/sync-protocol.md, conflict table).
+    Without this central refuses them for ever as ``wrong_center``. Returns how many orders.
+    """
+    prefix = f"{DEFAULT_CENTER_ID}-"
+    renumbered: dict[str, str] = {}
+    for order in s.scalars(select(m.Order).where(m.Order.center_id == DEFAULT_CENTER_ID)):
+        rest = order.local_no[len(prefix) :] if order.local_no.startswith(prefix) else ""
+        new_no = (
+            local_order_no(center_id, int(rest), pc_no)
+            if rest.isascii() and rest.isdecimal()
+            else order.local_no
+        )
+        renumbered[order.id] = new_no
+        KioskStore.audit(s, "technician", "order_adopted", order.id, f"{order.local_no}->{new_no}")
+        order.center_id = center_id
+        order.local_no = new_no
+    for event in s.scalars(select(m.OutboxEvent).where(m.OutboxEvent.state == PENDING)):
+        payload = json.loads(event.payload)
+        if not isinstance(payload, dict) or payload.get("center_id") != DEFAULT_CENTER_ID:
+            continue
+        payload["center_id"] = center_id
+        if event.subject_id in renumbered and "local_no" in payload:
+            payload["local_no"] = renumbered[event.subject_id]
+        event.payload = json.dumps(
+            payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+    s.flush()
+    return len(renumbered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +209,7 @@ def place_order(
     # Imported here, before the write lock, not with the module: the wire schema (pydantic) and the
     # cash ledger are not needed by readers of this module (the GUI's start-up reads settings).
     from kiosk.storage.cash import CashKind, record_cash
+    from kiosk.storage.pullback import check_may_order
     from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
 
     merged = merge_lines(list(lines))
@@ -182,6 +220,7 @@ def place_order(
     order_id = uuid7()
     now = utc_now_text()
     with store.write() as s:
+        check_may_order(s)
         products = orderable_products(s, (line.sku for line in merged))
         center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
         pc_no = KioskStore.get_setting(s, PC_NO_KEY)
@@ -240,6 +279,8 @@ def place_order(
             total_fen=total,
             lines=wire_lines,
             placed_at=now,
+            pickup_salt=salt_hex,
+            pickup_hash=hash_hex,
         )
         enqueue(s, EventKind.ORDER_PLACED.value, order_id, payload.model_dump(mode="json"))
         if payment is Payment.CASH and total > 0:

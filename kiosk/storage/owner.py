@@ -454,6 +454,10 @@ def _find_order(s: Session, ref: str) -> m.Order:
         .options(selectinload(m.Order.lines))
         .where((m.Order.id == key) | (m.Order.local_no == key.upper()) | (m.Order.local_no == key))
     ).first()
+    if order is None and key.upper().startswith("LOCAL-"):
+        # A number given before the kiosk was enrolled: the order kept its digits under the
+        # center's prefix (kiosk.storage.orders.adopt_local_orders).
+        key = key[len("LOCAL-") :]
     if order is None and key.isascii() and key.isdigit() and len(key) <= MAX_SUFFIX_DIGITS:
         # Numbers are written with at least four digits (kiosk.orders.local_order_no).
         tail = f"-{int(key):04d}"

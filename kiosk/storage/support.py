@@ -296,6 +296,12 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoreResult:
     with KioskStore.open(data_dir) as store:
         revision = store.schema_revision()
         with store.write() as s:
+            from kiosk.storage.pullback import RESTORE, mark_needed
+
+            # The backup may lack orders central holds, and its order counter is behind: the
+            # next sync pulls them back and re-seeds the counter (kiosk/storage/pullback.py).
+            if KioskStore.get_setting(s, "device.id"):
+                mark_needed(s, RESTORE)
             KioskStore.audit(
                 s,
                 "technician",

@@ -497,6 +497,11 @@ class CentralClient:
         body = self._request("GET", "/orders/updates", params={"cursor": cursor, "limit": limit})
         return self._parse(wire.OrderUpdatesPage, body)
 
+    def order_recovery(self, cursor: str, limit: int) -> wire.RecoveryPage:
+        """``GET /v1/orders/recovery``: every order central holds for this center (pull-back)."""
+        body = self._request("GET", "/orders/recovery", params={"cursor": cursor, "limit": limit})
+        return self._parse(wire.RecoveryPage, body)
+
     def heartbeat(self, beat: wire.Heartbeat) -> wire.HeartbeatAck:
         """``POST /v1/heartbeat``."""
         body = self._request("POST", "/heartbeat", json_body=beat)

@@ -83,6 +83,8 @@ POISON_AFTER = 3
 
 #: Order updates asked for per page.
 ORDER_UPDATES_PAGE = 500
+#: Orders per pull-back page (central serves at most 200).
+RECOVERY_PAGE = 200
 #: Catalog pages fetched ahead of the one being applied (each at most ``CATALOG_PAGE_MAX``).
 CATALOG_PREFETCH = 2
 #: Images fetched per ``run_once`` (the rest come later, or when the UI asks).
@@ -405,6 +407,7 @@ class SyncEngine:
     def _steps(self, run: _Run) -> None:
         steps: Sequence[tuple[str, Callable[[_Run], None]]] = (
             ("push", self._push),
+            ("pullback", self._pull_back),
             ("orders", self._pull_orders),
             ("catalog", self._pull_catalog),
             ("media", self._fetch_missing_media),
@@ -734,6 +737,54 @@ class SyncEngine:
             return
         overrule(s, event.subject_id, status, server_no if isinstance(server_no, str) else None)
         run.warnings.append(f"order {event.subject_id}: the platform's status {status} stands")
+
+    # --- 2a. pull-back (after a restore or an enrollment) -------------------------------------
+
+    def _pull_back(self, run: _Run) -> None:
+        """Keep every order central holds for the center that this kiosk lacks
+        (docs/sync-protocol.md, "Pull-back"); resumable at the saved cursor, idempotent, the
+        flag cleared at the end."""
+        from kiosk.storage import pullback
+
+        with self.store.read() as s:
+            if not pullback.pending(s):
+                return
+            cursor = KioskStore.get_setting(s, pullback.PULLBACK_CURSOR) or ""
+        self._set_progress("orders", 0, None, "pulling back the center's orders")
+        outcome = pullback.PageOutcome()
+        pages = 0
+        while True:
+            self._check_abort()
+            self._check_limits("pull-back", pages)
+            pages += 1
+            try:
+                page = self.client.order_recovery(cursor, RECOVERY_PAGE)
+            except Rejected as exc:
+                if exc.status != 404:
+                    raise
+                # A central without pull-back: nothing can be recovered; do not ask again.
+                run.warnings.append("pull-back: the central service does not offer it")
+                with self.store.write() as s:
+                    pullback.finish(s)
+                return
+            self._set_online(True)
+            with self.store.write() as s:
+                run.warnings.extend(pullback.apply_page(s, page, outcome))
+                if not page.has_more:
+                    pullback.finish(s)
+                    KioskStore.audit(
+                        s,
+                        "sync",
+                        "pullback_done",
+                        None,
+                        f"kept {outcome.kept}, updated {outcome.updated}, cash {outcome.cash}",
+                    )
+            if not page.has_more:
+                run.order_updates += outcome.updated
+                return
+            if page.next_cursor == cursor:
+                raise BadResponse("the order recovery feed did not advance; stopped")
+            cursor = page.next_cursor
 
     # --- 2. order updates ----------------------------------------------------------------------
 

@@ -162,6 +162,8 @@ def enroll(
         Offline / Unknown: the server could not be reached or did not answer.
     """
     from kiosk.storage.center import PC_NO_KEY, set_center
+    from kiosk.storage.orders import adopt_local_orders
+    from kiosk.storage.pullback import ENROLL, mark_needed
 
     url = check_server_url(server_url)
     code = code.strip()
@@ -219,8 +221,13 @@ def enroll(
                 KioskStore.set_setting(s, key, "")
         set_center(s, response.center_id, center_name)
         KioskStore.set_setting(s, PC_NO_KEY, str(response.pc_no) if response.pc_no else "")
+        # Orders taken before the first enrollment (numbered LOCAL-…) become this center's.
+        adopt_local_orders(s, response.center_id, response.pc_no)
         KioskStore.set_setting(s, eng.DEVICE_ID, response.device_id)
         KioskStore.set_setting(s, eng.SERVER_URL, url)
+        # A new PC (or a re-enrolled one) keeps the orders central holds for its center: the
+        # next sync pulls them back (kiosk/storage/pullback.py).
+        mark_needed(s, ENROLL)
         KioskStore.audit(
             s, "technician", "enrolled", response.device_id, f"center {response.center_id}"
         )

@@ -232,6 +232,11 @@ _SENTENCES: dict[str, Sentence] = {
     "center.bad_code": lambda p: QCoreApplication.translate(
         "Errors", "The center code must be 1 to 24 characters."
     ),
+    "order.restore_pullback": lambda p: QCoreApplication.translate(
+        "Errors",
+        "This kiosk was restored from a backup. Connect to the platform once before taking"
+        " orders, so no order number is given twice.",
+    ),
     "product.unknown": lambda p: _fill(
         QCoreApplication.translate("Errors", "There is no product %1 in the catalog."), p["sku"]
     ),

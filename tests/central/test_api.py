@@ -490,6 +490,7 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/v1/media/{sha256}",
         "/v1/events",
         "/v1/orders/updates",
+        "/v1/orders/recovery",
         "/v1/heartbeat",
     }
     schemas = doc["components"]["schemas"]
@@ -500,6 +501,7 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "EventBatchResult",
         "ErrorBody",
         "HeartbeatAck",
+        "RecoveryPage",
     ):
         assert name in schemas
     ok = doc["paths"]["/v1/catalog/changes"]["get"]["responses"]["200"]

@@ -9,7 +9,10 @@ keeps its credential in an in-memory keyring (the rig sets ``KIOSK_ALLOW_INSECUR
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import ssl
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +29,14 @@ from central.edge import DeviceRateLimit
 from central.service import CentralService
 from kiosk.customers import Customer
 from kiosk.orders import LineRequest, Payment
-from kiosk.storage.store import KioskStore
-from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
+from kiosk.storage.store import DB_FILENAME, KioskStore
+from kiosk.sync.client import (
+    CentralClient,
+    DeadlineTransport,
+    RetryPolicy,
+    Timeouts,
+    make_http_client,
+)
 from kiosk.sync.credentials import KeyringCredentials
 from kiosk.sync.engine import SyncEngine
 from kiosk.sync.factory import enroll
@@ -38,6 +47,21 @@ PG_ENV = "KIOSK_TEST_PG_URL"
 PG_SKIP = f"PostgreSQL runs need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
 FAST_TIMEOUTS = Timeouts(connect=5.0, read=30.0, write=30.0, pool=5.0, total=60.0)
 FAST_RETRY = RetryPolicy(max_attempts=2, base_delay_s=0.01, max_delay_s=0.02, max_retry_after_s=1)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every client of the rig: building one loads the CA bundle
+    (a tenth of a second), and a model history makes dozens of clients. Central runs on plain
+    HTTP here, so it is never used for a handshake."""
+    import httpx
+
+    return httpx.create_ssl_context()
+
+
+def transport() -> DeadlineTransport:
+    """The kiosk's own transport (deadline-bounded), on the shared TLS context."""
+    return DeadlineTransport(verify=_tls_context())
 
 
 def pg_available() -> bool:
@@ -80,11 +104,15 @@ class Kiosk:
     engines: list[SyncEngine] = field(default_factory=list)
 
     def enroll(self, central_url: str, code: str) -> None:
-        self.device_id = enroll(self.store, central_url, code, backend=self.keyring).device_id
+        self.device_id = enroll(
+            self.store, central_url, code, backend=self.keyring, transport=transport()
+        ).device_id
 
     def engine(self, url: str, **kw: Any) -> SyncEngine:
         client = CentralClient(
-            make_http_client(url, FAST_TIMEOUTS), policy=FAST_RETRY, timeouts=FAST_TIMEOUTS
+            make_http_client(url, FAST_TIMEOUTS, transport=transport()),
+            policy=FAST_RETRY,
+            timeouts=FAST_TIMEOUTS,
         )
         engine = SyncEngine(
             self.store, client, KeyringCredentials(self.device_id, backend=self.keyring), **kw
@@ -150,8 +178,18 @@ def running_central(url: str) -> Iterator[Central]:
         db.close()
 
 
-def open_kiosk(data_dir: Path) -> Kiosk:
+def kiosk_template(folder: Path) -> Path:
+    """An empty kiosk database made by the real migrations once, for :func:`open_kiosk` to copy
+    (migrating a new store takes half a second; the model test opens thousands)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    KioskStore.open(folder).close()
+    return folder / DB_FILENAME
+
+
+def open_kiosk(data_dir: Path, template: Path | None = None) -> Kiosk:
     data_dir.mkdir(parents=True, exist_ok=True)
+    if template is not None and not (data_dir / DB_FILENAME).exists():
+        shutil.copyfile(template, data_dir / DB_FILENAME)
     return Kiosk(data_dir, KioskStore.open(data_dir))
 
 

@@ -4,7 +4,7 @@
 <context>
     <name>AdminArea</name>
     <message>
-        <location filename="../admin/area.py" line="+106"/>
+        <location filename="../admin/area.py" line="+107"/>
         <source>The kiosk&apos;s disk is nearly full (%1 MB free). When it is full, no order can be saved. Free some space or call the technician now.</source>
         <extracomment>Below this many free bytes the warning shows.</extracomment>
         <translation>村站电脑的磁盘快满了（只剩 %1 MB）。磁盘满了以后，订单就保存不了。请现在清理空间，或者打电话给技术员。</translation>
@@ -13,7 +13,7 @@
 <context>
     <name>CancelReturnPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="+360"/>
+        <location filename="../admin/owner_queue.py" line="+355"/>
         <source>Villager changed their mind</source>
         <translation>村民不想要了</translation>
     </message>
@@ -160,7 +160,7 @@
 <context>
     <name>CheckWords</name>
     <message>
-        <location filename="../admin/technician.py" line="+163"/>
+        <location filename="../admin/technician.py" line="+162"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -784,7 +784,12 @@
         <translation>服务站编号须为 1 到 24 个字符。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>This kiosk was restored from a backup. Connect to the platform once before taking orders, so no order number is given twice.</source>
+        <translation>这台电脑刚用备份恢复过。请先联网同步一次，再接订单，这样订单号不会重复。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>There is no product %1 in the catalog.</source>
         <translation>商品目录里没有商品 %1。</translation>
     </message>
@@ -1116,7 +1121,7 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+259"/>
+        <location filename="../app.py" line="+256"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
@@ -1133,7 +1138,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 请关闭并重新打开本机：它在启动时会自动修复。</translation>
     </message>
     <message>
-        <location line="+186"/>
+        <location line="+187"/>
         <source>The kiosk is already open. There is no need to start it again.</source>
         <extracomment>What a second ``kiosk gui`` on the same data folder prints before it exits. How long the &quot;already open&quot; notice stays on the kiosk brought to the front.</extracomment>
         <translation>村站已经打开了，不用再打开一次。</translation>
@@ -2315,7 +2320,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../bridge.py" line="+130"/>
+        <location filename="../bridge.py" line="+129"/>
         <source>Not connected to the platform yet</source>
         <translation>还没有连接平台</translation>
     </message>
