@@ -37,6 +37,7 @@ from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
 from kiosk.storage.center import CENTER_ID_KEY, DEFAULT_CENTER_ID, PC_NO_KEY
 from kiosk.storage.outbox import PENDING, enqueue
+from kiosk.storage.pullback_flag import check_may_order
 from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
@@ -209,7 +210,6 @@ def place_order(
     # Imported here, before the write lock, not with the module: the wire schema (pydantic) and the
     # cash ledger are not needed by readers of this module (the GUI's start-up reads settings).
     from kiosk.storage.cash import CashKind, record_cash
-    from kiosk.storage.pullback import check_may_order
     from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
 
     merged = merge_lines(list(lines))

@@ -21,49 +21,39 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.errors import IllegalTransition, InvalidInput, NotFound
+from kiosk.errors import IllegalTransition, NotFound
 from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import OrderStatus
 from kiosk.storage import models as m
 from kiosk.storage.owner_models import CashEntry, OrderArrival
+from kiosk.storage.pullback_flag import (
+    ENROLL as ENROLL,
+)
+from kiosk.storage.pullback_flag import (
+    PULLBACK_CURSOR as PULLBACK_CURSOR,
+)
+from kiosk.storage.pullback_flag import (
+    PULLBACK_KEY as PULLBACK_KEY,
+)
+from kiosk.storage.pullback_flag import (
+    RESTORE as RESTORE,
+)
+from kiosk.storage.pullback_flag import (
+    check_may_order as check_may_order,
+)
+from kiosk.storage.pullback_flag import (
+    finish as finish,
+)
+from kiosk.storage.pullback_flag import (
+    mark_needed as mark_needed,
+)
+from kiosk.storage.pullback_flag import (
+    pending as pending,
+)
 from kiosk.storage.store import KioskStore
 from kiosk.wire import RecoveryPage
 
 log = logging.getLogger(__name__)
-
-#: Why a pull-back is due: ``restore`` (same PC, from a backup) or ``enroll`` (new enrollment).
-PULLBACK_KEY = "sync.pullback"
-PULLBACK_CURSOR = "sync.pullback_cursor"
-RESTORE = "restore"
-ENROLL = "enroll"
-
-
-def mark_needed(s: Session, why: str) -> None:
-    """Ask for a pull-back from the start (inside the caller's write unit of work)."""
-    current = KioskStore.get_setting(s, PULLBACK_KEY) or ""
-    # A restore outranks an enrollment: it also blocks ordering until the numbers are known.
-    KioskStore.set_setting(s, PULLBACK_KEY, RESTORE if RESTORE in (current, why) else why)
-    KioskStore.set_setting(s, PULLBACK_CURSOR, "")
-
-
-def pending(s: Session) -> str:
-    """``restore``, ``enroll`` or ``""`` (nothing to pull back)."""
-    return KioskStore.get_setting(s, PULLBACK_KEY) or ""
-
-
-def finish(s: Session) -> None:
-    KioskStore.set_setting(s, PULLBACK_KEY, "")
-    KioskStore.set_setting(s, PULLBACK_CURSOR, "")
-
-
-def check_may_order(s: Session) -> None:
-    """Refuse ordering on a restored PC until its order numbers are known from central."""
-    if pending(s) == RESTORE:
-        raise InvalidInput(
-            "this kiosk was restored from a backup: connect to the platform once (sync) before"
-            " taking orders, so no order number is given twice",
-            code="order.restore_pullback",
-        )
 
 
 @dataclass

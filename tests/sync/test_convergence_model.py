@@ -109,7 +109,7 @@ class Convergence(RuleBasedStateMachine):
         w = self.world
         kiosk = open_kiosk(w.root / self.center / f"pc{next(self.made)}", w.template)
         old = self.pcs[replaces].device_id if replaces is not None else None
-        code = w.central.service.create_enroll_code(self.center, replaces=old)["code"]
+        code = w.central.service.create_enroll_code(self.center, replaces=old).code
         kiosk.enroll(w.central.url, str(code))
         if replaces is None:
             self.pcs.append(kiosk)

@@ -79,7 +79,7 @@ def _cash(kiosk: Kiosk) -> int:
 
 def _central_cash(central: Central) -> int:
     sign = {"order_cash": 1, "pickup_cash": 1, "refund": -1}
-    return sum(sign[c["kind"]] * int(c["amount_fen"]) for c in central.service.list_cash("C001"))
+    return sum(sign[c.kind] * int(c.amount_fen) for c in central.service.list_cash("C001"))
 
 
 def _reopen(kiosk: Kiosk) -> Kiosk:
@@ -136,13 +136,13 @@ def test_restore_from_an_older_backup_pulls_back_and_never_repeats_a_number(
 
         after = _place(kiosk)
         _sync_ok(kiosk, central.url)
-        numbers = [o["local_no"] for o in central.service.list_orders("C001")]
+        numbers = [o.local_no for o in central.service.list_orders("C001")]
         assert len(numbers) == len(set(numbers)) == 4, numbers
         assert after.local_no not in {first.local_no, *(p.local_no for p in lost)}
 
         # The villager's code of a pulled-back order still hands the parcel over.
         _hand_over(kiosk, central, lost[1])
-        statuses = {o["order_id"]: o["status"] for o in central.service.list_orders("C001")}
+        statuses = {o.order_id: o.status for o in central.service.list_orders("C001")}
         assert statuses[lost[1].order_id] == "picked_up"
         assert _cash(kiosk) == _central_cash(central)
     finally:
@@ -162,7 +162,7 @@ def test_replacement_pc_pulls_back_the_center_and_hands_over_against_the_code(
 
     new = open_kiosk(tmp_path / "new")
     try:
-        code = str(central.service.create_enroll_code("C001", replaces=old_device)["code"])
+        code = str(central.service.create_enroll_code("C001", replaces=old_device).code)
         new.enroll(central.url, code)
         _sync_ok(new, central.url)
         with new.store.read() as s:
@@ -173,7 +173,7 @@ def test_replacement_pc_pulls_back_the_center_and_hands_over_against_the_code(
         # The old PC's drawer came with the orders (the old PC is revoked).
         assert _cash(new) == _central_cash(central)
         _hand_over(new, central, placed[1])
-        statuses = {o["order_id"]: o["status"] for o in central.service.list_orders("C001")}
+        statuses = {o.order_id: o.status for o in central.service.list_orders("C001")}
         assert statuses[placed[1].order_id] == "picked_up"
         assert _cash(new) == _central_cash(central)
     finally:
@@ -278,13 +278,13 @@ def test_orders_taken_before_enrollment_are_adopted_by_the_center(
         with kiosk.store.read() as s:
             aside = s.scalar(select(func.count()).where(OutboxEvent.state == QUARANTINED))
         assert aside == 0, "an order taken before enrollment was set aside"
-        at_central = {o["order_id"]: o for o in central.service.list_orders("C001")}
+        at_central = {o.order_id: o for o in central.service.list_orders("C001")}
         assert early.order_id in at_central, "the order taken before enrollment never reached"
-        assert at_central[early.order_id]["local_no"] == "C001-0001"
-        assert at_central[later.order_id]["local_no"] == "C001-0002"
+        assert at_central[early.order_id].local_no == "C001-0001"
+        assert at_central[later.order_id].local_no == "C001-0002"
         # The villager's slip says LOCAL-0001: the owner still finds the order by it.
         _hand_over(kiosk, central, PlacedOrder(early.order_id, "LOCAL-0001", 0, early.pickup_code))
-        assert {o["order_id"]: o["status"] for o in central.service.list_orders("C001")}[
+        assert {o.order_id: o.status for o in central.service.list_orders("C001")}[
             early.order_id
         ] == "picked_up"
     finally:
@@ -304,7 +304,7 @@ def test_a_second_pc_never_takes_another_pcs_drawer(central: Central, tmp_path: 
     try:
         pcs[0].enroll(
             central.url,
-            str(central.service.create_enroll_code("C001", replaces=old.device_id)["code"]),
+            str(central.service.create_enroll_code("C001", replaces=old.device_id).code),
         )
         _sync_ok(pcs[0], central.url)
         pcs[1].enroll(central.url, central.code())
