@@ -29,7 +29,6 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import func, select
 
@@ -87,21 +86,19 @@ def is_practice_store(store: KioskStore) -> bool:
 def _copy_from_real(practice_db: Path, real_db: Path) -> int:
     """Copy the catalog, PINs and a few settings from ``real_db``; returns products copied.
 
-    One write transaction on the practice file; the real file is attached read-only and only read.
+    One write transaction on the practice file; the real file is attached and only read.
     """
-    # URI names, so the ATTACH below can ask for read-only access.
-    main_uri = "file:" + quote(str(practice_db.resolve()))
-    conn = sqlite3.connect(main_uri, uri=True, isolation_level=None, timeout=10)
+    conn = sqlite3.connect(str(practice_db), isolation_level=None, timeout=10)
     try:
         _configure(conn, None)
-        # ATTACH is SQLite opening the file itself (not plain file I/O in this process), and
-        # read-only: nothing here can change the real store.
-        uri = "file:" + quote(str(real_db.resolve())) + "?mode=ro"
-        conn.execute("ATTACH DATABASE ? AS real", (uri,))
+        # ATTACH is SQLite opening the file itself (not plain file I/O in this process); every
+        # statement below only reads ``real``. Not ``mode=ro``: a read-only connection that is the
+        # last one to close cannot remove the real store's -wal and -shm, which would stay behind.
+        conn.execute("ATTACH DATABASE ? AS real", (str(real_db),))
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN")  # deferred: only main takes the write lock, never real
             for table in COPIED_TABLES:
-                conn.execute(f"INSERT INTO main.{table} SELECT * FROM real.{table}")  # noqa: S608
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM real.{table}")
             conn.execute(
                 "INSERT INTO main.product_search(rowid, uni, bi, py, ini, codes) "
                 "SELECT rowid, uni, bi, py, ini, codes FROM real.product_search"
@@ -109,7 +106,7 @@ def _copy_from_real(practice_db: Path, real_db: Path) -> int:
             marks = ",".join("?" for _ in COPIED_SETTINGS)
             conn.execute(
                 "INSERT OR REPLACE INTO main.settings(key, value) "
-                f"SELECT key, value FROM real.settings WHERE key IN ({marks})",  # noqa: S608
+                f"SELECT key, value FROM real.settings WHERE key IN ({marks})",
                 COPIED_SETTINGS,
             )
             conn.execute(
