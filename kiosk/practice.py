@@ -143,13 +143,14 @@ def _moved_to(before: StoreFacts, after: StoreFacts, status: OrderStatus) -> lis
 
 def lesson_order(facts: StoreFacts, lesson: Lesson) -> OrderFacts | None:
     """The order a lesson works on: the newest order that can still do the lesson's move."""
-    wanted: dict[Lesson, tuple[OrderStatus, ...]] = {
+    statuses: dict[Lesson, tuple[OrderStatus, ...]] = {
         Lesson.READ_CODE: (OrderStatus.PLACED,),
         Lesson.PARCEL: (OrderStatus.PLACED, OrderStatus.SUBMITTED, OrderStatus.ACCEPTED),
         Lesson.CHECK_IN: (OrderStatus.SHIPPED, OrderStatus.ACCEPTED),
         Lesson.HAND_OVER: (OrderStatus.ARRIVED,),
         Lesson.RETURN: (OrderStatus.PICKED_UP, OrderStatus.ARRIVED),
-    }.get(lesson, ())
+    }
+    wanted = statuses.get(lesson, ())
     for order in reversed(facts.orders):
         if order.status in wanted:
             return order

@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from kiosk.errors import KioskError
 from kiosk.orders import OrderStatus
 from kiosk.pickup import verify_pickup_code
+from kiosk.practice import Lesson, LessonResult, check_lesson, lesson_order
 from kiosk.storage.db import _configure
 from kiosk.storage.store import DB_FILENAME, KioskStore
 
@@ -66,6 +67,12 @@ class PracticeStore(KioskStore):
     def media_dir(self) -> Path:
         """The real kiosk's picture folder (pictures by reference, never copied)."""
         return self.data_dir.parent / "media"
+
+
+def _open(folder: Path, *, refresh_search: bool = True) -> PracticeStore:
+    store = PracticeStore.open(folder, refresh_search=refresh_search)
+    assert isinstance(store, PracticeStore)  # KioskStore.open builds its own class
+    return store
 
 
 def practice_dir(data_dir: Path) -> Path:
@@ -138,20 +145,20 @@ def start_practice(data_dir: Path) -> PracticeStore:
         )
     folder = practice_dir(data_dir)
     if practice_exists(data_dir):
-        store = PracticeStore.open(folder)
+        store = _open(folder)
         if is_practice_store(store):
             return store
         store.close()
         raise PracticeProblem(f"{folder} holds a database that is not a practice store")
     folder.mkdir(mode=0o700, exist_ok=True)
     try:
-        store = PracticeStore.open(folder, refresh_search=False)  # the real migrations
+        store = _open(folder, refresh_search=False)  # the real migrations
         store.close()  # ATTACH needs a connection without an open transaction: its own
         try:
             products = _copy_from_real(folder / DB_FILENAME, real_db)
         except sqlite3.Error as exc:
             raise PracticeProblem(f"could not copy the catalog into practice: {exc}") from exc
-        store = PracticeStore.open(folder)
+        store = _open(folder)
     except BaseException:
         _remove(folder)
         raise
@@ -294,3 +301,39 @@ def play_central_moves(store: KioskStore, order_id: str) -> list[OrderStatus]:
             if apply_remote_status(s, order_id, status):
                 done.append(status)
     return done
+
+
+# -- running a lesson ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LessonStart:
+    """How a lesson began: the store before the trainee's steps, the order it works on (if any)
+    and the platform's moves the lesson played (parcel lesson)."""
+
+    lesson: Lesson
+    before: PracticeFacts
+    subject: PracticeOrder | None
+    moves: tuple[OrderStatus, ...] = ()
+
+
+def begin_lesson(store: KioskStore, lesson: Lesson) -> LessonStart:
+    """Take the store's state for ``lesson``; the parcel lesson also plays central's moves."""
+    facts = practice_facts(store)
+    found = lesson_order(facts, lesson)
+    subject = facts.order(found.order_id) if found is not None else None
+    moves: list[OrderStatus] = []
+    if lesson is Lesson.PARCEL and subject is not None:
+        moves = play_central_moves(store, subject.order_id)
+    return LessonStart(lesson, facts, subject, tuple(moves))
+
+
+def finish_lesson(store: KioskStore, start: LessonStart, code: str = "") -> LessonResult:
+    """Check the trainee's steps since ``start`` (``code``: the pickup code read back)."""
+    subject = start.subject.order_id if start.subject is not None else None
+    read_back = None
+    if start.lesson is Lesson.READ_CODE and subject is not None:
+        read_back = code_matches(store, subject, code)
+    return check_lesson(
+        start.lesson, start.before, practice_facts(store), subject=subject, code_read_back=read_back
+    )

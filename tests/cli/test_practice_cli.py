@@ -91,5 +91,5 @@ def test_no_practice_on_a_kiosk_not_set_up(
 ) -> None:
     assert main(["--data-dir", str(tmp_path / "none"), "practice", "start"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("kiosk: there is no kiosk database") and "\n" == err[-1]
+    assert err.startswith("kiosk: there is no kiosk database") and err[-1] == "\n"
     assert not (tmp_path / "none" / "practice").exists()

@@ -9,7 +9,7 @@ timer, the villager reset) always returns to villager mode.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.admin import Clock, Role, system_clock
 from kiosk.storage.diskspace import LOW_DISK_BYTES, DiskSpace, disk_space
@@ -28,10 +28,12 @@ class AdminArea(QWidget):
     Signals:
         exited(): back to villager mode (locked, cancelled, or the wizard finished).
         center_named(str): the wizard finished with this center name.
+        practice_requested(): the owner or the technician asked for practice mode.
     """
 
     exited = Signal()
     center_named = Signal(str)
+    practice_requested = Signal()
 
     def __init__(
         self,
@@ -56,6 +58,14 @@ class AdminArea(QWidget):
         col.addWidget(self.disk_warning)
         #: Below this many free bytes the warning shows.
         self.low_disk_bytes = LOW_DISK_BYTES
+        # Practice mode (kiosk/ui/practice.py): offered once the owner or technician is in;
+        # never inside practice itself.
+        self.practice_button = QPushButton(self.tr("Practice mode (练习): train on pretend orders"))
+        self.practice_button.setObjectName("practice")
+        self.practice_button.setStyleSheet("background: #ffd400; color: #111111;")
+        self.practice_button.clicked.connect(self.practice_requested)
+        self.practice_button.hide()
+        col.addWidget(self.practice_button)
         self.stack = QStackedWidget(self)
         col.addWidget(self.stack)
         self.session = AdminSession(idle_ms, self)
@@ -113,6 +123,7 @@ class AdminArea(QWidget):
         role = Role(role_value)
         self.session.start(role)
         self.check_disk()
+        self.practice_button.setVisible(not self._services.practice)
         if role is Role.TECHNICIAN:
             self.stack.setCurrentWidget(self.technician)
             self.technician.begin()
@@ -134,6 +145,7 @@ class AdminArea(QWidget):
     def _locked(self) -> None:
         self.stack.setCurrentWidget(self.pin)
         self.disk_warning.hide()
+        self.practice_button.hide()
         self.pin.pin_field.clear()
         for form in (self.owner.pin_form, self.technician.pin_form):
             form.clear_fields()  # no typed PIN stays behind a locked screen

@@ -1,0 +1,439 @@
+"""Practice mode on screen: the banner, the guided lessons beside the kiosk, entering and leaving.
+
+:class:`PracticeMode` belongs to the real kiosk window. Entering (owner or technician, after the
+PIN) opens the practice store off the GUI thread (``kiosk/storage/practice.py``), builds a second
+kiosk window on it (the same screens, no sync) inside :class:`PracticeShell`, and hides the real
+window. The shell shows :class:`PracticeBanner` above every screen of the practice window, and
+:class:`LessonPanel` beside it. Leaving closes the practice window, deletes the practice store and
+shows the real window again, in villager mode.
+
+The lessons are checked by ``kiosk/practice.py`` from the practice store; this module gives their
+words (zh_CN and en through the translation catalog).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.money import format_yuan
+from kiosk.practice import LESSONS, Finding, Found, Lesson, LessonResult
+from kiosk.ui import theme
+
+if TYPE_CHECKING:
+    from kiosk.storage.practice import LessonStart, PracticeStore
+    from kiosk.ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+#: The banner's colours: black on the yellow of road works, nothing else on the kiosk looks so.
+BANNER_STYLE = (
+    "background: #ffd400; color: #111111; font-weight: bold; padding: 8px 20px;"
+    " border-bottom: 6px solid #111111;"
+)
+PANEL_WIDTH = 430
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Practice", text)
+
+
+def lesson_title(lesson: Lesson) -> str:
+    """The lesson's name."""
+    titles = {
+        Lesson.ORDER: _t("Order for a villager"),
+        Lesson.READ_CODE: _t("Read back the pickup code"),
+        Lesson.PARCEL: _t("A parcel is on its way"),
+        Lesson.CHECK_IN: _t("Check the parcel in"),
+        Lesson.HAND_OVER: _t("Hand the parcel over"),
+        Lesson.CANCEL: _t("Cancel an order"),
+        Lesson.RETURN: _t("Take a parcel back"),
+        Lesson.CLOSE_DAY: _t("Close the day"),
+    }
+    return titles[lesson]
+
+
+def lesson_steps(lesson: Lesson) -> str:
+    """What the trainee does in the lesson."""
+    steps = {
+        Lesson.ORDER: _t(
+            "A villager wants something. Find it, put it in the cart and place the order with "
+            "the villager's name and phone number. Choose cash now or pay at pickup."
+        ),
+        Lesson.READ_CODE: _t(
+            "Read the pickup code to the villager. Type the code you read here, then press "
+            "“Check my steps”."
+        ),
+        Lesson.PARCEL: _t(
+            "The platform accepted the order and the van is bringing the parcel. Open the owner "
+            "screen (button Owner, your PIN) and find it under “to check in”."
+        ),
+        Lesson.CHECK_IN: _t("The van is here. On the owner screen, check the parcel in."),
+        Lesson.HAND_OVER: _t(
+            "The villager comes for the parcel. First type a wrong code once and see it refused; "
+            "then type the villager's right code and hand the parcel over."
+        ),
+        Lesson.CANCEL: _t(
+            "A villager changes their mind. Place a new order, then cancel it on the owner "
+            "screen and give the money back."
+        ),
+        Lesson.RETURN: _t(
+            "The villager brings the parcel back. On the owner screen, take it back and refund."
+        ),
+        Lesson.CLOSE_DAY: _t("The shop closes. On the owner screen, close the day's cash."),
+    }
+    return steps[lesson]
+
+
+def moves_text(start: LessonStart) -> str:
+    """What the lesson did in the platform's place (parcel lesson), in words."""
+    if not start.moves or start.subject is None:
+        return ""
+    return _t("The platform accepted order %1 and shipped it. The van is on its way.").replace(
+        "%1", start.subject.local_no
+    )
+
+
+def finding_text(finding: Finding) -> str:
+    """One checked step in words (the mark ✓/✗ is added by the panel)."""
+    p = finding.params
+    words = {
+        Found.ORDER_PLACED: _t("Order %1 was placed."),
+        Found.NO_NEW_ORDER: _t("No new order was placed yet."),
+        Found.NAME_GIVEN: _t("The villager's name was given."),
+        Found.NO_NAME: _t("The villager's name is missing."),
+        Found.PHONE_GIVEN: _t("The phone number was given."),
+        Found.NO_PHONE: _t("The phone number is missing."),
+        Found.PAID_CASH: _t("Paid in cash now: take the money."),
+        Found.PAY_LATER: _t("Pays at pickup: take the money when the parcel is handed over."),
+        Found.CODE_RIGHT: _t("Right: that is the pickup code of order %1."),
+        Found.CODE_WRONG: _t("That is not the pickup code. Look at the screen again."),
+        Found.NO_ORDER_YET: _t("There is no order for this lesson yet: do the lessons before."),
+        Found.ON_THE_VAN: _t("Order %1 is on the van: it waits to be checked in."),
+        Found.NOT_ON_THE_VAN: _t("Order %1 is not on the van."),
+        Found.CHECKED_IN: _t("Order %1 was checked in: the villager can come for it."),
+        Found.NOT_CHECKED_IN: _t("Order %1 is not checked in yet."),
+        Found.WRONG_CODE_REFUSED: _t("A wrong code was refused: good, never hand over without it."),
+        Found.NO_WRONG_CODE_TRIED: _t("Try a wrong code once first, to see it refused."),
+        Found.HANDED_OVER: _t("Order %1 was handed over against the right code."),
+        Found.NOT_HANDED_OVER: _t("Order %1 is not handed over yet."),
+        Found.CANCELLED: _t("Order %1 was cancelled."),
+        Found.NOT_CANCELLED: _t("No order was cancelled yet."),
+        Found.RETURNED: _t("Order %1 was taken back."),
+        Found.NOT_RETURNED: _t("Order %1 is not taken back yet."),
+        Found.REFUNDED: _t("%1 was given back to the villager."),
+        Found.DAY_CLOSED: _t("The day is closed: count the cash in the drawer."),
+        Found.DAY_NOT_CLOSED: _t("The day is not closed yet."),
+    }
+    text = words[finding.kind]
+    if finding.kind is Found.REFUNDED:
+        return text.replace("%1", format_yuan(int(p.get("refund_fen", "0"))))
+    return text.replace("%1", p.get("order", ""))
+
+
+class PracticeBanner(QLabel):
+    """The unmistakable strip above every practice screen: colour and words."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("practicebanner")
+        self.setText(_t("练习模式 PRACTICE — these are not real orders"))
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setFont(theme.font(theme.BASE_PX + 6, bold=True))
+        self.setStyleSheet(BANNER_STYLE)
+
+
+class LessonPanel(QFrame):
+    """The guided lesson beside the practice kiosk.
+
+    Signals:
+        check_requested(): "Check my steps".
+        next_requested(): "Next lesson".
+        restart_requested(): "Start practice over".
+        leave_requested(): "Leave practice".
+    """
+
+    check_requested = Signal()
+    next_requested = Signal()
+    restart_requested = Signal()
+    leave_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonpanel")
+        self.setFixedWidth(PANEL_WIDTH)
+        self.setStyleSheet("#lessonpanel { background: #fff8d6; border-left: 6px solid #ffd400; }")
+        col = QVBoxLayout(self)
+        col.setContentsMargins(18, 16, 18, 16)
+        col.setSpacing(10)
+        self.progress = QLabel(self)
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.title.setWordWrap(True)
+        self.steps = QLabel(self)
+        self.steps.setWordWrap(True)
+        self.moves = QLabel(self)
+        self.moves.setWordWrap(True)
+        self.moves.setStyleSheet(f"color: {theme.BAR.name()}; font-weight: bold;")
+        self.code = QLineEdit(self)
+        self.code.setPlaceholderText(_t("The code you read to the villager"))
+        self.code.setMaxLength(12)
+        self.check_button = QPushButton(_t("Check my steps"), self)
+        self.check_button.setObjectName("big")
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.next_button = QPushButton(_t("Next lesson"), self)
+        self.restart_button = QPushButton(_t("Start practice over"), self)
+        self.leave_button = QPushButton(_t("Leave practice"), self)
+        for w in (self.progress, self.title, self.steps, self.moves, self.code):
+            col.addWidget(w)
+        col.addWidget(self.check_button)
+        col.addWidget(self.result)
+        col.addStretch(1)
+        for b in (self.next_button, self.restart_button, self.leave_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            col.addWidget(b)
+        self.check_button.clicked.connect(self.check_requested)
+        self.next_button.clicked.connect(self.next_requested)
+        self.restart_button.clicked.connect(self.restart_requested)
+        self.leave_button.clicked.connect(self.leave_requested)
+
+    def show_lesson(self, start: LessonStart) -> None:
+        """Show a lesson that has just begun."""
+        n = LESSONS.index(start.lesson) + 1
+        self.progress.setText(
+            _t("Lesson %1 of %2").replace("%1", str(n)).replace("%2", str(len(LESSONS)))
+        )
+        self.title.setText(lesson_title(start.lesson))
+        self.steps.setText(lesson_steps(start.lesson))
+        moves = moves_text(start)
+        self.moves.setText(moves)
+        self.moves.setVisible(bool(moves))
+        self.code.clear()
+        self.code.setVisible(start.lesson is Lesson.READ_CODE)
+        self.result.clear()
+        self.next_button.setEnabled(n < len(LESSONS))
+        self.check_button.setEnabled(True)
+
+    def show_result(self, result: LessonResult) -> None:
+        """Say what went right and what went wrong."""
+        import html
+
+        head = (
+            _t("Well done: this lesson is right.")
+            if result.passed
+            else _t("Not yet: look at what is missing and try again.")
+        )
+        colour = theme.OK.name() if result.passed else theme.PRICE.name()
+        rows = "".join(
+            f"<p style='color: {theme.OK.name() if f.ok else theme.PRICE.name()};'>"
+            f"{'✓' if f.ok else '✗'} {html.escape(finding_text(f))}</p>"
+            for f in result.findings
+        )
+        self.result.setText(f"<p style='color: {colour};'><b>{html.escape(head)}</b></p>{rows}")
+
+
+class PracticeShell(QWidget):
+    """The practice banner over the practice kiosk window, with the lesson panel beside it."""
+
+    def __init__(self, kiosk: KioskWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_t("Village Kiosk: practice"))
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        self.banner = PracticeBanner(self)
+        col.addWidget(self.banner)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.kiosk = kiosk
+        kiosk.setParent(self)
+        row.addWidget(kiosk, 1)
+        self.panel = LessonPanel(self)
+        row.addWidget(self.panel)
+        col.addLayout(row, 1)
+
+
+class PracticeMode(QObject):
+    """Entering and leaving practice for the real kiosk window, and running the lessons.
+
+    Signals:
+        entered(): the practice shell is shown.
+        lesson_begun(object): a lesson began (its ``LessonStart``).
+        lesson_checked(object): a lesson was checked (its ``LessonResult``).
+        left(): the practice store is deleted and the real kiosk is back.
+        failed(str): practice could not start or end (one line, for the log and the shop).
+    """
+
+    entered = Signal()
+    lesson_begun = Signal(object)
+    lesson_checked = Signal(object)
+    left = Signal()
+    failed = Signal(str)
+
+    def __init__(self, real: KioskWindow) -> None:
+        super().__init__(real)
+        self.real = real
+        self.store: PracticeStore | None = None
+        self.shell: PracticeShell | None = None
+        self.start: LessonStart | None = None
+        self._busy = False
+
+    @property
+    def active(self) -> bool:
+        """True while the practice shell is up."""
+        return self.shell is not None
+
+    @property
+    def kiosk(self) -> KioskWindow | None:
+        """The practice kiosk window (inside the shell)."""
+        return self.shell.kiosk if self.shell is not None else None
+
+    def enter(self) -> None:
+        """Open (or make) the practice store off the GUI thread, then show the practice kiosk."""
+        from kiosk.storage.practice import start_practice
+
+        if self.active or self._busy:
+            return
+        self._busy = True
+        data_dir = self.real.services.store.data_dir
+        self.real.services.runner.run(lambda: start_practice(data_dir), self._opened, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        log.error("practice mode: %s", exc)
+        self.failed.emit(str(exc))
+
+    def _opened(self, store: PracticeStore) -> None:
+        from kiosk.ui.app import build_window
+
+        self._busy = False
+        self.store = store
+        services = self.real.services
+        kiosk = build_window(store, lang=services.lang, connected=False)
+        kiosk.services.practice = True
+        self.shell = PracticeShell(kiosk)
+        panel = self.shell.panel
+        panel.check_requested.connect(self.check)
+        panel.next_requested.connect(self.next_lesson)
+        panel.restart_requested.connect(self.restart)
+        panel.leave_requested.connect(self.leave)
+        if self.real.isFullScreen():
+            self.shell.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.shell.showFullScreen()
+        else:
+            self.shell.resize(self.real.size())
+            self.shell.show()
+        self.real.hide()
+        self.begin(LESSONS[0])
+        self.entered.emit()
+
+    def _run(self, fn: Callable[[], object], done: Callable[[object], None]) -> None:
+        kiosk = self.kiosk
+        if kiosk is not None:
+            kiosk.services.runner.run(fn, done, self._failed)
+
+    def begin(self, lesson: Lesson) -> None:
+        """Begin ``lesson`` (the parcel lesson plays the platform's moves first)."""
+        from kiosk.storage.practice import begin_lesson
+
+        store = self.store
+        if store is None:
+            return
+        self._run(lambda: begin_lesson(store, lesson), self._begun)
+
+    def _begun(self, start: object) -> None:
+        from kiosk.storage.practice import LessonStart
+
+        assert isinstance(start, LessonStart)
+        self.start = start
+        if self.shell is not None:
+            self.shell.panel.show_lesson(start)
+        self.lesson_begun.emit(start)
+
+    def check(self) -> None:
+        """Check the trainee's steps in the current lesson."""
+        from kiosk.storage.practice import finish_lesson
+
+        store, start, shell = self.store, self.start, self.shell
+        if store is None or start is None or shell is None:
+            return
+        code = shell.panel.code.text()
+        self._run(lambda: finish_lesson(store, start, code), self._checked)
+
+    def _checked(self, result: object) -> None:
+        assert isinstance(result, LessonResult)
+        if self.shell is not None:
+            self.shell.panel.show_result(result)
+        self.lesson_checked.emit(result)
+
+    def next_lesson(self) -> None:
+        """Go on to the next lesson of the day."""
+        if self.start is None:
+            return
+        i = LESSONS.index(self.start.lesson)
+        if i + 1 < len(LESSONS):
+            self.begin(LESSONS[i + 1])
+
+    def _close_kiosk(self) -> None:
+        shell, self.shell = self.shell, None
+        if shell is None:
+            return
+        kiosk = shell.kiosk
+        kiosk.services.runner.shutdown()
+        kiosk.close()
+        shell.close()
+        shell.deleteLater()
+
+    def restart(self) -> None:
+        """Throw the practice orders away and start again from the first lesson."""
+        from kiosk.storage.practice import reset_practice
+
+        store = self.store
+        if store is None or self._busy:
+            return
+        self._busy = True
+        real = self.real
+        self._close_kiosk()
+        self.store = None
+        data_dir = real.services.store.data_dir
+        real.services.runner.run(
+            lambda: reset_practice(data_dir, store), self._opened, self._failed
+        )
+
+    def leave(self) -> None:
+        """Delete the practice store and show the real kiosk again, in villager mode."""
+        from kiosk.storage.practice import end_practice
+
+        store = self.store
+        if store is None or self._busy:
+            return
+        self._busy = True
+        self._close_kiosk()
+        self.store = None
+        self.start = None
+        data_dir = self.real.services.store.data_dir
+        self.real.services.runner.run(
+            lambda: end_practice(data_dir, store), self._ended, self._failed
+        )
+
+    def _ended(self, _existed: object) -> None:
+        self._busy = False
+        if self.real.isHidden():
+            self.real.show()
+        self.real.reset_session()
+        self.left.emit()
