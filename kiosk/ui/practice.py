@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The banner's colours: black on the yellow of road works, nothing else on the kiosk looks so.
+# The banner's colours: black on the yellow of road works; nothing else on the kiosk looks so.
 BANNER_STYLE = (
     "background: #ffd400; color: #111111; font-weight: bold; padding: 8px 20px;"
     " border-bottom: 6px solid #111111;"
@@ -46,21 +46,17 @@ BANNER_STYLE = (
 PANEL_WIDTH = 430
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Practice", text)
-
-
 def lesson_title(lesson: Lesson) -> str:
     """The lesson's name."""
     titles = {
-        Lesson.ORDER: _t("Order for a villager"),
-        Lesson.READ_CODE: _t("Read back the pickup code"),
-        Lesson.PARCEL: _t("A parcel is on its way"),
-        Lesson.CHECK_IN: _t("Check the parcel in"),
-        Lesson.HAND_OVER: _t("Hand the parcel over"),
-        Lesson.CANCEL: _t("Cancel an order"),
-        Lesson.RETURN: _t("Take a parcel back"),
-        Lesson.CLOSE_DAY: _t("Close the day"),
+        Lesson.ORDER: QCoreApplication.translate("Practice", "Order for a villager"),
+        Lesson.READ_CODE: QCoreApplication.translate("Practice", "Read back the pickup code"),
+        Lesson.PARCEL: QCoreApplication.translate("Practice", "A parcel is on its way"),
+        Lesson.CHECK_IN: QCoreApplication.translate("Practice", "Check the parcel in"),
+        Lesson.HAND_OVER: QCoreApplication.translate("Practice", "Hand the parcel over"),
+        Lesson.CANCEL: QCoreApplication.translate("Practice", "Cancel an order"),
+        Lesson.RETURN: QCoreApplication.translate("Practice", "Take a parcel back"),
+        Lesson.CLOSE_DAY: QCoreApplication.translate("Practice", "Close the day"),
     }
     return titles[lesson]
 
@@ -68,31 +64,41 @@ def lesson_title(lesson: Lesson) -> str:
 def lesson_steps(lesson: Lesson) -> str:
     """What the trainee does in the lesson."""
     steps = {
-        Lesson.ORDER: _t(
+        Lesson.ORDER: QCoreApplication.translate(
+            "Practice",
             "A villager wants something. Find it, put it in the cart and place the order with "
-            "the villager's name and phone number. Choose cash now or pay at pickup."
+            "the villager's name and phone number. Choose cash now or pay at pickup.",
         ),
-        Lesson.READ_CODE: _t(
+        Lesson.READ_CODE: QCoreApplication.translate(
+            "Practice",
             "Read the pickup code to the villager. Type the code you read here, then press "
-            "“Check my steps”."
+            "“Check my steps”.",
         ),
-        Lesson.PARCEL: _t(
+        Lesson.PARCEL: QCoreApplication.translate(
+            "Practice",
             "The platform accepted the order and the van is bringing the parcel. Open the owner "
-            "screen (button Owner, your PIN) and find it under “to check in”."
+            "screen (button Owner, your PIN) and find it under “to check in”.",
         ),
-        Lesson.CHECK_IN: _t("The van is here. On the owner screen, check the parcel in."),
-        Lesson.HAND_OVER: _t(
+        Lesson.CHECK_IN: QCoreApplication.translate(
+            "Practice", "The van is here. On the owner screen, check the parcel in."
+        ),
+        Lesson.HAND_OVER: QCoreApplication.translate(
+            "Practice",
             "The villager comes for the parcel. First type a wrong code once and see it refused; "
-            "then type the villager's right code and hand the parcel over."
+            "then type the villager's right code and hand the parcel over.",
         ),
-        Lesson.CANCEL: _t(
+        Lesson.CANCEL: QCoreApplication.translate(
+            "Practice",
             "A villager changes their mind. Place a new order, then cancel it on the owner "
-            "screen and give the money back."
+            "screen and give the money back.",
         ),
-        Lesson.RETURN: _t(
-            "The villager brings the parcel back. On the owner screen, take it back and refund."
+        Lesson.RETURN: QCoreApplication.translate(
+            "Practice",
+            "The villager brings the parcel back. On the owner screen, take it back and refund.",
         ),
-        Lesson.CLOSE_DAY: _t("The shop closes. On the owner screen, close the day's cash."),
+        Lesson.CLOSE_DAY: QCoreApplication.translate(
+            "Practice", "The shop closes. On the owner screen, close the day's cash."
+        ),
     }
     return steps[lesson]
 
@@ -101,41 +107,71 @@ def moves_text(start: LessonStart) -> str:
     """What the lesson did in the platform's place (parcel lesson), in words."""
     if not start.moves or start.subject is None:
         return ""
-    return _t("The platform accepted order %1 and shipped it. The van is on its way.").replace(
-        "%1", start.subject.local_no
-    )
+    return QCoreApplication.translate(
+        "Practice", "The platform accepted order %1 and shipped it. The van is on its way."
+    ).replace("%1", start.subject.local_no)
 
 
 def finding_text(finding: Finding) -> str:
     """One checked step in words (the mark ✓/✗ is added by the panel)."""
     p = finding.params
     words = {
-        Found.ORDER_PLACED: _t("Order %1 was placed."),
-        Found.NO_NEW_ORDER: _t("No new order was placed yet."),
-        Found.NAME_GIVEN: _t("The villager's name was given."),
-        Found.NO_NAME: _t("The villager's name is missing."),
-        Found.PHONE_GIVEN: _t("The phone number was given."),
-        Found.NO_PHONE: _t("The phone number is missing."),
-        Found.PAID_CASH: _t("Paid in cash now: take the money."),
-        Found.PAY_LATER: _t("Pays at pickup: take the money when the parcel is handed over."),
-        Found.CODE_RIGHT: _t("Right: that is the pickup code of order %1."),
-        Found.CODE_WRONG: _t("That is not the pickup code. Look at the screen again."),
-        Found.NO_ORDER_YET: _t("There is no order for this lesson yet: do the lessons before."),
-        Found.ON_THE_VAN: _t("Order %1 is on the van: it waits to be checked in."),
-        Found.NOT_ON_THE_VAN: _t("Order %1 is not on the van."),
-        Found.CHECKED_IN: _t("Order %1 was checked in: the villager can come for it."),
-        Found.NOT_CHECKED_IN: _t("Order %1 is not checked in yet."),
-        Found.WRONG_CODE_REFUSED: _t("A wrong code was refused: good, never hand over without it."),
-        Found.NO_WRONG_CODE_TRIED: _t("Try a wrong code once first, to see it refused."),
-        Found.HANDED_OVER: _t("Order %1 was handed over against the right code."),
-        Found.NOT_HANDED_OVER: _t("Order %1 is not handed over yet."),
-        Found.CANCELLED: _t("Order %1 was cancelled."),
-        Found.NOT_CANCELLED: _t("No order was cancelled yet."),
-        Found.RETURNED: _t("Order %1 was taken back."),
-        Found.NOT_RETURNED: _t("Order %1 is not taken back yet."),
-        Found.REFUNDED: _t("%1 was given back to the villager."),
-        Found.DAY_CLOSED: _t("The day is closed: count the cash in the drawer."),
-        Found.DAY_NOT_CLOSED: _t("The day is not closed yet."),
+        Found.ORDER_PLACED: QCoreApplication.translate("Practice", "Order %1 was placed."),
+        Found.NO_NEW_ORDER: QCoreApplication.translate("Practice", "No new order was placed yet."),
+        Found.NAME_GIVEN: QCoreApplication.translate("Practice", "The villager's name was given."),
+        Found.NO_NAME: QCoreApplication.translate("Practice", "The villager's name is missing."),
+        Found.PHONE_GIVEN: QCoreApplication.translate("Practice", "The phone number was given."),
+        Found.NO_PHONE: QCoreApplication.translate("Practice", "The phone number is missing."),
+        Found.PAID_CASH: QCoreApplication.translate(
+            "Practice", "Paid in cash now: take the money."
+        ),
+        Found.PAY_LATER: QCoreApplication.translate(
+            "Practice", "Pays at pickup: take the money when the parcel is handed over."
+        ),
+        Found.CODE_RIGHT: QCoreApplication.translate(
+            "Practice", "Right: that is the pickup code of order %1."
+        ),
+        Found.CODE_WRONG: QCoreApplication.translate(
+            "Practice", "That is not the pickup code. Look at the screen again."
+        ),
+        Found.NO_ORDER_YET: QCoreApplication.translate(
+            "Practice", "There is no order for this lesson yet: do the lessons before."
+        ),
+        Found.ON_THE_VAN: QCoreApplication.translate(
+            "Practice", "Order %1 is on the van: it waits to be checked in."
+        ),
+        Found.NOT_ON_THE_VAN: QCoreApplication.translate("Practice", "Order %1 is not on the van."),
+        Found.CHECKED_IN: QCoreApplication.translate(
+            "Practice", "Order %1 was checked in: the villager can come for it."
+        ),
+        Found.NOT_CHECKED_IN: QCoreApplication.translate(
+            "Practice", "Order %1 is not checked in yet."
+        ),
+        Found.WRONG_CODE_REFUSED: QCoreApplication.translate(
+            "Practice", "A wrong code was refused: good, never hand over without it."
+        ),
+        Found.NO_WRONG_CODE_TRIED: QCoreApplication.translate(
+            "Practice", "Try a wrong code once first, to see it refused."
+        ),
+        Found.HANDED_OVER: QCoreApplication.translate(
+            "Practice", "Order %1 was handed over against the right code."
+        ),
+        Found.NOT_HANDED_OVER: QCoreApplication.translate(
+            "Practice", "Order %1 is not handed over yet."
+        ),
+        Found.CANCELLED: QCoreApplication.translate("Practice", "Order %1 was cancelled."),
+        Found.NOT_CANCELLED: QCoreApplication.translate("Practice", "No order was cancelled yet."),
+        Found.RETURNED: QCoreApplication.translate("Practice", "Order %1 was taken back."),
+        Found.NOT_RETURNED: QCoreApplication.translate(
+            "Practice", "Order %1 is not taken back yet."
+        ),
+        Found.REFUNDED: QCoreApplication.translate(
+            "Practice", "%1 was given back to the villager."
+        ),
+        Found.DAY_CLOSED: QCoreApplication.translate(
+            "Practice", "The day is closed: count the cash in the drawer."
+        ),
+        Found.DAY_NOT_CLOSED: QCoreApplication.translate("Practice", "The day is not closed yet."),
     }
     text = words[finding.kind]
     if finding.kind is Found.REFUNDED:
@@ -149,7 +185,9 @@ class PracticeBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("practicebanner")
-        self.setText(_t("练习模式 PRACTICE — these are not real orders"))
+        self.setText(
+            QCoreApplication.translate("Practice", "练习模式 PRACTICE — these are not real orders")
+        )
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setFont(theme.font(theme.BASE_PX + 6, bold=True))
         self.setStyleSheet(BANNER_STYLE)
@@ -188,16 +226,24 @@ class LessonPanel(QFrame):
         self.moves.setWordWrap(True)
         self.moves.setStyleSheet(f"color: {theme.BAR.name()}; font-weight: bold;")
         self.code = QLineEdit(self)
-        self.code.setPlaceholderText(_t("The code you read to the villager"))
+        self.code.setPlaceholderText(
+            QCoreApplication.translate("Practice", "The code you read to the villager")
+        )
         self.code.setMaxLength(12)
-        self.check_button = QPushButton(_t("Check my steps"), self)
+        self.check_button = QPushButton(
+            QCoreApplication.translate("Practice", "Check my steps"), self
+        )
         self.check_button.setObjectName("big")
         self.result = QLabel(self)
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.RichText)
-        self.next_button = QPushButton(_t("Next lesson"), self)
-        self.restart_button = QPushButton(_t("Start practice over"), self)
-        self.leave_button = QPushButton(_t("Leave practice"), self)
+        self.next_button = QPushButton(QCoreApplication.translate("Practice", "Next lesson"), self)
+        self.restart_button = QPushButton(
+            QCoreApplication.translate("Practice", "Start practice over"), self
+        )
+        self.leave_button = QPushButton(
+            QCoreApplication.translate("Practice", "Leave practice"), self
+        )
         for w in (self.progress, self.title, self.steps, self.moves, self.code):
             col.addWidget(w)
         col.addWidget(self.check_button)
@@ -215,7 +261,9 @@ class LessonPanel(QFrame):
         """Show a lesson that has just begun."""
         n = LESSONS.index(start.lesson) + 1
         self.progress.setText(
-            _t("Lesson %1 of %2").replace("%1", str(n)).replace("%2", str(len(LESSONS)))
+            QCoreApplication.translate("Practice", "Lesson %1 of %2")
+            .replace("%1", str(n))
+            .replace("%2", str(len(LESSONS)))
         )
         self.title.setText(lesson_title(start.lesson))
         self.steps.setText(lesson_steps(start.lesson))
@@ -233,9 +281,11 @@ class LessonPanel(QFrame):
         import html
 
         head = (
-            _t("Well done: this lesson is right.")
+            QCoreApplication.translate("Practice", "Well done: this lesson is right.")
             if result.passed
-            else _t("Not yet: look at what is missing and try again.")
+            else QCoreApplication.translate(
+                "Practice", "Not yet: look at what is missing and try again."
+            )
         )
         colour = theme.OK.name() if result.passed else theme.PRICE.name()
         rows = "".join(
@@ -251,7 +301,7 @@ class PracticeShell(QWidget):
 
     def __init__(self, kiosk: KioskWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("Village Kiosk: practice"))
+        self.setWindowTitle(QCoreApplication.translate("Practice", "Village Kiosk: practice"))
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)

@@ -34,7 +34,7 @@
 <context>
     <name>IdleWarning</name>
     <message numerus="yes">
-        <location filename="../window.py" line="+186"/>
+        <location filename="../window.py" line="+187"/>
         <source>Starting over in %n second(s)</source>
         <translation>
             <numerusform>Starting over in %n second</numerusform>
@@ -167,7 +167,7 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+731"/>
+        <location filename="../admin/technician.py" line="+733"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,52 @@ def test_a_practice_day_by_clicks_leaves_the_real_kiosk_exactly_as_before(
     admin_store.close()
     assert file_sha(data / DB_FILENAME) == before
     assert sorted(p.name for p in data.iterdir() if p.name.startswith("kiosk.db")) == ["kiosk.db"]
+
+
+def test_practice_speaks_chinese_banner_lessons_and_slip(
+    qtbot: Any, admin_window: Any, admin_store: Any
+) -> None:
+    import re
+
+    from kiosk.practice import LESSONS, Finding
+    from kiosk.ui.practice import finding_text, lesson_steps, lesson_title
+    from kiosk.ui.slip import slip_html
+
+    window = admin_window(lang="zh_CN")
+    unlock(qtbot, window, Role.OWNER)
+    assert "练习" in window.admin.practice_button.text()
+    mode = window.practice
+    with qtbot.waitSignals([mode.entered, mode.lesson_begun], timeout=20_000):
+        click(qtbot, window.admin.practice_button)
+    shell = mode.shell
+    assert shell.banner.text() == "练习模式 — 不是真订单"
+    result = lesson(qtbot, mode)
+    assert "还没有下新订单" in shell.panel.result.text()
+    assert not result.passed
+    # Every word of the lessons is Chinese (order numbers and money aside).
+    ascii_letters = re.compile(r"[A-Za-z]")
+    texts = [lesson_title(x) for x in LESSONS] + [lesson_steps(x) for x in LESSONS]
+    texts += [
+        finding_text(Finding(kind, True, {"order": "", "refund_fen": "500"})) for kind in Found
+    ]
+    for w in (shell.panel.progress, shell.panel.check_button, shell.panel.leave_button):
+        texts.append(w.text())
+    assert [t for t in texts if ascii_letters.search(t)] == []
+    assert "¥5.00" in finding_text(Finding(Found.REFUNDED, True, {"refund_fen": "500"}))
+    # A slip printed in practice carries the mark; a real one does not.
+    search(qtbot, mode.kiosk, "dami")
+    kiosk = mode.kiosk
+    with qtbot.waitSignal(kiosk.detail.shown, timeout=5000):
+        click_tile(qtbot, kiosk.search.grid, 0)
+    click(qtbot, kiosk.detail.order_button)
+    type_with_ime(kiosk.checkout.name_field, NAME)
+    press_digits(qtbot, kiosk.checkout.keypad, PHONE)
+    click(qtbot, kiosk.checkout.pay_cash)
+    with qtbot.waitSignal(kiosk.checkout.placed, timeout=10_000):
+        click(qtbot, kiosk.checkout.confirm)
+    slip = kiosk.confirmation.slip()
+    assert "练习单：不是真订单" in slip_html(slip)
+    assert "练习" not in slip_html(replace(slip, practice=False))
+    with qtbot.waitSignal(mode.left, timeout=20_000):
+        click(qtbot, shell.panel.leave_button)
+    assert not practice_dir(admin_store.data_dir).exists()
