@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,10 +41,15 @@ log = logging.getLogger(__name__)
 
 # The banner's colours: black on the yellow of road works; nothing else on the kiosk looks so.
 BANNER_STYLE = (
-    "background: #ffd400; color: #111111; font-weight: bold; padding: 8px 20px;"
-    " border-bottom: 6px solid #111111;"
+    "background: #ffd400; color: #111111; font-weight: bold; padding: 10px 12px;"
+    " border-bottom: 4px solid #111111;"
 )
-PANEL_WIDTH = 430
+#: The kiosk's top bar, where the sync state would be.
+TOP_BAR_STYLE = "background: #ffd400; color: #111111; font-weight: bold; padding: 4px 10px;"
+PANEL_WIDTH = 320
+#: The practice kiosk is narrower than the screen (the lesson is beside it): category tiles
+#: take a smaller font (still at least 18 px) so their names fit.
+KIOSK_STYLE = "QPushButton#tile { font-size: 18px; }"
 
 
 def lesson_title(lesson: Lesson) -> str:
@@ -189,6 +195,8 @@ class PracticeBanner(QLabel):
             QCoreApplication.translate("Practice", "练习模式 PRACTICE — these are not real orders")
         )
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setFixedWidth(PANEL_WIDTH)
         self.setFont(theme.font(theme.BASE_PX + 6, bold=True))
         self.setStyleSheet(BANNER_STYLE)
 
@@ -214,17 +222,34 @@ class LessonPanel(QFrame):
         self.setFixedWidth(PANEL_WIDTH)
         self.setStyleSheet("#lessonpanel { background: #fff8d6; border-left: 6px solid #ffd400; }")
         col = QVBoxLayout(self)
-        col.setContentsMargins(18, 16, 18, 16)
-        col.setSpacing(10)
-        self.progress = QLabel(self)
-        self.title = QLabel(self)
+        col.setContentsMargins(16, 10, 16, 10)
+        col.setSpacing(8)
+        # The lesson's words and its verdict scroll when they are long; the code field and the
+        # buttons stay in place below them.
+        content = QWidget()
+        words = QVBoxLayout(content)
+        words.setContentsMargins(0, 0, 8, 0)
+        words.setSpacing(8)
+        self.progress = QLabel(content)
+        self.title = QLabel(content)
         self.title.setObjectName("title")
         self.title.setWordWrap(True)
-        self.steps = QLabel(self)
+        self.steps = QLabel(content)
         self.steps.setWordWrap(True)
-        self.moves = QLabel(self)
+        self.moves = QLabel(content)
         self.moves.setWordWrap(True)
         self.moves.setStyleSheet(f"color: {theme.BAR.name()}; font-weight: bold;")
+        self.result = QLabel(content)
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        for w in (self.progress, self.title, self.steps, self.moves, self.result):
+            words.addWidget(w)
+        words.addStretch(1)
+        self.words_area = QScrollArea(self)
+        self.words_area.setWidget(content)
+        self.words_area.setWidgetResizable(True)
+        self.words_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.words_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.code = QLineEdit(self)
         self.code.setPlaceholderText(
             QCoreApplication.translate("Practice", "The code you read to the villager")
@@ -233,10 +258,6 @@ class LessonPanel(QFrame):
         self.check_button = QPushButton(
             QCoreApplication.translate("Practice", "Check my steps"), self
         )
-        self.check_button.setObjectName("big")
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.RichText)
         self.next_button = QPushButton(QCoreApplication.translate("Practice", "Next lesson"), self)
         self.restart_button = QPushButton(
             QCoreApplication.translate("Practice", "Start practice over"), self
@@ -244,11 +265,11 @@ class LessonPanel(QFrame):
         self.leave_button = QPushButton(
             QCoreApplication.translate("Practice", "Leave practice"), self
         )
-        for w in (self.progress, self.title, self.steps, self.moves, self.code):
-            col.addWidget(w)
+        col.addWidget(self.words_area, 1)
+        self._to_result = False
+        self.words_area.verticalScrollBar().rangeChanged.connect(self._scroll_to_result)
+        col.addWidget(self.code)
         col.addWidget(self.check_button)
-        col.addWidget(self.result)
-        col.addStretch(1)
         for b in (self.next_button, self.restart_button, self.leave_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             col.addWidget(b)
@@ -273,8 +294,16 @@ class LessonPanel(QFrame):
         self.code.clear()
         self.code.setVisible(start.lesson is Lesson.READ_CODE)
         self.result.clear()
+        self._to_result = False
+        self.words_area.verticalScrollBar().setValue(0)
         self.next_button.setEnabled(n < len(LESSONS))
         self.check_button.setEnabled(True)
+
+    def _scroll_to_result(self, *_args: object) -> None:
+        bar = self.words_area.verticalScrollBar()
+        if self._to_result and self.result.y() > 0 and bar.maximum() > 0:
+            bar.setValue(min(self.result.y(), bar.maximum()))
+            self._to_result = bar.maximum() < self.result.y()
 
     def show_result(self, result: LessonResult) -> None:
         """Say what went right and what went wrong."""
@@ -294,28 +323,42 @@ class LessonPanel(QFrame):
             for f in result.findings
         )
         self.result.setText(f"<p style='color: {colour};'><b>{html.escape(head)}</b></p>{rows}")
+        # Once the layout has taken the new text: bring the verdict's first line to the top.
+        self._to_result = True
+        self._scroll_to_result()
 
 
 class PracticeShell(QWidget):
-    """The practice banner over the practice kiosk window, with the lesson panel beside it."""
+    """The practice kiosk window with the banner and the lesson beside it.
+
+    The banner heads the column on the right, beside every screen (villager, owner, technician),
+    and the kiosk's own top bar says it too where it would show the sync state (a practice
+    store never syncs). Nothing is added above the kiosk: its screens keep their full height.
+    """
 
     def __init__(self, kiosk: KioskWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(QCoreApplication.translate("Practice", "Village Kiosk: practice"))
-        col = QVBoxLayout(self)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(0)
-        self.banner = PracticeBanner(self)
-        col.addWidget(self.banner)
-        row = QHBoxLayout()
+        row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         self.kiosk = kiosk
         kiosk.setParent(self)
+        kiosk.setStyleSheet(KIOSK_STYLE)
         row.addWidget(kiosk, 1)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        self.banner = PracticeBanner(self)
+        side.addWidget(self.banner)
         self.panel = LessonPanel(self)
-        row.addWidget(self.panel)
-        col.addLayout(row, 1)
+        side.addWidget(self.panel, 1)
+        row.addLayout(side)
+        indicator = kiosk.indicator
+        if indicator is not None:
+            indicator.changed.disconnect(kiosk.top.set_sync_text)
+        kiosk.top.set_sync_text(self.banner.text())
+        kiosk.top.sync.setStyleSheet(TOP_BAR_STYLE)
 
 
 class PracticeMode(QObject):

@@ -9,6 +9,7 @@ timer, the villager reset) always returns to villager mode.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.admin import Clock, Role, system_clock
@@ -58,16 +59,17 @@ class AdminArea(QWidget):
         col.addWidget(self.disk_warning)
         #: Below this many free bytes the warning shows.
         self.low_disk_bytes = LOW_DISK_BYTES
-        # Practice mode (kiosk/ui/practice.py): offered once the owner or technician is in;
-        # never inside practice itself.
-        self.practice_button = QPushButton(self.tr("Practice mode (练习): train on pretend orders"))
+        self.stack = QStackedWidget(self)
+        col.addWidget(self.stack)
+        # Practice mode (kiosk/ui/practice.py): offered once the owner or technician is in, never
+        # inside practice itself. Laid over the free middle of the owner's bottom row and the
+        # technician's title row, so neither screen grows taller than the monitor.
+        self.practice_button = QPushButton(self.tr("Practice mode (练习)"))
+        self.practice_button.setParent(self)
         self.practice_button.setObjectName("practice")
         self.practice_button.setStyleSheet("background: #ffd400; color: #111111;")
         self.practice_button.clicked.connect(self.practice_requested)
         self.practice_button.hide()
-        col.addWidget(self.practice_button)
-        self.stack = QStackedWidget(self)
-        col.addWidget(self.stack)
         self.session = AdminSession(idle_ms, self)
         self.pin = PinScreen(services, clock=clock, parent=self)
         self.owner = OwnerQueueScreen(services, parent=self)
@@ -86,6 +88,7 @@ class AdminArea(QWidget):
         self.technician.lock_requested.connect(self.session.lock)
         self.session.locked.connect(self._locked)
         self.wizard.finished.connect(self._wizard_finished)
+        self.owner.stack.currentChanged.connect(self._place_practice_button)
 
     def open_pin(self, role: Role = Role.OWNER) -> None:
         """Show the PIN screen (the one way in)."""
@@ -123,13 +126,38 @@ class AdminArea(QWidget):
         role = Role(role_value)
         self.session.start(role)
         self.check_disk()
-        self.practice_button.setVisible(not self._services.practice)
         if role is Role.TECHNICIAN:
             self.stack.setCurrentWidget(self.technician)
             self.technician.begin()
         else:
             self.stack.setCurrentWidget(self.owner)
             self.owner.begin()
+        self._place_practice_button()
+
+    def _place_practice_button(self, *_args: object) -> None:
+        button = self.practice_button
+        # Only on the owner's queue and the technician's screen: the owner's task pages keep
+        # their bottom row for their own buttons.
+        page = self.stack.currentWidget()
+        button.setVisible(
+            self.session.active
+            and not self._services.practice
+            and (
+                page is self.technician
+                or (page is self.owner and self.owner.stack.currentWidget() is self.owner.home)
+            )
+        )
+        width = min(520, max(button.sizeHint().width() + 40, 300))
+        height = max(button.sizeHint().height(), 62)
+        x = (self.width() - width) // 2
+        on_top = self.stack.currentWidget() is self.technician
+        y = 12 if on_top else self.height() - height - 12
+        button.setGeometry(x, y, width, height)
+        button.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_practice_button()
 
     def current(self) -> QWidget | None:
         """The page on top (the PIN screen whenever no role is unlocked)."""

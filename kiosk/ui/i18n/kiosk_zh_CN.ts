@@ -4,13 +4,13 @@
 <context>
     <name>AdminArea</name>
     <message>
-        <location filename="../admin/area.py" line="+63"/>
-        <source>Practice mode (练习): train on pretend orders</source>
+        <location filename="../admin/area.py" line="+67"/>
+        <source>Practice mode (练习)</source>
         <extracomment>Below this many free bytes the warning shows.</extracomment>
         <translation>练习模式：用假订单练习</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+52"/>
         <source>The kiosk&apos;s disk is nearly full (%1 MB free). When it is full, no order can be saved. Free some space or call the technician now.</source>
         <translation>村站电脑的磁盘快满了（只剩 %1 MB）。磁盘满了以后，订单就保存不了。请现在清理空间，或者打电话给技术员。</translation>
     </message>
@@ -2199,8 +2199,9 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>Practice</name>
     <message>
-        <location filename="../practice.py" line="+52"/>
+        <location filename="../practice.py" line="+58"/>
         <source>Order for a villager</source>
+        <extracomment>The kiosk&apos;s top bar, where the sync state would be. The practice kiosk is narrower than the screen (the lesson is beside it): category tiles take a smaller font (still at least 18 px) so their names fit.</extracomment>
         <translation>帮村民下单</translation>
     </message>
     <message>
@@ -2419,7 +2420,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>练习模式 — 不是真订单</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+60"/>
         <source>The code you read to the villager</source>
         <translation>您念给村民的取货码</translation>
     </message>
@@ -2429,7 +2430,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>检查我做得对不对</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>Next lesson</source>
         <translation>下一课</translation>
     </message>
@@ -2449,7 +2450,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>第 %1 课，共 %2 课</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+28"/>
         <source>Well done: this lesson is right.</source>
         <translation>做得好：这一课全对了。</translation>
     </message>
@@ -2459,7 +2460,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>还没做完：看看缺了什么，再试一次。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+26"/>
         <source>Village Kiosk: practice</source>
         <translation>村站：练习</translation>
     </message>
