@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -409,7 +410,33 @@ class PracticeMode(QObject):
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         log.error("practice mode: %s", exc)
+        if self.shell is None and self.real.isHidden():
+            self.real.show()  # never leave the shop without a kiosk on the screen
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            " ",
+            QCoreApplication.translate(
+                "Practice",
+                "Practice mode hit a problem. Nothing of the real shop was changed. Please try "
+                "again; if it keeps happening, call the technician.",
+            ),
+            QMessageBox.StandardButton.Ok,
+            self.shell or self.real,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
         self.failed.emit(str(exc))
+
+    def leave_now(self) -> None:
+        """Leave at once, on the GUI thread (the kiosk is closing): close and delete it all."""
+        from kiosk.storage.practice import end_practice
+
+        store = self.store
+        self._close_kiosk()
+        self.store = None
+        self.start = None
+        if store is not None:
+            end_practice(self.real.services.store.data_dir, store)
 
     def _opened(self, store: PracticeStore) -> None:
         from kiosk.ui.app import build_window

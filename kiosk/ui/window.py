@@ -373,6 +373,10 @@ class KioskWindow(QWidget):
 
         return PracticeMode(self)
 
+    def practicing(self) -> bool:
+        """True while practice mode is on (the practice kiosk shows instead of this one)."""
+        return self._built("practice") and self.practice.active
+
     def enter_practice(self) -> None:
         """Leave owner mode and open the practice kiosk (the real one waits, hidden)."""
         self.reset_session()

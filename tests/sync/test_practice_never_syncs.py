@@ -44,6 +44,11 @@ def test_the_engine_refuses_the_practice_store(
                 # Even handed the real kiosk's client and credential, the engine says no.
                 with pytest.raises(PracticeProblem, match="never syncs"):
                     SyncEngine(practice, engine.client, engine.credentials)
+                # Nor can it be enrolled on its own (no code is spent on it).
+                code = central_server.enroll_code("C017")
+                with pytest.raises(PracticeProblem, match="never enrolled"):
+                    enroll(practice, central_server.url, code, backend=keyring)
+                assert practice.setting("sync.server_url") is None
             finally:
                 end_practice(data, practice)
             summary = engine.run_once()

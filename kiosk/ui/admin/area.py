@@ -124,6 +124,8 @@ class AdminArea(QWidget):
 
     def _unlocked(self, role_value: str) -> None:
         role = Role(role_value)
+        if self._services.practice:
+            role = Role.OWNER  # practice trains the owner's day; no enrolling or restoring there
         self.session.start(role)
         self.check_disk()
         if role is Role.TECHNICIAN:

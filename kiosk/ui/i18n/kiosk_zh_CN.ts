@@ -1133,7 +1133,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 请关闭并重新打开本机：它在启动时会自动修复。</translation>
     </message>
     <message>
-        <location line="+186"/>
+        <location line="+188"/>
         <source>The kiosk is already open. There is no need to start it again.</source>
         <extracomment>What a second ``kiosk gui`` on the same data folder prints before it exits. How long the &quot;already open&quot; notice stays on the kiosk brought to the front.</extracomment>
         <translation>村站已经打开了，不用再打开一次。</translation>
@@ -1158,7 +1158,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location line="+179"/>
+        <location line="+183"/>
         <source>← Back to the search results</source>
         <translation>← 返回搜索结果</translation>
     </message>
@@ -2199,7 +2199,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>Practice</name>
     <message>
-        <location filename="../practice.py" line="+58"/>
+        <location filename="../practice.py" line="+59"/>
         <source>Order for a villager</source>
         <extracomment>The kiosk&apos;s top bar, where the sync state would be. The practice kiosk is narrower than the screen (the lesson is beside it): category tiles take a smaller font (still at least 18 px) so their names fit.</extracomment>
         <translation>帮村民下单</translation>
@@ -2463,6 +2463,11 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+26"/>
         <source>Village Kiosk: practice</source>
         <translation>村站：练习</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Practice mode hit a problem. Nothing of the real shop was changed. Please try again; if it keeps happening, call the technician.</source>
+        <translation>练习模式出了点问题。店里真实的数据一点没动。请再试一次；如果一直这样，请联系技术员。</translation>
     </message>
 </context>
 <context>

@@ -17,7 +17,7 @@ from kiosk.orders import OrderStatus
 from kiosk.practice import Found, Lesson
 from kiosk.storage.practice import practice_dir
 from kiosk.storage.store import DB_FILENAME
-from tests.ui.admin.conftest import FakeClock, click, unlock
+from tests.ui.admin.conftest import TECH_PIN, FakeClock, click, type_pin, unlock
 from tests.ui.admin.test_owner_tasks import finish, scan
 from tests.ui.conftest import NAME, PHONE, QT_OFFSCREEN_NOISE
 from tests.ui.test_kiosk_flow import click_tile, press_digits, search, type_with_ime
@@ -190,11 +190,13 @@ def test_practice_speaks_chinese_banner_lessons_and_slip(
 
     window = admin_window(lang="zh_CN")
     unlock(qtbot, window, Role.OWNER)
+    clock = window.admin.pin.clock
     assert "练习" in window.admin.practice_button.text()
     mode = window.practice
     with qtbot.waitSignals([mode.entered, mode.lesson_begun], timeout=20_000):
         click(qtbot, window.admin.practice_button)
     shell = mode.shell
+    mode.kiosk.admin.pin.clock = clock
     assert shell.banner.text() == "练习模式 — 不是真订单"
     result = lesson(qtbot, mode)
     assert "还没有下新订单" in shell.panel.result.text()
@@ -223,6 +225,13 @@ def test_practice_speaks_chinese_banner_lessons_and_slip(
     slip = kiosk.confirmation.slip()
     assert "练习单：不是真订单" in slip_html(slip)
     assert "练习" not in slip_html(replace(slip, practice=False))
-    with qtbot.waitSignal(mode.left, timeout=20_000):
-        click(qtbot, shell.panel.leave_button)
+    # The technician's PIN opens only the owner's screen in practice: nothing to enroll there.
+    click(qtbot, kiosk.confirmation.done_button)
+    click(qtbot, kiosk.admin_button)
+    assert type_pin(qtbot, kiosk, TECH_PIN, Role.TECHNICIAN)
+    assert kiosk.admin.current() is kiosk.admin.owner
+    # Closing the kiosk in practice (run_gui's last step) deletes the practice store too.
+    assert window.practicing()
+    window.practice.leave_now()
+    assert not window.practicing()
     assert not practice_dir(admin_store.data_dir).exists()
