@@ -13,9 +13,47 @@ before. The owner's screen asks for the PIN before the GUI's practice mode.
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 from typing import Any
 
 from kiosk.cli import CliContext, print_json
+from kiosk.errors import KioskError
+
+#: The running kiosk window's lock file in the data folder (``kiosk/ui/single.py``).
+GUI_LOCK_FILENAME = "kiosk-gui.lock"
+
+
+class KioskWindowOpen(KioskError):
+    """The kiosk window is open on this data folder (it may have the practice store open)."""
+
+
+def _refuse_beside_open_window(data_dir: Path) -> None:
+    """Refuse ``reset``/``end`` while a kiosk window holds the folder's lock (POSIX only).
+
+    The window may have the practice store open; deleting its files under SQLite loses data
+    (docs/architecture.md, the live database files rule). The lock file (a ``QLockFile``) starts
+    with the holder's process id. On Windows the check is skipped: there, SQLite's open files
+    cannot be deleted anyway.
+    """
+    if os.name != "posix":
+        return
+    try:
+        pid = int((data_dir / GUI_LOCK_FILENAME).read_text(encoding="utf-8").splitlines()[0])
+    except (OSError, ValueError, IndexError, UnicodeError):
+        return
+    if pid <= 0 or pid == os.getpid():
+        return
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return  # a lock left by a kiosk that died
+    except PermissionError:
+        pass  # it exists, under another user
+    raise KioskWindowOpen(
+        "the kiosk window is open on this data folder: close it (or leave practice mode on "
+        "its screen) first"
+    )
 
 
 def cmd_start(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -47,6 +85,7 @@ def cmd_reset(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk practice reset``: throw the practice orders away and start again."""
     from kiosk.storage.practice import practice_dir, reset_practice
 
+    _refuse_beside_open_window(ctx.data_dir)
     reset_practice(ctx.data_dir).close()
     folder = practice_dir(ctx.data_dir)
     if args.json:
@@ -60,6 +99,7 @@ def cmd_end(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk practice end``: delete the practice store (the real kiosk is as before)."""
     from kiosk.storage.practice import end_practice
 
+    _refuse_beside_open_window(ctx.data_dir)
     existed = end_practice(ctx.data_dir)
     if args.json:
         print_json({"deleted": existed})

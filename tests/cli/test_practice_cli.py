@@ -93,3 +93,21 @@ def test_no_practice_on_a_kiosk_not_set_up(
     err = capsys.readouterr().err
     assert err.startswith("kiosk: there is no kiosk database") and err[-1] == "\n"
     assert not (tmp_path / "none" / "practice").exists()
+
+
+def test_reset_and_end_refuse_while_a_kiosk_window_is_open(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    run(capsys, "--data-dir", str(shop), "practice", "start")
+    # The lock file of a kiosk window held by a live process (QLockFile: the pid comes first).
+    lock = shop / "kiosk-gui.lock"
+    lock.write_text(f"{os.getppid()}\nkiosk\nhost\n", encoding="utf-8")
+    for command in ("reset", "end"):
+        assert main(["--data-dir", str(shop), "practice", command]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("kiosk: the kiosk window is open on this data folder")
+    assert (shop / "practice" / DB_FILENAME).exists()
+    lock.unlink()  # the window closed
+    assert run(capsys, "--data-dir", str(shop), "practice", "end") == {"deleted": True}
