@@ -58,17 +58,17 @@ def _refuse_beside_open_window(data_dir: Path) -> None:
 
 def cmd_start(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk practice start``: make the practice store (or keep the one there)."""
-    from kiosk.storage.practice import practice_dir, practice_exists, start_practice
+    from kiosk.storage.practice import (
+        count_products,
+        practice_dir,
+        practice_exists,
+        start_practice,
+    )
 
     existed = practice_exists(ctx.data_dir)
     store = start_practice(ctx.data_dir)
     try:
-        with store.read() as s:
-            from sqlalchemy import func, select
-
-            from kiosk.storage.models import Product
-
-            products = int(s.scalar(select(func.count()).select_from(Product)) or 0)
+        products = count_products(store)
     finally:
         store.close()
     folder = practice_dir(ctx.data_dir)

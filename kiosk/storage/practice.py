@@ -36,7 +36,7 @@ from kiosk.errors import KioskError
 from kiosk.orders import OrderStatus
 from kiosk.pickup import verify_pickup_code
 from kiosk.practice import Lesson, LessonResult, check_lesson, lesson_order
-from kiosk.storage.db import _configure
+from kiosk.storage.db import raw_connect
 from kiosk.storage.store import DB_FILENAME, KioskStore
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,8 @@ def _copy_from_real(practice_db: Path, real_db: Path) -> int:
 
     One write transaction on the practice file; the real file is attached and only read.
     """
-    conn = sqlite3.connect(str(practice_db), isolation_level=None, timeout=10)
+    conn = raw_connect(practice_db)
     try:
-        _configure(conn, None)
         # ATTACH is SQLite opening the file itself (not plain file I/O in this process); every
         # statement below only reads ``real``. Not ``mode=ro``: a read-only connection that is the
         # last one to close cannot remove the real store's -wal and -shm, which would stay behind.
@@ -164,6 +163,14 @@ def start_practice(data_dir: Path) -> PracticeStore:
         raise
     log.info("practice store made: %d products copied", products)
     return store
+
+
+def count_products(store: KioskStore) -> int:
+    """How many products the (practice) store holds."""
+    from kiosk.storage.models import Product
+
+    with store.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Product)) or 0)
 
 
 def _remove(folder: Path) -> None:

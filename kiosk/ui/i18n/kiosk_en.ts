@@ -56,7 +56,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+727"/>
+        <location filename="../admin/owner_queue.py" line="+740"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>

@@ -438,7 +438,12 @@
         <translation>退给村民的现金</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <source>练习 PRACTICE: not a real day close, no real cash</source>
+        <translation>练习：不是真的日结，没有真钱</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Day close</source>
         <translation>日结</translation>
     </message>
@@ -523,7 +528,7 @@
         <translation>上次日结以来的现金</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+26"/>
         <source>This day was already closed.</source>
         <translation>这一天已经日结过。</translation>
     </message>
@@ -538,7 +543,7 @@
         <translation>没有连接打印机。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>Summary sent to the printer.</source>
         <translation>汇总已送到打印机。</translation>
     </message>
@@ -1226,7 +1231,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-496"/>
+        <location filename="../admin/owner_queue.py" line="-509"/>
         <source>%1 · %2 %3 · pieces: %4 · %5</source>
         <extracomment>Sections of the queue, in the order of the big buttons.</extracomment>
         <translation>%1 · %2 %3 · %4 件 · %5</translation>
@@ -1352,7 +1357,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OwnerQueueScreen</name>
     <message>
-        <location line="+447"/>
+        <location line="+460"/>
         <source>Today&apos;s work</source>
         <translation>今天的工作</translation>
     </message>
@@ -1656,7 +1661,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-509"/>
+        <location filename="../admin/owner_queue.py" line="-522"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>

@@ -161,6 +161,7 @@ def test_a_practice_day_by_clicks_leaves_the_real_kiosk_exactly_as_before(
         click(qtbot, owner.day_button)
     with qtbot.waitSignal(owner.day_close.closed, timeout=10_000):
         click(qtbot, owner.day_close.close_button)
+    assert "练习 PRACTICE" in owner.day_close.summary.toPlainText()  # printed with the mark
     assert lesson(qtbot, mode).passed
     assert not shell.panel.next_button.isEnabled()  # the last lesson of the day
 
