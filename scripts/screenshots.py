@@ -493,18 +493,93 @@ def run_owner_actions(app: QApplication, lang: str, out: Path, size: QSize) -> N
             store.close()
 
 
+def run_practice(app: QApplication, lang: str, out: Path, size: QSize) -> None:
+    """Practice mode: the banner over the practice kiosk with the first lesson, a lesson in
+    progress (the pickup code read back), and a lesson's result. On a data folder of its own."""
+    from kiosk.admin import Role
+    from kiosk.storage.admin import set_pin
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-practice-shots-") as tmp:
+        store = KioskStore.open(Path(tmp))
+        try:
+            import_catalog_file(store, DEMO)
+            with store.write() as s:
+                set_center(s, "C017", "幸福村服务站")
+            set_pin(store, Role.OWNER, "2580", "technician")
+            make_app(lang=lang)
+            window = build_window(store, lang=lang, connected=False)
+            window.resize(size)
+            window.show()
+            settle(app, window)
+            window.show_admin()
+            window.admin._unlocked(Role.OWNER.value)  # as after the right PIN
+            mode = window.practice
+            begun: list[object] = []
+            checked: list[object] = []
+            mode.lesson_begun.connect(begun.append)
+            mode.lesson_checked.connect(checked.append)
+            window.admin.practice_button.click()
+            pump(app, lambda: bool(begun), timeout_s=60)
+            shell, kiosk = mode.shell, mode.kiosk
+            assert shell is not None and kiosk is not None
+
+            def snap(name: str) -> None:
+                assert shell is not None and kiosk is not None
+                settle(app, kiosk)
+                path = out / f"{name}-{lang}.png"
+                shell.grab().save(str(path))
+                print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+
+            snap("practice-banner")
+            # Lesson 1 done on the practice kiosk: an order for a villager.
+            kiosk.show_product("LY-0001")
+            pump(app, lambda: kiosk.detail.detail is not None)
+            kiosk._order_now(kiosk.detail.detail.card, 1)  # type: ignore[union-attr]
+            kiosk.checkout.name_field.setText(NAME)
+            for digit in PHONE:
+                kiosk.checkout.keypad.press(digit)
+            receipts: list[object] = []
+            kiosk.checkout.placed.connect(receipts.append)
+            kiosk.checkout.submit()
+            pump(app, lambda: bool(receipts))
+            shell.panel.check_button.click()
+            pump(app, lambda: bool(checked))
+            snap("practice-result")
+            # Lesson 2 in progress: the trainee types the code they read to the villager.
+            shell.panel.next_button.click()
+            pump(app, lambda: len(begun) == 2)
+            shell.panel.code.setText(receipts[0].placed.pickup_code)  # type: ignore[attr-defined]
+            snap("practice-lesson")
+            left: list[bool] = []
+            mode.left.connect(lambda: left.append(True))
+            shell.panel.leave_button.click()
+            pump(app, lambda: bool(left), timeout_s=60)
+            settle(app, window)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+        finally:
+            store.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1920x1080")
     parser.add_argument("--lang", action="append", choices=["zh_CN", "en"])
     parser.add_argument(
-        "--only", choices=["read-aloud"], help="only this group of screens (default: all)"
+        "--only",
+        choices=["read-aloud", "practice"],
+        help="only this group of screens (default: all)",
     )
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     app = make_app()
+    if args.only == "practice":
+        for lang in args.lang or ["zh_CN", "en"]:
+            run_practice(app, lang, args.out, QSize(w, h))
+        return 0
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
         store = KioskStore.open(Path(tmp))
         try:
@@ -528,6 +603,8 @@ def main() -> int:
             store.close()
     for lang in args.lang or ["zh_CN", "en"]:
         run_owner_actions(app, lang, args.out, QSize(w, h))
+    for lang in args.lang or ["zh_CN", "en"]:
+        run_practice(app, lang, args.out, QSize(w, h))
     return 0
 
 

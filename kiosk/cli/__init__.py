@@ -77,7 +77,7 @@ def print_json(obj: Any) -> None:
 
 
 #: Sub-command groups, one module each under ``kiosk/cli/``; each has ``register(subparsers)``.
-GROUPS = ("catalog", "orders", "maintenance", "sync", "gui", "owner", "tech")
+GROUPS = ("catalog", "orders", "maintenance", "sync", "gui", "owner", "tech", "practice")
 
 
 def _groups() -> list[Callable[[Any], None]]:

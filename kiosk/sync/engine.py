@@ -266,6 +266,11 @@ class SyncEngine:
         monotonic: Callable[[], float] = time.monotonic,
         poison_after: int = POISON_AFTER,
     ) -> None:
+        from kiosk.storage.practice import PracticeProblem, is_practice_store
+
+        if is_practice_store(store):
+            # A practice store's orders are pretend: none may reach the platform (its module).
+            raise PracticeProblem("the practice store never syncs; leave practice mode first")
         self.store = store
         self.client = client
         self.credentials = credentials

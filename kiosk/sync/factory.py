@@ -160,11 +160,15 @@ def enroll(
             this network address; the message says how long to wait.
         TlsRefused: the server's certificate was refused (``reason`` says why).
         Offline / Unknown: the server could not be reached or did not answer.
+        PracticeProblem: ``store`` is the practice store (it never talks to central).
     """
     from kiosk.storage.center import PC_NO_KEY, set_center
     from kiosk.storage.orders import adopt_local_orders
+    from kiosk.storage.practice import PracticeProblem, is_practice_store
     from kiosk.storage.pullback import ENROLL, mark_needed
 
+    if is_practice_store(store):  # before any code is spent
+        raise PracticeProblem("the practice store is never enrolled; leave practice mode first")
     url = check_server_url(server_url)
     code = code.strip()
     if not 4 <= len(code) <= 64:

@@ -440,6 +440,8 @@ def _run_gui(
         if monitor is not None:
             stop_sync(monitor)
         window.services.runner.shutdown()
+        if window.practicing():
+            window.practice.leave_now()  # the practice store never outlives the kiosk
         store.close()
         log.info("kiosk window closed")
 

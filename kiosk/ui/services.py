@@ -39,6 +39,7 @@ class KioskServices:
         center_name: shown in the top bar and on pickup slips.
         slip_printer: gives the printer for pickup slips (tests give a PDF printer).
         read_aloud: the kiosk's voice (speaker buttons), or ``None`` where there is none.
+        practice: the screens run on the practice store (slips carry the practice mark).
     """
 
     store: KioskStore
@@ -49,6 +50,7 @@ class KioskServices:
     center_name: str = ""
     slip_printer: Callable[[], QPrinter | None] = default_slip_printer
     read_aloud: ReadAloud | None = None
+    practice: bool = False
 
     @property
     def chinese(self) -> bool:

@@ -32,6 +32,8 @@ class SlipContent:
     payment_words: str
     lines: tuple[tuple[str, int, str, int], ...]  # (name, qty, unit, line total fen)
     total_fen: int
+    #: Printed in practice mode: the slip carries the practice mark (never a real order's slip).
+    practice: bool = False
 
 
 def slip_html(slip: SlipContent) -> str:
@@ -47,6 +49,9 @@ def slip_html(slip: SlipContent) -> str:
         "phone": QCoreApplication.translate("PickupSlip", "Phone"),
         "payment": QCoreApplication.translate("PickupSlip", "Payment"),
         "total": QCoreApplication.translate("PickupSlip", "Total"),
+        "practice": QCoreApplication.translate(
+            "PickupSlip", "练习 PRACTICE: not a real order, nothing will be delivered"
+        ),
         "bring": QCoreApplication.translate(
             "PickupSlip", "Bring this slip or the code when the shop tells you the parcel arrived."
         ),
@@ -57,9 +62,15 @@ def slip_html(slip: SlipContent) -> str:
         for name, qty, unit, total in slip.lines
     )
     code = f"{slip.pickup_code[:3]} {slip.pickup_code[3:]}"
+    mark = (
+        f"<p align='center' style='font-size: 14pt;'><b>{w['practice']}</b></p>"
+        if slip.practice
+        else ""
+    )
     return (
         '<div style=\'font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;'
         " font-size: 10pt;'>"
+        f"{mark}"
         f"<p align='center' style='font-size: 12pt;'><b>{e(slip.center_name)}</b></p>"
         f"<p align='center'>{w['slip']}</p>"
         f"<p align='center'>{w['code']}</p>"
@@ -71,7 +82,7 @@ def slip_html(slip: SlipContent) -> str:
         f"<table width='100%'>{rows}</table>"
         f"<p align='right' style='font-size: 12pt;'><b>{w['total']}: "
         f"{e(format_yuan(slip.total_fen))}</b></p>"
-        f"<p>{w['bring']}</p></div>"
+        f"<p>{w['bring']}</p>{mark}</div>"
     )
 
 

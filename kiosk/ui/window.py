@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kiosk.storage.browsing import ProductCard
     from kiosk.ui.admin.area import AdminArea
     from kiosk.ui.bridge import SyncIndicator
+    from kiosk.ui.practice import PracticeMode
     from kiosk.ui.screens.browse import CategoryScreen, SearchScreen
     from kiosk.ui.screens.checkout import CheckoutScreen, Receipt
     from kiosk.ui.screens.confirmation import ConfirmationScreen
@@ -360,9 +361,26 @@ class KioskWindow(QWidget):
         area.wizard.enrolled.connect(self.enrolled)
         area.technician.enrolled.connect(self.enrolled)
         area.technician.enrolled.connect(self._enrolled_center)
+        area.practice_requested.connect(self.enter_practice)
         if self._restore_hooks is not None:
             area.technician.pause_sync, area.technician.restart_kiosk = self._restore_hooks
         return area
+
+    @cached_property
+    def practice(self) -> PracticeMode:
+        """Practice mode for training a representative (entered from the owner's screens)."""
+        from kiosk.ui.practice import PracticeMode
+
+        return PracticeMode(self)
+
+    def practicing(self) -> bool:
+        """True while practice mode is on (the practice kiosk shows instead of this one)."""
+        return self._built("practice") and self.practice.active
+
+    def enter_practice(self) -> None:
+        """Leave owner mode and open the practice kiosk (the real one waits, hidden)."""
+        self.reset_session()
+        self.practice.enter()
 
     def set_restore_hooks(
         self, pause_sync: Callable[[float], bool], restart: Callable[[], None]

@@ -9,7 +9,8 @@ timer, the villager reset) always returns to villager mode.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.admin import Clock, Role, system_clock
 from kiosk.storage.center import CENTER_NAME_KEY
@@ -29,10 +30,12 @@ class AdminArea(QWidget):
     Signals:
         exited(): back to villager mode (locked, cancelled, or the wizard finished).
         center_named(str): the wizard finished with this center name.
+        practice_requested(): the owner or the technician asked for practice mode.
     """
 
     exited = Signal()
     center_named = Signal(str)
+    practice_requested = Signal()
 
     def __init__(
         self,
@@ -59,6 +62,15 @@ class AdminArea(QWidget):
         self.low_disk_bytes = LOW_DISK_BYTES
         self.stack = QStackedWidget(self)
         col.addWidget(self.stack)
+        # Practice mode (kiosk/ui/practice.py): offered once the owner or technician is in, never
+        # inside practice itself. Laid over the free middle of the owner's bottom row and the
+        # technician's title row, so neither screen grows taller than the monitor.
+        self.practice_button = QPushButton(self.tr("Practice mode (练习)"))
+        self.practice_button.setParent(self)
+        self.practice_button.setObjectName("practice")
+        self.practice_button.setStyleSheet("background: #ffd400; color: #111111;")
+        self.practice_button.clicked.connect(self.practice_requested)
+        self.practice_button.hide()
         self.session = AdminSession(idle_ms, self)
         self.pin = PinScreen(services, clock=clock, parent=self)
         self.owner = OwnerQueueScreen(services, parent=self)
@@ -77,6 +89,7 @@ class AdminArea(QWidget):
         self.technician.lock_requested.connect(self.session.lock)
         self.session.locked.connect(self._locked)
         self.wizard.finished.connect(self._wizard_finished)
+        self.owner.stack.currentChanged.connect(self._place_practice_button)
 
     def open_pin(self, role: Role = Role.OWNER) -> None:
         """Show the PIN screen (the one way in)."""
@@ -112,6 +125,8 @@ class AdminArea(QWidget):
 
     def _unlocked(self, role_value: str) -> None:
         role = Role(role_value)
+        if self._services.practice:
+            role = Role.OWNER  # practice trains the owner's day; no enrolling or restoring there
         self.session.start(role)
         self.check_disk()
         if role is Role.TECHNICIAN:
@@ -120,6 +135,32 @@ class AdminArea(QWidget):
         else:
             self.stack.setCurrentWidget(self.owner)
             self.owner.begin()
+        self._place_practice_button()
+
+    def _place_practice_button(self, *_args: object) -> None:
+        button = self.practice_button
+        # Only on the owner's queue and the technician's screen: the owner's task pages keep
+        # their bottom row for their own buttons.
+        page = self.stack.currentWidget()
+        button.setVisible(
+            self.session.active
+            and not self._services.practice
+            and (
+                page is self.technician
+                or (page is self.owner and self.owner.stack.currentWidget() is self.owner.home)
+            )
+        )
+        width = min(520, max(button.sizeHint().width() + 40, 300))
+        height = max(button.sizeHint().height(), 62)
+        x = (self.width() - width) // 2
+        on_top = self.stack.currentWidget() is self.technician
+        y = 12 if on_top else self.height() - height - 12
+        button.setGeometry(x, y, width, height)
+        button.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_practice_button()
 
     def current(self) -> QWidget | None:
         """The page on top (the PIN screen whenever no role is unlocked)."""
@@ -135,6 +176,7 @@ class AdminArea(QWidget):
     def _locked(self) -> None:
         self.stack.setCurrentWidget(self.pin)
         self.disk_warning.hide()
+        self.practice_button.hide()
         self.pin.pin_field.clear()
         for form in (self.owner.pin_form, self.technician.pin_form):
             form.clear_fields()  # no typed PIN stays behind a locked screen

@@ -543,7 +543,14 @@ class DayClosePage(QWidget):
 
     def _closed(self, result: DayCloseResult) -> None:
         self.result = result
-        self.summary.setHtml(day_close_html(result, self._services.center_name or "", Paper.A4))
+        self.summary.setHtml(
+            day_close_html(
+                result,
+                self._services.center_name or "",
+                Paper.A4,
+                practice=self._services.practice,
+            )
+        )
         self.receipt_button.setEnabled(True)
         self.a4_button.setEnabled(True)
         say(
@@ -567,7 +574,13 @@ class DayClosePage(QWidget):
         if printer is None:
             say(self.message, self.tr("No printer is connected."), ok=False)
             return
-        print_day_close(printer, self.result, self._services.center_name or "", paper)
+        print_day_close(
+            printer,
+            self.result,
+            self._services.center_name or "",
+            paper,
+            practice=self._services.practice,
+        )
         say(self.message, self.tr("Summary sent to the printer."), ok=True)
         self.printed.emit(paper.value)
 

@@ -37,10 +37,15 @@ def kind_words(kind: str) -> str:
     return kind
 
 
-def day_close_html(close: DayCloseResult, center_name: str, paper: Paper) -> str:
-    """The summary as simple HTML (the same on screen, receipt and A4)."""
+def day_close_html(
+    close: DayCloseResult, center_name: str, paper: Paper, *, practice: bool = False
+) -> str:
+    """The summary as simple HTML (the same on screen, receipt and A4); ``practice`` marks it."""
     e = html.escape
     t = {
+        "practice": QCoreApplication.translate(
+            "DayClose", "练习 PRACTICE: not a real day close, no real cash"
+        ),
         "title": QCoreApplication.translate("DayClose", "Day close"),
         "day": QCoreApplication.translate("DayClose", "Business day"),
         "closed": QCoreApplication.translate("DayClose", "Closed at"),
@@ -62,9 +67,12 @@ def day_close_html(close: DayCloseResult, center_name: str, paper: Paper) -> str
     )
     size = "10pt" if paper is Paper.RECEIPT else "12pt"
     again = f"<p>{w['again']}</p>" if close.already_closed else ""
+    mark = (
+        f"<p align='center' style='font-size: 14pt;'><b>{w['practice']}</b></p>" if practice else ""
+    )
     return (
         '<div style=\'font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;'
-        f" font-size: {size};'>"
+        f" font-size: {size};'>{mark}"
         f"<p align='center' style='font-size: 13pt;'><b>{e(center_name)}</b></p>"
         f"<p align='center' style='font-size: 13pt;'><b>{w['title']}</b></p>"
         f"<p>{w['day']}: <b>{e(close.business_day)}</b><br/>"
@@ -75,16 +83,21 @@ def day_close_html(close: DayCloseResult, center_name: str, paper: Paper) -> str
         f"<th align='right'>{w['amount']}</th></tr>{rows}</table>"
         f"<p>{w['entries']}: {close.entries}</p>"
         f"<p style='font-size: 14pt;'><b>{w['expected']}: "
-        f"{e(format_yuan(close.expected_cash_fen))}</b></p>{again}</div>"
+        f"{e(format_yuan(close.expected_cash_fen))}</b></p>{again}{mark}</div>"
     )
 
 
 def print_day_close(
-    printer: QPrinter, close: DayCloseResult, center_name: str, paper: Paper = Paper.RECEIPT
+    printer: QPrinter,
+    close: DayCloseResult,
+    center_name: str,
+    paper: Paper = Paper.RECEIPT,
+    *,
+    practice: bool = False,
 ) -> None:
     """Lay the summary out for ``paper`` and print it on ``printer`` (GUI thread)."""
     doc = QTextDocument()
-    doc.setHtml(day_close_html(close, center_name, paper))
+    doc.setHtml(day_close_html(close, center_name, paper, practice=practice))
     if paper is Paper.RECEIPT:
         # Receipt printers cut where the text ends: the page is as long as the summary needs.
         length_mm = 150.0

@@ -34,7 +34,7 @@
 <context>
     <name>IdleWarning</name>
     <message numerus="yes">
-        <location filename="../window.py" line="+186"/>
+        <location filename="../window.py" line="+187"/>
         <source>Starting over in %n second(s)</source>
         <translation>
             <numerusform>Starting over in %n second</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+722"/>
+        <location filename="../admin/owner_queue.py" line="+735"/>
         <source>%n parcel(s) to check in</source>
         <translation>
             <numerusform>%n parcel to check in</numerusform>

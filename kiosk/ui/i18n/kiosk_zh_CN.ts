@@ -4,9 +4,14 @@
 <context>
     <name>AdminArea</name>
     <message>
-        <location filename="../admin/area.py" line="+107"/>
-        <source>The kiosk&apos;s disk is nearly full (%1 MB free). When it is full, no order can be saved. Free some space or call the technician now.</source>
+        <location filename="../admin/area.py" line="+68"/>
+        <source>Practice mode (练习)</source>
         <extracomment>Below this many free bytes the warning shows.</extracomment>
+        <translation>练习模式：用假订单练习</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>The kiosk&apos;s disk is nearly full (%1 MB free). When it is full, no order can be saved. Free some space or call the technician now.</source>
         <translation>村站电脑的磁盘快满了（只剩 %1 MB）。磁盘满了以后，订单就保存不了。请现在清理空间，或者打电话给技术员。</translation>
     </message>
 </context>
@@ -405,7 +410,7 @@
         <translation>接下来：店里会把订单发给平台（现在没网也没关系，来网后自动发送）。货到店后店主会通知您，凭取货码来取货。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>No printer is connected. Please write the code down.</source>
         <translation>没有连接打印机，请把取货码记下来。</translation>
     </message>
@@ -433,7 +438,12 @@
         <translation>退给村民的现金</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <source>练习 PRACTICE: not a real day close, no real cash</source>
+        <translation>练习：不是真的日结，没有真钱</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Day close</source>
         <translation>日结</translation>
     </message>
@@ -518,7 +528,7 @@
         <translation>上次日结以来的现金</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+26"/>
         <source>This day was already closed.</source>
         <translation>这一天已经日结过。</translation>
     </message>
@@ -533,7 +543,7 @@
         <translation>没有连接打印机。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>Summary sent to the printer.</source>
         <translation>汇总已送到打印机。</translation>
     </message>
@@ -885,7 +895,7 @@
         <location filename="../admin/wizard.py" line="+109"/>
         <source>Back</source>
         <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
-        <translation>上一步</translation>
+        <translation>返回</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1086,7 +1096,7 @@
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../window.py" line="+145"/>
+        <location filename="../window.py" line="+146"/>
         <source>Still there?</source>
         <extracomment>Default idle timeout: back to home, cart and customer details cleared. The &quot;Still there?&quot; warning shows this long before the reset (at most a quarter of the timeout, so short test timeouts keep their proportions).</extracomment>
         <translation>还在吗？</translation>
@@ -1138,7 +1148,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 请关闭并重新打开本机：它在启动时会自动修复。</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+189"/>
         <source>The kiosk is already open. There is no need to start it again.</source>
         <extracomment>What a second ``kiosk gui`` on the same data folder prints before it exits. How long the &quot;already open&quot; notice stays on the kiosk brought to the front.</extracomment>
         <translation>村站已经打开了，不用再打开一次。</translation>
@@ -1163,7 +1173,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>店主</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+183"/>
         <source>← Back to the search results</source>
         <translation>← 返回搜索结果</translation>
     </message>
@@ -1231,7 +1241,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OrderWords</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-496"/>
+        <location filename="../admin/owner_queue.py" line="-509"/>
         <source>%1 · %2 %3 · pieces: %4 · %5</source>
         <extracomment>Sections of the queue, in the order of the big buttons.</extracomment>
         <translation>%1 · %2 %3 · %4 件 · %5</translation>
@@ -1357,7 +1367,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>OwnerQueueScreen</name>
     <message>
-        <location line="+447"/>
+        <location line="+460"/>
         <source>Today&apos;s work</source>
         <translation>今天的工作</translation>
     </message>
@@ -1661,7 +1671,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-509"/>
+        <location filename="../admin/owner_queue.py" line="-522"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -1693,15 +1703,15 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     <message>
         <location line="+21"/>
         <source>The pickup code has 6 digits.</source>
-        <translation>取货码是 6 位数字。</translation>
+        <translation>取货码是6位数字。</translation>
     </message>
 </context>
 <context>
     <name>PickupSlip</name>
     <message>
-        <location filename="../slip.py" line="+43"/>
+        <location filename="../slip.py" line="+45"/>
         <source>Pickup slip</source>
-        <extracomment>Receipt paper: 80 mm wide, about 72 mm printable; the length grows with the lines.</extracomment>
+        <extracomment>Receipt paper: 80 mm wide, about 72 mm printable; the length grows with the lines. Printed in practice mode: the slip carries the practice mark (never a real order&apos;s slip).</extracomment>
         <translation>取货单</translation>
     </message>
     <message>
@@ -1736,6 +1746,11 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>练习 PRACTICE: not a real order, nothing will be delivered</source>
+        <translation>练习单：不是真订单，不会送货</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Bring this slip or the code when the shop tells you the parcel arrived.</source>
         <translation>货到店后，凭此单或取货码取货。</translation>
     </message>
@@ -2194,6 +2209,280 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+108"/>
         <source>Sync did not finish. For the technician: %1</source>
         <translation>同步没有完成。给技术员看的详情：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Practice</name>
+    <message>
+        <location filename="../practice.py" line="+59"/>
+        <source>Order for a villager</source>
+        <extracomment>The kiosk&apos;s top bar, where the sync state would be. The practice kiosk is narrower than the screen (the lesson is beside it): category tiles take a smaller font (still at least 18 px) so their names fit.</extracomment>
+        <translation>帮村民下单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read back the pickup code</source>
+        <translation>把取货码念给村民</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A parcel is on its way</source>
+        <translation>包裹在路上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the parcel in</source>
+        <translation>包裹入库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand the parcel over</source>
+        <translation>把包裹交给村民</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel an order</source>
+        <translation>取消订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take a parcel back</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the day</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A villager wants something. Find it, put it in the cart and place the order with the villager&apos;s name and phone number. Choose cash now or pay at pickup.</source>
+        <translation>有位村民想买东西。找到商品，放进购物车，填上村民的姓名和手机号下单。选现在付现金，或者取货时再付。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Read the pickup code to the villager. Type the code you read here, then press “Check my steps”.</source>
+        <translation>把取货码念给村民听。再把您念的取货码输在这里，然后点“检查我做得对不对”。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform accepted the order and the van is bringing the parcel. Open the owner screen (button Owner, your PIN) and find it under “to check in”.</source>
+        <translation>平台接了这个订单，货车正在送包裹过来。打开店主页面（点“店主”，输入您的密码），在“待入库”里找到它。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The van is here. On the owner screen, check the parcel in.</source>
+        <translation>货车到了。在店主页面把包裹入库。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The villager comes for the parcel. First type a wrong code once and see it refused; then type the villager&apos;s right code and hand the parcel over.</source>
+        <translation>村民来取包裹了。先故意输一次错的取货码，看看会被拒绝；再输村民正确的取货码，把包裹交给村民。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A villager changes their mind. Place a new order, then cancel it on the owner screen and give the money back.</source>
+        <translation>有位村民不想要了。先下一个新订单，再在店主页面把它取消，把钱退给村民。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The villager brings the parcel back. On the owner screen, take it back and refund.</source>
+        <translation>村民把包裹拿回来退。在店主页面收回包裹并退款。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The shop closes. On the owner screen, close the day&apos;s cash.</source>
+        <translation>要关门了。在店主页面做今天的日结。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The platform accepted order %1 and shipped it. The van is on its way.</source>
+        <translation>平台接了订单 %1，已经发货。货车在路上。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Order %1 was placed.</source>
+        <translation>订单 %1 已经下好。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No new order was placed yet.</source>
+        <translation>还没有下新订单。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The villager&apos;s name was given.</source>
+        <translation>填了村民的姓名。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The villager&apos;s name is missing.</source>
+        <translation>没有填村民的姓名。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The phone number was given.</source>
+        <translation>填了手机号。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The phone number is missing.</source>
+        <translation>没有填手机号。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid in cash now: take the money.</source>
+        <translation>现在付现金：请收好钱。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pays at pickup: take the money when the parcel is handed over.</source>
+        <translation>取货时付款：交包裹的时候再收钱。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Right: that is the pickup code of order %1.</source>
+        <translation>对了：这就是订单 %1 的取货码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That is not the pickup code. Look at the screen again.</source>
+        <translation>这不是取货码。请再看一下屏幕。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no order for this lesson yet: do the lessons before.</source>
+        <translation>这一课还没有可用的订单：请先做前面的课。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 is on the van: it waits to be checked in.</source>
+        <translation>订单 %1 在货车上：等着入库。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 is not on the van.</source>
+        <translation>订单 %1 不在货车上。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order %1 was checked in: the villager can come for it.</source>
+        <translation>订单 %1 已经入库：村民可以来取了。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 is not checked in yet.</source>
+        <translation>订单 %1 还没有入库。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A wrong code was refused: good, never hand over without it.</source>
+        <translation>错的取货码被拒绝了：对，没有正确的取货码绝不交货。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Try a wrong code once first, to see it refused.</source>
+        <translation>请先输一次错的取货码，看看会被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 was handed over against the right code.</source>
+        <translation>订单 %1 已经凭正确的取货码交给村民。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 is not handed over yet.</source>
+        <translation>订单 %1 还没有交给村民。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 was cancelled.</source>
+        <translation>订单 %1 已经取消。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No order was cancelled yet.</source>
+        <translation>还没有取消订单。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order %1 was taken back.</source>
+        <translation>订单 %1 已经退货。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order %1 is not taken back yet.</source>
+        <translation>订单 %1 还没有退货。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 was given back to the villager.</source>
+        <translation>已退给村民 %1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The day is closed: count the cash in the drawer.</source>
+        <translation>日结做好了：请数一数钱箱里的现金。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The day is not closed yet.</source>
+        <translation>还没有日结。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>练习模式 PRACTICE — these are not real orders</source>
+        <translation>练习模式 — 不是真订单</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>The code you read to the villager</source>
+        <translation>您念给村民的取货码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Check my steps</source>
+        <translation>检查我做得对不对</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next lesson</source>
+        <translation>下一课</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Start practice over</source>
+        <translation>练习重新开始</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Leave practice</source>
+        <translation>退出练习</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Lesson %1 of %2</source>
+        <translation>第 %1 课，共 %2 课</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Well done: this lesson is right.</source>
+        <translation>做得好：这一课全对了。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not yet: look at what is missing and try again.</source>
+        <translation>还没做完：看看缺了什么，再试一次。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Village Kiosk: practice</source>
+        <translation>村站：练习</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Practice mode hit a problem. Nothing of the real shop was changed. Please try again; if it keeps happening, call the technician.</source>
+        <translation>练习模式出了点问题。店里真实的数据一点没动。请再试一次；如果一直这样，请联系技术员。</translation>
     </message>
 </context>
 <context>

@@ -147,6 +147,7 @@ class ConfirmationScreen(QWidget):
             payment_words=self.payment_words(order.payment),
             lines=tuple((ln.name, ln.qty, ln.unit, ln.line_total_fen) for ln in order.lines),
             total_fen=order.total_fen,
+            practice=self._services.practice,
         )
 
     def print_slip(self) -> None:
