@@ -27,7 +27,7 @@ from kiosk.errors import InvalidInput, NotFound, StoreProblem
 from kiosk.logs import log_files, redact
 from kiosk.storage import outbox
 from kiosk.storage.backup import _fsync_dir, integrity_check
-from kiosk.storage.doctor import Check, DoctorContext, run_doctor
+from kiosk.storage.doctor import Check, DoctorContext, check, run_doctor
 from kiosk.storage.models import AuditEntry, Order, OutboxEvent, Setting
 from kiosk.storage.permissions import private_file
 from kiosk.storage.store import DB_FILENAME, KioskStore, utc_now
@@ -319,61 +319,46 @@ def _settings(ctx: DoctorContext) -> dict[str, str]:
 def check_sync(ctx: DoctorContext) -> list[Check]:
     """Enrollment, last successful sync, queue depth, set-aside events and the clock."""
     if ctx.db_unusable:
-        return [Check("sync", False, f"not checked: {ctx.db_unusable}")]
+        return [check("sync", False, "not_checked", why=ctx.db_unusable)]
     st = _settings(ctx)
     if not (st.get("device.id") and st.get("sync.server_url")):
-        return [
-            Check(
-                "enrollment",
-                True,
-                "not enrolled yet: orders are kept here; enroll with `kiosk enroll`",
-            )
-        ]
+        return [check("enrollment", True, "not_enrolled")]
     out = [
-        Check("enrollment", True, f"center {st.get('center.id', '?')} at {st['sync.server_url']}")
+        check(
+            "enrollment",
+            True,
+            "enrolled",
+            center=st.get("center.id", "?"),
+            server=st["sync.server_url"],
+        )
     ]
     last = st.get("sync.last_success_at") or ""
     if not last:
-        out.append(Check("last sync", False, "never synced successfully; run `kiosk sync --once`"))
+        out.append(check("last sync", False, "never_synced"))
     else:
         try:
             age = (datetime.now(UTC) - datetime.fromisoformat(last)).total_seconds()
         except ValueError:
             age = None
         ok = age is not None and age <= MAX_SYNC_AGE_S
-        words = f"{age / 3600:.1f} h ago" if age is not None else "at an unreadable time"
-        out.append(Check("last sync", ok, f"last successful sync {words} ({last})"))
+        out.append(check("last sync", ok, "last_sync", age_s=age, at=last))
     with ctx.engine().connect() as conn:
         counts: dict[str, int] = dict(
             conn.exec_driver_sql("SELECT state, count(*) FROM outbox GROUP BY state").all()
         )
     pending, quarantined = int(counts.get("pending", 0)), int(counts.get("quarantined", 0))
-    out.append(Check("queue", True, f"{pending} waiting to send"))
-    out.append(
-        Check(
-            "set aside",
-            quarantined == 0,
-            f"{quarantined} refused by the platform"
-            + ("; see `kiosk tech outbox`" if quarantined else ""),
-        )
-    )
+    out.append(check("queue", True, "queue", pending=pending))
+    out.append(check("set aside", quarantined == 0, "set_aside", quarantined=quarantined))
     offset_text = st.get("sync.clock_offset_s") or ""
     try:
         offset = float(offset_text) if offset_text else None
     except ValueError:
         offset = None
     if offset is None:
-        out.append(Check("clock", True, "offset unknown until the next sync"))
+        out.append(check("clock", True, "clock_unknown"))
     else:
         ok = abs(offset) <= CLOCK_WARN_S
-        out.append(
-            Check(
-                "clock",
-                ok,
-                f"kiosk clock {offset:+.0f} s from the platform"
-                + ("" if ok else "; please fix the clock"),
-            )
-        )
+        out.append(check("clock", ok, "clock", offset_s=offset, good=ok))
     return out
 
 

@@ -9,7 +9,7 @@ makes people wait 30 s, then 60 s, 120 s … and that wait survives a restart. C
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,14 +30,6 @@ from kiosk.ui.errors import error_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad
 from kiosk.waits import rounded_wait, whole_seconds
-
-
-def wait_text(seconds: float) -> str:
-    """A wait in plain words, translated (rounded by :func:`kiosk.waits.rounded_wait`)."""
-    w = rounded_wait(seconds)
-    if w.in_minutes:
-        return QCoreApplication.translate("PinScreen", "%n minute(s)", "", w.amount)
-    return QCoreApplication.translate("PinScreen", "%n second(s)", "", w.amount)
 
 
 def pin_field(parent: QWidget) -> QLineEdit:
@@ -195,8 +187,11 @@ class PinScreen(QWidget):
         self._countdown.start()
 
     def wait_text(self, seconds: float) -> str:
-        """A wait in plain words, translated."""
-        return wait_text(seconds)
+        """A wait in plain words, translated (rounded by :func:`kiosk.waits.rounded_wait`)."""
+        w = rounded_wait(seconds)
+        if w.in_minutes:
+            return self.tr("%n minute(s)", "", w.amount)
+        return self.tr("%n second(s)", "", w.amount)
 
     def _show_wait(self) -> None:
         self.message.setText(
@@ -481,7 +476,11 @@ class PinChangeForm(QWidget):
         self.save_button.setEnabled(not self._busy)
 
     def _show_wait(self) -> None:
-        wait = wait_text(self._wait_left)
+        w = rounded_wait(self._wait_left)
+        if w.in_minutes:
+            wait = self.tr("%n minute(s)", "", w.amount)
+        else:
+            wait = self.tr("%n second(s)", "", w.amount)
         self.message.setText(
             self.tr("Wrong current PIN too many times. Wait %1, then try again.").replace(
                 "%1", wait

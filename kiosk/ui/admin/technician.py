@@ -47,6 +47,7 @@ from kiosk.storage.support import (
     write_support_bundle,
 )
 from kiosk.ui import theme
+from kiosk.ui.admin.check_words import check_detail_words
 from kiosk.ui.admin.owner_queue import error_text
 from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.bridge import SyncBridge
@@ -461,7 +462,9 @@ class TechnicianScreen(QWidget):
             mark = QTableWidgetItem(self.tr("OK") if c.ok else self.tr("Problem"))
             mark.setForeground(theme.OK if c.ok else theme.PRICE)
             self.checks_table.setItem(i, 1, mark)
-            self.checks_table.setItem(i, 2, QTableWidgetItem(c.detail))
+            detail = QTableWidgetItem(check_detail_words(c))
+            detail.setToolTip(plain_tooltip(c.detail))  # kiosk doctor's words, for support
+            self.checks_table.setItem(i, 2, detail)
         self.checks_table.resizeRowsToContents()
 
     # -- sync -----------------------------------------------------------------------------------

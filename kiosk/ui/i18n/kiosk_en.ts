@@ -99,19 +99,19 @@
 <context>
     <name>PinChangeForm</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+486"/>
-        <source>%n second(s)</source>
-        <translation>
-            <numerusform>%n second</numerusform>
-            <numerusform>%n seconds</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
+        <location filename="../admin/pin_dialog.py" line="+481"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
             <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
         </translation>
     </message>
 </context>
@@ -119,18 +119,18 @@
     <name>PinScreen</name>
     <message numerus="yes">
         <location line="-290"/>
-        <source>%n second(s)</source>
-        <translation>
-            <numerusform>%n second</numerusform>
-            <numerusform>%n seconds</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
             <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
         </translation>
     </message>
 </context>
@@ -148,7 +148,7 @@
 <context>
     <name>SyncIndicator</name>
     <message numerus="yes">
-        <location filename="../bridge.py" line="+139"/>
+        <location filename="../bridge.py" line="+147"/>
         <source>%n order(s) waiting to send</source>
         <translation>
             <numerusform>%n order waiting to send</numerusform>
@@ -167,7 +167,7 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+733"/>
+        <location filename="../admin/technician.py" line="+736"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
@@ -202,7 +202,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+408"/>
+        <location filename="../widgets.py" line="+421"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>
