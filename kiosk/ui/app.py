@@ -290,11 +290,7 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
         if current:
             return
         # After an upgrade that changed the search keys: searches find less until it is done.
-        window.top.set_note(
-            QCoreApplication.translate(
-                "KioskApp", "Sorting the product catalog: searching may be slow for a while."
-            )
-        )
+        window.top.set_note(reindex_note())
 
         def done(_n: object = None) -> None:
             window.top.set_note("")
@@ -312,6 +308,11 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
     timer.timeout.connect(backup)
     timer.start()
     return timer
+
+
+def reindex_note() -> str:
+    """The top bar's note while the search index is rebuilt after an upgrade."""
+    return QCoreApplication.translate("KioskApp", "Sorting the catalog: search may be slow")
 
 
 def _log_backup_failure(exc: BaseException) -> None:

@@ -29,6 +29,11 @@ def _fill(template: str, *values: object) -> str:
     return out
 
 
+def _then(first: str, second: str) -> str:
+    """Two sentences, spaced as the language spaces them (none in Chinese)."""
+    return _fill(QCoreApplication.translate("CheckWords", "%1 %2"), first, second)
+
+
 def size_words(n: object) -> str:
     """Bytes as a person reads them: ``"4.0 KB"``, ``"74.2 GB"``."""
     value = float(n) if isinstance(n, int | float) else 0.0
@@ -96,16 +101,22 @@ def _outbox(p: Mapping[str, Any]) -> str:
         p.get("sent", 0),
     )
     if p.get("oldest"):
-        text += " " + _fill(
-            QCoreApplication.translate("CheckWords", "Oldest waiting since %1."),
-            when_words(p["oldest"]),
+        text = _then(
+            text,
+            _fill(
+                QCoreApplication.translate("CheckWords", "Oldest waiting since %1."),
+                when_words(p["oldest"]),
+            ),
         )
     if p.get("quarantined"):
-        text += " " + _fill(
-            QCoreApplication.translate(
-                "CheckWords", "%1 refused by the platform and set aside: see the Outbox tab."
+        text = _then(
+            text,
+            _fill(
+                QCoreApplication.translate(
+                    "CheckWords", "%1 refused by the platform and set aside: see the Outbox tab."
+                ),
+                p["quarantined"],
             ),
-            p["quarantined"],
         )
     return text
 
@@ -122,7 +133,7 @@ def _durability(p: Mapping[str, Any]) -> str:
     return (
         text
         if p.get("good", True)
-        else text + " " + QCoreApplication.translate("CheckWords", "Expected: WAL, FULL, on.")
+        else _then(text, QCoreApplication.translate("CheckWords", "Expected: WAL, FULL, on."))
     )
 
 
@@ -134,13 +145,12 @@ def _disk(p: Mapping[str, Any]) -> str:
     )
     if p.get("good", True):
         return text
-    return (
-        text
-        + " "
-        + _fill(
+    return _then(
+        text,
+        _fill(
             QCoreApplication.translate("CheckWords", "Less than %1: free some space."),
             size_words(p.get("min_bytes")),
-        )
+        ),
     )
 
 
@@ -150,12 +160,10 @@ def _backup(p: Mapping[str, Any]) -> str:
         p.get("file", ""),
         age_words(p.get("age_s")),
     )
-    return (
-        text
-        + " "
-        + QCoreApplication.translate("CheckWords", "Make a fresh one on the Database tab.")
-        if p.get("stale")
-        else text
+    if not p.get("stale"):
+        return text
+    return _then(
+        text, QCoreApplication.translate("CheckWords", "Make a fresh one on the Database tab.")
     )
 
 
@@ -182,7 +190,7 @@ def _clock(p: Mapping[str, Any]) -> str:
     return (
         text
         if p.get("good", True)
-        else text + " " + QCoreApplication.translate("CheckWords", "Please set the clock right.")
+        else _then(text, QCoreApplication.translate("CheckWords", "Please set the clock right."))
     )
 
 
@@ -193,12 +201,10 @@ def _catalog(p: Mapping[str, Any]) -> str:
         p.get("active", 0),
         p.get("categories", 0),
     )
-    return (
-        text
-        if p.get("products")
-        else text
-        + " "
-        + QCoreApplication.translate("CheckWords", "Sync with the platform to get the catalog.")
+    if p.get("products"):
+        return text
+    return _then(
+        text, QCoreApplication.translate("CheckWords", "Sync with the platform to get the catalog.")
     )
 
 

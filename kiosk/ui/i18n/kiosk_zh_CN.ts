@@ -250,7 +250,12 @@
         <translation>电脑时钟</translation>
     </message>
     <message>
-        <location filename="../admin/check_words.py" line="+46"/>
+        <location filename="../admin/check_words.py" line="+34"/>
+        <source>%1 %2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>%1 minutes</source>
         <translation>%1 分钟</translation>
     </message>
@@ -315,17 +320,17 @@
         <translation>%1 条等待发送，%2 条已发送。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Oldest waiting since %1.</source>
         <translation>最早一条从 %1 开始等待。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>%1 refused by the platform and set aside: see the Outbox tab.</source>
         <translation>%1 条被平台拒收，已放在一边：请看“待发送”页。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Journal %1, synchronous %2, foreign keys %3.</source>
         <translation>日志模式 %1，同步级别 %2，外键检查 %3。</translation>
     </message>
@@ -350,7 +355,7 @@
         <translation>共 %2，剩余 %1。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Less than %1: free some space.</source>
         <translation>少于 %1：请腾出一些空间。</translation>
     </message>
@@ -365,7 +370,7 @@
         <translation>请在“数据库”页重新备份一次。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>The last successful sync has an unreadable time.</source>
         <translation>上次同步成功的时间看不懂。</translation>
     </message>
@@ -390,7 +395,7 @@
         <translation>%1 个商品（%2 个在售），分 %3 类。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Sync with the platform to get the catalog.</source>
         <translation>请与平台同步，取得商品目录。</translation>
     </message>
@@ -507,7 +512,7 @@
     <message>
         <location line="+6"/>
         <source>Not enrolled yet: orders are kept here. Enroll on the Sync tab.</source>
-        <translation>还没有登记：订单先存在本机。请在“同步”页登记。</translation>
+        <translation>还没有注册到平台：订单先存在本机。请在“同步”页注册。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1428,12 +1433,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 请关闭并重新打开本机：它在启动时会自动修复。</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>Sorting the product catalog: searching may be slow for a while.</source>
+        <location line="+41"/>
+        <source>Sorting the catalog: search may be slow</source>
         <translation>正在整理商品目录，搜索可能稍慢</translation>
     </message>
     <message>
-        <location line="+185"/>
+        <location line="+165"/>
         <source>The kiosk is already open. There is no need to start it again.</source>
         <extracomment>What a second ``kiosk gui`` on the same data folder prints before it exits. How long the &quot;already open&quot; notice stays on the kiosk brought to the front.</extracomment>
         <translation>村站已经打开了，不用再打开一次。</translation>
