@@ -508,13 +508,17 @@ def main() -> int:
     parser.add_argument("--lang", action="append", choices=["zh_CN", "en"])
     parser.add_argument(
         "--only",
-        choices=["read-aloud", "admin", "villager"],
+        choices=["read-aloud", "admin", "villager", "owner-actions"],
         help="only this group of screens (default: all)",
     )
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     app = make_app()
+    if args.only == "owner-actions":
+        for lang in args.lang or ["zh_CN", "en"]:
+            run_owner_actions(app, lang, args.out, QSize(w, h))
+        return 0
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
         store = KioskStore.open(Path(tmp))
         try:

@@ -782,6 +782,11 @@
         <source>This day was already closed; same totals.</source>
         <translation>这一天已经日结过，合计不变。</translation>
     </message>
+    <message>
+        <location line="+6"/>
+        <source>: </source>
+        <translation>：</translation>
+    </message>
 </context>
 <context>
     <name>DayClosePage</name>

@@ -131,6 +131,7 @@ def test_each_owner_move_is_said_in_chinese(
     summary = page.summary.toPlainText()
     assert only_chinese_words(summary), summary
     assert "店主" in summary and "owner" not in summary
+    assert "营业日：" in summary and "钱箱里应有现金：¥" in summary, summary  # full-width colons
     for texts in (
         [b.text() for b in page.findChildren(QPushButton) if b.isVisible()],
         [owner.cancel.action.text(), owner.pickup.action.text(), owner.check_in.action.text()],
