@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.errors import StoreProblem
-from kiosk.storage.backup import backup_database
+from kiosk.storage.backup import BACKUP_DIRNAME, backup_database
 from kiosk.storage.db import make_engine
 from kiosk.storage.models import AuditEntry, Setting
 from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
@@ -29,7 +29,6 @@ from kiosk.storage.permissions import create_private_file, private_dir, secure_d
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "kiosk.db"
-BACKUP_DIRNAME = "backups"
 #: How many pre-migration backups to keep.
 KEEP_MIGRATION_BACKUPS = 3
 
