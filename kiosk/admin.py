@@ -26,6 +26,7 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kiosk.errors import InvalidInput, KioskError
+from kiosk.waits import wait_words as wait_words  # the CLI and storage say waits with it
 
 
 class Role(StrEnum):
@@ -234,12 +235,3 @@ class BackoffState:
         """One more wrong try at ``now`` (the wait restarts from the new, doubled value)."""
         failures = self.failures + 1
         return BackoffState(failures, policy.wait_after(failures), now)
-
-
-def wait_words(seconds: float) -> str:
-    """A wait in plain words: ``"45 seconds"``, ``"3 minutes"``."""
-    s = max(1, round(seconds))
-    if s < 90:
-        return f"{s} second{'s' if s != 1 else ''}"
-    m = (s + 59) // 60
-    return f"{m} minutes"

@@ -27,7 +27,7 @@ from kiosk.storage.catalog import import_catalog_file  # noqa: E402
 from kiosk.storage.center import set_center  # noqa: E402
 from kiosk.storage.search import search_products  # noqa: E402
 from kiosk.storage.store import KioskStore  # noqa: E402
-from kiosk.ui.app import build_window, make_app  # noqa: E402
+from kiosk.ui.app import build_window, make_app, reindex_note  # noqa: E402
 from kiosk.ui.bridge import SyncFacts  # noqa: E402
 from kiosk.ui.slip import slip_html  # noqa: E402
 from kiosk.ui.window import KioskWindow  # noqa: E402
@@ -94,6 +94,11 @@ def run_language(app: QApplication, store: KioskStore, lang: str, out: Path, siz
     window.top.set_sync_text(window.indicator.describe(problem))
     shoot(app, window, out, "sync-problem", lang)
     window.top.set_sync_text(window.indicator.text)
+
+    # The top bar while the search index is rebuilt after an upgrade.
+    window.top.set_note(reindex_note())
+    shoot(app, window, out, "catalog-sorting", lang)
+    window.top.set_note("")
 
     window.show_search("xiyiji")
     pump(app, lambda: window.search.model.rowCount() > 0)
@@ -353,6 +358,9 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     tech = window.admin.technician
     settle(app, window)
     shoot(app, window, out, "tech-checks", lang)
+    tech.checks_table.scrollToBottom()  # the sync, clock and version rows
+    shoot(app, window, out, "tech-checks-more", lang)
+    tech.checks_table.scrollToTop()
     tech.tabs.setCurrentIndex(1)
     # How a refusal by the platform reads (what "Sync now" shows for an unknown device token).
     tech._say(
@@ -569,7 +577,7 @@ def main() -> int:
     parser.add_argument("--lang", action="append", choices=["zh_CN", "en"])
     parser.add_argument(
         "--only",
-        choices=["read-aloud", "practice"],
+        choices=["read-aloud", "admin", "villager", "owner-actions", "practice"],
         help="only this group of screens (default: all)",
     )
     args = parser.parse_args()
@@ -579,6 +587,10 @@ def main() -> int:
     if args.only == "practice":
         for lang in args.lang or ["zh_CN", "en"]:
             run_practice(app, lang, args.out, QSize(w, h))
+        return 0
+    if args.only == "owner-actions":
+        for lang in args.lang or ["zh_CN", "en"]:
+            run_owner_actions(app, lang, args.out, QSize(w, h))
         return 0
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
         store = KioskStore.open(Path(tmp))
@@ -591,6 +603,15 @@ def main() -> int:
                 seed_admin(store)
                 for lang in langs:
                     run_read_aloud(app, store, lang, args.out, QSize(w, h))
+                return 0
+            if args.only == "villager":
+                for lang in langs:
+                    run_language(app, store, lang, args.out, QSize(w, h))
+                return 0
+            if args.only == "admin":
+                seed_admin(store)
+                for lang in langs:
+                    run_admin(app, store, lang, args.out, QSize(w, h))
                 return 0
             for lang in langs:
                 run_language(app, store, lang, args.out, QSize(w, h))

@@ -7,37 +7,22 @@ SQLite's online backup API, so the kiosk may keep running), ``doctor`` only look
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.cli import CliContext, print_json
 
 
-def default_backup_path(data_dir: Path, now: datetime | None = None) -> Path:
-    """``data_dir/backups/kiosk-<UTC timestamp>.db``, made unique if that name is taken."""
-    from kiosk.storage.store import BACKUP_DIRNAME
-
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    folder = data_dir / BACKUP_DIRNAME
-    path = folder / f"kiosk-{stamp}.db"
-    n = 2
-    while path.exists():
-        path = folder / f"kiosk-{stamp}-{n}.db"
-        n += 1
-    return path
-
-
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk backup [DEST]``."""
-    from kiosk.storage.backup import backup_database
+    from kiosk.storage.backup import backup_database, new_backup_path
     from kiosk.storage.store import DB_FILENAME
 
     dest: Path
     if args.dest is None:
-        dest = default_backup_path(ctx.data_dir)
+        dest = new_backup_path(ctx.data_dir)
     elif args.dest.is_dir():
-        dest = args.dest / default_backup_path(ctx.data_dir).name
+        dest = args.dest / new_backup_path(ctx.data_dir).name
     else:
         dest = args.dest
     path = backup_database(ctx.data_dir / DB_FILENAME, dest)

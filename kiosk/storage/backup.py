@@ -10,11 +10,28 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.errors import StoreProblem
 from kiosk.kernel.sqlite import raw_connect
 from kiosk.storage.permissions import create_private_file
+
+#: The data folder's folder of backups (``kiosk backup``, the technician's screen, automatic ones).
+BACKUP_DIRNAME = "backups"
+
+
+def new_backup_path(data_dir: Path, now: datetime | None = None) -> Path:
+    """``data_dir/backups/kiosk-<UTC time>.db`` for a backup made by a person, made unique."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    folder = data_dir / BACKUP_DIRNAME
+    path = folder / f"kiosk-{stamp}.db"
+    n = 2
+    while path.exists():
+        path = folder / f"kiosk-{stamp}-{n}.db"
+        n += 1
+    return path
+
 
 #: Copy every page in one step. In WAL mode the copy's read transaction never blocks writers, and
 #: a single step cannot be restarted by a concurrent write the way a multi-step backup is (which

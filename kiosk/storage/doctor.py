@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,11 +44,31 @@ _SYNC_LEVELS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check's verdict. ``detail`` is a plain sentence for a technician."""
+    """One check's verdict: a ``code`` and the ``params`` its words need.
+
+    ``detail`` is the same verdict as an English sentence for a technician at the terminal
+    (``kiosk doctor``); screens say ``code`` and ``params`` in their own language instead.
+    The codes and their params are listed in :data:`ENGLISH`.
+    """
 
     name: str
     ok: bool
     detail: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def check(name: str, ok: bool, code: str, **params: Any) -> Check:
+    """A verdict from its code and params; its English ``detail`` is made from them."""
+    return Check(name, ok, english_detail(code, params), code, params)
+
+
+def english_detail(code: str, params: Mapping[str, Any]) -> str:
+    """The English sentence for a check's code (the terminal's words)."""
+    words = ENGLISH.get(code)
+    if words is None:
+        return f"{code} {dict(params)}" if params else code
+    return words(params)
 
 
 @dataclass
@@ -64,11 +84,12 @@ class DoctorReport:
         return all(c.ok for c in self.checks)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``{"ok", "data_dir", "checks": [{"name","ok","detail"}]}``."""
+        """A JSON-ready dict: ``{"ok", "data_dir", "checks": [{"name","ok","detail","code",
+        "params"}]}``."""
         return {
             "ok": self.ok,
             "data_dir": self.data_dir,
-            "checks": [asdict(c) for c in self.checks],
+            "checks": [{**asdict(c), "params": dict(c.params)} for c in self.checks],
         }
 
 
@@ -124,57 +145,166 @@ def _age(seconds: float) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
+#: Why a check that needs the database did not run (``why`` of ``not_checked``).
+_UNUSABLE = {
+    "no_database": "no database yet",
+    "empty_file": "empty database file",
+    "damaged": "damaged",
+}
+
+
+def _why(p: Mapping[str, Any]) -> str:
+    return _UNUSABLE.get(str(p.get("why")), str(p.get("why")))
+
+
+def _durability(p: Mapping[str, Any]) -> str:
+    detail = (
+        f"journal_mode={p['journal']}, synchronous={p['synchronous']}, "
+        f"foreign_keys={'on' if p['foreign_keys'] else 'off'}"
+    )
+    return detail if p.get("good", True) else detail + " (expected wal, FULL, on)"
+
+
+def _outbox(p: Mapping[str, Any]) -> str:
+    text = f"{p['pending']} waiting to send, {p['sent']} sent"
+    if p.get("oldest"):
+        text += f"; oldest waiting since {p['oldest']}"
+    if p.get("quarantined"):
+        text += f"; {p['quarantined']} refused by the platform and set aside, need a person"
+    return text
+
+
+def _orders(p: Mapping[str, Any]) -> str:
+    n = int(p["count"])
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(p["statuses"].items())) or "none yet"
+    return f"{n} order{'' if n == 1 else 's'}: {statuses}"
+
+
+def _disk(p: Mapping[str, Any]) -> str:
+    detail = f"{_size(p['free_bytes'])} free of {_size(p['total_bytes'])}"
+    return detail if p.get("good", True) else detail + f" (below {_size(p['min_bytes'])})"
+
+
+def _backup(p: Mapping[str, Any]) -> str:
+    detail = f"newest {p['file']}, {_age(p['age_s'])} old"
+    return detail + "; make a fresh one with `kiosk backup`" if p.get("stale") else detail
+
+
+def _last_sync(p: Mapping[str, Any]) -> str:
+    age = p.get("age_s")
+    words = f"{age / 3600:.1f} h ago" if age is not None else "at an unreadable time"
+    return f"last successful sync {words} ({p['at']})"
+
+
+def _clock(p: Mapping[str, Any]) -> str:
+    text = f"kiosk clock {p['offset_s']:+.0f} s from the platform"
+    return text if p.get("good", True) else text + "; please fix the clock"
+
+
+#: Every check code with its English words (the params each needs are the keys they read).
+ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "not_checked": lambda p: f"not checked: {_why(p)}",
+    "not_counted": lambda p: f"not counted: {_why(p)}",
+    "check_crashed": lambda p: f"check crashed: {p['error']}",
+    "dir_missing": lambda p: f"{p['path']} does not exist",
+    "dir_is_file": lambda p: f"{p['path']} is a file, not a folder",
+    "dir_not_writable": lambda p: f"{p['path']} is not writable: {p['error']}",
+    "dir_ok": lambda p: f"{p['path']} exists and is writable",
+    "db_none": lambda p: f"no database yet at {p['path']} (the kiosk creates it on first start)",
+    "db_empty": lambda p: f"{p['path']} is an empty file",
+    "db_unreadable": lambda p: f"{p['path']} cannot be read: {p['error']}",
+    "db_ok": lambda p: f"{p['path']} ({_size(p['size_bytes'])})",
+    "integrity_ok": lambda p: "integrity_check: ok",
+    "integrity_bad": lambda p: f"integrity_check found problems: {p['verdict']}",
+    "schema_unreadable": lambda p: f"cannot read the schema revision: {p['error']}",
+    "schema_ok": lambda p: f"revision {p['revision']} (up to date)",
+    "schema_none": lambda p: f"no schema yet; this kiosk expects {p['expected']}",
+    "schema_old": lambda p: (
+        f"revision {p['revision']}, this kiosk expects {p['expected']} "
+        "(it upgrades, after a backup, on start)"
+    ),
+    "durability_unreadable": lambda p: f"cannot read the connection settings: {p['error']}",
+    "durability": _durability,
+    "count_failed": lambda p: f"cannot count: {p['error']}",
+    "catalog": lambda p: (
+        f"{p['products']} products ({p['active']} on sale) in {p['categories']} categories"
+        + ("" if p["products"] else "; import a catalog with `kiosk catalog import FILE`")
+    ),
+    "orders": _orders,
+    "outbox": _outbox,
+    "disk_unreadable": lambda p: f"cannot read free space of {p['path']}: {p['error']}",
+    "disk": _disk,
+    "backup_none": lambda p: "no backup yet; make one with `kiosk backup`",
+    "backup": _backup,
+    "versions": lambda p: (
+        f"village-kiosk {p['kiosk']}, Python {p['python']}, SQLite {p['sqlite']}, {p['system']}"
+    ),
+    "not_enrolled": lambda p: "not enrolled yet: orders are kept here; enroll with `kiosk enroll`",
+    "enrolled": lambda p: f"center {p['center']} at {p['server']}",
+    "never_synced": lambda p: "never synced successfully; run `kiosk sync --once`",
+    "last_sync": _last_sync,
+    "queue": lambda p: f"{p['pending']} waiting to send",
+    "set_aside": lambda p: (
+        f"{p['quarantined']} refused by the platform"
+        + ("; see `kiosk tech outbox`" if p["quarantined"] else "")
+    ),
+    "clock_unknown": lambda p: "offset unknown until the next sync",
+    "clock": _clock,
+}
+
+
+def _error(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc))
+
+
 def check_data_dir(ctx: DoctorContext) -> Check:
     """The data folder exists and the kiosk can write in it."""
-    d = ctx.data_dir
-    if not d.exists():
-        return Check("data folder", False, f"{d} does not exist")
-    if not d.is_dir():
-        return Check("data folder", False, f"{d} is a file, not a folder")
+    d = str(ctx.data_dir)
+    if not ctx.data_dir.exists():
+        return check("data folder", False, "dir_missing", path=d)
+    if not ctx.data_dir.is_dir():
+        return check("data folder", False, "dir_is_file", path=d)
     try:
         with tempfile.NamedTemporaryFile(dir=d, prefix=".doctor-", delete=True):
             pass
     except OSError as exc:
-        return Check("data folder", False, f"{d} is not writable: {exc.strerror}")
-    return Check("data folder", True, f"{d} exists and is writable")
+        return check("data folder", False, "dir_not_writable", path=d, error=exc.strerror)
+    return check("data folder", True, "dir_ok", path=d)
 
 
 def check_database_file(ctx: DoctorContext) -> Check:
     """The database file exists and SQLite can open it with the kiosk's settings."""
     path = ctx.db_path
     if not path.exists():
-        ctx.db_unusable = "no database yet"
-        return Check(
-            "database", False, f"no database yet at {path} (the kiosk creates it on first start)"
-        )
+        ctx.db_unusable = "no_database"
+        return check("database", False, "db_none", path=str(path))
     if ctx.db_path.stat().st_size == 0:
-        ctx.db_unusable = "empty database file"
-        return Check("database", False, f"{path} is an empty file")
+        ctx.db_unusable = "empty_file"
+        return check("database", False, "db_empty", path=str(path))
     try:
         with ctx.engine().connect() as conn:
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one()
     except (SQLAlchemyError, sqlite3.Error) as exc:
         ctx.db_unusable = "damaged"
-        cause = getattr(exc, "orig", exc)
-        return Check("database", False, f"{path} cannot be read: {cause}")
-    return Check("database", True, f"{path} ({_size(path.stat().st_size)})")
+        return check("database", False, "db_unreadable", path=str(path), error=_error(exc))
+    return check("database", True, "db_ok", path=str(path), size_bytes=path.stat().st_size)
 
 
 def check_integrity(ctx: DoctorContext) -> Check:
     """``PRAGMA integrity_check`` says ok."""
     if not ctx.db_exists:
-        return Check("integrity", False, f"not checked: {ctx.db_unusable or 'no database'}")
+        return check("integrity", False, "not_checked", why=ctx.db_unusable or "no_database")
     # Runs even when the database check failed: its verdict is what a technician needs.
     verdict = integrity_check(ctx.db_path)
     if verdict == "ok":
-        return Check("integrity", True, "integrity_check: ok")
-    return Check("integrity", False, f"integrity_check found problems: {verdict}")
+        return check("integrity", True, "integrity_ok")
+    return check("integrity", False, "integrity_bad", verdict=verdict)
 
 
 def check_schema(ctx: DoctorContext) -> Check:
     """The schema revision is the one this version of the kiosk expects."""
     if ctx.db_unusable:
-        return Check("schema", False, f"not checked: {ctx.db_unusable}")
+        return check("schema", False, "not_checked", why=ctx.db_unusable)
     from kiosk.storage import migrate  # Alembic is slow to import (docs/benchmarks.md)
 
     head = migrate.head_revision()
@@ -182,39 +312,37 @@ def check_schema(ctx: DoctorContext) -> Check:
         with ctx.engine().connect() as conn:
             current = migrate.current_revision(conn)
     except SQLAlchemyError as exc:
-        return Check("schema", False, f"cannot read the schema revision: {exc}")
+        return check("schema", False, "schema_unreadable", error=_error(exc))
     if current == head:
-        return Check("schema", True, f"revision {current} (up to date)")
+        return check("schema", True, "schema_ok", revision=current)
     if current is None:
-        return Check("schema", False, f"no schema yet; this kiosk expects {head}")
-    return Check(
-        "schema",
-        False,
-        f"revision {current}, this kiosk expects {head} (it upgrades, after a backup, on start)",
-    )
+        return check("schema", False, "schema_none", expected=head)
+    return check("schema", False, "schema_old", revision=current, expected=head)
 
 
 def check_durability(ctx: DoctorContext) -> Check:
     """The journal mode and synchronous level the kiosk's connections actually get."""
     if ctx.db_unusable:
-        return Check("durability", False, f"not checked: {ctx.db_unusable}")
+        return check("durability", False, "not_checked", why=ctx.db_unusable)
     try:
         with ctx.engine().connect() as conn:
             journal = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
             level = int(conn.exec_driver_sql("PRAGMA synchronous").scalar_one())
             fks = int(conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one())
     except SQLAlchemyError as exc:
-        return Check("durability", False, f"cannot read the connection settings: {exc}")
-    sync = _SYNC_LEVELS.get(level, str(level))
-    detail = f"journal_mode={journal}, synchronous={sync}, foreign_keys={'on' if fks else 'off'}"
+        return check("durability", False, "durability_unreadable", error=_error(exc))
     ok = journal.lower() == "wal" and level >= 2 and fks == 1
-    return Check("durability", ok, detail if ok else detail + " (expected wal, FULL, on)")
+    sync = _SYNC_LEVELS.get(level, str(level))
+    return check(
+        "durability", ok, "durability", journal=journal, synchronous=sync, foreign_keys=fks == 1,
+        good=ok,
+    )  # fmt: skip
 
 
 def check_counts(ctx: DoctorContext) -> Sequence[Check]:
     """What is in the store: catalog size, orders by status, and the outbox queue."""
     if ctx.db_unusable:
-        return [Check("contents", False, f"not counted: {ctx.db_unusable}")]
+        return [check("contents", False, "not_counted", why=ctx.db_unusable)]
     try:
         with Session(ctx.engine()) as s:
             products = s.scalar(select(func.count()).select_from(Product)) or 0
@@ -223,26 +351,20 @@ def check_counts(ctx: DoctorContext) -> Sequence[Check]:
             by_status = count_orders_by_status(s)
             queue = outbox_mod.stats(s)
     except SQLAlchemyError as exc:
-        return [Check("contents", False, f"cannot count: {exc}")]
-    orders = sum(by_status.values())
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none yet"
-    catalog = Check(
-        "catalog",
-        True,
-        f"{products} products ({active} on sale) in {categories} categories"
-        + ("" if products else "; import a catalog with `kiosk catalog import FILE`"),
+        return [check("contents", False, "count_failed", error=_error(exc))]
+    catalog = check(
+        "catalog", True, "catalog", products=products, active=active, categories=categories
     )
-    order_check = Check("orders", True, f"{orders} order{'' if orders == 1 else 's'}: {statuses}")
-    oldest = f"; oldest waiting since {queue.oldest_pending_at}" if queue.oldest_pending_at else ""
-    quarantined = (
-        f"; {queue.quarantined} refused by the platform and set aside, need a person"
-        if queue.quarantined
-        else ""
-    )
-    out = Check(
+    statuses = {str(k): int(v) for k, v in by_status.items()}
+    order_check = check("orders", True, "orders", count=sum(statuses.values()), statuses=statuses)
+    out = check(
         "outbox",
         queue.quarantined == 0,
-        f"{queue.pending} waiting to send, {queue.sent} sent{oldest}{quarantined}",
+        "outbox",
+        pending=queue.pending,
+        sent=queue.sent,
+        oldest=queue.oldest_pending_at or None,
+        quarantined=queue.quarantined,
     )
     return [catalog, order_check, out]
 
@@ -253,10 +375,12 @@ def check_disk(ctx: DoctorContext) -> Check:
     try:
         usage = shutil.disk_usage(where)
     except OSError as exc:
-        return Check("disk", False, f"cannot read free space of {where}: {exc.strerror}")
+        return check("disk", False, "disk_unreadable", path=str(where), error=exc.strerror)
     ok = usage.free >= MIN_FREE_BYTES
-    detail = f"{_size(usage.free)} free of {_size(usage.total)}"
-    return Check("disk", ok, detail if ok else detail + f" (below {_size(MIN_FREE_BYTES)})")
+    return check(
+        "disk", ok, "disk", free_bytes=usage.free, total_bytes=usage.total,
+        min_bytes=MIN_FREE_BYTES, good=ok,
+    )  # fmt: skip
 
 
 def newest_backup(data_dir: Path) -> Path | None:
@@ -272,21 +396,22 @@ def check_backup(ctx: DoctorContext) -> Check:
     """There is a recent backup."""
     newest = newest_backup(ctx.data_dir)
     if newest is None:
-        return Check("backup", False, "no backup yet; make one with `kiosk backup`")
+        return check("backup", False, "backup_none")
     age = time.time() - newest.stat().st_mtime
-    detail = f"newest {newest.name}, {_age(age)} old"
-    if age > MAX_BACKUP_AGE_S:
-        return Check("backup", False, detail + "; make a fresh one with `kiosk backup`")
-    return Check("backup", True, detail)
+    stale = age > MAX_BACKUP_AGE_S
+    return check("backup", not stale, "backup", file=newest.name, age_s=age, stale=stale)
 
 
 def check_versions(ctx: DoctorContext) -> Check:
     """Versions of the kiosk, Python and SQLite (for support)."""
-    return Check(
+    return check(
         "versions",
         True,
-        f"village-kiosk {__version__}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}",
+        "versions",
+        kiosk=__version__,
+        python=platform.python_version(),
+        sqlite=sqlite3.sqlite_version,
+        system=f"{platform.system()} {platform.release()}",
     )
 
 
@@ -299,61 +424,46 @@ def _settings(ctx: DoctorContext) -> dict[str, str]:
 def check_sync(ctx: DoctorContext) -> list[Check]:
     """Enrollment, last successful sync, queue depth, set-aside events and the clock."""
     if ctx.db_unusable:
-        return [Check("sync", False, f"not checked: {ctx.db_unusable}")]
+        return [check("sync", False, "not_checked", why=ctx.db_unusable)]
     st = _settings(ctx)
     if not (st.get("device.id") and st.get("sync.server_url")):
-        return [
-            Check(
-                "enrollment",
-                True,
-                "not enrolled yet: orders are kept here; enroll with `kiosk enroll`",
-            )
-        ]
+        return [check("enrollment", True, "not_enrolled")]
     out = [
-        Check("enrollment", True, f"center {st.get('center.id', '?')} at {st['sync.server_url']}")
+        check(
+            "enrollment",
+            True,
+            "enrolled",
+            center=st.get("center.id", "?"),
+            server=st["sync.server_url"],
+        )
     ]
     last = st.get("sync.last_success_at") or ""
     if not last:
-        out.append(Check("last sync", False, "never synced successfully; run `kiosk sync --once`"))
+        out.append(check("last sync", False, "never_synced"))
     else:
         try:
             age = (datetime.now(UTC) - datetime.fromisoformat(last)).total_seconds()
         except ValueError:
             age = None
         ok = age is not None and age <= MAX_SYNC_AGE_S
-        words = f"{age / 3600:.1f} h ago" if age is not None else "at an unreadable time"
-        out.append(Check("last sync", ok, f"last successful sync {words} ({last})"))
+        out.append(check("last sync", ok, "last_sync", age_s=age, at=last))
     with ctx.engine().connect() as conn:
         counts: dict[str, int] = dict(
             conn.exec_driver_sql("SELECT state, count(*) FROM outbox GROUP BY state").all()
         )
     pending, quarantined = int(counts.get("pending", 0)), int(counts.get("quarantined", 0))
-    out.append(Check("queue", True, f"{pending} waiting to send"))
-    out.append(
-        Check(
-            "set aside",
-            quarantined == 0,
-            f"{quarantined} refused by the platform"
-            + ("; see `kiosk tech outbox`" if quarantined else ""),
-        )
-    )
+    out.append(check("queue", True, "queue", pending=pending))
+    out.append(check("set aside", quarantined == 0, "set_aside", quarantined=quarantined))
     offset_text = st.get("sync.clock_offset_s") or ""
     try:
         offset = float(offset_text) if offset_text else None
     except ValueError:
         offset = None
     if offset is None:
-        out.append(Check("clock", True, "offset unknown until the next sync"))
+        out.append(check("clock", True, "clock_unknown"))
     else:
         ok = abs(offset) <= CLOCK_WARN_S
-        out.append(
-            Check(
-                "clock",
-                ok,
-                f"kiosk clock {offset:+.0f} s from the platform"
-                + ("" if ok else "; please fix the clock"),
-            )
-        )
+        out.append(check("clock", ok, "clock", offset_s=offset, good=ok))
     return out
 
 
@@ -382,7 +492,7 @@ def run_doctor(data_dir: Path, extra: Iterable[CheckFn] = ()) -> DoctorReport:
             try:
                 result = fn(ctx)
             except Exception as exc:  # one broken check must not hide the others
-                report.checks.append(Check(name, False, f"check crashed: {exc!r}"))
+                report.checks.append(check(name, False, "check_crashed", error=repr(exc)))
                 continue
             if isinstance(result, Check):
                 report.checks.append(result)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from kiosk.errors import StoreProblem
 from kiosk.kernel.clock import utc_now_text
 from kiosk.kernel.sqlite import sqlite_engine
-from kiosk.storage.backup import backup_database
+from kiosk.storage.backup import BACKUP_DIRNAME, backup_database
 from kiosk.storage.damage import StoreDamaged, is_damage, probe_files
 from kiosk.storage.models import AuditEntry, Setting
 from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
@@ -31,7 +31,6 @@ from kiosk.storage.permissions import create_private_file, private_dir, secure_d
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "kiosk.db"
-BACKUP_DIRNAME = "backups"
 #: How many pre-migration backups to keep.
 KEEP_MIGRATION_BACKUPS = 3
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import socket
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 from keyring.backend import KeyringBackend
 
-from kiosk import __version__, wire
+from kiosk import __version__, waits, wire
 from kiosk.errors import InvalidInput
 from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng
@@ -73,10 +72,7 @@ def wait_words(seconds: float | None) -> str:
     """A wait in English for one-line messages: "40 seconds", "15 minutes" (rounded up)."""
     if seconds is None:
         return "a few minutes"
-    s = max(1, math.ceil(seconds))
-    if s < 90:
-        return f"{s} second{'' if s == 1 else 's'}"
-    return f"{math.ceil(s / 60)} minutes"
+    return waits.wait_words(seconds)
 
 
 def check_server_url(url: str) -> str:

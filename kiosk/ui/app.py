@@ -280,8 +280,23 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
 
     def first_checks() -> None:
         runner.run(lambda: verify_store(store.data_dir), checked)
-        runner.run(store.refresh_search_keys, on_failure=_log_reindex_failure)
+        runner.run(store.search_keys_current, reindex_if_needed, _log_reindex_failure)
         backup()
+
+    def reindex_if_needed(current: bool) -> None:
+        if current:
+            return
+        # After an upgrade that changed the search keys: searches find less until it is done.
+        window.top.set_note(reindex_note())
+
+        def done(_n: object = None) -> None:
+            window.top.set_note("")
+
+        def failed(exc: BaseException) -> None:
+            done()
+            _log_reindex_failure(exc)
+
+        runner.run(store.refresh_search_keys, done, failed)
 
     # Later, not at start-up: the first screen and its pictures get the disk and the CPU first.
     QTimer.singleShot(STORE_CARE_DELAY_MS, window, first_checks)
@@ -290,6 +305,11 @@ def start_store_care(window: KioskWindow, recovered: RecoveryReport | None) -> Q
     timer.timeout.connect(backup)
     timer.start()
     return timer
+
+
+def reindex_note() -> str:
+    """The top bar's note while the search index is rebuilt after an upgrade."""
+    return QCoreApplication.translate("KioskApp", "Sorting the catalog: search may be slow")
 
 
 def _log_backup_failure(exc: BaseException) -> None:

@@ -68,6 +68,11 @@ class SyncFacts:
     problem: str | None = None
 
 
+#: Where the sync engine keeps its last run's outcome (kiosk.sync.engine writes them; the GUI
+#: reads them without importing the engine, which brings the HTTP client before the first paint).
+LAST_ERROR_CODE_KEY = "sync.last_error_code"
+LAST_SUCCESS_AT_KEY = "sync.last_success_at"
+
 # Sync outcomes the shop must hear about in the top bar: waiting will not fix them (a wrong
 # clock makes the platform's certificate look invalid, which is not "the internet is down").
 # Offline, timeouts, a busy or failing platform and a stop are transient: they are not shown.
@@ -103,6 +108,9 @@ class SyncIndicator(QObject):
         self._facts = SyncFacts(connected, None, 0, 0, None)
         self._reading = False
         self._stale = False
+        # Until the first read of the store: the stored last sync problem and time are shown
+        # from the start, not only after the first sync since the kiosk started.
+        self._seeded = False
         bridge.online.connect(lambda: self._update(online=True))
         bridge.offline.connect(lambda: self._update(online=False))
         bridge.finished.connect(self._on_finished)
@@ -169,6 +177,7 @@ class SyncIndicator(QObject):
 
     @Slot(object)
     def _on_finished(self, summary: object) -> None:
+        self._seeded = True  # a run's own outcome is fresher than what the store said at start
         # The engine hands a SyncSummary; the connectivity monitor hands its dict form.
         get = summary.get if isinstance(summary, dict) else lambda k: getattr(summary, k, None)
         if get("ok"):
@@ -196,16 +205,29 @@ class SyncIndicator(QObject):
         self._stale = False
         store = self._store
 
-        def read() -> tuple[int, int]:
+        seed = not self._seeded
+
+        def read() -> tuple[int, int, str | None, str | None]:
             from kiosk.storage import outbox
             from kiosk.storage.lookup import orders_waiting_to_send
 
             with store.read() as s:
-                return orders_waiting_to_send(s), outbox.stats(s).quarantined
+                waiting, quarantined = orders_waiting_to_send(s), outbox.stats(s).quarantined
+                if not seed:
+                    return waiting, quarantined, None, None
+                problem = KioskStore.get_setting(s, LAST_ERROR_CODE_KEY) or None
+                last = KioskStore.get_setting(s, LAST_SUCCESS_AT_KEY) or None
+                return waiting, quarantined, problem, last
 
-        def done(counts: tuple[int, int]) -> None:
+        def done(counts: tuple[int, int, str | None, str | None]) -> None:
             self._reading = False
-            self._update(orders_waiting=counts[0], quarantined=counts[1])
+            changes: dict[str, Any] = {"orders_waiting": counts[0], "quarantined": counts[1]}
+            if seed and not self._seeded:
+                self._seeded = True
+                changes["problem"] = counts[2]
+                if self._facts.last_synced is None:
+                    changes["last_synced"] = _parse_time(counts[3])
+            self._update(**changes)
             if self._stale:
                 self.refresh()
 

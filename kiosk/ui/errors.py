@@ -19,7 +19,6 @@ and why a change was set aside from the central code its reason starts with
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 
@@ -39,6 +38,7 @@ from kiosk.sync.errors import (
     sync_code,
 )
 from kiosk.ui.order_words import status_words
+from kiosk.waits import rounded_wait
 
 
 def _fill(template: str, *values: object) -> str:
@@ -61,24 +61,23 @@ def _yuan(value: object) -> str:
 
 
 def _wait(seconds: float) -> str:
-    # Same rounding as the PIN screen: whole seconds under 90 s, else minutes rounded up (so
-    # never "1 minute"). Separate sentences, not %n plurals: lupdate does not see plural forms
-    # in QCoreApplication.translate calls.
-    s = max(1, round(seconds))
-    if s == 1:
+    # The one rounding (kiosk.waits.rounded_wait). Separate sentences, not %n plurals: lupdate
+    # does not see plural forms in QCoreApplication.translate calls.
+    w = rounded_wait(seconds)
+    if w.amount == 1 and not w.in_minutes:
         return QCoreApplication.translate(
             "Errors", "Wrong pickup code. Wait 1 second, then try again."
         )
-    if s < 90:
+    if not w.in_minutes:
         return _fill(
             QCoreApplication.translate(
                 "Errors", "Wrong pickup code. Wait %1 seconds, then try again."
             ),
-            s,
+            w.amount,
         )
     return _fill(
         QCoreApplication.translate("Errors", "Wrong pickup code. Wait %1 minutes, then try again."),
-        (s + 59) // 60,
+        w.amount,
     )
 
 
@@ -512,21 +511,21 @@ def _throttled_words(seconds: float | None) -> str:
     """Central's enrollment brake, with the wait it named (same rounding as :func:`_wait`)."""
     if seconds is None:
         return central_words("enroll_throttled") or ""
-    s = max(1, math.ceil(seconds))
-    if s == 1:
+    w = rounded_wait(seconds)
+    if w.amount == 1 and not w.in_minutes:
         return QCoreApplication.translate(
             "PlatformErrors",
             "Too many wrong enrollment codes were tried from this place. Wait 1 second, then "
             "type the code once, carefully.",
         )
-    if s < 90:
+    if not w.in_minutes:
         return _fill(
             QCoreApplication.translate(
                 "PlatformErrors",
                 "Too many wrong enrollment codes were tried from this place. Wait %1 seconds, "
                 "then type the code once, carefully.",
             ),
-            s,
+            w.amount,
         )
     return _fill(
         QCoreApplication.translate(
@@ -534,7 +533,7 @@ def _throttled_words(seconds: float | None) -> str:
             "Too many wrong enrollment codes were tried from this place. Wait %1 minutes, then "
             "type the code once, carefully.",
         ),
-        (s + 59) // 60,
+        w.amount,
     )
 
 

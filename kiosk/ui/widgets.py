@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -383,6 +384,13 @@ class TopBar(QWidget):
         self.sync.setObjectName("sync")
         self.sync.setFont(theme.font(theme.SMALL_PX))
         self.sync.setWordWrap(True)
+        # A passing note above the sync words (e.g. the catalog's search index being rebuilt).
+        self.note = QLabel(self)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
+        self.note.setObjectName("warn")
+        self.note.setFont(theme.font(theme.SMALL_PX, bold=True))
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.clock = QLabel(self)
         self.clock.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.clock.setFont(theme.font(theme.TITLE_PX - 4, bold=True))
@@ -395,7 +403,12 @@ class TopBar(QWidget):
         row.addWidget(self.home)
         row.addWidget(self.orders)
         row.addWidget(self.cart)
-        row.addWidget(self.sync, 1)
+        words = QVBoxLayout()
+        words.setContentsMargins(0, 0, 0, 0)
+        words.setSpacing(0)
+        words.addWidget(self.note)
+        words.addWidget(self.sync)
+        row.addLayout(words, 1)
         row.addWidget(self.clock)
         self.set_cart_count(0)
         self._tick = QTimer(self)
@@ -410,6 +423,11 @@ class TopBar(QWidget):
     def set_sync_text(self, text: str) -> None:
         """Show the sync indicator's words."""
         self.sync.setText(text)
+
+    def set_note(self, text: str) -> None:
+        """Show a passing note above the sync words; an empty text hides it."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def _update_clock(self) -> None:
         self.clock.setText(QDateTime.currentDateTime().toString("HH:mm"))

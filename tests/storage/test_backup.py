@@ -162,3 +162,17 @@ def test_backup_of_a_reopened_store_contains_committed_orders(data_dir: Path) ->
         with st.read() as s:
             assert s.scalars(select(m.Order.id)).all() == [oid]
     assert set(_orders_in(dest)) == {oid}
+
+
+def test_a_new_backup_path_is_unique_in_the_backups_folder(tmp_path: Path) -> None:
+    """One helper names a person's backup (kiosk backup and the technician's screen use it)."""
+    from datetime import UTC, datetime
+
+    from kiosk.storage.backup import BACKUP_DIRNAME, new_backup_path
+
+    when = datetime(2026, 12, 3, 13, 5, 9, tzinfo=UTC)
+    first = new_backup_path(tmp_path, when)
+    assert first == tmp_path / BACKUP_DIRNAME / "kiosk-20261203T130509Z.db"
+    first.parent.mkdir()
+    first.write_bytes(b"")
+    assert new_backup_path(tmp_path, when).name == "kiosk-20261203T130509Z-2.db"

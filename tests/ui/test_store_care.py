@@ -68,3 +68,33 @@ def test_rebuild_in_chunks_covers_every_product(kiosk_store: KioskStore) -> None
     assert indexed == active
     assert kiosk_store.search_keys_current()
     assert kiosk_store.refresh_search_keys(chunk=5) == 0  # up to date: nothing to do
+
+
+def test_the_top_bar_says_so_while_the_index_is_rebuilt(
+    qtbot: Any,
+    make_window: Any,
+    kiosk_store: KioskStore,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    from kiosk.ui.app import make_app
+
+    _make_stale(kiosk_store)
+    monkeypatch.setattr(app_module, "STORE_CARE_DELAY_MS", 0)
+    window = make_window(lang="zh_CN")
+    request.addfinalizer(lambda: make_app(lang="en"))
+    note = window.top.note
+    assert not note.isVisible()
+    # Hold the write lock (as an order being placed would): the rebuild waits for it, so the
+    # note is seen while the rebuild is under way, however fast this machine is.
+    with kiosk_store.write() as s:
+        s.execute(text("SELECT 1"))
+        timer = app_module.start_store_care(window, None)
+        qtbot.waitUntil(note.isVisible, timeout=10_000)
+        assert "商品目录" in note.text() and "搜索" in note.text(), note.text()
+        assert not kiosk_store.search_keys_current()
+    qtbot.waitUntil(lambda: not note.isVisible(), timeout=20_000)
+    assert kiosk_store.search_keys_current()
+    assert _rice(kiosk_store) == {"LY-0001"}
+    timer.stop()
+    qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=20_000)

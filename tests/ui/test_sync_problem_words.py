@@ -102,3 +102,42 @@ def test_a_real_run_against_an_expired_certificate_reaches_the_top_bar(
     indicator.stop()
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     runner.shutdown()
+
+
+def test_a_stored_problem_is_in_the_top_bar_from_the_start(
+    qtbot: Any, kiosk_store: KioskStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kiosk restarted after a failed run says the problem before its first sync of the day."""
+    from kiosk.sync import engine as eng
+    from kiosk.ui import bridge as bridge_mod
+
+    # The GUI reads the engine's own keys (it does not import the engine before the first paint).
+    assert bridge_mod.LAST_ERROR_CODE_KEY == eng.LAST_ERROR_CODE
+    assert bridge_mod.LAST_SUCCESS_AT_KEY == eng.LAST_SUCCESS_AT
+    now = dt.datetime.now(dt.UTC)
+    with kiosk_store.write() as s:  # an earlier good run, then the failed one below
+        KioskStore.set_setting(s, eng.LAST_SUCCESS_AT, (now - dt.timedelta(hours=3)).isoformat())
+    pem = make_cert(
+        tmp_path,
+        name="expired",
+        valid_from=now - dt.timedelta(days=400),
+        valid_until=now - dt.timedelta(days=2),
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+    with https_server(pem) as url:
+        client = CentralClient(make_http_client(url), policy=RetryPolicy(max_attempts=1))
+        try:
+            summary = SyncEngine(kiosk_store, client, StaticCredentials("t")).run_once()
+        finally:
+            client.close()
+    assert not summary.ok
+
+    # The kiosk starts again: a new indicator, no sync has run since.
+    indicator, _bridge, runner = _indicator(kiosk_store)
+    indicator.refresh()
+    qtbot.waitUntil(lambda: indicator.text.startswith(CLOCK_WORDS), timeout=10_000)
+    local = (now - dt.timedelta(hours=3)).astimezone().strftime("%H:%M")
+    assert f"last synced {local}" in indicator.text
+    indicator.stop()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    runner.shutdown()

@@ -29,12 +29,7 @@ from kiosk.ui import theme
 from kiosk.ui.errors import error_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad
-
-
-def wait_seconds(seconds: float) -> int:
-    """A wait rounded for people: whole seconds under 90 s, else whole minutes (rounded up)."""
-    s = max(1, round(seconds))
-    return s if s < 90 else (s + 59) // 60
+from kiosk.waits import rounded_wait, whole_seconds
 
 
 def pin_field(parent: QWidget) -> QLineEdit:
@@ -186,17 +181,17 @@ class PinScreen(QWidget):
         self.checked.emit(False)
 
     def _start_wait(self, seconds: float) -> None:
-        self._wait_left = max(1, round(seconds))
+        self._wait_left = whole_seconds(seconds)
         self.unlock_button.setEnabled(False)
         self._show_wait()
         self._countdown.start()
 
     def wait_text(self, seconds: float) -> str:
-        """A wait in plain words, translated."""
-        n = wait_seconds(seconds)
-        if max(1, round(seconds)) < 90:
-            return self.tr("%n second(s)", "", n)
-        return self.tr("%n minute(s)", "", n)
+        """A wait in plain words, translated (rounded by :func:`kiosk.waits.rounded_wait`)."""
+        w = rounded_wait(seconds)
+        if w.in_minutes:
+            return self.tr("%n minute(s)", "", w.amount)
+        return self.tr("%n second(s)", "", w.amount)
 
     def _show_wait(self) -> None:
         self.message.setText(
@@ -470,7 +465,7 @@ class PinChangeForm(QWidget):
     # -- back-off countdown (display only: the store keeps the wait) ----------------------------
 
     def _start_wait(self, seconds: float) -> None:
-        self._wait_left = max(1, round(seconds))
+        self._wait_left = whole_seconds(seconds)
         self.save_button.setEnabled(False)
         self._show_wait()
         self._countdown.start()
@@ -481,11 +476,11 @@ class PinChangeForm(QWidget):
         self.save_button.setEnabled(not self._busy)
 
     def _show_wait(self) -> None:
-        n = wait_seconds(self._wait_left)
-        if self._wait_left < 90:
-            wait = self.tr("%n second(s)", "", n)
+        w = rounded_wait(self._wait_left)
+        if w.in_minutes:
+            wait = self.tr("%n minute(s)", "", w.amount)
         else:
-            wait = self.tr("%n minute(s)", "", n)
+            wait = self.tr("%n second(s)", "", w.amount)
         self.message.setText(
             self.tr("Wrong current PIN too many times. Wait %1, then try again.").replace(
                 "%1", wait

@@ -60,6 +60,8 @@ def day_close_html(
         ),
     }
     w = {k: e(v) for k, v in t.items()}
+    # The colon after a label, as the language writes it (full width in Chinese).
+    c = e(QCoreApplication.translate("DayClose", ": "))
     rows = "".join(
         f"<tr><td>{e(kind_words(kind))}</td><td align='right'>{total.count}</td>"
         f"<td align='right'>{e(format_yuan(total.fen))}</td></tr>"
@@ -75,14 +77,14 @@ def day_close_html(
         f" font-size: {size};'>{mark}"
         f"<p align='center' style='font-size: 13pt;'><b>{e(center_name)}</b></p>"
         f"<p align='center' style='font-size: 13pt;'><b>{w['title']}</b></p>"
-        f"<p>{w['day']}: <b>{e(close.business_day)}</b><br/>"
-        f"{w['closed']}: {e(close.closed_at[:16].replace('T', ' '))}<br/>"
-        f"{w['by']}: {e(actor_words(close.actor))}</p>"
+        f"<p>{w['day']}{c}<b>{e(close.business_day)}</b><br/>"
+        f"{w['closed']}{c}{e(close.closed_at[:16].replace('T', ' '))}<br/>"
+        f"{w['by']}{c}{e(actor_words(close.actor))}</p>"
         f"<table width='100%' cellspacing='0' cellpadding='2'>"
         f"<tr><th align='left'>{w['kind']}</th><th align='right'>{w['count']}</th>"
         f"<th align='right'>{w['amount']}</th></tr>{rows}</table>"
-        f"<p>{w['entries']}: {close.entries}</p>"
-        f"<p style='font-size: 14pt;'><b>{w['expected']}: "
+        f"<p>{w['entries']}{c}{close.entries}</p>"
+        f"<p style='font-size: 14pt;'><b>{w['expected']}{c}"
         f"{e(format_yuan(close.expected_cash_fen))}</b></p>{again}{mark}</div>"
     )
 

@@ -34,10 +34,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin import Role
 from kiosk.logs import log_files
-from kiosk.storage.backup import backup_database, integrity_check
+from kiosk.storage.backup import backup_database, integrity_check, new_backup_path
 from kiosk.storage.doctor import DoctorReport, run_doctor
 from kiosk.storage.privacy import PurgePreview, PurgeResult, purge_personal_data, purge_preview
-from kiosk.storage.store import BACKUP_DIRNAME
 from kiosk.storage.support import (
     QueuedEvent,
     discard_event,
@@ -47,6 +46,7 @@ from kiosk.storage.support import (
     write_support_bundle,
 )
 from kiosk.ui import theme
+from kiosk.ui.admin.check_words import check_detail_words
 from kiosk.ui.admin.pin_dialog import PinChangeForm
 from kiosk.ui.bridge import SyncBridge
 from kiosk.ui.errors import error_words, outbox_reason_words, sync_summary_words
@@ -61,18 +61,6 @@ LOG_TAIL_CHARS = 60_000
 SYNC_STOP_TIMEOUT_S = 10.0
 #: How long "the kiosk will restart" stays on screen before the kiosk closes after a restore.
 RESTART_DELAY_MS = 3_000
-
-
-def new_backup_path(data_dir: Path) -> Path:
-    """``data_dir/backups/kiosk-<UTC time>.db`` (what ``kiosk backup`` writes), unique."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = data_dir / BACKUP_DIRNAME
-    path = folder / f"kiosk-{stamp}.db"
-    n = 2
-    while path.exists():
-        path = folder / f"kiosk-{stamp}-{n}.db"
-        n += 1
-    return path
 
 
 def complete_server_url(text: str) -> str:
@@ -460,7 +448,9 @@ class TechnicianScreen(QWidget):
             mark = QTableWidgetItem(self.tr("OK") if c.ok else self.tr("Problem"))
             mark.setForeground(theme.OK if c.ok else theme.PRICE)
             self.checks_table.setItem(i, 1, mark)
-            self.checks_table.setItem(i, 2, QTableWidgetItem(c.detail))
+            detail = QTableWidgetItem(check_detail_words(c))
+            detail.setToolTip(plain_tooltip(c.detail))  # kiosk doctor's words, for support
+            self.checks_table.setItem(i, 2, detail)
         self.checks_table.resizeRowsToContents()
 
     # -- sync -----------------------------------------------------------------------------------

@@ -99,7 +99,7 @@
 <context>
     <name>PinChangeForm</name>
     <message numerus="yes">
-        <location filename="../admin/pin_dialog.py" line="+486"/>
+        <location filename="../admin/pin_dialog.py" line="+483"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -107,7 +107,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-2"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -118,7 +118,7 @@
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-290"/>
+        <location line="-287"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -126,7 +126,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="-1"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -148,7 +148,7 @@
 <context>
     <name>SyncIndicator</name>
     <message numerus="yes">
-        <location filename="../bridge.py" line="+138"/>
+        <location filename="../bridge.py" line="+146"/>
         <source>%n order(s) waiting to send</source>
         <translation>
             <numerusform>%n order waiting to send</numerusform>
@@ -167,7 +167,7 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+732"/>
+        <location filename="../admin/technician.py" line="+722"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
@@ -202,7 +202,7 @@
 <context>
     <name>TopBar</name>
     <message numerus="yes">
-        <location filename="../widgets.py" line="+408"/>
+        <location filename="../widgets.py" line="+421"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>Cart (%n)</numerusform>

@@ -165,7 +165,7 @@
 <context>
     <name>CheckWords</name>
     <message>
-        <location filename="../admin/technician.py" line="+162"/>
+        <location filename="../admin/technician.py" line="+150"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -253,6 +253,306 @@
         <location line="+1"/>
         <source>Clock</source>
         <translation>电脑时钟</translation>
+    </message>
+    <message>
+        <location filename="../admin/check_words.py" line="+34"/>
+        <source>%1 %2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 minutes</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 hours</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>an unreadable time</source>
+        <translation>看不懂的时间</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>there is no database yet</source>
+        <translation>还没有数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the database file is empty</source>
+        <translation>数据库文件是空的</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the database file is damaged</source>
+        <translation>数据库文件已损坏</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the database cannot be used</source>
+        <translation>数据库不能用</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>No orders yet.</source>
+        <translation>还没有订单。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 orders. %2</source>
+        <translation>共 %1 个订单。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 waiting to send, %2 sent.</source>
+        <translation>%1 条等待发送，%2 条已发送。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Oldest waiting since %1.</source>
+        <translation>最早一条从 %1 开始等待。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 refused by the platform and set aside: see the Outbox tab.</source>
+        <translation>%1 条被平台拒收，已放在一边：请看“待发送”页。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Journal %1, synchronous %2, foreign keys %3.</source>
+        <translation>日志模式 %1，同步级别 %2，外键检查 %3。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Expected: WAL, FULL, on.</source>
+        <translation>应为：WAL、FULL、开。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 free of %2.</source>
+        <translation>共 %2，剩余 %1。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Less than %1: free some space.</source>
+        <translation>少于 %1：请腾出一些空间。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Newest backup %1, made %2 ago.</source>
+        <translation>最新备份 %1，是 %2 前做的。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Make a fresh one on the Database tab.</source>
+        <translation>请在“数据库”页重新备份一次。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The last successful sync has an unreadable time.</source>
+        <translation>上次同步成功的时间看不懂。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Last successful sync %1 ago (%2).</source>
+        <translation>上次同步成功在 %1 前（%2）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The kiosk clock is %1 s off the platform&apos;s.</source>
+        <translation>本机时钟与平台相差 %1 秒。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Please set the clock right.</source>
+        <translation>请把时钟调准。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 products (%2 on sale) in %3 categories.</source>
+        <translation>%1 个商品（%2 个在售），分 %3 类。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sync with the platform to get the catalog.</source>
+        <translation>请与平台同步，取得商品目录。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not checked: %1.</source>
+        <translation>没有检查：%1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not counted: %1.</source>
+        <translation>没有统计：%1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This check failed to run. Make a support bundle.</source>
+        <translation>这项检查没能运行。请导出一份支持资料包。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The folder %1 does not exist.</source>
+        <translation>文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 是一个文件，不是文件夹。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The kiosk cannot write in %1.</source>
+        <translation>本机不能往 %1 里写入。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 exists and the kiosk can write in it.</source>
+        <translation>%1 存在，可以写入。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No database yet at %1 (the kiosk makes it on first start).</source>
+        <translation>%1 还没有数据库（第一次启动时会自动建立）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 is an empty file.</source>
+        <translation>%1 是空文件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 cannot be read.</source>
+        <translation>%1 读不出来。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1, size %2.</source>
+        <translation>%1，大小 %2。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No damage found.</source>
+        <translation>没有发现损坏。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The database file is damaged. Restore a backup on the Database tab.</source>
+        <translation>数据库文件已损坏。请在“数据库”页从备份恢复。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The database version cannot be read.</source>
+        <translation>读不出数据库版本。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Version %1, up to date.</source>
+        <translation>版本 %1，是最新的。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No tables yet; this kiosk expects version %1.</source>
+        <translation>还没有数据表；本机需要版本 %1。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Version %1; this kiosk expects %2 (it upgrades on start, after a backup).</source>
+        <translation>版本 %1；本机需要 %2（启动时先备份再升级）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The database settings cannot be read.</source>
+        <translation>读不出数据库的设置。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The contents cannot be counted.</source>
+        <translation>无法统计数据库内容。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The free space of %1 cannot be read.</source>
+        <translation>读不出 %1 的剩余空间。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No backup yet. Make one on the Database tab.</source>
+        <translation>还没有备份。请在“数据库”页备份一次。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Kiosk %1, Python %2, SQLite %3, %4.</source>
+        <translation>本机程序 %1，Python %2，SQLite %3，%4。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not enrolled yet: orders are kept here. Enroll on the Sync tab.</source>
+        <translation>还没有注册到平台：订单先存在本机。请在“同步”页注册。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Center %1, server %2.</source>
+        <translation>服务站 %1，服务器 %2。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Never synced successfully. Sync now on the Sync tab.</source>
+        <translation>还没有同步成功过。请在“同步”页立即同步。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 waiting to send.</source>
+        <translation>%1 条等待发送。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 refused by the platform: see the Outbox tab.</source>
+        <translation>%1 条被平台拒收：请看“待发送”页。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>None refused by the platform.</source>
+        <translation>没有被平台拒收的。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The clock is compared at the next sync.</source>
+        <translation>下次同步时再核对时钟。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>See the details with kiosk doctor at the terminal.</source>
+        <translation>详细情况请在终端里运行 kiosk doctor 查看。</translation>
     </message>
 </context>
 <context>
@@ -492,6 +792,11 @@
         <source>This day was already closed; same totals.</source>
         <translation>这一天已经日结过，合计不变。</translation>
     </message>
+    <message>
+        <location line="+6"/>
+        <source>: </source>
+        <translation>：</translation>
+    </message>
 </context>
 <context>
     <name>DayClosePage</name>
@@ -609,7 +914,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../errors.py" line="+69"/>
+        <location filename="../errors.py" line="+68"/>
         <source>Wrong pickup code. Wait 1 second, then try again.</source>
         <translation>取货码错误。请等 1 秒再试。</translation>
     </message>
@@ -1122,7 +1427,7 @@
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../widgets.py" line="+271"/>
+        <location filename="../widgets.py" line="+272"/>
         <source>Clear</source>
         <extracomment>Tiles carry a speaker button (read aloud is on; kiosk.ui.speech.attach_to_grid).</extracomment>
         <translation>清空</translation>
@@ -1148,7 +1453,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 请关闭并重新打开本机：它在启动时会自动修复。</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+41"/>
+        <source>Sorting the catalog: search may be slow</source>
+        <translation>正在整理商品目录，搜索可能稍慢</translation>
+    </message>
+    <message>
+        <location line="+168"/>
         <source>The kiosk is already open. There is no need to start it again.</source>
         <extracomment>What a second ``kiosk gui`` on the same data folder prints before it exits. How long the &quot;already open&quot; notice stays on the kiosk brought to the front.</extracomment>
         <translation>村站已经打开了，不用再打开一次。</translation>
@@ -1758,7 +2068,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PinChangeForm</name>
     <message>
-        <location filename="../admin/pin_dialog.py" line="+276"/>
+        <location filename="../admin/pin_dialog.py" line="+271"/>
         <source>Current PIN</source>
         <extracomment>Who resets ``role``&apos;s PIN; ``None``: the role changes its own PIN.</extracomment>
         <translation>当前密码</translation>
@@ -1849,21 +2159,21 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>店主密码已重设，请把新密码告诉店主。</translation>
     </message>
     <message numerus="yes">
-        <location line="+26"/>
+        <location line="+28"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-2"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n 分钟</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Wrong current PIN too many times. Wait %1, then try again.</source>
         <translation>当前密码输错次数太多。请等 %1 再试。</translation>
     </message>
@@ -1876,14 +2186,14 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PinScreen</name>
     <message numerus="yes">
-        <location line="-301"/>
+        <location line="-300"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-119"/>
         <source>Shop owner or technician</source>
         <translation>店主或技术员</translation>
     </message>
@@ -1938,14 +2248,14 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>无法检查密码：%1</translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+13"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n 分钟</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Wrong PIN too many times. Wait %1, then try again.</source>
         <translation>密码错误次数太多。请等 %1 再试。</translation>
     </message>
@@ -2609,8 +2919,9 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../bridge.py" line="+129"/>
+        <location filename="../bridge.py" line="+137"/>
         <source>Not connected to the platform yet</source>
+        <extracomment>Where the sync engine keeps its last run&apos;s outcome (kiosk.sync.engine writes them; the GUI reads them without importing the engine, which brings the HTTP client before the first paint).</extracomment>
         <translation>还没有连接平台</translation>
     </message>
     <message>
@@ -2876,12 +3187,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+63"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="-13"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
@@ -2891,7 +3202,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
         <source>The central service answers (%1).</source>
         <translation>平台服务有回应（%1）。</translation>
     </message>
@@ -3094,7 +3405,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>我的订单</translation>
     </message>
     <message numerus="yes">
-        <location line="+29"/>
+        <location line="+41"/>
         <source>Cart (%n)</source>
         <translation>
             <numerusform>购物车 (%n)</numerusform>

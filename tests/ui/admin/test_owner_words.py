@@ -89,8 +89,15 @@ def test_each_owner_move_is_said_in_chinese(
     assert only_chinese_words(whole, *numbers) and parcel.local_no in whole, whole
     assert owner.message.text() == whole
 
-    # Hand it over against the code, paid in cash now.
+    # A wrong code first (a free try), then the right one, paid in cash now.
     scan(qtbot, owner, parcel.local_no, owner.pickup)
+    wrong_code = "".join(str((int(d) + 1) % 10) for d in parcel.pickup_code)
+    for d in wrong_code:
+        owner.pickup.keypad.press(d)
+    click(qtbot, owner.pickup.action)
+    qtbot.waitUntil(lambda: owner.pickup.message.text() != "", timeout=10_000)
+    wrong = owner.pickup.message.text()
+    assert only_chinese_words(wrong, *numbers) and owner.stack.currentWidget() is owner.pickup
     for d in parcel.pickup_code:
         owner.pickup.keypad.press(d)
     handed = finish(qtbot, owner, owner.pickup)
@@ -124,6 +131,7 @@ def test_each_owner_move_is_said_in_chinese(
     summary = page.summary.toPlainText()
     assert only_chinese_words(summary), summary
     assert "店主" in summary and "owner" not in summary
+    assert "营业日：" in summary and "钱箱里应有现金：¥" in summary, summary  # full-width colons
     for texts in (
         [b.text() for b in page.findChildren(QPushButton) if b.isVisible()],
         [owner.cancel.action.text(), owner.pickup.action.text(), owner.check_in.action.text()],
@@ -281,3 +289,26 @@ def test_the_attention_list_is_chinese_with_advice_and_leads_to_the_refund(
     qtbot.mouseClick(owner.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: owner.stack.currentWidget() is owner.cancel, timeout=10_000)
     assert owner.cancel.refund_field.text() == "59.90"
+
+
+def test_wrong_codes_and_the_wait_are_said_in_chinese(
+    qtbot: Any, zh_window: Any, admin_store: KioskStore
+) -> None:
+    window = zh_window
+    parcel = place(admin_store, ("LY-0001", 1), payment=Payment.CASH)
+    advance(admin_store, parcel.order_id, OrderStatus.SHIPPED)
+    check_in(admin_store, parcel.order_id, None, "owner")
+    unlock(qtbot, window, Role.OWNER)
+    owner = window.admin.owner
+    wrong_code = "".join(str((int(d) + 1) % 10) for d in parcel.pickup_code)
+    said: list[str] = []
+    scan(qtbot, owner, parcel.local_no, owner.pickup)
+    for _ in range(3):  # two free tries, then the third starts the wait
+        for d in wrong_code:
+            owner.pickup.keypad.press(d)
+        click(qtbot, owner.pickup.action)
+        qtbot.waitUntil(lambda: owner.pickup.message.text() != "", timeout=10_000)
+        said.append(owner.pickup.message.text())
+    assert all(only_chinese_words(t, parcel.local_no) for t in said), said
+    assert "30" in said[-1] and said[-1] != said[0], said
+    assert status_of(admin_store, parcel.order_id) is OrderStatus.ARRIVED

@@ -20,11 +20,10 @@ from sqlalchemy import select
 
 import kiosk.ui.admin.technician as technician
 from kiosk.admin import Role
-from kiosk.storage.backup import backup_database, integrity_check
+from kiosk.storage.backup import backup_database, integrity_check, new_backup_path
 from kiosk.storage.models import Order
 from kiosk.storage.store import KioskStore
 from kiosk.sync.connectivity import ConnectivityMonitor
-from kiosk.ui.admin.technician import new_backup_path
 from kiosk.ui.app import EXIT_RESTART, pause_sync_for_restore, run_gui, start_sync, stop_sync
 from kiosk.ui.window import KioskWindow
 from tests.helpers.central_server import (
