@@ -358,7 +358,10 @@ class PracticeShell(QWidget):
         indicator = kiosk.indicator
         if indicator is not None:
             indicator.changed.disconnect(kiosk.top.set_sync_text)
-        kiosk.top.set_sync_text(self.banner.text())
+        # The whole banner heads the column beside; the top bar says it short, so that on a
+        # 1024-pixel monitor its buttons keep their words.
+        kiosk.top.set_sync_text(QCoreApplication.translate("Practice", "Practice"))
+        kiosk.top.sync.setWordWrap(False)
         kiosk.top.sync.setStyleSheet(TOP_BAR_STYLE)
 
 

@@ -150,13 +150,29 @@ class AdminArea(QWidget):
                 or (page is self.owner and self.owner.stack.currentWidget() is self.owner.home)
             )
         )
-        width = min(520, max(button.sizeHint().width() + 40, 300))
-        height = max(button.sizeHint().height(), 62)
-        x = (self.width() - width) // 2
-        on_top = self.stack.currentWidget() is self.technician
-        y = 12 if on_top else self.height() - height - 12
-        button.setGeometry(x, y, width, height)
-        button.raise_()
+        row = self.owner.bottom_row
+        if page is self.technician:
+            # Over the free middle of the technician's title row.
+            if row.indexOf(button) >= 0:
+                row.removeWidget(button)
+                button.setParent(self)
+                button.setVisible(self.session.active and not self._services.practice)
+            width = min(520, max(button.sizeHint().width() + 40, 300))
+            height = max(button.sizeHint().height(), 62)
+            button.setGeometry((self.width() - width) // 2, 12, width, height)
+            button.raise_()
+        elif row.indexOf(button) < 0:
+            # In the owner's bottom row, before the stretch: a narrow window squeezes the row's
+            # buttons instead of laying this one over them.
+            button.setParent(self.owner.home)
+            row.insertWidget(3, button)
+            button.setMinimumHeight(62)
+            button.setVisible(
+                self.session.active
+                and not self._services.practice
+                and page is self.owner
+                and self.owner.stack.currentWidget() is self.owner.home
+            )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -680,6 +680,8 @@ class OwnerQueueScreen(QWidget):
         bottom.addWidget(self.read_aloud_button)
         bottom.addStretch(1)
         bottom.addWidget(self.day_button)
+        #: The home page's bottom row (the admin area puts its practice-mode button in it).
+        self.bottom_row = bottom
         col.addLayout(bottom)
         self.stack.addWidget(self.home)
 

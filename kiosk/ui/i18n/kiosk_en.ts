@@ -56,8 +56,9 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+735"/>
+        <location filename="../admin/owner_queue.py" line="+737"/>
         <source>%n parcel(s) to check in</source>
+        <extracomment>The home page&apos;s bottom row (the admin area puts its practice-mode button in it).</extracomment>
         <translation>
             <numerusform>%n parcel to check in</numerusform>
             <numerusform>%n parcels to check in</numerusform>

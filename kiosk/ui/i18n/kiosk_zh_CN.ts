@@ -1717,8 +1717,9 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>朗读</translation>
     </message>
     <message numerus="yes">
-        <location line="+57"/>
+        <location line="+59"/>
         <source>%n parcel(s) to check in</source>
+        <extracomment>The home page&apos;s bottom row (the admin area puts its practice-mode button in it).</extracomment>
         <translation>
             <numerusform>%n 个包裹待入库</numerusform>
         </translation>
@@ -1981,7 +1982,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PickupPage</name>
     <message>
-        <location filename="../admin/owner_queue.py" line="-522"/>
+        <location filename="../admin/owner_queue.py" line="-524"/>
         <source>Hand over a parcel</source>
         <translation>交货给村民</translation>
     </message>
@@ -2790,7 +2791,12 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>村站：练习</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+21"/>
+        <source>Practice</source>
+        <translation>练习</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>Practice mode hit a problem. Nothing of the real shop was changed. Please try again; if it keeps happening, call the technician.</source>
         <translation>练习模式出了点问题。店里真实的数据一点没动。请再试一次；如果一直这样，请联系技术员。</translation>
     </message>

@@ -236,3 +236,32 @@ def test_practice_speaks_chinese_banner_lessons_and_slip(
     window.practice.leave_now()
     assert not window.practicing()
     assert not practice_dir(admin_store.data_dir).exists()
+
+
+def test_the_practice_button_never_lies_over_the_owners_buttons(
+    qtbot: Any, admin_window: Any
+) -> None:
+    """A window no wider than an old 900-pixel screen: the practice button takes its place in the
+    owner's bottom row, beside Lock, Change my PIN, Read aloud and Close the day, never on them;
+    and the practice kiosk's top bar says "练习" short instead of wrapping the whole banner."""
+    from PySide6.QtCore import QPoint, QRect
+
+    window = admin_window(lang="zh_CN")
+    window.resize(900, 700)
+    unlock(qtbot, window, Role.OWNER)
+    owner = window.admin.owner
+    button = window.admin.practice_button
+    qtbot.waitUntil(button.isVisible, timeout=5_000)
+    others = [owner.lock_button, owner.pin_button, owner.read_aloud_button, owner.day_button]
+
+    def box(w: Any) -> QRect:
+        return QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+
+    for other in others:
+        assert other.isVisible()
+        assert not box(button).intersects(box(other)), other.text()
+    mode = window.practice
+    with qtbot.waitSignals([mode.entered, mode.lesson_begun], timeout=20_000):
+        click(qtbot, button)
+    assert mode.kiosk.top.sync.text() == "练习"
+    mode.leave_now()
