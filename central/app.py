@@ -8,9 +8,15 @@ process nor reach the log. ``docs/sync-protocol.md`` describes the protocol for 
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations at
 # run time, and they name dependencies local to create_app().
 
+import asyncio
 import json
 import logging
+import os
+import signal
+import threading
 import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -20,11 +26,13 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from central.clock import iso
+from central.db import ENV_DB, CentralDb
 from central.edge import ERROR_ID_HEADER, DeviceRateLimit, Edge, new_error_id
 from central.enrollment import DeviceAuth
 from central.errors import (
@@ -89,6 +97,53 @@ class Health(BaseModel):
     status: str
     version: str
     server_time: str
+
+
+class Probe(BaseModel):
+    """``GET /livez`` and ``GET /readyz`` when the answer is yes."""
+
+    status: str
+
+
+#: Environment of a worker process started by ``kiosk-central serve --workers N`` (besides
+#: ``KIOSK_CENTRAL_DB``): the seconds to keep serving after SIGTERM with ``/readyz`` at 503.
+ENV_DRAIN_S = "KIOSK_CENTRAL_DRAIN_SECONDS"
+#: Seconds between SIGTERM and closing the listening socket, unless ``serve --drain-seconds``.
+DEFAULT_DRAIN_S = 5.0
+
+
+class Drain:
+    """This process's shutdown state: set on SIGTERM, after which ``/readyz`` answers 503 while
+    the process keeps serving for ``seconds`` (so a load balancer stops sending it new work),
+    then hands the signal to uvicorn, which stops accepting, finishes the requests in flight
+    (within its graceful timeout) and exits. A second SIGTERM skips the wait.
+
+    Process state about the process itself, not about requests: it is right for it to be per
+    worker.
+    """
+
+    def __init__(self, seconds: float = DEFAULT_DRAIN_S) -> None:
+        self.seconds = seconds
+        self.draining = threading.Event()
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Chain in front of the SIGTERM handler the server installed (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        previous = signal.getsignal(signal.SIGTERM)
+        if not callable(previous):
+            return
+
+        def on_term(sig: int, frame: Any) -> None:
+            if self.draining.is_set() or self.seconds <= 0:
+                self.draining.set()
+                previous(sig, frame)
+                return
+            self.draining.set()
+            log.warning("SIGTERM: draining for %g s before shutting down", self.seconds)
+            loop.call_soon_threadsafe(loop.call_later, self.seconds, previous, sig, frame)
+
+        signal.signal(signal.SIGTERM, on_term)
 
 
 def _error(
@@ -227,13 +282,36 @@ def _known_query(request: Request) -> None:
         raise InvalidPayload(f"unknown query parameter '{unknown[0][:40]}'")
 
 
-def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = None) -> FastAPI:
+def create_app(
+    service: CentralService,
+    rate_limit: DeviceRateLimit | None = None,
+    drain: Drain | None = None,
+    close_db_on_shutdown: bool = False,
+) -> FastAPI:
     """The FastAPI application serving ``service``.
 
     ``rate_limit``: the per-device brake on pushes and heartbeats (default:
-    :class:`~central.edge.DeviceRateLimit` ``()``).
+    :class:`~central.edge.DeviceRateLimit` ``()``; it keeps its buckets in ``service.db``).
+    ``drain``: the SIGTERM behaviour, installed at startup when the app runs in a server's main
+    thread (``serve`` passes one; default: none, uvicorn's own handling).
+    ``close_db_on_shutdown``: dispose of the database's pool at shutdown (a worker process's
+    app owns its database).
     """
     limiter = rate_limit or DeviceRateLimit()
+    if limiter.db is None:
+        limiter.db = service.db
+    probe = drain or Drain()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if drain is not None:
+            drain.install(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            if close_db_on_shutdown:
+                service.db.close()
+
     app = FastAPI(
         title="Village Kiosk central service",
         version=__version__,
@@ -242,6 +320,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(_known_query)],
+        lifespan=lifespan,
     )
     # Level 9: on a 100,000-product first sync it sends ~8 % fewer bytes than level 6 (1.13 vs
     # 1.22 × the gzip -6 floor of the JSON Lines) at no measurable cost in products per second.
@@ -322,6 +401,22 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
         """Liveness and the server clock (no authentication)."""
         return Health(status="ok", version=__version__, server_time=iso(service.clock()))
 
+    @app.get("/livez", response_model=Probe, tags=["health"])
+    def livez() -> Probe:
+        """Liveness: this process answers (no database call; no authentication)."""
+        return Probe(status="ok")
+
+    @app.get("/readyz", response_model=Probe, responses={503: err}, tags=["health"])
+    def readyz() -> Any:
+        """Readiness: not draining, the database answers and its schema is at the newest
+        migration. ``503 draining`` after SIGTERM, ``503 not_ready`` otherwise."""
+        if probe.draining.is_set():
+            return _error(503, "draining", "this worker is shutting down")
+        problem = _not_ready(service.db)
+        if problem is not None:
+            return _error(503, "not_ready", problem, {"Retry-After": str(RETRY_AFTER_BUSY_S)})
+        return Probe(status="ok")
+
     @app.post(
         f"{API_PREFIX}/enroll",
         response_model=EnrollResponse,
@@ -385,7 +480,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     )
     async def events(request: Request, auth: Device) -> EventBatchResult:
         """Push outbox events (gzip bodies accepted); one result per event, in order."""
-        limiter.take(auth.device_id)
+        await run_in_threadpool(limiter.take, auth.device_id)
         body = await read_capped_body(request)
         try:
             batch = EventBatch.model_validate_json(body)
@@ -449,6 +544,36 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _not_ready(db: CentralDb) -> str | None:
+    """Why the database cannot serve (one line), or ``None`` when it can."""
+    from central.migrate import current_revision, head_revision
+
+    try:
+        with db.read_engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            revision = current_revision(conn)
+    except Exception as exc:
+        return f"the central database does not answer ({type(exc).__name__})"
+    if revision != head_revision():
+        return f"the central database is at migration {revision}, not {head_revision()}"
+    return None
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``kiosk-central serve --workers N`` (a uvicorn factory).
+
+    Reads the database URL from ``KIOSK_CENTRAL_DB`` and the drain time from
+    ``KIOSK_CENTRAL_DRAIN_SECONDS``; ``serve`` has migrated the database before starting the
+    workers, so a worker only opens it.
+    """
+    from central.logs import install_redaction
+
+    install_redaction()  # uvicorn configured this worker's logging just before
+    db = CentralDb(os.environ[ENV_DB])
+    drain = Drain(float(os.environ.get(ENV_DRAIN_S, DEFAULT_DRAIN_S)))
+    return create_app(CentralService(db), drain=drain, close_db_on_shutdown=True)
 
 
 def _document_errors(schema: dict[str, Any]) -> None:

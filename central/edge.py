@@ -27,8 +27,13 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 import anyio.to_thread
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from central.db import CentralDb
 from central.errors import CentralError, Unauthorized
+from central.models import DeviceRateRecord
 from kiosk.wire import ErrorBody, clean_text
 
 log = logging.getLogger("central")
@@ -226,11 +231,20 @@ class Edge:
         )
 
 
+#: The rate limit sweeps refilled buckets once every this many requests (per worker process).
+RATE_SWEEP_EVERY = 256
+
+
 class DeviceRateLimit:
     """A token bucket per device: ``burst`` requests at once, then ``per_second`` on average.
 
-    In memory, per process (a restart refills every bucket). Thread-safe. ``clock`` is a
-    monotonic clock in seconds (tests inject one).
+    The buckets are rows of ``device_rate`` in the central database (``db``; :func:`create_app`
+    gives it the service's), so every worker process draws on the same bucket: each request
+    locks its device's row (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+    SQLite) and no two workers can both spend the last token. A missing row is a full bucket;
+    rows that have refilled are swept, so the table holds only recently busy devices.
+    ``clock`` is seconds since the epoch (shared by the workers; tests inject one); a clock
+    that steps back refills nothing.
     """
 
     def __init__(
@@ -238,33 +252,62 @@ class DeviceRateLimit:
         burst: float = 20,
         per_second: float = 2.0,
         clock: Callable[[], float] | None = None,
+        db: CentralDb | None = None,
     ) -> None:
         self.burst = burst
         self.per_second = per_second
-        self.clock = clock or time.monotonic
+        self.clock = clock or time.time
+        self.db = db
         self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}  # device → (tokens, at)
+        self._requests = 0
 
     def take(self, device_id: str, cost: float = 1.0) -> None:
         """Spend ``cost`` of ``device_id``'s bucket, or raise :class:`RateLimited`."""
         from central.errors import RateLimited
 
+        if self.db is None:
+            raise RuntimeError("DeviceRateLimit has no database (create_app gives it one)")
         now = self.clock()
-        with self._lock:
-            tokens, at = self._buckets.get(device_id, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - at) * self.per_second)
+        with self.db.write() as s:
+            insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+            stmt = insert(DeviceRateRecord).values(device_id=device_id, tokens=self.burst, at=now)
+            s.execute(stmt.on_conflict_do_nothing(index_elements=["device_id"]))
+            row = s.execute(
+                select(DeviceRateRecord)
+                .where(DeviceRateRecord.device_id == device_id)
+                .with_for_update()
+            ).scalar_one()
+            tokens = min(self.burst, row.tokens + max(0.0, now - row.at) * self.per_second)
             if tokens < cost:
-                self._buckets[device_id] = (tokens, now)
+                row.tokens, row.at = tokens, max(now, row.at)
                 wait = max(1, math.ceil((cost - tokens) / self.per_second))
-                raise RateLimited(
+                limited = RateLimited(
                     f"too many requests from this device; try again in {wait} seconds",
                     retry_after_s=wait,
                 )
-            self._buckets[device_id] = (tokens - cost, now)
-            if len(self._buckets) > 100_000:
-                # Forget full buckets (idle devices): they would start full anyway.
-                self._buckets = {
-                    k: v
-                    for k, v in self._buckets.items()
-                    if v[0] + (now - v[1]) * self.per_second < self.burst
-                }
+            else:
+                row.tokens, row.at = tokens - cost, max(now, row.at)
+                limited = None
+        if limited is not None:
+            raise limited
+        with self._lock:
+            self._requests += 1
+            sweep = self._requests % RATE_SWEEP_EVERY == 0
+        if sweep:
+            self.sweep(now)
+
+    def sweep(self, now: float) -> int:
+        """Delete the buckets that have refilled (a missing row is a full bucket)."""
+        assert self.db is not None
+        full_after = self.burst / self.per_second if self.per_second > 0 else math.inf
+        if not math.isfinite(full_after):
+            return 0
+        with self.db.write() as s:
+            done = s.execute(delete(DeviceRateRecord).where(DeviceRateRecord.at < now - full_after))
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    def tracked(self) -> int:
+        """How many buckets are stored (table size; tests)."""
+        assert self.db is not None
+        with self.db.read() as s:
+            return int(s.scalar(select(func.count()).select_from(DeviceRateRecord)) or 0)

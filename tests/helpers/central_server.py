@@ -98,6 +98,10 @@ class CentralServer:
             str(self.port),
             "--log-level",
             self.log_level,
+            # No pause before shutting down (tests stop servers often); a test of the drain
+            # passes its own --drain-seconds in extra_args, which comes later and wins.
+            "--drain-seconds",
+            "0",
             *self.extra_args,
         ]
         log = self.log_path.open("ab")
