@@ -100,9 +100,11 @@ class Health(BaseModel):
 
 
 class Probe(BaseModel):
-    """``GET /livez`` and ``GET /readyz`` when the answer is yes."""
+    """``GET /livez`` and ``GET /readyz`` when the answer is yes; ``worker``: the answering
+    process's id (which worker of ``serve --workers N`` this connection reached)."""
 
     status: str
+    worker: int
 
 
 #: Environment of a worker process started by ``kiosk-central serve --workers N`` (besides
@@ -404,7 +406,7 @@ def create_app(
     @app.get("/livez", response_model=Probe, tags=["health"])
     def livez() -> Probe:
         """Liveness: this process answers (no database call; no authentication)."""
-        return Probe(status="ok")
+        return Probe(status="ok", worker=os.getpid())
 
     @app.get("/readyz", response_model=Probe, responses={503: err}, tags=["health"])
     def readyz() -> Any:
@@ -415,7 +417,7 @@ def create_app(
         problem = _not_ready(service.db)
         if problem is not None:
             return _error(503, "not_ready", problem, {"Retry-After": str(RETRY_AFTER_BUSY_S)})
-        return Probe(status="ok")
+        return Probe(status="ok", worker=os.getpid())
 
     @app.post(
         f"{API_PREFIX}/enroll",

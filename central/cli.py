@@ -96,10 +96,10 @@ def cmd_serve(args: argparse.Namespace, service: CentralService) -> int:
     import signal
 
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from central.app import ENV_DRAIN_S, Drain, create_app
     from central.logs import install_redaction
+    from central.workers import supervise
 
     _check_workers(args, service)
     if args.drain_seconds < 0 or args.graceful_timeout <= 0:
@@ -138,14 +138,9 @@ def cmd_serve(args: argparse.Namespace, service: CentralService) -> int:
     os.environ[ENV_DB] = service.db.url
     os.environ[ENV_DRAIN_S] = str(args.drain_seconds)
     service.db.close()
-    config = uvicorn.Config("central.app:worker_app", factory=True, workers=args.workers, **common)
+    config = uvicorn.Config("central.app:worker_app", factory=True, **common)
     install_redaction()
-    sock = config.bind_socket()
-    try:
-        Multiprocess(config, sockets=[sock]).run()
-    finally:
-        sock.close()
-    return 0
+    return supervise(config, args.workers)
 
 
 def cmd_catalog_import(args: argparse.Namespace, service: CentralService) -> int:
