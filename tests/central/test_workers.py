@@ -120,9 +120,10 @@ def test_the_brake_holds_across_two_workers(workers: CentralServer) -> None:
         assert _call(a, "GET", "/livez")[1]["worker"] == pid_a
         assert _call(b, "GET", "/livez")[1]["worker"] == pid_b
         # …and both refuse the right code: the count is one, shared.
-        for conn in (a, b):
+        for pid, conn in ((pid_a, a), (pid_b, b)):
             status, body = _call(conn, "POST", "/v1/enroll", {"code": code})
-            assert (status, body["error"]) == (429, "enroll_throttled"), body
+            got = (status, body.get("error"))
+            assert got == (429, "enroll_throttled"), f"worker {pid} answered {got}"
     finally:
         for conn in conns.values():
             conn.close()
