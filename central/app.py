@@ -28,6 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -212,8 +213,10 @@ async def read_capped_body(request: Request, cap: int = MAX_REQUEST_BYTES) -> by
 
 
 def _busy_reply(exc: BaseException) -> tuple[int, str, str, dict[str, str]] | None:
-    if isinstance(exc, OperationalError):
-        log.warning("database problem: %s", type(exc.orig).__name__)
+    if isinstance(exc, OperationalError | PoolTimeout):
+        # PoolTimeout: every connection of this worker's pool stayed busy (docs/central.md).
+        cause = exc.orig if isinstance(exc, OperationalError) else exc
+        log.warning("database problem: %s", type(cause).__name__)
         code = "busy"
         message = "the central database is busy; try again shortly"
         return 503, code, message, {"Retry-After": str(RETRY_AFTER_BUSY_S)}
@@ -366,6 +369,7 @@ def create_app(
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
     async def _busy(_req: Request, exc: OperationalError) -> JSONResponse:
         status, code, message, headers = _busy_reply(exc) or (503, "busy", "busy", {})
         return _error(status, code, message, headers)

@@ -274,3 +274,21 @@ def test_two_workers_share_one_bucket_per_device(
         assert first.sweep(now[0]) == 2 and second.tracked() == 0
     finally:
         other_db.close()
+
+
+def test_a_worker_out_of_pooled_connections_answers_503_busy(
+    service: CentralService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every connection of the pool stayed busy for the pool's timeout: busy, not a 500."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    def exhausted(*_args: Any) -> None:
+        raise PoolTimeout("QueuePool limit of size 8 overflow 8 reached")
+
+    monkeypatch.setattr(service, "catalog_page", exhausted)
+    with TestClient(create_app(service), raise_server_exceptions=False) as http:
+        code = service.create_enroll_code("C001")["code"]
+        token = http.post("/v1/enroll", json={"code": code}).json()["token"]
+        r = http.get("/v1/catalog/changes", headers={"Authorization": f"Bearer {token}"})
+    assert (r.status_code, r.json()["error"]) == (503, "busy")
+    assert r.headers["retry-after"] == "2"
