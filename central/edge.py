@@ -24,10 +24,10 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from typing import Any, cast
 
 import anyio.to_thread
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -262,34 +262,44 @@ class DeviceRateLimit:
         self._requests = 0
 
     def take(self, device_id: str, cost: float = 1.0) -> None:
-        """Spend ``cost`` of ``device_id``'s bucket, or raise :class:`RateLimited`."""
+        """Spend ``cost`` of ``device_id``'s bucket, or raise :class:`RateLimited`.
+
+        One statement, atomic on both databases: an upsert that creates a full bucket less
+        ``cost``, or refills the stored one and spends ``cost`` only ``WHERE`` enough is there
+        (PostgreSQL locks the row for the update; SQLite holds its write lock). No row back
+        means refused.
+        """
         from central.errors import RateLimited
 
         if self.db is None:
             raise RuntimeError("DeviceRateLimit has no database (create_app gives it one)")
         now = self.clock()
-        with self.db.write() as s:
-            insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-            stmt = insert(DeviceRateRecord).values(device_id=device_id, tokens=self.burst, at=now)
-            s.execute(stmt.on_conflict_do_nothing(index_elements=["device_id"]))
-            row = s.execute(
-                select(DeviceRateRecord)
-                .where(DeviceRateRecord.device_id == device_id)
-                .with_for_update()
-            ).scalar_one()
-            tokens = min(self.burst, row.tokens + max(0.0, now - row.at) * self.per_second)
-            if tokens < cost:
-                row.tokens, row.at = tokens, max(now, row.at)
-                wait = max(1, math.ceil((cost - tokens) / self.per_second))
-                limited = RateLimited(
-                    f"too many requests from this device; try again in {wait} seconds",
-                    retry_after_s=wait,
-                )
-            else:
-                row.tokens, row.at = tokens - cost, max(now, row.at)
-                limited = None
-        if limited is not None:
-            raise limited
+        table = cast(Table, DeviceRateRecord.__table__)
+        elapsed = case((table.c.at < now, now - table.c.at), else_=0.0)
+        grown = table.c.tokens + elapsed * self.per_second
+        refilled = case((grown > self.burst, self.burst), else_=grown)
+        with self.db.write_engine.begin() as conn:
+            insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            fresh = insert(table).values(device_id=device_id, tokens=self.burst - cost, at=now)
+            stmt = fresh.on_conflict_do_update(
+                index_elements=["device_id"],
+                set_={
+                    "tokens": refilled - cost,
+                    "at": case((table.c.at < now, now), else_=table.c.at),
+                },
+                where=refilled >= cost,
+            ).returning(table.c.tokens)
+            spent = conn.execute(stmt).first()
+            if spent is None:
+                left = conn.execute(
+                    select(refilled).where(table.c.device_id == device_id)
+                ).scalar_one()
+        if spent is None:
+            wait = max(1, math.ceil((cost - float(left)) / self.per_second))
+            raise RateLimited(
+                f"too many requests from this device; try again in {wait} seconds",
+                retry_after_s=wait,
+            )
         with self._lock:
             self._requests += 1
             sweep = self._requests % RATE_SWEEP_EVERY == 0
