@@ -13,6 +13,7 @@ PostgreSQL. Across real worker processes: tests/central/test_workers.py.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
@@ -276,3 +277,33 @@ def test_keys_whose_counts_expired_are_swept(db: CentralDb, clock: FakeClock) ->
     clock.advance(seconds=ENROLL_WINDOW.total_seconds())
     refuse("10.2", 2 * ENROLL_SWEEP_EVERY)
     assert brake.tracked(db) <= 2 * 2 * ENROLL_SWEEP_EVERY  # the 300 expired ones were swept
+
+
+def test_concurrent_attempts_on_separate_pools_never_pass_the_limit(
+    db: CentralDb, db_url: str, clock: FakeClock
+) -> None:
+    """Twelve attempts at once through four pools (four workers): exactly three admitted."""
+    brake = EnrollBrake(max_refusals=3)
+    pools = [CentralDb(db_url) for _ in range(4)]
+    start = threading.Barrier(12)
+    results: list[tuple[int, str] | None] = []
+    lock = threading.Lock()
+
+    def attempt(i: int) -> None:
+        start.wait()
+        got = brake.admit(pools[i % 4], "10.0.0.1", "C001", clock())
+        with lock:
+            results.append(got)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(12)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for pool in pools:
+            pool.close()
+    assert len(results) == 12
+    assert sum(r is None for r in results) == 3
+    assert brake.admit(db, "10.0.0.1", "C001", clock()) == (1, "address")

@@ -1,4 +1,4 @@
-"""Stateless workers: the real ``kiosk-central serve --workers 2`` on PostgreSQL.
+"""Stateless workers: the real ``kiosk-central serve --workers 2`` on PostgreSQL (and SQLite).
 
 * The enrollment brake holds across the workers: refused codes sent half through one worker and
   half through the other still trip it, and then a right code is refused by both (with the old
@@ -91,11 +91,16 @@ def pg_url(pg_database_url: str) -> str:
     return pg_database_url
 
 
-@pytest.fixture
-def workers(tmp_path: Path, pg_url: str) -> Iterator[CentralServer]:
+@pytest.fixture(params=["postgresql", "sqlite"])
+def workers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CentralServer]:
+    """``serve --workers 2`` on PostgreSQL, or on a SQLite file (WAL locks across processes)."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'central.db'}"
     server = start_central_server(
         tmp_path / "central",
-        db_url=pg_url,
+        db_url=url,
         extra_args=("--workers", str(WORKERS)),
         start_deadline_s=START_S,
     )
