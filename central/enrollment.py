@@ -234,6 +234,9 @@ class EnrollBrake:
         """``(seconds to wait, "address" or "center")`` when the brake is on for this attempt;
         else ``None``, and the attempt is counted as in progress until :meth:`settle`."""
         keys = self.keys(address, center)
+        held = self._held(db, keys, now)
+        if held is not None:
+            return held
         with db.write() as s:
             rows = self._rows(s, keys, now)
             waits: list[tuple[int, str]] = []
@@ -251,6 +254,27 @@ class EnrollBrake:
                     row.in_flight_at = now
             for row in rows:
                 row.expires_at = self._expires(row)
+        return max(waits) if waits else None
+
+    def _held(self, db: CentralDb, keys: list[BrakeKey], now: datetime) -> tuple[int, str] | None:
+        """A hold already on for one of ``keys``, read without locking or creating rows.
+
+        A hold ends only by time, so a hold seen here is a sound refusal even if the read is a
+        moment old; and a flood of attempts from a held address, each naming a new center,
+        creates no rows."""
+        about = {k.key: k.about for k in keys}
+        with db.read() as s:
+            rows = s.execute(
+                select(EnrollBrakeRecord.key, EnrollBrakeRecord.held_until).where(
+                    EnrollBrakeRecord.key.in_(list(about)),
+                    EnrollBrakeRecord.held_until.is_not(None),
+                )
+            ).all()
+        waits = [
+            (max(1, math.ceil(min(aware(until) - now, self.hold).total_seconds())), about[key])
+            for key, until in rows
+            if until is not None and aware(until) > now
+        ]
         return max(waits) if waits else None
 
     def settle(

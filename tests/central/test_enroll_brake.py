@@ -307,3 +307,15 @@ def test_concurrent_attempts_on_separate_pools_never_pass_the_limit(
     assert len(results) == 12
     assert sum(r is None for r in results) == 3
     assert brake.admit(db, "10.0.0.1", "C001", clock()) == (1, "address")
+
+
+def test_a_held_address_naming_new_centers_adds_no_rows(db: CentralDb, clock: FakeClock) -> None:
+    """Attempts refused by a hold create nothing: the table cannot be flooded through them."""
+    brake = EnrollBrake(max_refusals=2, max_per_address=2)
+    for _ in range(2):
+        assert brake.admit(db, "10.0.0.1", None, clock()) is None
+        brake.settle(db, "10.0.0.1", None, clock(), refused=True)
+    rows = brake.tracked(db)
+    for i in range(50):
+        assert brake.admit(db, "10.0.0.1", f"X{i}", clock()) == (15 * 60, "address")
+    assert brake.tracked(db) == rows
