@@ -101,11 +101,14 @@ class Health(BaseModel):
 
 
 class Probe(BaseModel):
-    """``GET /livez`` and ``GET /readyz`` when the answer is yes; ``worker``: the answering
-    process's id (which worker of ``serve --workers N`` this connection reached)."""
+    """``GET /livez`` and ``GET /readyz``: ``status`` ``ok`` (200), or ``draining`` /
+    ``not_ready`` with a one-line ``reason`` (503); ``worker``: the answering process's id
+    (which worker of ``serve --workers N`` this connection reached). The probes are for load
+    balancers and supervisors, outside the kiosk protocol: no ``ErrorBody``."""
 
     status: str
     worker: int
+    reason: str | None = None
 
 
 #: Environment of a worker process started by ``kiosk-central serve --workers N`` (besides
@@ -412,16 +415,24 @@ def create_app(
         """Liveness: this process answers (no database call; no authentication)."""
         return Probe(status="ok", worker=os.getpid())
 
-    @app.get("/readyz", response_model=Probe, responses={503: err}, tags=["health"])
+    @app.get(
+        "/readyz",
+        response_model=Probe,
+        responses={503: {"model": Probe, "description": "draining or not ready"}},
+        tags=["health"],
+    )
     def readyz() -> Any:
         """Readiness: not draining, the database answers and its schema is at the newest
-        migration. ``503 draining`` after SIGTERM, ``503 not_ready`` otherwise."""
+        migration. 503 ``draining`` after SIGTERM, 503 ``not_ready`` otherwise."""
         if probe.draining.is_set():
-            return _error(503, "draining", "this worker is shutting down")
-        problem = _not_ready(service.db)
-        if problem is not None:
-            return _error(503, "not_ready", problem, {"Retry-After": str(RETRY_AFTER_BUSY_S)})
-        return Probe(status="ok", worker=os.getpid())
+            state, reason = "draining", "this worker is shutting down"
+        else:
+            problem = _not_ready(service.db)
+            if problem is None:
+                return Probe(status="ok", worker=os.getpid())
+            state, reason = "not_ready", problem
+        body = Probe(status=state, worker=os.getpid(), reason=reason)
+        return JSONResponse(body.model_dump(), status_code=503)
 
     @app.post(
         f"{API_PREFIX}/enroll",

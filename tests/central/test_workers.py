@@ -3,7 +3,7 @@
 * The enrollment brake holds across the workers: refused codes sent half through one worker and
   half through the other still trip it, and then a right code is refused by both (with the old
   in-memory brake each worker saw half and let the right code in).
-* ``/livez`` and ``/readyz`` answer; SIGTERM drains: ``/readyz`` turns ``503 draining`` while the
+* ``/livez`` and ``/readyz`` answer; SIGTERM drains: ``/readyz`` turns 503 ``draining`` while the
   worker still serves, a request in flight when the listening socket closes is finished, and the
   server exits 0.
 * ``--workers`` refuses what cannot be shared (an in-memory SQLite database, more connections
@@ -196,7 +196,7 @@ def test_probes_and_a_graceful_drain_on_sigterm(tmp_path: Path, pg_url: str) -> 
                 probe.close()
             if seen[0] == 503:
                 break
-        assert seen[0] == 503 and seen[1]["error"] == "draining", seen
+        assert seen[0] == 503 and seen[1]["status"] == "draining", seen
 
         # The drain is over and the workers stopped accepting; ours waits for its request…
         _wait_for_log(server, "Waiting for connections to close")
@@ -250,8 +250,8 @@ def test_readyz_is_503_until_the_schema_is_at_head(service: CentralService) -> N
                 s.execute(
                     text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()}
                 )
-        assert (r.status_code, r.json()["error"]) == (503, "not_ready")
-        assert "0006" in r.json()["message"]
+        assert (r.status_code, r.json()["status"]) == (503, "not_ready")
+        assert "0006" in r.json()["reason"]
         assert http.get("/readyz").status_code == 200
 
 
