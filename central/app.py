@@ -8,9 +8,15 @@ process nor reach the log. ``docs/sync-protocol.md`` describes the protocol for 
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations at
 # run time, and they name dependencies local to create_app().
 
+import asyncio
 import json
 import logging
+import os
+import signal
+import threading
 import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -20,12 +26,15 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from central.catalog import CatalogChanges
 from central.clock import iso
+from central.db import ENV_DB, CentralDb
 from central.edge import ERROR_ID_HEADER, DeviceRateLimit, Edge, new_error_id
 from central.enrollment import DeviceAuth
 from central.errors import (
@@ -94,6 +103,58 @@ class Health(BaseModel):
     server_time: str
 
 
+class Probe(BaseModel):
+    """``GET /livez`` and ``GET /readyz``: ``status`` ``ok`` (200), or ``draining`` /
+    ``not_ready`` with a one-line ``reason`` (503); ``worker``: the answering process's id
+    (which worker of ``serve --workers N`` this connection reached). The probes are for load
+    balancers and supervisors, outside the kiosk protocol: no ``ErrorBody``."""
+
+    status: str
+    worker: int
+    reason: str | None = None
+
+
+#: Environment of a worker process started by ``kiosk-central serve --workers N`` (besides
+#: ``KIOSK_CENTRAL_DB``): the seconds to keep serving after SIGTERM with ``/readyz`` at 503.
+ENV_DRAIN_S = "KIOSK_CENTRAL_DRAIN_SECONDS"
+#: Seconds between SIGTERM and closing the listening socket, unless ``serve --drain-seconds``.
+DEFAULT_DRAIN_S = 5.0
+
+
+class Drain:
+    """This process's shutdown state: set on SIGTERM, after which ``/readyz`` answers 503 while
+    the process keeps serving for ``seconds`` (so a load balancer stops sending it new work),
+    then hands the signal to uvicorn, which stops accepting, finishes the requests in flight
+    (within its graceful timeout) and exits. A second SIGTERM skips the wait.
+
+    Process state about the process itself, not about requests: it is right for it to be per
+    worker.
+    """
+
+    def __init__(self, seconds: float = DEFAULT_DRAIN_S) -> None:
+        self.seconds = seconds
+        self.draining = threading.Event()
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Chain in front of the SIGTERM handler the server installed (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        previous = signal.getsignal(signal.SIGTERM)
+        if not callable(previous):
+            return
+
+        def on_term(sig: int, frame: Any) -> None:
+            if self.draining.is_set() or self.seconds <= 0:
+                self.draining.set()
+                previous(sig, frame)
+                return
+            self.draining.set()
+            log.warning("SIGTERM: draining for %g s before shutting down", self.seconds)
+            loop.call_soon_threadsafe(loop.call_later, self.seconds, previous, sig, frame)
+
+        signal.signal(signal.SIGTERM, on_term)
+
+
 def _error(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -158,8 +219,10 @@ async def read_capped_body(request: Request, cap: int = MAX_REQUEST_BYTES) -> by
 
 
 def _busy_reply(exc: BaseException) -> tuple[int, str, str, dict[str, str]] | None:
-    if isinstance(exc, OperationalError):
-        log.warning("database problem: %s", type(exc.orig).__name__)
+    if isinstance(exc, OperationalError | PoolTimeout):
+        # PoolTimeout: every connection of this worker's pool stayed busy (docs/central.md).
+        cause = exc.orig if isinstance(exc, OperationalError) else exc
+        log.warning("database problem: %s", type(cause).__name__)
         code = "busy"
         message = "the central database is busy; try again shortly"
         return 503, code, message, {"Retry-After": str(RETRY_AFTER_BUSY_S)}
@@ -254,13 +317,36 @@ def _known_query(request: Request) -> None:
         raise InvalidPayload(f"unknown query parameter '{unknown[0][:40]}'")
 
 
-def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = None) -> FastAPI:
+def create_app(
+    service: CentralService,
+    rate_limit: DeviceRateLimit | None = None,
+    drain: Drain | None = None,
+    close_db_on_shutdown: bool = False,
+) -> FastAPI:
     """The FastAPI application serving ``service``.
 
     ``rate_limit``: the per-device brake on pushes and heartbeats (default:
-    :class:`~central.edge.DeviceRateLimit` ``()``).
+    :class:`~central.edge.DeviceRateLimit` ``()``; it keeps its buckets in ``service.db``).
+    ``drain``: the SIGTERM behaviour, installed at startup when the app runs in a server's main
+    thread (``serve`` passes one; default: none, uvicorn's own handling).
+    ``close_db_on_shutdown``: dispose of the database's pool at shutdown (a worker process's
+    app owns its database).
     """
     limiter = rate_limit or DeviceRateLimit()
+    if limiter.db is None:
+        limiter.db = service.db
+    probe = drain or Drain()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if drain is not None:
+            drain.install(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            if close_db_on_shutdown:
+                service.db.close()
+
     app = FastAPI(
         title="Village Kiosk central service",
         version=__version__,
@@ -269,6 +355,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(_known_query)],
+        lifespan=lifespan,
     )
     # Level 9 sends fewer bytes than level 6 on a first sync at no measurable cost in products per
     # second (docs/benchmarks.md).
@@ -312,6 +399,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
     async def _busy(_req: Request, exc: OperationalError) -> JSONResponse:
         status, code, message, headers = _busy_reply(exc) or (503, "busy", "busy", {})
         return _error(status, code, message, headers)
@@ -348,6 +436,30 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     def health() -> Health:
         """Liveness and the server clock (no authentication)."""
         return Health(status="ok", version=__version__, server_time=iso(service.clock()))
+
+    @app.get("/livez", response_model=Probe, tags=["health"])
+    def livez() -> Probe:
+        """Liveness: this process answers (no database call; no authentication)."""
+        return Probe(status="ok", worker=os.getpid())
+
+    @app.get(
+        "/readyz",
+        response_model=Probe,
+        responses={503: {"model": Probe, "description": "draining or not ready"}},
+        tags=["health"],
+    )
+    def readyz() -> Any:
+        """Readiness: not draining, the database answers and its schema is at the newest
+        migration. 503 ``draining`` after SIGTERM, 503 ``not_ready`` otherwise."""
+        if probe.draining.is_set():
+            state, reason = "draining", "this worker is shutting down"
+        else:
+            problem = _not_ready(service.db)
+            if problem is None:
+                return Probe(status="ok", worker=os.getpid())
+            state, reason = "not_ready", problem
+        body = Probe(status=state, worker=os.getpid(), reason=reason)
+        return JSONResponse(body.model_dump(), status_code=503)
 
     @app.post(
         f"{API_PREFIX}/enroll",
@@ -412,7 +524,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
     )
     async def events(request: Request, auth: Device) -> EventBatchResult:
         """Push outbox events (gzip bodies accepted); one result per event, in order."""
-        limiter.take(auth.device_id)
+        await run_in_threadpool(limiter.take, auth.device_id)
         body = await read_capped_body(request)
         try:
             batch = EventBatch.model_validate_json(body)
@@ -491,6 +603,36 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _not_ready(db: CentralDb) -> str | None:
+    """Why the database cannot serve (one line), or ``None`` when it can."""
+    from central.migrate import current_revision, head_revision
+
+    try:
+        with db.read_engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            revision = current_revision(conn)
+    except Exception as exc:
+        return f"the central database does not answer ({type(exc).__name__})"
+    if revision != head_revision():
+        return f"the central database is at migration {revision}, not {head_revision()}"
+    return None
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``kiosk-central serve --workers N`` (a uvicorn factory).
+
+    Reads the database URL from ``KIOSK_CENTRAL_DB`` and the drain time from
+    ``KIOSK_CENTRAL_DRAIN_SECONDS``; ``serve`` has migrated the database before starting the
+    workers, so a worker only opens it.
+    """
+    from central.logs import install_redaction
+
+    install_redaction()  # uvicorn configured this worker's logging just before
+    db = CentralDb(os.environ[ENV_DB])
+    drain = Drain(float(os.environ.get(ENV_DRAIN_S, DEFAULT_DRAIN_S)))
+    return create_app(CentralService(db), drain=drain, close_db_on_shutdown=True)
 
 
 def _document_errors(schema: dict[str, Any]) -> None:

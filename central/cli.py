@@ -70,29 +70,87 @@ def trusted_proxies(value: str | None) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
+#: Connections a PostgreSQL server keeps free for others when ``serve --workers N`` checks its
+#: pools against ``max_connections`` (operator commands, backups, monitoring).
+PG_SPARE_CONNECTIONS = 10
+
+
+def _check_workers(args: argparse.Namespace, service: CentralService) -> None:
+    """Refuse a worker count the database cannot carry (one line, exit 2)."""
+    db = service.db
+    if not 1 <= args.workers <= 64:
+        raise InvalidInput("--workers is a whole number from 1 to 64")
+    if args.workers == 1:
+        return
+    if db.is_memory:
+        raise InvalidInput(
+            "--workers above 1 needs a database several processes can share: a SQLite file "
+            "or PostgreSQL, not an in-memory SQLite database"
+        )
+    limits = db.max_connections()
+    if limits is None:
+        return
+    total, reserved = limits
+    need = args.workers * (db.pool_size + db.max_overflow)
+    room = total - reserved - PG_SPARE_CONNECTIONS
+    if need > room:
+        raise InvalidInput(
+            f"{args.workers} workers × {db.pool_size + db.max_overflow} connections = {need}, "
+            f"over the {room} PostgreSQL can spare (max_connections {total}); use fewer "
+            "workers, a smaller KIOSK_CENTRAL_POOL_SIZE / KIOSK_CENTRAL_MAX_OVERFLOW, or raise "
+            "max_connections"
+        )
+
+
 def cmd_serve(args: argparse.Namespace, service: CentralService) -> int:
+    import signal
+
     import uvicorn
 
-    from central.app import create_app
+    from central.app import ENV_DRAIN_S, Drain, create_app
     from central.logs import install_redaction
+    from central.workers import supervise
 
+    _check_workers(args, service)
+    if args.drain_seconds < 0 or args.graceful_timeout <= 0:
+        raise InvalidInput("--drain-seconds is 0 or more and --graceful-timeout more than 0")
     proxies = trusted_proxies(args.trusted_proxies)
-    print(f"kiosk-central: serving on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
-    config = uvicorn.Config(
-        create_app(service),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
+    workers = f" with {args.workers} workers" if args.workers > 1 else ""
+    print(
+        f"kiosk-central: serving on http://{args.host}:{args.port}{workers}",
+        file=sys.stderr,
+        flush=True,
+    )
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
         # Query strings hold only cursors and limits; tokens travel in headers, never logged.
-        access_log=True,
+        "access_log": True,
         # The client address (the enrollment brake counts it) comes from X-Forwarded-For only
         # when the peer is one of the configured proxies; by default nobody is believed.
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or None,
-    )
-    install_redaction()  # after uvicorn.Config, which set up uvicorn's handlers
-    uvicorn.Server(config).run()
-    return 0
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+        # After the drain: stop accepting, finish the requests in flight within this bound.
+        "timeout_graceful_shutdown": args.graceful_timeout,
+    }
+    # uvicorn re-raises SIGTERM once it has shut down; with this no-op handler underneath,
+    # a drained server exits 0 instead of dying of the signal.
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: None)
+    if args.workers == 1:
+        app = create_app(service, drain=Drain(args.drain_seconds))
+        config = uvicorn.Config(app, **common)
+        install_redaction()  # after uvicorn.Config, which set up uvicorn's handlers
+        uvicorn.Server(config).run()
+        return 0
+    # Several processes: each worker opens the database itself (central.app.worker_app) and
+    # shares the brake and the rate limit through it; this process only supervises.
+    os.environ[ENV_DB] = service.db.url
+    os.environ[ENV_DRAIN_S] = str(args.drain_seconds)
+    service.db.close()
+    config = uvicorn.Config("central.app:worker_app", factory=True, **common)
+    install_redaction()
+    return supervise(config, args.workers)
 
 
 def cmd_catalog_import(args: argparse.Namespace, service: CentralService) -> int:
@@ -153,7 +211,10 @@ def cmd_enroll_code(args: argparse.Namespace, service: CentralService) -> int:
     info = service.create_enroll_code(
         args.center, args.center_name, args.ttl_hours, replaces=args.replace
     )
-    text = f"enrollment code for {info.center_id}: {info.code} (valid until {info.expires_at})"
+    text = (
+        f"enrollment code for {info.center_id}: {info.center_code} "
+        f"(valid until {info.expires_at}; {info.code} alone works too)"
+    )
     if args.replace:
         text += f"; the PC enrolled with it replaces device {args.replace}"
     return _out(args, info, text)
@@ -325,6 +386,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (1-64); above 1 they share the database's brake and rate limit",
+    )
+    serve.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=5.0,
+        help="after SIGTERM, keep serving this long with /readyz at 503 before closing",
+    )
+    serve.add_argument(
+        "--graceful-timeout",
+        type=float,
+        default=30.0,
+        help="then wait at most this long for the requests in flight",
+    )
     serve.add_argument(
         "--trusted-proxies",
         default=None,

@@ -23,6 +23,14 @@ from kiosk.errors import KioskError
 from kiosk.kernel.sqlite import sqlite_engine
 
 ENV_DB = "KIOSK_CENTRAL_DB"
+#: PostgreSQL connections one process keeps open (``pool_size``) and may open on top for a
+#: burst (``max_overflow``); env ``KIOSK_CENTRAL_POOL_SIZE`` / ``KIOSK_CENTRAL_MAX_OVERFLOW``.
+#: Each ``serve`` worker has its own pool: N workers use up to N × (size + overflow)
+#: connections, which must stay under PostgreSQL's ``max_connections`` (docs/central.md).
+ENV_POOL_SIZE = "KIOSK_CENTRAL_POOL_SIZE"
+ENV_MAX_OVERFLOW = "KIOSK_CENTRAL_MAX_OVERFLOW"
+PG_POOL_SIZE = 8
+PG_MAX_OVERFLOW = 8
 
 
 class CentralDbProblem(KioskError):
@@ -41,6 +49,21 @@ def default_db_url() -> str:
     return (
         f"sqlite:///{Path(user_data_dir('village-kiosk-central', appauthor=False)) / 'central.db'}"
     )
+
+
+def _pool_setting(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 1000:
+        raise CentralDbProblem(f"{name} is a whole number from 0 to 1000, not {text[:20]!r}")
+    return int(text)
+
+
+def pool_settings() -> tuple[int, int]:
+    """``(pool_size, max_overflow)`` of a PostgreSQL central, per process."""
+    size = _pool_setting(ENV_POOL_SIZE, PG_POOL_SIZE)
+    return max(1, size), _pool_setting(ENV_MAX_OVERFLOW, PG_MAX_OVERFLOW)
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
@@ -72,8 +95,13 @@ class CentralDb:
             self.write_engine = _sqlite_engine(url, immediate=True)
             self.read_engine = _sqlite_engine(url, immediate=False)
         elif self.backend == "postgresql":
+            self.pool_size, self.max_overflow = pool_settings()
             self.write_engine = create_engine(
-                url, pool_size=8, max_overflow=8, pool_pre_ping=True, hide_parameters=True
+                url,
+                pool_size=self.pool_size,
+                max_overflow=self.max_overflow,
+                pool_pre_ping=True,
+                hide_parameters=True,
             )
             self.read_engine = self.write_engine
         else:
@@ -85,6 +113,25 @@ class CentralDb:
     @property
     def is_sqlite(self) -> bool:
         return self.backend == "sqlite"
+
+    @property
+    def is_memory(self) -> bool:
+        """A SQLite database in memory (no file): it cannot be shared by several processes."""
+        database = make_url(self.url).database
+        in_memory = not database or database == ":memory:" or "mode=memory" in self.url
+        return self.is_sqlite and in_memory
+
+    def max_connections(self) -> tuple[int, int] | None:
+        """PostgreSQL's ``(max_connections, superuser_reserved_connections)``; ``None`` on
+        SQLite."""
+        if self.is_sqlite:
+            return None
+        from sqlalchemy import text
+
+        with self.write_engine.connect() as conn:
+            total = int(conn.execute(text("SHOW max_connections")).scalar_one())
+            reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+        return total, reserved
 
     @contextmanager
     def write(self) -> Iterator[Session]:

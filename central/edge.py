@@ -24,11 +24,16 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from typing import Any, cast
 
 import anyio.to_thread
+from sqlalchemy import Table, case, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from central.db import CentralDb
 from central.errors import CentralError, Unauthorized
+from central.models import DeviceRateRecord
 from kiosk.wire import ErrorBody, clean_text
 
 log = logging.getLogger("central")
@@ -226,11 +231,20 @@ class Edge:
         )
 
 
+#: The rate limit sweeps refilled buckets once every this many requests (per worker process).
+RATE_SWEEP_EVERY = 256
+
+
 class DeviceRateLimit:
     """A token bucket per device: ``burst`` requests at once, then ``per_second`` on average.
 
-    In memory, per process (a restart refills every bucket). Thread-safe. ``clock`` is a
-    monotonic clock in seconds (tests inject one).
+    The buckets are rows of ``device_rate`` in the central database (``db``; :func:`create_app`
+    gives it the service's), so every worker process draws on the same bucket: each request
+    locks its device's row (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+    SQLite) and no two workers can both spend the last token. A missing row is a full bucket;
+    rows that have refilled are swept, so the table holds only recently busy devices.
+    ``clock`` is seconds since the epoch (shared by the workers; tests inject one); a clock
+    that steps back refills nothing.
     """
 
     def __init__(
@@ -238,33 +252,72 @@ class DeviceRateLimit:
         burst: float = 20,
         per_second: float = 2.0,
         clock: Callable[[], float] | None = None,
+        db: CentralDb | None = None,
     ) -> None:
         self.burst = burst
         self.per_second = per_second
-        self.clock = clock or time.monotonic
+        self.clock = clock or time.time
+        self.db = db
         self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}  # device → (tokens, at)
+        self._requests = 0
 
     def take(self, device_id: str, cost: float = 1.0) -> None:
-        """Spend ``cost`` of ``device_id``'s bucket, or raise :class:`RateLimited`."""
+        """Spend ``cost`` of ``device_id``'s bucket, or raise :class:`RateLimited`.
+
+        One statement, atomic on both databases: an upsert that creates a full bucket less
+        ``cost``, or refills the stored one and spends ``cost`` only ``WHERE`` enough is there
+        (PostgreSQL locks the row for the update; SQLite holds its write lock). No row back
+        means refused.
+        """
         from central.errors import RateLimited
 
+        if self.db is None:
+            raise RuntimeError("DeviceRateLimit has no database (create_app gives it one)")
         now = self.clock()
+        table = cast(Table, DeviceRateRecord.__table__)
+        elapsed = case((table.c.at < now, now - table.c.at), else_=0.0)
+        grown = table.c.tokens + elapsed * self.per_second
+        refilled = case((grown > self.burst, self.burst), else_=grown)
+        with self.db.write_engine.begin() as conn:
+            insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            fresh = insert(table).values(device_id=device_id, tokens=self.burst - cost, at=now)
+            stmt = fresh.on_conflict_do_update(
+                index_elements=["device_id"],
+                set_={
+                    "tokens": refilled - cost,
+                    "at": case((table.c.at < now, now), else_=table.c.at),
+                },
+                where=refilled >= cost,
+            ).returning(table.c.tokens)
+            spent = conn.execute(stmt).first()
+            if spent is None:
+                left = conn.execute(
+                    select(refilled).where(table.c.device_id == device_id)
+                ).scalar_one()
+        if spent is None:
+            wait = max(1, math.ceil((cost - float(left)) / self.per_second))
+            raise RateLimited(
+                f"too many requests from this device; try again in {wait} seconds",
+                retry_after_s=wait,
+            )
         with self._lock:
-            tokens, at = self._buckets.get(device_id, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - at) * self.per_second)
-            if tokens < cost:
-                self._buckets[device_id] = (tokens, now)
-                wait = max(1, math.ceil((cost - tokens) / self.per_second))
-                raise RateLimited(
-                    f"too many requests from this device; try again in {wait} seconds",
-                    retry_after_s=wait,
-                )
-            self._buckets[device_id] = (tokens - cost, now)
-            if len(self._buckets) > 100_000:
-                # Forget full buckets (idle devices): they would start full anyway.
-                self._buckets = {
-                    k: v
-                    for k, v in self._buckets.items()
-                    if v[0] + (now - v[1]) * self.per_second < self.burst
-                }
+            self._requests += 1
+            sweep = self._requests % RATE_SWEEP_EVERY == 0
+        if sweep:
+            self.sweep(now)
+
+    def sweep(self, now: float) -> int:
+        """Delete the buckets that have refilled (a missing row is a full bucket)."""
+        assert self.db is not None
+        full_after = self.burst / self.per_second if self.per_second > 0 else math.inf
+        if not math.isfinite(full_after):
+            return 0
+        with self.db.write() as s:
+            done = s.execute(delete(DeviceRateRecord).where(DeviceRateRecord.at < now - full_after))
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    def tracked(self) -> int:
+        """How many buckets are stored (table size; tests)."""
+        assert self.db is not None
+        with self.db.read() as s:
+            return int(s.scalar(select(func.count()).select_from(DeviceRateRecord)) or 0)

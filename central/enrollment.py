@@ -2,7 +2,8 @@
 
 A center's PC enrolls once with a one-time code an operator issued (``kiosk-central enroll-code``)
 and gets a device token; central keeps only the token's hash. :class:`EnrollBrake` slows down
-guessing of codes per client address (see docs/central.md).
+guessing of codes per client address and per center, in the database, so every worker process
+shares it (see docs/central.md).
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import math
 import secrets
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from central.clock import Clock, aware, iso
 from central.db import CentralDb
 from central.errors import BadRequest, EnrollRefused, EnrollThrottled, NotFoundError, Unauthorized
-from central.models import Center, Device, EnrollCode, HeartbeatRecord
+from central.models import Center, Device, EnrollBrakeRecord, EnrollCode, HeartbeatRecord
 from kiosk.wire import EnrollRequest, EnrollResponse
 
 log = logging.getLogger("central")
@@ -53,6 +57,8 @@ class EnrollCodeIssued:
     """A one-time enrollment code just issued (the code itself is shown once, never stored)."""
 
     code: str
+    #: The code under its center's name (``C017-7KQ2M9XA``): the brake counts per center.
+    center_code: str
     expires_at: str
     center_id: str
 
@@ -88,31 +94,78 @@ class DeviceAuth:
     center_id: str
 
 
-@dataclass
-class _Attempts:
-    """One client address's recent enrollment attempts (see :class:`EnrollBrake`)."""
+#: The brake per address for all centers together: sized for carrier-grade NAT, where many
+#: villages share one address and each may mistype a code now and then.
+ENROLL_MAX_REFUSALS_PER_ADDRESS = 100
+#: The brake per center for all addresses together (codes that name their center).
+ENROLL_MAX_REFUSALS_PER_CENTER = 30
+#: An attempt admitted but not settled after this long is taken as lost (its worker died).
+ENROLL_IN_FLIGHT_STALE = timedelta(seconds=60)
+#: The brake sweeps rows that expired once every this many attempts (per worker process).
+ENROLL_SWEEP_EVERY = 64
+#: Stands for "no center named" in the brake's keys (a code typed without its center).
+NO_CENTER = "*"
 
-    refusals: list[datetime] = field(default_factory=list)
-    in_flight: int = 0
-    held_until: datetime | None = None
+
+def split_code(code: str) -> tuple[str | None, str]:
+    """``(center tag, secret)`` of a typed code: ``C017-7KQ2M9XA`` → ``("C017", "7KQ2M9XA")``;
+    a bare ``7KQ2M9XA`` → ``(None, "7KQ2M9XA")``. The tag is the center id as
+    :func:`normalize_code` leaves it (upper case, no spaces or dashes)."""
+    text = normalize_code(code)
+    if len(text) > CODE_LENGTH:
+        return text[:-CODE_LENGTH], text[-CODE_LENGTH:]
+    return None, text
+
+
+def center_tag(center_id: str) -> str:
+    """How a center's id appears at the front of its codes, normalised."""
+    return normalize_code(center_id)
+
+
+def centered_code(center_id: str, code: str) -> str:
+    """The code as handed to a technician: ``C017-7KQ2M9XA``, naming its center so the brake
+    can count guesses per center (:class:`EnrollBrake`); the bare code when the center's id is
+    too long for the 64 characters a kiosk sends."""
+    text = f"{center_id}-{code}"
+    return text if len(text) <= 64 and center_tag(center_id) else code
+
+
+@dataclass(frozen=True, slots=True)
+class BrakeKey:
+    """One count the brake keeps: its row key, its limit, and what it is about (for words)."""
+
+    key: str
+    limit: int
+    about: str  # "address" or "center"
 
 
 class EnrollBrake:
-    """Slows down guessing of enrollment codes, per client address.
+    """Slows down guessing of enrollment codes, per address, per center, and both.
 
-    After ``max_refusals`` refused codes from one address within ``window``, every enrollment
-    from that address is answered 429 for ``hold``, *before* its code is looked at: a right
-    code is refused too while the brake is on, or the brake would tell an attacker which guess
-    was right. Attempts still in progress count as refusals when a new one is admitted, so a burst
-    of parallel requests cannot slip more than ``max_refusals`` guesses past the check.
+    A code may name its center (``C017-7KQ2M9XA``, as ``kiosk-central enroll-code`` prints it)
+    or not (``7KQ2M9XA``). Every attempt counts under several keys (see docs/central.md):
 
-    A successful enrollment does not clear the count (it spends a one-time code; a technician
+    * the address and the center named (or :data:`NO_CENTER`): ``max_refusals`` (10);
+    * the address, all centers: ``max_per_address`` (100, room for carrier-grade NAT);
+    * the center named, all addresses: ``max_per_center`` (30; only codes that name one).
+
+    After ``limit`` refused codes under one key within ``window``, every attempt under that key
+    is answered 429 for ``hold``, *before* its code is looked at: a right code is refused too
+    while the brake is on, or the brake would tell an attacker which guess was right. So someone
+    guessing codes of one center from an address shared by many villages brakes that center from
+    that address (and bare codes from it), not the other villages' enrollments. Attempts still in
+    progress count as refusals when a new one is admitted, so a burst of parallel requests cannot
+    slip more than ``limit`` guesses past the check.
+
+    A successful enrollment does not clear the counts (it spends a one-time code; a technician
     enrolling many kiosks from one place makes no refusals). IPv6 clients are counted per /64,
     the block one subscriber usually gets, so rotating addresses inside it does not help.
 
-    State is in memory, per process (see docs/central.md: a restart clears it; N processes let
-    through N × ``max_refusals`` guesses per window, still hopeless against 31^8 codes). Time is
-    the service's injected clock. Thread-safe: FastAPI runs ``enroll`` on a thread pool.
+    The counts are rows of ``enroll_brake``, shared by every worker process; each attempt locks
+    its rows (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so
+    concurrent attempts on any worker never read-modify-write past each other. Expired rows
+    are swept, so the table holds only the keys active within the last window or hold. Time is
+    the service's injected clock.
     """
 
     def __init__(
@@ -120,13 +173,17 @@ class EnrollBrake:
         max_refusals: int = ENROLL_MAX_REFUSALS,
         window: timedelta = ENROLL_WINDOW,
         hold: timedelta = ENROLL_HOLD,
+        *,
+        max_per_address: int = ENROLL_MAX_REFUSALS_PER_ADDRESS,
+        max_per_center: int = ENROLL_MAX_REFUSALS_PER_CENTER,
     ) -> None:
         self.max_refusals = max_refusals
         self.window = window
         self.hold = hold
+        self.max_per_address = max_per_address
+        self.max_per_center = max_per_center
         self._lock = threading.Lock()
-        self._by_key: dict[str, _Attempts] = {}
-        self._sweep_at = 1024
+        self._attempts = 0
 
     @staticmethod
     def key(address: str) -> str:
@@ -134,69 +191,167 @@ class EnrollBrake:
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
-            return address
+            return address[:64]
         if isinstance(ip, ipaddress.IPv6Address):
             if ip.ipv4_mapped is not None:
                 return str(ip.ipv4_mapped)
             return str(ipaddress.IPv6Network((ip, 64), strict=False))
         return str(ip)
 
-    def _prune(self, a: _Attempts, now: datetime) -> None:
-        a.refusals = [t for t in a.refusals if now - t < self.window]
-        if a.held_until is not None and now >= a.held_until:
-            a.held_until = None
+    def keys(self, address: str, center: str | None) -> list[BrakeKey]:
+        """The counts an attempt from ``address`` with a code naming ``center`` falls under."""
+        where = self.key(address)
+        tag = center[:120] if center else None
+        out = [
+            BrakeKey(f"a:{where}|c:{tag or NO_CENTER}", self.max_refusals, "address"),
+            BrakeKey(f"a:{where}", self.max_per_address, "address"),
+        ]
+        if tag is not None:
+            out.append(BrakeKey(f"c:{tag}", self.max_per_center, "center"))
+        return sorted(out, key=lambda k: k.key)
 
-    def admit(self, address: str, now: datetime) -> int | None:
-        """Seconds to wait when the brake is on for ``address``; else ``None``, and the attempt
-        is counted as in progress until :meth:`settle`."""
-        key = self.key(address)
-        with self._lock:
-            a = self._by_key.setdefault(key, _Attempts())
-            self._prune(a, now)
-            if a.held_until is not None:
-                left = min(a.held_until - now, self.hold).total_seconds()
-                return max(1, math.ceil(left))
-            if len(a.refusals) + a.in_flight >= self.max_refusals:
-                # The attempts in progress may all be refused: wait for their outcome.
-                return 1
-            a.in_flight += 1
-            return None
+    def _expires(self, row: EnrollBrakeRecord) -> datetime:
+        ends = [aware(row.window_start) + self.window]
+        if row.held_until is not None:
+            ends.append(aware(row.held_until))
+        if row.in_flight and row.in_flight_at is not None:
+            ends.append(aware(row.in_flight_at) + ENROLL_IN_FLIGHT_STALE)
+        return max(ends)
 
-    def settle(self, address: str, now: datetime, *, refused: bool) -> None:
+    def _rows(self, s: Session, keys: list[BrakeKey], now: datetime) -> list[EnrollBrakeRecord]:
+        """The rows of ``keys``, created if missing, locked until commit, in key order."""
+        names = [k.key for k in keys]
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        for _ in range(3):
+            stmt = insert(EnrollBrakeRecord).values(
+                [
+                    {
+                        "key": name,
+                        "window_start": now,
+                        "refusals": 0,
+                        "in_flight": 0,
+                        "expires_at": now + self.window,
+                    }
+                    for name in names
+                ]
+            )
+            s.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+            rows = list(
+                s.scalars(
+                    select(EnrollBrakeRecord)
+                    .where(EnrollBrakeRecord.key.in_(names))
+                    .order_by(EnrollBrakeRecord.key)
+                    .with_for_update()
+                )
+            )
+            if len(rows) == len(names):
+                return rows
+            # A sweep on another worker deleted a row between the insert and the lock: again.
+        raise RuntimeError("enrollment brake rows vanished three times")
+
+    def _refresh(self, row: EnrollBrakeRecord, now: datetime) -> None:
+        """Forget what is over: an ended hold, a past window, attempts lost with their worker."""
+        if row.held_until is not None and now >= aware(row.held_until):
+            row.held_until = None
+        if now >= aware(row.window_start) + self.window or now < aware(row.window_start):
+            row.window_start = now
+            row.refusals = 0
+        if row.in_flight and (
+            row.in_flight_at is None or now - aware(row.in_flight_at) >= ENROLL_IN_FLIGHT_STALE
+        ):
+            row.in_flight = 0
+
+    def admit(
+        self, db: CentralDb, address: str, center: str | None, now: datetime
+    ) -> tuple[int, str] | None:
+        """``(seconds to wait, "address" or "center")`` when the brake is on for this attempt;
+        else ``None``, and the attempt is counted as in progress until :meth:`settle`."""
+        keys = self.keys(address, center)
+        held = self._held(db, keys, now)
+        if held is not None:
+            return held
+        with db.write() as s:
+            rows = self._rows(s, keys, now)
+            waits: list[tuple[int, str]] = []
+            for k, row in zip(keys, rows, strict=True):
+                self._refresh(row, now)
+                if row.held_until is not None:
+                    left = min(aware(row.held_until) - now, self.hold).total_seconds()
+                    waits.append((max(1, math.ceil(left)), k.about))
+                elif row.refusals + row.in_flight >= k.limit:
+                    # The attempts in progress may all be refused: wait for their outcome.
+                    waits.append((1, k.about))
+            if not waits:
+                for row in rows:
+                    row.in_flight += 1
+                    row.in_flight_at = now
+            for row in rows:
+                row.expires_at = self._expires(row)
+        return max(waits) if waits else None
+
+    def _held(self, db: CentralDb, keys: list[BrakeKey], now: datetime) -> tuple[int, str] | None:
+        """A hold already on for one of ``keys``, read without locking or creating rows.
+
+        A hold ends only by time, so a hold seen here is a sound refusal even if the read is a
+        moment old; and a flood of attempts from a held address, each naming a new center,
+        creates no rows."""
+        about = {k.key: k.about for k in keys}
+        with db.read() as s:
+            rows = s.execute(
+                select(EnrollBrakeRecord.key, EnrollBrakeRecord.held_until).where(
+                    EnrollBrakeRecord.key.in_(list(about)),
+                    EnrollBrakeRecord.held_until.is_not(None),
+                )
+            ).all()
+        waits = [
+            (max(1, math.ceil(min(aware(until) - now, self.hold).total_seconds())), about[key])
+            for key, until in rows
+            if until is not None and aware(until) > now
+        ]
+        return max(waits) if waits else None
+
+    def settle(
+        self, db: CentralDb, address: str, center: str | None, now: datetime, *, refused: bool
+    ) -> None:
         """The attempt :meth:`admit` let through has ended; ``refused``: its code was refused."""
-        key = self.key(address)
+        keys = self.keys(address, center)
+        with db.write() as s:
+            rows = self._rows(s, keys, now)
+            for k, row in zip(keys, rows, strict=True):
+                row.in_flight = max(0, row.in_flight - 1)
+                self._refresh(row, now)
+                if refused:
+                    row.refusals += 1
+                    if row.refusals >= k.limit and row.held_until is None:
+                        row.held_until = now + self.hold
+                        row.refusals = 0
+                        row.window_start = now
+                        # Once per hold, not per throttled attempt: an attack must not flood
+                        # the log.
+                        log.warning(
+                            "enrollment brake on for %s: %d refused codes within %s; held for %s",
+                            k.key,
+                            k.limit,
+                            self.window,
+                            self.hold,
+                        )
+                row.expires_at = self._expires(row)
         with self._lock:
-            a = self._by_key.setdefault(key, _Attempts())
-            a.in_flight = max(0, a.in_flight - 1)
-            self._prune(a, now)
-            if refused:
-                a.refusals.append(now)
-                if len(a.refusals) >= self.max_refusals:
-                    a.held_until = now + self.hold
-                    a.refusals.clear()
-                    # Once per hold, not per throttled attempt: an attack must not flood the log.
-                    log.warning(
-                        "enrollment brake on for %s: %d refused codes within %s; held for %s",
-                        key,
-                        self.max_refusals,
-                        self.window,
-                        self.hold,
-                    )
-            if len(self._by_key) > self._sweep_at:
-                self._sweep(now)
+            self._attempts += 1
+            sweep = self._attempts % ENROLL_SWEEP_EVERY == 0
+        if sweep:
+            self.sweep(db, now)
 
-    def tracked(self) -> int:
-        """How many addresses the brake holds state for (memory use; tests)."""
-        with self._lock:
-            return len(self._by_key)
+    def sweep(self, db: CentralDb, now: datetime) -> int:
+        """Delete the rows nothing depends on any more; returns how many."""
+        with db.write() as s:
+            done = s.execute(delete(EnrollBrakeRecord).where(EnrollBrakeRecord.expires_at <= now))
+        return int(getattr(done, "rowcount", 0) or 0)
 
-    def _sweep(self, now: datetime) -> None:
-        for key in list(self._by_key):
-            a = self._by_key[key]
-            self._prune(a, now)
-            if not a.refusals and a.held_until is None and a.in_flight == 0:
-                del self._by_key[key]
-        self._sweep_at = max(1024, 2 * len(self._by_key))
+    def tracked(self, db: CentralDb) -> int:
+        """How many keys the brake holds rows for (table size; tests)."""
+        with db.read() as s:
+            return int(s.scalar(select(func.count()).select_from(EnrollBrakeRecord)) or 0)
 
 
 class Enrollment:
@@ -259,34 +414,44 @@ class Enrollment:
                     replaces=replaces.strip() if replaces else None,
                 )
             )
-        return EnrollCodeIssued(code=code, expires_at=iso(expires), center_id=center_id)
+        return EnrollCodeIssued(
+            code=code,
+            center_code=centered_code(center_id, code),
+            expires_at=iso(expires),
+            center_id=center_id,
+        )
 
     def enroll(self, req: EnrollRequest, address: str = "") -> EnrollResponse:
         """Exchange a one-time code for a device token (only its hash is kept here).
 
-        ``address`` is the client's network address, for the :class:`EnrollBrake`.
+        ``address`` is the client's network address, for the :class:`EnrollBrake`. The code may
+        name its center in front (``C017-7KQ2M9XA``); then it must be that center's.
 
         Raises:
-            EnrollThrottled: the brake is on for ``address``; the code was not looked at.
-            EnrollRefused: the code is unknown, used or expired (counted by the brake).
+            EnrollThrottled: the brake is on for this attempt; the code was not looked at.
+            EnrollRefused: the code is unknown, used, expired or of another center (counted by
+                the brake).
         """
-        wait = self.enroll_brake.admit(address, self.clock())
-        if wait is not None:
+        center, secret = split_code(req.code)
+        braked = self.enroll_brake.admit(self.db, address, center, self.clock())
+        if braked is not None:
+            wait, about = braked
+            whom = "for this center" if about == "center" else "from this address"
             raise EnrollThrottled(
-                f"too many refused enrollment codes from this address; try again in {wait} seconds",
+                f"too many refused enrollment codes {whom}; try again in {wait} seconds",
                 retry_after_s=wait,
             )
         refused = False
         try:
-            return self._enroll(req)
+            return self._enroll(req, center, secret)
         except EnrollRefused:
             refused = True
             raise
         finally:
-            self.enroll_brake.settle(address, self.clock(), refused=refused)
+            self.enroll_brake.settle(self.db, address, center, self.clock(), refused=refused)
 
-    def _enroll(self, req: EnrollRequest) -> EnrollResponse:
-        code_hash = sha256_hex(normalize_code(req.code).encode())
+    def _enroll(self, req: EnrollRequest, center_named: str | None, secret: str) -> EnrollResponse:
+        code_hash = sha256_hex(secret.encode())
         now = self.clock()
         token = secrets.token_urlsafe(32)
         device_id = str(uuid.uuid4())
@@ -294,6 +459,8 @@ class Enrollment:
         with self.db.write() as s:
             row = s.get(EnrollCode, code_hash)
             if row is None or row.used_at is not None or aware(row.expires_at) <= now:
+                raise refused
+            if center_named is not None and center_tag(row.center_id) != center_named:
                 raise refused
             # Conditional update: of two devices racing with the same code, exactly one wins.
             won = s.execute(

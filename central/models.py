@@ -281,3 +281,33 @@ class DemandDaily(Base):
     count: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_demand_daily_kind_day", "kind", "day"),)
+
+
+class EnrollBrakeRecord(Base):
+    """One key of the enrollment brake (:class:`central.enrollment.EnrollBrake`): an address,
+    an address and a center, or a center; shared by every worker process (docs/central.md).
+
+    ``refusals`` counts refused codes since ``window_start``; ``in_flight`` the attempts admitted
+    and not yet settled (last one admitted at ``in_flight_at``); ``held_until`` the end of a hold.
+    A row is useless after ``expires_at`` and is deleted by a later attempt's sweep.
+    """
+
+    __tablename__ = "enroll_brake"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refusals: Mapped[int] = mapped_column(Integer)
+    in_flight: Mapped[int] = mapped_column(Integer)
+    in_flight_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    held_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DeviceRateRecord(Base):
+    """One device's token bucket (:class:`central.edge.DeviceRateLimit`), shared by every worker:
+    ``tokens`` left at ``at`` (seconds since the epoch). A row whose bucket has refilled is
+    deleted by a later request's sweep (a missing row is a full bucket)."""
+
+    __tablename__ = "device_rate"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    at: Mapped[float] = mapped_column(Float, index=True)

@@ -24,7 +24,8 @@ API:
     (or ``db_url``), waits until ``GET /v1/health`` answers (deadline 30 s) and returns.
     ``CentralServer`` has ``url`` (base URL, no trailing slash), ``port``, ``db_url``,
     ``log_path`` (the server's stdout+stderr, for log-privacy checks), ``start()``, ``stop()``
-    (SIGTERM, then SIGKILL after 10 s), ``kill()`` (SIGKILL at once), ``running``,
+    (SIGTERM, then SIGKILL after 10 s), ``kill()`` (SIGKILL at once), ``terminate()`` (SIGTERM,
+    no wait) and ``wait(timeout) -> exit code``, ``pid``, ``running``,
     ``cli(*args) -> (exit_code, stdout, stderr)`` and ``cli_json(*args)`` (runs
     ``kiosk-central ARGS --db <same db> --json`` in-process and returns the parsed JSON, raising
     ``AssertionError`` with stderr if it failed), ``enroll_code(center, name=None) -> str``,
@@ -74,6 +75,8 @@ class CentralServer:
         self._env = dict(env or {})
         self.log_level = "warning"
         self.extra_args: list[str] = []
+        #: Seconds to wait for the first answer (worker processes start slowly on a busy box).
+        self.start_deadline_s = START_DEADLINE_S
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -98,6 +101,10 @@ class CentralServer:
             str(self.port),
             "--log-level",
             self.log_level,
+            # No pause before shutting down (tests stop servers often); a test of the drain
+            # passes its own --drain-seconds in extra_args, which comes later and wins.
+            "--drain-seconds",
+            "0",
             *self.extra_args,
         ]
         log = self.log_path.open("ab")
@@ -110,7 +117,7 @@ class CentralServer:
         self._wait_healthy()
 
     def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_DEADLINE_S
+        deadline = time.monotonic() + self.start_deadline_s
         last: Exception | None = None
         while time.monotonic() < deadline:
             assert self._proc is not None
@@ -148,6 +155,23 @@ class CentralServer:
                 self._proc.kill()
                 self._proc.wait(timeout=10)
         self._proc = None
+
+    @property
+    def pid(self) -> int | None:
+        """The server process's id (with ``--workers N``: the supervisor's)."""
+        return self._proc.pid if self._proc is not None else None
+
+    def terminate(self) -> None:
+        """SIGTERM without waiting (see :meth:`wait`)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+
+    def wait(self, timeout: float) -> int:
+        """Wait for the process to end; its exit code (``subprocess.TimeoutExpired`` on time)."""
+        assert self._proc is not None
+        code = self._proc.wait(timeout=timeout)
+        self._proc = None
+        return code
 
     def kill(self) -> None:
         """SIGKILL at once (a crash)."""
@@ -193,9 +217,10 @@ def start_central_server(
     env: Mapping[str, str] | None = None,
     log_level: str = "warning",
     extra_args: tuple[str, ...] = (),
+    start_deadline_s: float = START_DEADLINE_S,
 ) -> CentralServer:
     """Start a real central service; see the module docstring (``log_level`` and
-    ``extra_args``: passed to ``serve``)."""
+    ``extra_args``: passed to ``serve``; ``start_deadline_s``: how long to wait for it)."""
     workdir.mkdir(parents=True, exist_ok=True)
     url = db_url or f"sqlite:///{workdir / 'central.db'}"
     attempts = 1 if port is not None else 3
@@ -203,6 +228,7 @@ def start_central_server(
         server = CentralServer(workdir, url, port or free_port(), env)
         server.log_level = log_level
         server.extra_args = list(extra_args)
+        server.start_deadline_s = start_deadline_s
         try:
             server.start()
             return server
