@@ -44,6 +44,8 @@ from kiosk.errors import KioskError
 from kiosk.wire import (
     API_PREFIX,
     BAD_TEXT,
+    FEATURE_SYNC,
+    FEATURES_HEADER,
     MAX_LINES_PER_BATCH,
     MAX_REQUEST_BYTES,
     CatalogPage,
@@ -55,6 +57,8 @@ from kiosk.wire import (
     Heartbeat,
     HeartbeatAck,
     OrderUpdatesPage,
+    SyncRequest,
+    SyncResponse,
     bad_char,
     clean_text,
 )
@@ -253,11 +257,18 @@ def _known_query(request: Request) -> None:
         raise InvalidPayload(f"unknown query parameter '{unknown[0][:40]}'")
 
 
-def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = None) -> FastAPI:
+def create_app(
+    service: CentralService,
+    rate_limit: DeviceRateLimit | None = None,
+    *,
+    round_trip: bool = True,
+) -> FastAPI:
     """The FastAPI application serving ``service``.
 
-    ``rate_limit``: the per-device brake on pushes and heartbeats (default:
-    :class:`~central.edge.DeviceRateLimit` ``()``).
+    ``rate_limit``: the per-device brake on pushes, heartbeats and syncs (default:
+    :class:`~central.edge.DeviceRateLimit` ``()``). ``round_trip``: offer ``POST /v1/sync``
+    and name it in the ``X-Central-Features`` header of every reply; ``False`` serves the
+    protocol as central did before it (the negotiation's tests play an older central).
     """
     limiter = rate_limit or DeviceRateLimit()
     app = FastAPI(
@@ -284,6 +295,7 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
         protected_prefix=API_PREFIX,
         public=PUBLIC_PATHS,
         on_crash=_busy_reply,
+        headers=[(FEATURES_HEADER, FEATURE_SYNC)] if round_trip else [],
     )
 
     @app.exception_handler(CentralError)
@@ -455,6 +467,61 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
         limiter.take(auth.device_id)
         return service.heartbeat(auth, hb)
 
+    if round_trip:
+
+        @app.post(
+            f"{API_PREFIX}/sync",
+            response_model=SyncResponse,
+            responses={**auth_errors, 400: err, 413: err},
+            tags=["sync"],
+            openapi_extra={
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/SyncRequest"}
+                        }
+                    },
+                }
+            },
+        )
+        async def sync(request: Request, auth: Device) -> Response:
+            """A whole sync cycle in one round trip (gzip bodies accepted): push ``events``
+            (as ``POST /v1/events``), store ``heartbeat``, and answer the events' results, the
+            first page of order updates and of catalog changes after the cursors, and the
+            server's time."""
+            limiter.take(auth.device_id)
+            body = await read_capped_body(request)
+            try:
+                req = SyncRequest.model_validate_json(body)
+            except ValidationError as exc:
+                raise InvalidPayload(
+                    _first_error(exc.errors()), code=_error_code(exc.errors())
+                ) from None
+            lines = sum(_event_lines(e) for e in req.events)
+            if lines > MAX_LINES_PER_BATCH:
+                raise PayloadTooLarge(
+                    f"the events hold {lines} order lines, over {MAX_LINES_PER_BATCH}; "
+                    "send fewer events per sync",
+                    code="too_many_lines",
+                )
+            # Everything refusable is refused before the first event is stored.
+            service.check_sync(req)
+            results: list[dict[str, Any]] = []
+            if req.events:
+                for part in _chunks(EventBatch(events=req.events)):
+                    done = await run_in_threadpool(service.push_events, auth, part)
+                    results.extend(r.model_dump(mode="json") for r in done.results)
+            state = await run_in_threadpool(service.sync_state, auth, req)
+            reply = {
+                "results": results,
+                "order_updates": _order_updates_wire(state.order_updates),
+                "catalog": _catalog_page_wire(state.catalog),
+                "heartbeat": state.heartbeat.model_dump() if state.heartbeat else None,
+                "server_time": state.server_time,
+            }
+            return Response(_dumps(reply), media_type="application/json")
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
@@ -463,12 +530,14 @@ def create_app(service: CentralService, rate_limit: DeviceRateLimit | None = Non
                 description=app.description,
                 routes=app.routes,
             )
-            # /v1/events reads its (maybe gzipped) body itself; publish its schema by hand.
-            defs = EventBatch.model_json_schema(ref_template="#/components/schemas/{model}")
+            # /v1/events and /v1/sync read their (maybe gzipped) bodies themselves; publish
+            # their schemas by hand.
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for name, sub in defs.pop("$defs", {}).items():
-                components.setdefault(name, sub)
-            components["EventBatch"] = defs
+            for model in (EventBatch, SyncRequest) if round_trip else (EventBatch,):
+                defs = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for name, sub in defs.pop("$defs", {}).items():
+                    components.setdefault(name, sub)
+                components[model.__name__] = defs
             _document_errors(schema)
             app.openapi_schema = schema
         return app.openapi_schema
