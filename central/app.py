@@ -478,9 +478,7 @@ def create_app(
                 "requestBody": {
                     "required": True,
                     "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/SyncRequest"}
-                        }
+                        "application/json": {"schema": {"$ref": "#/components/schemas/SyncRequest"}}
                     },
                 }
             },

@@ -491,9 +491,12 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/v1/events",
         "/v1/orders/updates",
         "/v1/heartbeat",
+        "/v1/sync",
     }
     schemas = doc["components"]["schemas"]
     for name in (
+        "SyncRequest",
+        "SyncResponse",
         "CatalogPage",
         "EventBatch",
         "Event",

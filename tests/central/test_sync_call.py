@@ -124,9 +124,7 @@ def test_a_product_change_ends_the_idle_answer(
     assert sync(client, auth, catalog_cursor="2")["catalog"]["items"] == []
     service.set_price("P00001", 555)
     page = sync(client, auth, catalog_cursor="2")["catalog"]
-    assert [(p["sku"], p["price_fen"], p["version"]) for p in page["items"]] == [
-        ("P00001", 555, 3)
-    ]
+    assert [(p["sku"], p["price_fen"], p["version"]) for p in page["items"]] == [("P00001", 555, 3)]
     assert page["categories"] and page["next_cursor"] == "3"
     # Another center's order moves are not this center's news.
     other = enroll(client, service, "C002")
@@ -191,7 +189,9 @@ def test_hostile_bodies_are_refused_and_nothing_is_stored(
     assert service.fleet()[0]["last_seen"] is None
 
 
-def test_raw_hostile_bodies(client: TestClient, service: CentralService, auth: dict[str, str]) -> None:
+def test_raw_hostile_bodies(
+    client: TestClient, service: CentralService, auth: dict[str, str]
+) -> None:
     cases: list[tuple[bytes, dict[str, str], int, str]] = [
         (b"{", {}, 422, "invalid_payload"),
         (b'{"heartbeat": {"disk_free_bytes": NaN}}', {}, 422, "invalid_payload"),
@@ -217,7 +217,9 @@ def test_raw_hostile_bodies(client: TestClient, service: CentralService, auth: d
     assert row_counts(service)["events"] == 0
 
 
-def test_a_gzipped_sync_and_no_token(client: TestClient, service: CentralService, auth: dict[str, str]) -> None:
+def test_a_gzipped_sync_and_no_token(
+    client: TestClient, service: CentralService, auth: dict[str, str]
+) -> None:
     add_products(service, 1)
     body = gzip.compress(json.dumps({"events": [order_event()]}).encode())
     r = client.post(
