@@ -89,10 +89,31 @@ def store_heartbeat(
     Two statements, no ORM objects: an upsert of the device's row and the center's summary
     columns (an idle sync cycle is mostly this, see docs/central.md).
     """
-    app_version = hb.app_version[:64]
-    fields: dict[str, Any] = {
+    fields = heartbeat_row(auth, hb, now, offset)
+    del fields["device_id"]
+    dialect = s.get_bind().dialect.name
+    upsert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = upsert(HeartbeatRecord).values(device_id=auth.device_id, **fields)
+    s.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=fields))
+    s.execute(
+        update(Center)
+        .where(Center.id == auth.center_id)
+        .values(
+            last_seen_at=now,
+            last_device_id=auth.device_id,
+            app_version=fields["app_version"],
+            error_code=hb.error_code,
+        )
+    )
+    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+
+
+def heartbeat_row(auth: DeviceAuth, hb: Heartbeat, now: datetime, offset: float) -> dict[str, Any]:
+    """The ``heartbeats`` row of ``hb`` (its values cut to the columns)."""
+    return {
+        "device_id": auth.device_id,
         "center_id": auth.center_id,
-        "app_version": app_version,
+        "app_version": hb.app_version[:64],
         "schema_revision": (hb.schema_revision or None) and hb.schema_revision[:64],
         "queue_depth": hb.queue_depth,
         "quarantined": hb.quarantined,
@@ -105,21 +126,6 @@ def store_heartbeat(
         "catalog_cursor": (hb.catalog_cursor or None) and hb.catalog_cursor[:64],
         "received_at": now,
     }
-    dialect = s.get_bind().dialect.name
-    upsert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = upsert(HeartbeatRecord).values(device_id=auth.device_id, **fields)
-    s.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=fields))
-    s.execute(
-        update(Center)
-        .where(Center.id == auth.center_id)
-        .values(
-            last_seen_at=now,
-            last_device_id=auth.device_id,
-            app_version=app_version,
-            error_code=hb.error_code,
-        )
-    )
-    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
 
 
 def receive_heartbeat(db: CentralDb, clock: Clock, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:
