@@ -2,10 +2,14 @@
 
     python benchmarks/fleet.py --kiosks 2000 --json
     python benchmarks/fleet.py --kiosks 200 --minutes 0.5 --workers 2 --json
+    python benchmarks/fleet.py --kiosks 2000 --separate --json     # the protocol before /v1/sync
 
 Each simulated kiosk is enrolled with its own one-time code and speaks the real protocol over
 HTTP (asyncio + httpx; the wire objects are built with ``kiosk.wire``). A sync cycle is what the
-kiosk's engine does: push pending events, pull order updates, pull catalog changes, heartbeat.
+kiosk's engine does with a central that offers it: ONE ``POST /v1/sync`` (pending events, both
+cursors, the heartbeat), then separate calls only for more pages. With ``--separate`` it is the
+protocol before that call: push pending events, pull order updates, pull catalog changes,
+heartbeat, one request each.
 
 Phases, one run:
 
@@ -16,12 +20,16 @@ Phases, one run:
    the database's rows read (``pg_stat_database`` tuples returned + fetched) are divided by them.
 3. idle: every kiosk runs back-to-back idle cycles for a third of ``--minutes``; central's CPU
    (its worker processes plus the PostgreSQL backends of this database, from /proc) per cycle.
+   Unless ``--separate`` or ``--no-before``, the same idle phase is first run with the separate
+   calls, so one run measures before and after on the same machine, database and load:
+   ``before_requests_per_idle_cycle``, ``before_server_cpu_ms_per_idle_cycle``.
 4. mixed: the rest of the time, a cycle carries a new order (with its cash entry) with
    probability ``--order-rate`` and a cancellation of an earlier order with half of that; the CPU
    above the idle cost, per order.
 
 Prints one JSON object: ``kiosks``, ``workers``, ``cycles``, ``cycles_per_s``, ``p50_ms``,
-``p95_ms`` (one cycle, kiosk side, idle and mixed phases), ``errors`` (non-2xx answers or
+``p95_ms`` (one cycle, kiosk side, idle and mixed phases), ``protocol`` (``sync`` or
+``separate``), ``errors`` (non-2xx answers or
 failed requests, every phase), ``requests_per_idle_cycle``, ``server_cpu_ms_per_idle_cycle``,
 ``server_cpu_ms_per_order``, ``orders``, ``first_sync_kiosks``, ``first_sync_db_rows_read``
 (per kiosk), ``products``, ``seconds``. Run it on an otherwise quiet machine; see
@@ -176,10 +184,70 @@ async def _catalog_pages(
             return
 
 
-async def _cycle(
+def _beat(k: SimKiosk) -> dict[str, Any]:
+    return wire.Heartbeat(
+        app_version="fleet-bench", schema_revision=None, queue_depth=len(k.pending),
+        oldest_unsent_age_s=None, last_error=None, disk_free_bytes=50 << 30, kiosk_time=_now(),
+        catalog_cursor=k.catalog_cursor or None,
+    ).model_dump(mode="json")  # fmt: skip
+
+
+def _refused(stats: Stats, results: list[dict[str, Any]]) -> None:
+    for r in results:
+        if r["status"] == "rejected":
+            stats.error(f"rejected {r.get('reason')}")
+
+
+async def _order_pages(client: httpx.AsyncClient, stats: Stats, k: SimKiosk) -> None:
+    while True:
+        page = await _call(
+            client, stats, "GET", f"{k.base}{V1}/orders/updates",
+            params={"cursor": k.order_cursor}, headers=k.headers,
+        )  # fmt: skip
+        if page is None:
+            return
+        k.order_cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return
+
+
+async def _sync_cycle(
     client: httpx.AsyncClient, stats: Stats, k: SimKiosk, *, first_sync: bool = False
 ) -> None:
-    """One sync cycle as the engine runs it: push, order updates, catalog, heartbeat."""
+    """One sync cycle as the engine runs it with a central that offers ``POST /v1/sync``: one
+    request, then separate calls only for what its reply did not hold."""
+    batch = k.pending[: wire.MAX_EVENTS_PER_BATCH]
+    body = {
+        "events": batch,
+        "orders_cursor": k.order_cursor,
+        "catalog_cursor": k.catalog_cursor,
+        "catalog_limit": wire.CATALOG_PAGE_MAX if first_sync else None,
+        "heartbeat": _beat(k),
+    }
+    reply = await _call(
+        client, stats, "POST", f"{k.base}{V1}/sync", json=body, headers=k.headers
+    )  # fmt: skip
+    if reply is None:
+        return
+    del k.pending[: len(batch)]
+    _refused(stats, reply["results"])
+    k.order_cursor = reply["order_updates"]["next_cursor"]
+    k.catalog_cursor = reply["catalog"]["next_cursor"]
+    if reply["order_updates"]["has_more"]:
+        await _order_pages(client, stats, k)
+    if reply["catalog"]["has_more"]:
+        await _catalog_pages(client, stats, k, all_pages=True)
+
+
+async def _cycle(
+    client: httpx.AsyncClient, stats: Stats, k: SimKiosk, *, first_sync: bool = False,
+    separate: bool = False,
+) -> None:  # fmt: skip
+    """One sync cycle: :func:`_sync_cycle`, or with ``separate`` the calls before it: push,
+    order updates, catalog, heartbeat."""
+    if not separate:
+        await _sync_cycle(client, stats, k, first_sync=first_sync)
+        return
     if k.pending:
         batch = k.pending[: wire.MAX_EVENTS_PER_BATCH]
         result = await _call(
@@ -188,9 +256,7 @@ async def _cycle(
         )  # fmt: skip
         if result is not None:
             del k.pending[: len(batch)]
-            refused = [r for r in result["results"] if r["status"] == "rejected"]
-            for r in refused:
-                stats.error(f"rejected {r.get('reason')}")
+            _refused(stats, result["results"])
     updates = await _call(
         client, stats, "GET", f"{k.base}{V1}/orders/updates", params={"cursor": k.order_cursor},
         headers=k.headers,
@@ -198,14 +264,8 @@ async def _cycle(
     if updates is not None:
         k.order_cursor = updates["next_cursor"]
     await _catalog_pages(client, stats, k, all_pages=first_sync)
-    beat = wire.Heartbeat(
-        app_version="fleet-bench", schema_revision=None, queue_depth=len(k.pending),
-        oldest_unsent_age_s=None, last_error=None, disk_free_bytes=50 << 30, kiosk_time=_now(),
-        catalog_cursor=k.catalog_cursor,
-    )  # fmt: skip
     await _call(
-        client, stats, "POST", f"{k.base}{V1}/heartbeat", json=beat.model_dump(mode="json"),
-        headers=k.headers,
+        client, stats, "POST", f"{k.base}{V1}/heartbeat", json=_beat(k), headers=k.headers
     )  # fmt: skip
 
 
@@ -298,7 +358,7 @@ class ServerCpu:
 
 async def _phase(
     kiosks: list[SimKiosk], client: httpx.AsyncClient, stats: Stats, seconds: float,
-    products: list[dict[str, Any]], order_rate: float, seed: int,
+    products: list[dict[str, Any]], order_rate: float, seed: int, separate: bool,
 ) -> None:  # fmt: skip
     stop = time.monotonic() + seconds
 
@@ -311,7 +371,7 @@ async def _phase(
             if order_rate and k.placed and rng.random() < order_rate / 2:
                 _cancel_event(k)
             t0 = time.perf_counter()
-            await _cycle(client, stats, k)
+            await _cycle(client, stats, k, separate=separate)
             stats.cycle_ms.append((time.perf_counter() - t0) * 1000)
             stats.cycles += 1
 
@@ -392,7 +452,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 for k in wave:
                     k.catalog_cursor = ""
                 await asyncio.gather(
-                    *(_cycle(client, first_stats, k, first_sync=True) for k in wave)
+                    *(
+                        _cycle(client, first_stats, k, first_sync=True, separate=args.separate)
+                        for k in wave
+                    )
                 )
                 result["first_sync_kiosks"] = len(wave)
                 result["first_sync_db_rows_read"] = round(
@@ -400,26 +463,45 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 )
 
                 idle_s = args.minutes * 60 / 3
+                sep = Stats()
+                if not (args.separate or args.no_before):
+                    # The same idle phase with the calls of before /v1/sync: before and after
+                    # measured in one run, on the same database and the same machine load.
+                    start = cpu.sample()
+                    await _phase(kiosks, client, sep, idle_s, products, 0.0, args.seed, True)
+                    before_cpu = cpu.since(start)
+                    result["before_requests_per_idle_cycle"] = round(
+                        sep.requests / max(1, sep.cycles), 2
+                    )
+                    result["before_server_cpu_ms_per_idle_cycle"] = round(
+                        before_cpu / max(1, sep.cycles), 2
+                    )
+                    result["before_idle_cycles"] = sep.cycles
                 idle = Stats()
                 start = cpu.sample()
                 t0 = time.monotonic()
-                await _phase(kiosks, client, idle, idle_s, products, 0.0, args.seed)
+                await _phase(
+                    kiosks, client, idle, idle_s, products, 0.0, args.seed, args.separate
+                )  # fmt: skip
                 idle_wall = time.monotonic() - t0
                 idle_cpu = cpu.since(start)
                 per_idle = idle_cpu / max(1, idle.cycles)
                 result["requests_per_idle_cycle"] = round(idle.requests / max(1, idle.cycles), 2)
                 result["server_cpu_ms_per_idle_cycle"] = round(per_idle, 2)
+                result["idle_cycles"] = idle.cycles
 
                 start = cpu.sample()
                 t0 = time.monotonic()
                 await _phase(
                     kiosks, client, stats, args.minutes * 60 - idle_s, products,
-                    args.order_rate, args.seed + 1,
+                    args.order_rate, args.seed + 1, args.separate,
                 )  # fmt: skip
                 mixed_wall = time.monotonic() - t0
                 mixed_cpu = cpu.since(start)
                 # Flush what is still queued so every order reaches central.
-                await asyncio.gather(*(_cycle(client, stats, k) for k in kiosks if k.pending))
+                await asyncio.gather(
+                    *(_cycle(client, stats, k, separate=args.separate) for k in kiosks if k.pending)
+                )
                 result["orders"] = stats.orders
                 result["server_cpu_ms_per_order"] = (
                     round((mixed_cpu - per_idle * stats.cycles) / stats.orders, 2)
@@ -436,7 +518,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     if len(cycle_ms) >= 20
                     else None
                 )
-                every = (setup_stats, first_stats, idle, stats)
+                every = (setup_stats, first_stats, sep, idle, stats)
                 result["errors"] = sum(s.errors for s in every)
                 kinds: dict[str, int] = {}
                 for s in every:
@@ -449,6 +531,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         return {
             "kiosks": args.kiosks,
             "workers": args.workers,
+            "protocol": "separate" if args.separate else "sync",
             "products": args.products,
             **result,
             "seconds": round(time.monotonic() - t_start, 1),
@@ -478,6 +561,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--order-rate", type=float, default=0.05, help="orders per cycle")
     parser.add_argument("--connections", type=int, default=64, help="HTTP connections in all")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--separate", action="store_true", help="the calls of before POST /v1/sync, one each"
+    )
+    parser.add_argument(
+        "--no-before", action="store_true", help="skip the idle phase with the separate calls"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     figures = run(args)

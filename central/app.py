@@ -53,6 +53,8 @@ from kiosk.errors import KioskError
 from kiosk.wire import (
     API_PREFIX,
     BAD_TEXT,
+    FEATURE_SYNC,
+    FEATURES_HEADER,
     MAX_LINES_PER_BATCH,
     MAX_REQUEST_BYTES,
     CatalogPage,
@@ -65,6 +67,8 @@ from kiosk.wire import (
     HeartbeatAck,
     OrderUpdatesPage,
     RecoveryPage,
+    SyncRequest,
+    SyncResponse,
     bad_char,
     clean_text,
 )
@@ -300,8 +304,11 @@ def _order_updates_wire(page: OrderChanges) -> dict[str, Any]:
     }
 
 
-def _known_query(request: Request) -> None:
-    """Refuse a query parameter the route does not declare (like unknown fields in a body)."""
+async def _known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not declare (like unknown fields in a body).
+
+    ``async`` (it never blocks): FastAPI runs a plain ``def`` dependency on its thread pool, a
+    thread hop per request that cost more than the check itself."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
@@ -322,15 +329,19 @@ def create_app(
     rate_limit: DeviceRateLimit | None = None,
     drain: Drain | None = None,
     close_db_on_shutdown: bool = False,
+    round_trip: bool = True,
 ) -> FastAPI:
     """The FastAPI application serving ``service``.
 
-    ``rate_limit``: the per-device brake on pushes and heartbeats (default:
+    ``rate_limit``: the per-device brake on pushes, heartbeats and syncs (default:
     :class:`~central.edge.DeviceRateLimit` ``()``; it keeps its buckets in ``service.db``).
     ``drain``: the SIGTERM behaviour, installed at startup when the app runs in a server's main
     thread (``serve`` passes one; default: none, uvicorn's own handling).
     ``close_db_on_shutdown``: dispose of the database's pool at shutdown (a worker process's
     app owns its database).
+    ``round_trip``: offer ``POST /v1/sync`` and name it in the ``X-Central-Features`` header of
+    every reply; ``False`` serves the protocol as central did before it (the negotiation's tests
+    play an older central).
     """
     limiter = rate_limit or DeviceRateLimit()
     if limiter.db is None:
@@ -372,6 +383,7 @@ def create_app(
         protected_prefix=API_PREFIX,
         public=PUBLIC_PATHS,
         on_crash=_busy_reply,
+        headers=[(FEATURES_HEADER, FEATURE_SYNC)] if round_trip else [],
     )
 
     @app.exception_handler(CentralError)
@@ -416,17 +428,19 @@ def create_app(
             {ERROR_ID_HEADER: error_id},
         )
 
-    def device(
+    async def device(
         request: Request,
         cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> DeviceAuth:
-        # The Edge has checked the token before the body was read; reuse what it found.
+        # The Edge has checked the token before the body was read; reuse what it found (on the
+        # event loop: no thread hop for a dependency that only reads the request's state).
         found = getattr(request.state, "device", None)
         if isinstance(found, DeviceAuth):
             return found
         if cred is None or cred.scheme.lower() != "bearer":
             raise Unauthorized("a device token is needed: Authorization: Bearer <token>")
-        return service.authenticate(cred.credentials)
+        auth: DeviceAuth = await run_in_threadpool(service.authenticate, cred.credentials)
+        return auth
 
     Device = Annotated[DeviceAuth, Depends(device)]
     CursorQ = Annotated[str, Query(max_length=64, description="next_cursor of the previous page")]
@@ -583,6 +597,59 @@ def create_app(
         limiter.take(auth.device_id)
         return service.heartbeat(auth, hb)
 
+    if round_trip:
+
+        @app.post(
+            f"{API_PREFIX}/sync",
+            response_model=SyncResponse,
+            responses={**auth_errors, 400: err, 413: err},
+            tags=["sync"],
+            openapi_extra={
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/SyncRequest"}}
+                    },
+                }
+            },
+        )
+        async def sync(request: Request, auth: Device) -> Response:
+            """A whole sync cycle in one round trip (gzip bodies accepted): push ``events``
+            (as ``POST /v1/events``), store ``heartbeat``, and answer the events' results, the
+            first page of order updates and of catalog changes after the cursors, and the
+            server's time."""
+            limiter.take(auth.device_id)
+            body = await read_capped_body(request)
+            try:
+                req = SyncRequest.model_validate_json(body)
+            except ValidationError as exc:
+                raise InvalidPayload(
+                    _first_error(exc.errors()), code=_error_code(exc.errors())
+                ) from None
+            lines = sum(_event_lines(e) for e in req.events)
+            if lines > MAX_LINES_PER_BATCH:
+                raise PayloadTooLarge(
+                    f"the events hold {lines} order lines, over {MAX_LINES_PER_BATCH}; "
+                    "send fewer events per sync",
+                    code="too_many_lines",
+                )
+            # Everything refusable is refused before the first event is stored.
+            service.check_sync(req)
+            results: list[dict[str, Any]] = []
+            if req.events:
+                for part in _chunks(EventBatch(events=req.events)):
+                    done = await run_in_threadpool(service.push_events, auth, part)
+                    results.extend(r.model_dump(mode="json") for r in done.results)
+            state = await run_in_threadpool(service.sync_state, auth, req)
+            reply = {
+                "results": results,
+                "order_updates": _order_updates_wire(state.order_updates),
+                "catalog": _catalog_page_wire(state.catalog),
+                "heartbeat": state.heartbeat.model_dump() if state.heartbeat else None,
+                "server_time": state.server_time,
+            }
+            return Response(_dumps(reply), media_type="application/json")
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
@@ -591,12 +658,14 @@ def create_app(
                 description=app.description,
                 routes=app.routes,
             )
-            # /v1/events reads its (maybe gzipped) body itself; publish its schema by hand.
-            defs = EventBatch.model_json_schema(ref_template="#/components/schemas/{model}")
+            # /v1/events and /v1/sync read their (maybe gzipped) bodies themselves; publish
+            # their schemas by hand.
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for name, sub in defs.pop("$defs", {}).items():
-                components.setdefault(name, sub)
-            components["EventBatch"] = defs
+            for model in (EventBatch, SyncRequest) if round_trip else (EventBatch,):
+                defs = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for name, sub in defs.pop("$defs", {}).items():
+                    components.setdefault(name, sub)
+                components[model.__name__] = defs
             _document_errors(schema)
             app.openapi_schema = schema
         return app.openapi_schema

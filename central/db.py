@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -96,11 +96,14 @@ class CentralDb:
             self.read_engine = _sqlite_engine(url, immediate=False)
         elif self.backend == "postgresql":
             self.pool_size, self.max_overflow = pool_settings()
+            # No pre-ping: it is a round trip before every unit of work, a third of an idle
+            # sync's (docs/central.md). A connection the server dropped fails its request with
+            # 503 busy (the kiosk retries) and SQLAlchemy then discards every pooled connection.
             self.write_engine = create_engine(
                 url,
                 pool_size=self.pool_size,
                 max_overflow=self.max_overflow,
-                pool_pre_ping=True,
+                pool_pre_ping=False,
                 hide_parameters=True,
             )
             self.read_engine = self.write_engine
@@ -138,6 +141,17 @@ class CentralDb:
         """One write unit of work: commits on success, rolls back on any exception."""
         with Session(self.write_engine, expire_on_commit=False) as s, s.begin():
             yield s
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection without a transaction around its statements: each one commits on its
+        own (PostgreSQL only; the hot paths of an idle sync use it to save the BEGIN and COMMIT
+        round trips, see docs/central.md). A statement that must change several rows together
+        is one statement (a CTE), never several here."""
+        if self.is_sqlite:
+            raise CentralDbProblem("autocommit() is for PostgreSQL; use write() on SQLite")
+        with self.write_engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def read(self) -> Iterator[Session]:

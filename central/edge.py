@@ -105,6 +105,8 @@ class Edge:
         public: …except these.
         on_crash: maps an exception no handler took to ``(status, code, message, headers)``
             when it is an expected one (e.g. a busy database), else ``None`` for a 500.
+        headers: added to every reply, errors included (the features central offers,
+            ``kiosk.wire.FEATURES_HEADER``).
     """
 
     def __init__(
@@ -117,13 +119,23 @@ class Edge:
         public: Iterable[str],
         on_crash: Callable[[BaseException], tuple[int, str, str, dict[str, str]] | None]
         | None = None,
+        headers: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.app = app
+        self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
         self.cap = cap
         self.authenticate = authenticate
         self.protected_prefix = protected_prefix.rstrip("/") + "/"
         self.public = frozenset(public)
         self.on_crash = on_crash
+
+    def _with_headers(self, send: Send) -> Send:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), *self.headers]}
+            await send(message)
+
+        return sending
 
     def _protected(self, path: str) -> bool:
         return path.startswith(self.protected_prefix) and path.rstrip("/") not in self.public
@@ -132,6 +144,8 @@ class Edge:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.headers:
+            send = self._with_headers(send)
         length = _header(scope, b"content-length")
         declared = int(length) if length and length.isascii() and length.isdigit() else 0
         if declared > self.cap:

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from central.clock import Clock, aware, iso
@@ -49,19 +51,6 @@ class FleetFilter:
     version: str | None = None
 
 
-def record_heartbeat(
-    s: Session, center_id: str, device_id: str, app_version: str, error_code: str | None,
-    now: datetime,
-) -> None:  # fmt: skip
-    """Refresh the center's summary columns from the heartbeat just stored."""
-    center = s.get(Center, center_id)
-    if center is not None:
-        center.last_seen_at = now
-        center.last_device_id = device_id
-        center.app_version = app_version
-        center.error_code = error_code
-
-
 def heartbeat_fields(hb: HeartbeatRecord | None, iso: Any) -> dict[str, Any]:
     """A fleet row's fields from a center's latest heartbeat (``None``: never seen)."""
     return {
@@ -79,8 +68,9 @@ def heartbeat_fields(hb: HeartbeatRecord | None, iso: Any) -> dict[str, Any]:
     }
 
 
-def receive_heartbeat(db: CentralDb, clock: Clock, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:
-    """Keep the latest heartbeat of this device; measure its clock offset."""
+def heartbeat_offset(hb: Heartbeat, now: datetime) -> float:
+    """Kiosk clock minus server clock, in seconds; :class:`BadRequest` for an unreadable time
+    (checked before anything is stored)."""
     try:
         kiosk_time = datetime.fromisoformat(hb.kiosk_time.strip())
     except ValueError:
@@ -88,9 +78,40 @@ def receive_heartbeat(db: CentralDb, clock: Clock, auth: DeviceAuth, hb: Heartbe
             "kiosk_time is not an ISO 8601 time, e.g. 2024-05-01T10:42:00+08:00",
             code="invalid_payload",
         ) from None
-    now = clock()
-    offset = round((aware(kiosk_time) - now).total_seconds(), 3)
-    fields = {
+    return round((aware(kiosk_time) - now).total_seconds(), 3)
+
+
+def store_heartbeat(
+    s: Session, auth: DeviceAuth, hb: Heartbeat, now: datetime, offset: float
+) -> HeartbeatAck:
+    """Keep ``hb`` as this device's latest heartbeat, inside the caller's write unit of work.
+
+    Two statements, no ORM objects: an upsert of the device's row and the center's summary
+    columns (an idle sync cycle is mostly this, see docs/central.md).
+    """
+    fields = heartbeat_row(auth, hb, now, offset)
+    del fields["device_id"]
+    dialect = s.get_bind().dialect.name
+    upsert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = upsert(HeartbeatRecord).values(device_id=auth.device_id, **fields)
+    s.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=fields))
+    s.execute(
+        update(Center)
+        .where(Center.id == auth.center_id)
+        .values(
+            last_seen_at=now,
+            last_device_id=auth.device_id,
+            app_version=fields["app_version"],
+            error_code=hb.error_code,
+        )
+    )
+    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+
+
+def heartbeat_row(auth: DeviceAuth, hb: Heartbeat, now: datetime, offset: float) -> dict[str, Any]:
+    """The ``heartbeats`` row of ``hb`` (its values cut to the columns)."""
+    return {
+        "device_id": auth.device_id,
         "center_id": auth.center_id,
         "app_version": hb.app_version[:64],
         "schema_revision": (hb.schema_revision or None) and hb.schema_revision[:64],
@@ -105,15 +126,14 @@ def receive_heartbeat(db: CentralDb, clock: Clock, auth: DeviceAuth, hb: Heartbe
         "catalog_cursor": (hb.catalog_cursor or None) and hb.catalog_cursor[:64],
         "received_at": now,
     }
+
+
+def receive_heartbeat(db: CentralDb, clock: Clock, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:
+    """Keep the latest heartbeat of this device; measure its clock offset."""
+    now = clock()
+    offset = heartbeat_offset(hb, now)
     with db.write() as s:
-        row = s.get(HeartbeatRecord, auth.device_id)
-        if row is None:
-            s.add(HeartbeatRecord(device_id=auth.device_id, **fields))
-        else:
-            for key, value in fields.items():
-                setattr(row, key, value)
-        record_heartbeat(s, auth.center_id, auth.device_id, hb.app_version[:64], hb.error_code, now)
-    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+        return store_heartbeat(s, auth, hb, now, offset)
 
 
 def fleet_overview(db: CentralDb) -> list[dict[str, Any]]:

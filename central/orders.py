@@ -21,14 +21,15 @@ from central.feed import Sequences, page_limit, parse_cursor
 from central.models import Order, OrderLine, OrderUpdateRecord
 from kiosk.customers import mask_phone
 from kiosk.orders import OrderStatus, check_transition, parse_status
+from kiosk.wire import ORDER_UPDATES_PAGE_DEFAULT, ORDER_UPDATES_PAGE_MAX
 
 #: Moves only the shop makes, in front of the villager (the pickup code, the returned parcel);
 #: central never makes them (``orders advance`` refuses), it learns them from the kiosk's events.
 SHOP_ONLY: frozenset[OrderStatus] = frozenset({OrderStatus.PICKED_UP, OrderStatus.RETURNED})
 
 #: Default and largest order-updates page.
-UPDATES_PAGE_DEFAULT = 500
-UPDATES_PAGE_MAX = 2000
+UPDATES_PAGE_DEFAULT = ORDER_UPDATES_PAGE_DEFAULT
+UPDATES_PAGE_MAX = ORDER_UPDATES_PAGE_MAX
 
 
 @dataclass(frozen=True, slots=True)

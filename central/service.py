@@ -10,7 +10,8 @@ done by the module that holds that part of the service:
 * :mod:`central.events` — the kiosks' events and their handlers;
 * :mod:`central.orders` — order status moves, the order-updates feed, the operators' order list;
 * :mod:`central.cash` — cash entries and day closes as reported;
-* :mod:`central.fleet` — heartbeats and the fleet overview.
+* :mod:`central.fleet` — heartbeats and the fleet overview;
+* :mod:`central.sync` — the reads and the heartbeat of the one-round-trip sync.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from central.feed import Sequences
 from central.fleet import fleet_overview, receive_heartbeat
 from central.models import Media, Product
 from central.orders import OrderChanges, OrderMoved, Orders, OrderView
+from central.sync import RoundTrip, SyncState
 from kiosk.wire import (
     EnrollRequest,
     EnrollResponse,
@@ -52,6 +54,7 @@ from kiosk.wire import (
     EventBatchResult,
     Heartbeat,
     HeartbeatAck,
+    SyncRequest,
 )
 
 #: Names other modules and tools have long imported from here.
@@ -90,6 +93,7 @@ class CentralService:
         self.catalog = Catalog(db, clock, self.sequences)
         self.orders = Orders(db, clock, self.sequences)
         self.events = Events(db, clock, self.sequences, self.orders)
+        self.round_trip = RoundTrip(db, clock, self.catalog, self.orders)
 
     @property
     def on_sequence(self) -> Callable[[str, int], None] | None:
@@ -181,6 +185,14 @@ class CentralService:
 
     def heartbeat(self, auth: DeviceAuth, hb: Heartbeat) -> HeartbeatAck:
         return receive_heartbeat(self.db, self.clock, auth, hb)
+
+    # --- one round trip --------------------------------------------------------------------
+
+    def check_sync(self, req: SyncRequest) -> None:
+        self.round_trip.check(req)
+
+    def sync_state(self, auth: DeviceAuth, req: SyncRequest) -> SyncState:
+        return self.round_trip.state(auth, req)
 
     def fleet(self) -> list[dict[str, Any]]:
         return fleet_overview(self.db)

@@ -40,6 +40,15 @@ MESSAGE_MAX = 300
 #: Default and largest catalog page.
 CATALOG_PAGE_DEFAULT = 2000
 CATALOG_PAGE_MAX = 5000
+#: Default and largest order-updates page.
+ORDER_UPDATES_PAGE_DEFAULT = 500
+ORDER_UPDATES_PAGE_MAX = 2000
+
+#: Reply header in which central names the optional calls it offers (comma-separated), on every
+#: ``/v1`` reply. A client uses an optional call only once central named it (docs/sync-protocol.md).
+FEATURES_HEADER = "X-Central-Features"
+#: The feature of ``POST /v1/sync``: one round trip for a whole sync cycle.
+FEATURE_SYNC = "sync_v2"
 
 #: Most categories in one catalog page (the full list travels on every page).
 MAX_CATEGORIES = 1000
@@ -540,3 +549,37 @@ class ErrorBody(Wire):
 
     error: str  # machine-readable code
     message: str  # one line for people
+
+
+# --- one round trip: POST /v1/sync ---------------------------------------------------------------
+
+
+class SyncRequest(Wire):
+    """``POST /v1/sync``: a whole sync cycle in one request (offered as :data:`FEATURE_SYNC`).
+
+    ``events`` are pushed exactly as by ``POST /v1/events`` (same validation, same per-event
+    results, same limits; may be empty); then the order updates after ``orders_cursor`` and the
+    catalog changes after ``catalog_cursor`` are read (one page each); ``heartbeat`` is stored as
+    by ``POST /v1/heartbeat``.
+    """
+
+    events: Annotated[list[Event], Field(max_length=MAX_EVENTS_PER_BATCH)] = Field(
+        default_factory=list
+    )
+    orders_cursor: Cursor = ""
+    orders_limit: Annotated[StrictInt, Field(ge=1, le=ORDER_UPDATES_PAGE_MAX)] | None = None
+    catalog_cursor: Cursor = ""
+    catalog_limit: Annotated[StrictInt, Field(ge=1, le=CATALOG_PAGE_MAX)] | None = None
+    heartbeat: Heartbeat | None = None
+
+
+class SyncResponse(Wire):
+    """The answer to ``POST /v1/sync``: one result per distinct event (in order), the first page
+    of order updates and of catalog changes, the heartbeat's acknowledgement (when one was sent)
+    and the server's clock."""
+
+    results: Annotated[list[EventResult], Field(max_length=MAX_EVENTS_PER_BATCH)]
+    order_updates: OrderUpdatesPage
+    catalog: CatalogPage
+    heartbeat: HeartbeatAck | None = None
+    server_time: Annotated[str, Field(max_length=64)]

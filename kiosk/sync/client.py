@@ -403,6 +403,9 @@ class CentralClient:
         self.max_body_bytes = max_body_bytes
         self.stats = ClientStats()
         self._token: str | None = None
+        #: The optional calls central named in the ``X-Central-Features`` header of its latest
+        #: reply (``kiosk.wire.FEATURE_SYNC``…); ``None`` until a reply arrived.
+        self.server_features: frozenset[str] | None = None
 
     # --- control --------------------------------------------------------------------------------
 
@@ -514,6 +517,22 @@ class CentralClient:
             )
         return ack
 
+    def sync(self, request: wire.SyncRequest) -> wire.SyncResponse:
+        """``POST /v1/sync``: a whole sync cycle in one round trip. Retried after timeouts too,
+        as the events push: every event keeps its UUID, and a heartbeat stored twice is one."""
+        body = self._request("POST", "/sync", json_body=request)
+        reply = self._parse(wire.SyncResponse, body)
+        sent = {e.id for e in request.events}
+        stray = [r.id for r in reply.results if r.id not in sent]
+        if stray:
+            raise BadResponse(f"the server answered for {len(stray)} events that were not sent")
+        if reply.heartbeat is not None and not math.isfinite(reply.heartbeat.clock_offset_s):
+            raise BadResponse(
+                "the central service sent an invalid SyncResponse (heartbeat.clock_offset_s: not"
+                " a finite number); nothing was changed"
+            )
+        return reply
+
     # --- machinery --------------------------------------------------------------------------------
 
     @staticmethod
@@ -612,6 +631,8 @@ class CentralClient:
             ):
                 status = resp.status_code
                 ok = 200 <= status < 300
+                named = resp.headers.get(wire.FEATURES_HEADER, "")
+                self.server_features = frozenset(f.strip() for f in named.split(",") if f.strip())
                 inflater = _Inflater(
                     resp.headers.get("content-encoding", ""), cap if ok else ERROR_BODY_CAP
                 )

@@ -15,6 +15,13 @@
    built and sent right after the push, on its own thread, so its round trip overlaps the pulls;
    this step waits for its answer and fails if it failed.
 
+When central offers it (``wire.FEATURE_SYNC`` in its replies' ``X-Central-Features`` header,
+remembered per server), a cycle starts with ONE request instead: ``POST /v1/sync`` carries the
+first batch of the outbox, both cursors and the heartbeat, and its reply the events' results, the
+first page of each feed and the heartbeat's answer. The steps above then run only for what is
+left (more events, more pages, missing images); an idle cycle is that one request. A central
+without the call (404/405) is forgotten as offering it and served by the steps above.
+
 Qt-free; it runs on a background thread. Progress and cancellation are data (:meth:`progress`,
 :meth:`abort`); plain callbacks ``on_event(name, data)`` with names ``progress``, ``finished``,
 ``online`` and ``offline`` let a Qt bridge re-emit them as signals. No widget calls in here.
@@ -75,6 +82,9 @@ LAST_ATTEMPT_AT = "sync.last_attempt_at"
 LAST_ERROR = "sync.last_error"
 LAST_ERROR_CODE = "sync.last_error_code"
 CLOCK_OFFSET_S = "sync.clock_offset_s"
+#: The server (base URL) that named ``wire.FEATURE_SYNC`` in its replies: with it, a cycle starts
+#: with ``POST /v1/sync`` (docs/sync-protocol.md, "One round trip").
+ROUND_TRIP_SERVER = "sync.round_trip_server"
 DEVICE_ID = "device.id"
 
 #: An event that central failed on (5xx) when sent ALONE, while the rest of its batch went
@@ -82,7 +92,7 @@ DEVICE_ID = "device.id"
 POISON_AFTER = 3
 
 #: Order updates asked for per page.
-ORDER_UPDATES_PAGE = 500
+ORDER_UPDATES_PAGE = wire.ORDER_UPDATES_PAGE_DEFAULT
 #: Orders per pull-back page (central serves at most 200).
 RECOVERY_PAGE = 200
 #: Catalog pages fetched ahead of the one being applied (each at most ``CATALOG_PAGE_MAX``).
@@ -213,6 +223,15 @@ class _HeartbeatSend:
             self.ack = self._client.heartbeat(self._beat)
         except BaseException as exc:  # raised on the sync thread by the heartbeat step
             self.error = exc
+
+
+@dataclass(frozen=True, slots=True)
+class _FollowUp:
+    """What a cycle still does after ``POST /v1/sync``: the named separate ``steps``, or every
+    separate step, heartbeat included (``separate``: the round trip was not made)."""
+
+    steps: frozenset[str]
+    separate: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +424,7 @@ class SyncEngine:
             return
         try:
             self._steps(run)
+            self._learn_features()
         finally:
             self._stop_catalog_fetch()
             self._join_heartbeat()
@@ -418,40 +438,148 @@ class SyncEngine:
             ("media", self._fetch_missing_media),
             ("heartbeat", self._heartbeat),
         )
+        separate = True  # the cycle without the round trip: every step, heartbeat included
+        if self._round_trip_offered():
+            follow: list[_FollowUp] = []
+            if not self._step(run, "sync", lambda r: follow.append(self._round_trip(r))):
+                return
+            if not follow:
+                return  # the round trip failed (recorded): the separate calls would too
+            if not follow[0].separate:
+                separate = False
+                steps = [(name, step) for name, step in steps if name in follow[0].steps]
         for name, step in steps:
-            try:
-                self._check_abort()
-                self._check_limits()
-                if name == "orders":
-                    # The catalog's first page downloads while order updates are pulled (a few
-                    # small requests): on 2G that hides their round trips. After the push, so
-                    # orders placed here never wait behind catalog bytes.
+            if separate and name == "orders":
+
+                def step(r: _Run, pull: Callable[[_Run], None] = step) -> None:
+                    # The catalog's first page downloads while order updates are pulled (a
+                    # few small requests): on 2G that hides their round trips. After the push,
+                    # so orders placed here never wait behind catalog bytes.
                     self._catalog_fetch = self._start_catalog_fetch()
                     # The heartbeat's round trip overlaps the pulls too; its answer is awaited
                     # (and any failure reported) in the heartbeat step at the end.
-                    self._heartbeat_send = self._start_heartbeat(run)
-                step(run)
-            except _Aborted:
-                run.aborted = True
-                run.fail("sync was stopped before it finished", SyncCode.ABORTED, ends=True)
+                    self._heartbeat_send = self._start_heartbeat(r)
+                    pull(r)
+
+            if not self._step(run, name, step):
                 return
-            except RunLimit as exc:
+
+    def _step(self, run: _Run, name: str, step: Callable[[_Run], None]) -> bool:
+        """Run one step; ``False`` when its error ends the run (recorded either way)."""
+        try:
+            self._check_abort()
+            self._check_limits()
+            step(run)
+        except _Aborted:
+            run.aborted = True
+            run.fail("sync was stopped before it finished", SyncCode.ABORTED, ends=True)
+            return False
+        except RunLimit as exc:
+            run.fail_with(f"{name}: {exc}", exc, ends=True)
+            return False
+        except Offline as exc:  # TlsRefused included: nothing was sent
+            run.offline = True
+            run.fail_with(str(exc), exc, ends=True)
+            self._set_online(False)
+            return False
+        except Rejected as exc:
+            self._set_online(True)
+            if exc.needs_enrollment:
                 run.fail_with(f"{name}: {exc}", exc, ends=True)
-                return
-            except Offline as exc:  # TlsRefused included: nothing was sent
-                run.offline = True
-                run.fail_with(str(exc), exc, ends=True)
-                self._set_online(False)
-                return
-            except Rejected as exc:
-                self._set_online(True)
-                if exc.needs_enrollment:
-                    run.fail_with(f"{name}: {exc}", exc, ends=True)
-                    run.errors.append("this kiosk must be enrolled again (`kiosk enroll`)")
-                    return
-                run.fail_with(f"{name}: {exc}", exc)
-            except SyncError as exc:  # ServerError, Unknown, BadResponse, NotEnrolled …
-                run.fail_with(f"{name}: {exc}", exc)
+                run.errors.append("this kiosk must be enrolled again (`kiosk enroll`)")
+                return False
+            run.fail_with(f"{name}: {exc}", exc)
+        except SyncError as exc:  # ServerError, Unknown, BadResponse, NotEnrolled …
+            run.fail_with(f"{name}: {exc}", exc)
+        return True
+
+    # --- 0. one round trip ---------------------------------------------------------------------
+
+    def _round_trip_offered(self) -> bool:
+        """Whether this server named ``wire.FEATURE_SYNC`` (remembered per server URL)."""
+        return self.store.setting(ROUND_TRIP_SERVER) == self.client.base_url
+
+    def _learn_features(self) -> None:
+        """Remember the server as offering the round trip once its replies name it."""
+        features = self.client.server_features
+        if features is None or wire.FEATURE_SYNC not in features:
+            return
+        if not self._round_trip_offered():
+            with self.store.write() as s:
+                KioskStore.set_setting(s, ROUND_TRIP_SERVER, self.client.base_url)
+
+    def _round_trip(self, run: _Run) -> _FollowUp:
+        """``POST /v1/sync``: the first batch of the outbox, both cursors and the heartbeat in
+        one request; the reply is applied as the separate steps apply theirs (results, then the
+        order updates page, then the catalog page, each in its own local transaction).
+
+        Returns the steps still to run: ``push`` when the batch was full, a feed whose page said
+        ``has_more``, ``media``. Or every separate step (``separate``) when central does not
+        know the call (404/405: it is forgotten as offering it), or when it refused or failed on
+        the events (4xx/5xx): the push's own batch handling then finds the culprit alone.
+        """
+        with self.store.read() as s:
+            total = outbox.stats(s).pending
+            rows = outbox.pending_batch(s, wire.MAX_EVENTS_PER_BATCH)
+            batch = [(r.id, r.kind, r.subject_id, r.created_at, r.payload) for r in rows]
+            orders_cursor = KioskStore.get_setting(s, ORDERS_CURSOR) or ""
+            catalog_cursor = KioskStore.get_setting(s, CATALOG_CURSOR) or ""
+        self._set_progress("push", 0, total, f"sending {total} changes")
+        events, kinds, invalid = self._wire_events(batch)
+        self._quarantine_invalid(invalid, run)
+        ids = [e.id for e in events]
+        request = wire.SyncRequest(
+            events=events,
+            orders_cursor=orders_cursor,
+            orders_limit=ORDER_UPDATES_PAGE,
+            catalog_cursor=catalog_cursor,
+            catalog_limit=self._catalog_limit(catalog_cursor, False),
+            heartbeat=self._build_heartbeat(run),
+        )
+        every = _FollowUp(frozenset(), separate=True)
+        try:
+            reply = self.client.sync(request)
+        except Rejected as exc:
+            if exc.status in (404, 405):
+                log.info("%s has no POST /v1/sync (%s): separate calls", self.client.base_url, exc)
+                with self.store.write() as s:
+                    KioskStore.set_setting(s, ROUND_TRIP_SERVER, "")
+                return every
+            if events and exc.status in (413, 422) and not exc.needs_enrollment:
+                return every
+            if events:
+                self._record_attempt(ids, str(exc))
+            raise
+        except ServerError as exc:
+            if events and not exc.busy:
+                return every
+            if events:
+                self._record_attempt(ids, str(exc))
+            raise
+        except SyncError as exc:
+            # Unknown included: central may have the events; they stay pending, same UUIDs.
+            if events:
+                self._record_attempt(ids, str(exc))
+            raise
+        self._set_online(True)
+        if events:
+            settled = self._apply_results(list(reply.results), events, kinds, run)
+            unanswered = [i for i in ids if i not in settled]
+            if unanswered:
+                self._record_attempt(unanswered, "no answer for this event in the server's reply")
+            self._set_progress("push", len(events), total, f"sent {len(events)} of {total} changes")
+        self._apply_order_page(reply.order_updates, run)
+        applied = self._apply_catalog_page(self._catalog_page(reply.catalog, catalog_cursor), run)
+        if reply.heartbeat is not None:
+            self._record_ack(reply.heartbeat, run)
+        follow = {"pullback", "media"}  # the pull-back step asks its flag: no request if unset
+        if len(batch) >= wire.MAX_EVENTS_PER_BATCH:
+            follow.add("push")
+        if reply.order_updates.has_more:
+            follow.add("orders")
+        if applied and reply.catalog.has_more:
+            follow.add("catalog")
+        return _FollowUp(frozenset(follow), separate=False)
 
     def _finish(self, run: _Run) -> SyncSummary:
         now = self.clock().isoformat()
@@ -504,12 +632,7 @@ class SyncEngine:
             if not batch:
                 return
             events, kinds, invalid = self._wire_events(batch)
-            if invalid:
-                with self.store.write() as s:
-                    for event_id, reason in invalid.items():
-                        outbox.quarantine(s, event_id, reason)
-                run.quarantined_now += len(invalid)
-                run.warnings.extend(f"event {i} could not be sent: {r}" for i, r in invalid.items())
+            self._quarantine_invalid(invalid, run)
             if not events:
                 continue
             progressed = self._push_batch(events, kinds, run, waiting)
@@ -523,6 +646,16 @@ class SyncEngine:
                     ends=False,
                 )
                 return
+
+    def _quarantine_invalid(self, invalid: dict[str, str], run: _Run) -> None:
+        """Set aside the events that cannot even be put on the wire (see :meth:`_wire_events`)."""
+        if not invalid:
+            return
+        with self.store.write() as s:
+            for event_id, reason in invalid.items():
+                outbox.quarantine(s, event_id, reason)
+        run.quarantined_now += len(invalid)
+        run.warnings.extend(f"event {i} could not be sent: {r}" for i, r in invalid.items())
 
     @staticmethod
     def _wire_events(
@@ -793,9 +926,28 @@ class SyncEngine:
 
     # --- 2. order updates ----------------------------------------------------------------------
 
-    def _pull_orders(self, run: _Run) -> None:
+    def _apply_order_page(self, page: wire.OrderUpdatesPage, run: _Run) -> None:
+        """Apply one page of order updates and the cursor after it, in one transaction."""
         from kiosk.storage.orders import apply_remote_status
 
+        with self.store.write() as s:
+            for u in page.items:
+                try:
+                    status = OrderStatus(u.status)
+                except ValueError:
+                    run.warnings.append(f"order {u.order_id}: unknown status '{u.status}'")
+                    continue
+                try:
+                    if apply_remote_status(s, u.order_id, status, u.server_no, u.reason):
+                        run.order_updates += 1
+                except (IllegalTransition, NotFound) as exc:
+                    # Record and move on: one odd update must never wedge the feed.
+                    run.warnings.append(f"order {u.order_id}: {exc}")
+                    KioskStore.audit(s, "sync", "remote_status_refused", u.order_id, str(exc))
+            KioskStore.set_setting(s, ORDERS_CURSOR, page.next_cursor)
+        self._set_progress("orders", run.order_updates, None, "order updates applied")
+
+    def _pull_orders(self, run: _Run) -> None:
         cursor = self.store.setting(ORDERS_CURSOR) or ""
         self._set_progress("orders", 0, None, "fetching order updates")
         pages = 0
@@ -805,22 +957,7 @@ class SyncEngine:
             pages += 1
             page = self.client.order_updates(cursor, ORDER_UPDATES_PAGE)
             self._set_online(True)
-            with self.store.write() as s:
-                for u in page.items:
-                    try:
-                        status = OrderStatus(u.status)
-                    except ValueError:
-                        run.warnings.append(f"order {u.order_id}: unknown status '{u.status}'")
-                        continue
-                    try:
-                        if apply_remote_status(s, u.order_id, status, u.server_no, u.reason):
-                            run.order_updates += 1
-                    except (IllegalTransition, NotFound) as exc:
-                        # Record and move on: one odd update must never wedge the feed.
-                        run.warnings.append(f"order {u.order_id}: {exc}")
-                        KioskStore.audit(s, "sync", "remote_status_refused", u.order_id, str(exc))
-                KioskStore.set_setting(s, ORDERS_CURSOR, page.next_cursor)
-            self._set_progress("orders", run.order_updates, None, "order updates applied")
+            self._apply_order_page(page, run)
             if not page.has_more:
                 return
             if page.next_cursor == cursor:
@@ -899,8 +1036,6 @@ class SyncEngine:
         stop: threading.Event,
     ) -> None:
         """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``."""
-        from kiosk.storage import catalog
-
         more = False
         pages = 0
         try:
@@ -910,35 +1045,8 @@ class SyncEngine:
                 pages += 1
                 page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, more))
                 more = page.has_more
-                live = [
-                    catalog.ProductRecord(
-                        sku=p.sku,
-                        name=p.name,
-                        category=p.category,
-                        price_fen=p.price_fen,
-                        unit=p.unit,
-                        description=p.description,
-                        stock=p.stock.value,
-                        barcode=p.barcode,
-                        image_hash=p.image_hash,
-                        active=p.active,
-                        server_version=p.version,
-                        # Computed here, in parallel with the writes of the previous page.
-                        keys=product_keys(p.name, p.sku, p.barcode) if p.active else None,
-                    )
-                    for p in page.items
-                    if not p.deleted
-                ]
-                out.put(
-                    _CatalogPage(
-                        categories=[(c.name, c.sort_order, c.active) for c in page.categories],
-                        live=live,
-                        gone=[p.sku for p in page.items if p.deleted],
-                        next_cursor=page.next_cursor,
-                        has_more=page.has_more,
-                        cursor=cursor,
-                    )
-                )
+                # Built here, in parallel with the writes of the previous page.
+                out.put(self._catalog_page(page, cursor))
                 if not page.has_more:
                     return
                 if page.next_cursor == cursor:
@@ -947,6 +1055,38 @@ class SyncEngine:
         except BaseException as exc:  # handed to the applying thread, which raises it there
             if not stop.is_set():
                 out.put(exc)
+
+    @staticmethod
+    def _catalog_page(page: wire.CatalogPage, cursor: str) -> _CatalogPage:
+        """A validated page, ready to apply (search keys computed), asked for at ``cursor``."""
+        from kiosk.storage import catalog
+
+        live = [
+            catalog.ProductRecord(
+                sku=p.sku,
+                name=p.name,
+                category=p.category,
+                price_fen=p.price_fen,
+                unit=p.unit,
+                description=p.description,
+                stock=p.stock.value,
+                barcode=p.barcode,
+                image_hash=p.image_hash,
+                active=p.active,
+                server_version=p.version,
+                keys=product_keys(p.name, p.sku, p.barcode) if p.active else None,
+            )
+            for p in page.items
+            if not p.deleted
+        ]
+        return _CatalogPage(
+            categories=[(c.name, c.sort_order, c.active) for c in page.categories],
+            live=live,
+            gone=[p.sku for p in page.items if p.deleted],
+            next_cursor=page.next_cursor,
+            has_more=page.has_more,
+            cursor=cursor,
+        )
 
     def _apply_catalog_page(self, page: _CatalogPage, run: _Run) -> bool:
         """Apply one page and the cursor after it; ``False`` (nothing written) if the saved
@@ -1056,6 +1196,11 @@ class SyncEngine:
         errors of the push (or the previous run's last error) and the catalog cursor before this
         run's pull. The next heartbeat reports the rest.
         """
+        return _HeartbeatSend(self.client, self._build_heartbeat(run))
+
+    def _build_heartbeat(self, run: _Run) -> wire.Heartbeat:
+        """The heartbeat as of now: queue depth, quarantined, the errors so far (or the
+        previous run's last error), the catalog cursor, disk free, the kiosk clock."""
         now = self.clock()
         with self.store.read() as s:
             st = outbox.stats(s)
@@ -1069,7 +1214,7 @@ class SyncEngine:
             disk_free = shutil.disk_usage(self.store.data_dir).free
         except OSError:
             disk_free = 0
-        beat = wire.Heartbeat(
+        return wire.Heartbeat(
             app_version=__version__,
             schema_revision=self.store.schema_revision(),
             queue_depth=st.pending,
@@ -1082,7 +1227,6 @@ class SyncEngine:
             kiosk_time=now.isoformat(),
             catalog_cursor=cursor,
         )
-        return _HeartbeatSend(self.client, beat)
 
     def _join_heartbeat(self) -> _HeartbeatSend | None:
         """Wait for the heartbeat thread, if any (it never outlives the cycle)."""
@@ -1101,6 +1245,10 @@ class SyncEngine:
         if send.ack is None:  # pragma: no cover - deliver() sets one of the two
             raise BadResponse("the heartbeat got no answer")
         self._set_online(True)
-        run.clock_offset_s = send.ack.clock_offset_s
+        self._record_ack(send.ack, run)
+
+    def _record_ack(self, ack: wire.HeartbeatAck, run: _Run) -> None:
+        """Keep the clock offset central measured from the heartbeat."""
+        run.clock_offset_s = ack.clock_offset_s
         with self.store.write() as s:
-            KioskStore.set_setting(s, CLOCK_OFFSET_S, repr(float(send.ack.clock_offset_s)))
+            KioskStore.set_setting(s, CLOCK_OFFSET_S, repr(float(ack.clock_offset_s)))

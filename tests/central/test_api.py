@@ -494,9 +494,12 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/v1/heartbeat",
         "/livez",
         "/readyz",
+        "/v1/sync",
     }
     schemas = doc["components"]["schemas"]
     for name in (
+        "SyncRequest",
+        "SyncResponse",
         "CatalogPage",
         "EventBatch",
         "Event",

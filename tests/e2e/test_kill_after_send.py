@@ -21,12 +21,15 @@ from sqlalchemy import select, text
 
 from kiosk.storage import outbox
 from kiosk.storage.models import OutboxEvent
+from kiosk.sync.engine import ROUND_TRIP_SERVER
 from tests.conftest import DEMO_CATALOG, REPO_ROOT
 from tests.e2e.conftest import KioskRig, central_catalog
 from tests.helpers.central_server import CentralServer
 from tests.helpers.fault_proxy import PASS, Always, Fault, FaultProxy, ProxyStats, Script
 
-EVENTS = "/v1/events"
+#: Where the kiosk pushes: after its first cycle learned that central offers it, the one round
+#: trip (docs/sync-protocol.md) carries the events.
+PUSH = "/v1/sync"
 
 
 def _child(kiosk: KioskRig) -> subprocess.Popen[str]:
@@ -61,6 +64,7 @@ def test_sigkill_after_central_committed_never_duplicates(
     kiosk = make_kiosk("kiosk")
     kiosk.enroll(proxy.url, central.enroll_code("C003"))
     assert kiosk.engine(proxy.url, media_per_run=0).run_once().ok
+    assert kiosk.store.setting(ROUND_TRIP_SERVER) == proxy.url
     skus = kiosk.orderable_skus()
     placed: list[str] = []
 
@@ -70,7 +74,7 @@ def test_sigkill_after_central_committed_never_duplicates(
         batch = [kiosk.place(rng, skus) for _ in range(rng.randint(3, 15))]
         placed += batch
         if round_no in (0, 3):
-            proxy.set_plan(Always(Fault.lost_reply(hold=True), only=EVENTS))
+            proxy.set_plan(Always(Fault.lost_reply(hold=True), only=PUSH))
         else:
             passes = [PASS] * rng.randrange(0, 4)
             proxy.set_plan(Script([*passes, Fault.lost_reply(hold=True)], only="/v1/"))

@@ -34,7 +34,13 @@ STOP_DEADLINE_S = 10.0
 class CentralInThread:
     """One uvicorn server of ``create_app(service)`` on a free port of 127.0.0.1."""
 
-    def __init__(self, service: CentralService, rate_limit: DeviceRateLimit | None = None) -> None:
+    def __init__(
+        self,
+        service: CentralService,
+        rate_limit: DeviceRateLimit | None = None,
+        *,
+        round_trip: bool = True,
+    ) -> None:
         self.service = service
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -43,7 +49,10 @@ class CentralInThread:
         self.port = int(self._sock.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(service, rate_limit), log_level="warning", access_log=False, lifespan="off"
+            create_app(service, rate_limit, round_trip=round_trip),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

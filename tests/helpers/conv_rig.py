@@ -163,13 +163,16 @@ class Central:
 
 
 @contextmanager
-def running_central(url: str) -> Iterator[Central]:
+def running_central(url: str, *, round_trip: bool = True) -> Iterator[Central]:
     """Central on ``url`` in a thread. Its per-device rate limit is widened: these rigs test how
     the engine and central converge, bisect and refuse, not the brake (tests/central has those);
-    at the default 2 requests a second a bisecting run ends early as "busy"."""
+    at the default 2 requests a second a bisecting run ends early as "busy". ``round_trip``:
+    ``False`` plays a central from before ``POST /v1/sync``."""
     db = CentralDb(url)
     server = CentralInThread(
-        CentralService(db), DeviceRateLimit(burst=10_000, per_second=10_000)
+        CentralService(db),
+        DeviceRateLimit(burst=10_000, per_second=10_000),
+        round_trip=round_trip,
     ).start()
     try:
         yield Central(server.service, server)

@@ -397,7 +397,10 @@ def test_central_failing_and_central_busy_from_its_own_handlers(
     def crash(*_a: object) -> None:
         raise RuntimeError("a bug in central")
 
+    # The separate calls' order updates and the one round trip's reads (the engine starts using
+    # it once central's replies named it).
     monkeypatch.setattr(server.service, "order_updates", crash)
+    monkeypatch.setattr(server.service, "sync_state", crash)
     engine = _engine(store, server.url, token)
     try:
         failing = engine.run_once()
@@ -410,6 +413,7 @@ def test_central_failing_and_central_busy_from_its_own_handlers(
         raise OperationalError("UPDATE counters", {}, Exception("database is locked"))
 
     monkeypatch.setattr(server.service, "order_updates", locked)
+    monkeypatch.setattr(server.service, "sync_state", locked)
     engine = _engine(store, server.url, token)
     try:
         busy = engine.run_once()
