@@ -117,7 +117,9 @@ def test_words_change_from_waiting_to_last_synced(
     window.show()
     try:
         before = wait_for_text(qtbot, window, lambda t: "2 orders waiting to send" in t)
-        assert "last synced" not in before
+        # The fixture's sync is stored: the top bar says when it was from the start
+        # (docs/ui.md), but nothing has gone out yet.
+        assert "All orders sent" not in before
 
         gui_thread = QThread.currentThread()
         finished_on: list[bool] = []
@@ -180,7 +182,8 @@ def test_run_gui_syncs_while_open_and_stops_on_close(
             if not seen["texts"] or seen["texts"][-1] != text:
                 seen["texts"].append(text)
             seen["threads_while_open"] = len(sync_threads())
-            if "last synced" in text or deadline.remainingTime() == 0:
+            # The fixture's stored sync shows "last synced" from the start: wait for the order.
+            if "All orders sent" in text or deadline.remainingTime() == 0:
                 poll.stop()
                 # Closing the last window ends run_gui's loop, as Ctrl+Shift+Q does. (No extra
                 # quit(): a second Quit event would linger and end the next test's wait.)
@@ -205,7 +208,7 @@ def test_run_gui_syncs_while_open_and_stops_on_close(
         hang_guard.stop()
     assert code == 0
     assert seen.get("threads_while_open") == 1, "run_gui did not start the background sync"
-    assert any("last synced" in t for t in seen["texts"]), seen["texts"]
+    assert any("All orders sent" in t and "last synced" in t for t in seen["texts"]), seen["texts"]
     assert not sync_threads(), "run_gui left the sync thread running"
     orders = central_orders(central_server)
     assert [o["order_id"] for o in orders].count(order_id) == 1
