@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -30,6 +30,7 @@ from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 if TYPE_CHECKING:
     from kiosk.storage.recovery import RecoveryReport
     from kiosk.sync.connectivity import ConnectivityMonitor
+    from kiosk.sync.listener import SyncListener
     from kiosk.ui.single import SingleInstance
 
 log = logging.getLogger(__name__)
@@ -82,9 +83,7 @@ def build_window(
     return window
 
 
-def start_sync(
-    store: KioskStore, on_event: Callable[[str, Any], None]
-) -> ConnectivityMonitor | None:
+def start_sync(store: KioskStore, listener: SyncListener) -> ConnectivityMonitor | None:
     """Start the background sync when the kiosk is enrolled; ``None`` when it is not (yet).
 
     The GUI never fails to start because of sync: a problem here is logged and the indicator
@@ -96,14 +95,8 @@ def start_sync(
         from kiosk.sync.connectivity import ConnectivityMonitor
         from kiosk.sync.factory import open_engine
 
-        def progress_only(name: str, data: Any) -> None:
-            # The monitor reports online/offline/finished itself; the engine's copies of those
-            # would reach the bridge twice.
-            if name == "progress":
-                on_event(name, data)
-
-        engine = open_engine(store, on_event=progress_only)
-        monitor = ConnectivityMonitor(engine, on_event=on_event)
+        # The monitor is the engine's listener and tells ``listener`` each thing once.
+        monitor = ConnectivityMonitor(open_engine(store), listener=listener)
         monitor.start()
         return monitor
     except Exception:  # the shop can still take orders offline; the indicator says so
@@ -423,7 +416,7 @@ def _run_gui(
         # Sync (httpx, keyring) and the other screens are not needed to show the home screen.
         if started:
             return
-        monitor = start_sync(store, bridge.on_event)
+        monitor = start_sync(store, bridge)
         started.append(monitor)
         window.order_placed.connect(sync_now_after_order)
         if monitor is not None:
@@ -442,7 +435,7 @@ def _run_gui(
         old = started[0]
         if old is not None:
             stop_sync(old)  # it speaks to the address of the enrollment before
-        started[0] = start_sync(store, bridge.on_event)
+        started[0] = start_sync(store, bridge)
         if old is None and started[0] is not None:
             start_demand_counts(window)
 

@@ -15,6 +15,7 @@ from kiosk.orders import LineRequest, OrderStatus, Payment
 from kiosk.storage.browsing import ProductSort, featured_products
 from kiosk.storage.lookup import find_villager_orders
 from kiosk.storage.orders import apply_remote_status, place_order
+from kiosk.sync.engine import SyncSummary
 from kiosk.ui.bridge import SyncBridge, SyncFacts, SyncIndicator
 from kiosk.ui.cart import Cart
 from kiosk.ui.models import CartModel, ProductGridModel, VillagerOrdersModel
@@ -169,11 +170,12 @@ def test_bridge_delivers_engine_events_on_the_gui_thread(qtbot: Any) -> None:
     gui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
     seen: list[object] = []
     bridge.finished.connect(lambda data: seen.append((QThread.currentThread() is gui_thread, data)))
-    worker = threading.Thread(target=bridge.on_event, args=("finished", {"ok": True}))
+    summary = SyncSummary(ok=True)
+    worker = threading.Thread(target=bridge.on_finished, args=(summary,))
     with qtbot.waitSignal(bridge.finished, timeout=5000):
         worker.start()
     worker.join()
-    assert seen == [(True, {"ok": True})]
+    assert seen == [(True, summary)]
 
 
 def test_sync_words_without_engine_and_with_waiting_orders(qtbot: Any, make_window: Any) -> None:

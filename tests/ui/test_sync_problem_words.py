@@ -15,7 +15,7 @@ import pytest
 from kiosk.storage.store import KioskStore
 from kiosk.sync.client import CentralClient, RetryPolicy, make_http_client
 from kiosk.sync.credentials import StaticCredentials
-from kiosk.sync.engine import SyncEngine
+from kiosk.sync.engine import SyncEngine, SyncSummary
 from kiosk.ui.bridge import SyncBridge, SyncFacts, SyncIndicator
 from kiosk.ui.tasks import TaskRunner
 from tests.helpers.tls_server import https_server, make_cert
@@ -83,9 +83,7 @@ def test_a_real_run_against_an_expired_certificate_reaches_the_top_bar(
     with https_server(pem) as url:
         client = CentralClient(make_http_client(url), policy=RetryPolicy(max_attempts=1))
         try:
-            engine = SyncEngine(
-                kiosk_store, client, StaticCredentials("t"), on_event=bridge.on_event
-            )
+            engine = SyncEngine(kiosk_store, client, StaticCredentials("t"), listener=bridge)
             with qtbot.waitSignal(bridge.finished, timeout=20_000):
                 summary = engine.run_once()
         finally:
@@ -96,7 +94,7 @@ def test_a_real_run_against_an_expired_certificate_reaches_the_top_bar(
 
     # The next good run clears it.
     with qtbot.waitSignal(indicator.changed, timeout=10_000):
-        bridge.on_event("finished", {"ok": True, "finished_at": now.isoformat()})
+        bridge.on_finished(SyncSummary(ok=True, finished_at=now.isoformat()))
     qtbot.waitUntil(lambda: indicator.text.startswith("Online"), timeout=10_000)
     assert CLOCK_WORDS not in indicator.text
     indicator.stop()

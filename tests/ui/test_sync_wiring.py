@@ -125,7 +125,7 @@ def test_words_change_from_waiting_to_last_synced(
             lambda _s: finished_on.append(QThread.currentThread() is gui_thread)
         )
 
-        monitor = start_sync(store, bridge.on_event)
+        monitor = start_sync(store, bridge)
         assert monitor is not None, "an enrolled kiosk must start its background sync"
         try:
             after = wait_for_text(
@@ -147,7 +147,7 @@ def test_words_change_from_waiting_to_last_synced(
 
 def test_not_enrolled_kiosk_starts_no_sync(qtbot: Any, kiosk_store: Any) -> None:
     bridge = SyncBridge()
-    assert start_sync(kiosk_store, bridge.on_event) is None
+    assert start_sync(kiosk_store, bridge) is None
     make_app(lang="en")
     window = build_window(kiosk_store, lang="en", bridge=bridge)
     try:

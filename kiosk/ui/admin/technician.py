@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -52,6 +52,9 @@ from kiosk.ui.bridge import SyncBridge
 from kiosk.ui.errors import error_words, outbox_reason_words, sync_summary_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import plain_tooltip
+
+if TYPE_CHECKING:
+    from kiosk.sync.engine import SyncProgress, SyncSummary
 
 ACTOR = Role.TECHNICIAN.value
 SERVER_URL_KEY = "sync.server_url"
@@ -522,17 +525,17 @@ class TechnicianScreen(QWidget):
 
     def sync_now(self) -> None:
         """One sync cycle now, with progress."""
-        store, on_event = self._services.store, self.bridge.on_event
+        store, bridge = self._services.store, self.bridge
         if not store.setting(SERVER_URL_KEY):
             self._say(self.tr("Not enrolled yet: nothing to sync with."), ok=False)
             return
 
-        def run() -> dict[str, Any]:
+        def run() -> SyncSummary:
             from kiosk.sync.factory import open_engine
 
-            engine = open_engine(store, on_event=on_event)
+            engine = open_engine(store, listener=bridge)
             try:
-                return engine.run_once().to_dict()
+                return engine.run_once()
             finally:
                 engine.client.close()
 
@@ -540,29 +543,27 @@ class TechnicianScreen(QWidget):
         self.progress.setRange(0, 0)
         self._services.runner.run(run, self._synced, self._sync_failed)
 
-    def _progress(self, data: object) -> None:
-        if not isinstance(data, dict):
-            return
-        total, done = data.get("total"), int(data.get("done") or 0)
+    def _progress(self, p: SyncProgress) -> None:
+        total, done = p.total, p.done
         if total:
-            self.progress.setRange(0, int(total))
-            self.progress.setValue(min(done, int(total)))
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
         else:
             self.progress.setRange(0, 0)
-        self.sync_words.setText(progress_words(str(data.get("phase") or ""), done, total))
+        self.sync_words.setText(progress_words(p.phase, done, total))
 
-    def _synced(self, summary: dict[str, Any]) -> None:
+    def _synced(self, summary: SyncSummary) -> None:
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
         # Full only when the run finished well: a failed run must not look complete.
-        self.progress.setValue(1 if summary.get("ok") else 0)
+        self.progress.setValue(1 if summary.ok else 0)
         self.sync_words.clear()
-        if summary.get("ok"):
+        if summary.ok:
             text = self.tr("Sync finished: %1 sent, %2 products updated, %3 still waiting.")
             text = (
-                text.replace("%1", str(summary.get("pushed", 0)))
-                .replace("%2", str(summary.get("pulled_products", 0)))
-                .replace("%3", str(summary.get("outbox_remaining", 0)))
+                text.replace("%1", str(summary.pushed))
+                .replace("%2", str(summary.pulled_products))
+                .replace("%3", str(summary.outbox_remaining))
             )
             self._say(text)
         else:

@@ -24,6 +24,8 @@ from kiosk.storage.backup import backup_database, integrity_check, new_backup_pa
 from kiosk.storage.models import Order
 from kiosk.storage.store import KioskStore
 from kiosk.sync.connectivity import ConnectivityMonitor
+from kiosk.sync.engine import SyncProgress
+from kiosk.sync.listener import QuietListener
 from kiosk.ui.app import EXIT_RESTART, pause_sync_for_restore, run_gui, start_sync, stop_sync
 from kiosk.ui.window import KioskWindow
 from tests.helpers.central_server import (
@@ -48,7 +50,7 @@ def order_ids(store: KioskStore) -> set[str]:
         return set(s.scalars(select(Order.id)).all())
 
 
-class SyncHold:
+class SyncHold(QuietListener):
     """A sync listener that holds the sync thread at the start of the push.
 
     ``held`` is set once the sync thread is held; it waits for ``release`` (at most
@@ -60,8 +62,8 @@ class SyncHold:
         self.release = threading.Event()
         self.log: list[str] = []
 
-    def on_event(self, name: str, data: Any) -> None:
-        if name == "progress" and data.get("phase") == "push" and not self.held.is_set():
+    def on_progress(self, progress: SyncProgress) -> None:
+        if progress.phase == "push" and not self.held.is_set():
             self.log.append("sync held")
             self.held.set()
             self.release.wait(HOLD_CAP_S)
@@ -69,7 +71,7 @@ class SyncHold:
 
 
 def start_held_sync(store: KioskStore, hold: SyncHold) -> ConnectivityMonitor:
-    monitor = start_sync(store, hold.on_event)  # the GUI's own start-up path
+    monitor = start_sync(store, hold)  # the GUI's own start-up path
     assert monitor is not None, "an enrolled kiosk must start its background sync"
     return monitor
 
