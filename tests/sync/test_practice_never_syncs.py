@@ -61,7 +61,7 @@ def test_the_engine_refuses_the_practice_store(
 
 
 def test_the_gui_never_starts_sync_on_the_practice_store(tmp_path: Path) -> None:
-    from kiosk.ui.app import start_sync
+    from kiosk.ui.sync_control import start_sync
 
     data = tmp_path / "kiosk"
     with KioskStore.open(data) as real:

@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 
 from kiosk.storage.store import KioskStore
 from kiosk.sync.engine import SyncSummary
-from kiosk.ui.app import build_window, make_app, start_sync, stop_sync, wire_sync
+from kiosk.ui.app import build_window, make_app, wire_sync
 from kiosk.ui.bridge import SyncBridge
+from kiosk.ui.sync_control import start_sync, stop_sync
 from tests.helpers.central_server import (
     CentralServer,
     central_server,  # noqa: F401  (the fixture)

@@ -19,8 +19,9 @@ from kiosk.orders import LineRequest, Payment
 from kiosk.storage.orders import place_order
 from kiosk.storage.store import KioskStore
 from kiosk.sync.factory import enroll, open_engine
-from kiosk.ui.app import build_window, make_app, run_gui, start_sync, stop_sync
+from kiosk.ui.app import build_window, make_app, run_gui
 from kiosk.ui.bridge import SyncBridge
+from kiosk.ui.sync_control import start_sync, stop_sync
 from kiosk.ui.window import KioskWindow
 from tests.conftest import DEMO_CATALOG
 from tests.helpers.central_server import (

@@ -55,6 +55,7 @@ from kiosk.ui.widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from kiosk.sync.engine import SyncProgress, SyncSummary
+    from kiosk.ui.sync_control import SyncController
 
 ACTOR = Role.TECHNICIAN.value
 SERVER_URL_KEY = "sync.server_url"
@@ -207,12 +208,15 @@ class TechnicianScreen(QWidget):
         done(str): a task finished; its outcome in plain words (also shown on the screen).
         restored(object): the database was restored (the :class:`RestoreResult`).
         enrolled(object): the enroll form enrolled the kiosk (the ``Enrollment``).
+        restart_requested(): a restore replaced the data of the running kiosk, which must now
+            start again (only with a :attr:`sync` controller, i.e. in the running application).
     """
 
     lock_requested = Signal()
     done = Signal(str)
     restored = Signal(object)
     enrolled = Signal(object)
+    restart_requested = Signal()
 
     def __init__(self, services: KioskServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,10 +225,9 @@ class TechnicianScreen(QWidget):
         self.choose_file: Callable[[QWidget, str, Path], Path | None] = default_choose_file
         self.events: list[QueuedEvent] = []
         self.report: DoctorReport | None = None
-        # Set by the application (KioskWindow.set_restore_hooks); None: no background sync to
-        # stop, and the kiosk stays open after a restore (the store reconnects on next use).
-        self.pause_sync: Callable[[float], bool] | None = None
-        self.restart_kiosk: Callable[[], None] | None = None
+        # Set by the application (KioskWindow.set_sync_controller); None: no background sync to
+        # pause, and the kiosk stays open after a restore (the store reconnects on next use).
+        self.sync: SyncController | None = None
         self.sync_stop_timeout_s = SYNC_STOP_TIMEOUT_S
         #: The keyring backend for enrollment (``None``: the system's); tests pass a fake.
         self.keyring_backend: Any = None
@@ -693,7 +696,7 @@ class TechnicianScreen(QWidget):
         ).replace("%1", path.name)
         if not self._services.asker.ask(self, question, self.tr("Restore"), self.tr("Cancel")):
             return
-        if self.pause_sync is not None and not self.pause_sync(self.sync_stop_timeout_s):
+        if self.sync is not None and not self.sync.pause_for_restore(self.sync_stop_timeout_s):
             self._say(
                 self.tr(
                     "Nothing was restored: the background sync did not stop in time. "
@@ -713,7 +716,7 @@ class TechnicianScreen(QWidget):
             result = restore_backup(store.data_dir, path)
         except Exception as exc:  # shown to the technician; the old files are still in place
             text = error_words(exc)
-            if self.pause_sync is not None:  # it was stopped for good above
+            if self.sync is not None:  # it was stopped for good above
                 text += " " + self.tr("Sending is paused until the kiosk restarts.")
             self._say(text, ok=False)
             return
@@ -722,9 +725,9 @@ class TechnicianScreen(QWidget):
             text += " " + self.tr(
                 "%n unsent change(s) were in the replaced data.", "", result.unsent_in_replaced
             )
-        if self.restart_kiosk is not None:
+        if self.sync is not None:  # the running kiosk: it starts again on the restored data
             self._say(text + " " + self.tr("The kiosk restarts now with the restored data."))
-            QTimer.singleShot(self.restart_delay_ms, self, self.restart_kiosk)
+            QTimer.singleShot(self.restart_delay_ms, self, self.restart_requested.emit)
         else:
             self.begin()  # fresh checks and lists from the restored data
             self._say(text)
