@@ -69,7 +69,7 @@ def build_window(
     if connected is None:
         connected = bool(store.setting(SERVER_URL_KEY))
     bridge = bridge or SyncBridge()
-    indicator = SyncIndicator(store, runner, bridge, connected=connected)
+    indicator = SyncIndicator(store, runner, bridge, connected=connected, changes=services.signals)
     window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms)
     runner.setParent(window)
     if services.read_aloud is not None:

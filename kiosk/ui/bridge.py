@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from kiosk.storage.store import KioskStore
 from kiosk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from kiosk.sync.engine import SyncProgress, SyncSummary
+    from kiosk.ui.services import StoreSignals
 
 
 class SyncBridge(QObject):
@@ -116,7 +117,8 @@ TECHNICIAN_PROBLEMS = frozenset(
 
 
 class SyncIndicator(QObject):
-    """Keeps :class:`SyncFacts` fresh: outbox counts read off the GUI thread, engine events.
+    """Keeps :class:`SyncFacts` fresh: outbox counts read off the GUI thread when the store
+    changed (:class:`~kiosk.ui.services.StoreSignals`) or a sync finished, engine events.
 
     Signals:
         changed(str): the new plain-words text.
@@ -131,7 +133,7 @@ class SyncIndicator(QObject):
         bridge: SyncBridge,
         *,
         connected: bool,
-        poll_ms: int = 5000,
+        changes: StoreSignals | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -146,10 +148,8 @@ class SyncIndicator(QObject):
         bridge.online.connect(lambda: self._update(online=True))
         bridge.offline.connect(lambda: self._update(online=False))
         bridge.finished.connect(self._on_finished)
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_ms)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
+        if changes is not None:  # an order placed, an owner's move, an outbox change …
+            changes.changed.connect(self.refresh)
 
     @property
     def facts(self) -> SyncFacts:
@@ -221,7 +221,8 @@ class SyncIndicator(QObject):
         self.refresh()
 
     @Slot()
-    def refresh(self) -> None:
+    @Slot(str)
+    def refresh(self, _what: str = "") -> None:
         """Re-read the outbox counts in the background (one read at a time).
 
         A request that arrives while a read is in flight is not dropped: that read may have started
@@ -266,10 +267,6 @@ class SyncIndicator(QObject):
                 self.refresh()
 
         self._runner.run(read, done, failed)
-
-    def stop(self) -> None:
-        """Stop polling (at exit)."""
-        self._timer.stop()
 
 
 def _as_dict(f: SyncFacts) -> dict[str, Any]:

@@ -481,8 +481,6 @@ class KioskWindow(QWidget):
     def _placed(self, receipt: Receipt) -> None:
         self.confirmation.show_receipt(receipt)
         self.stack.setCurrentWidget(self.confirmation)
-        if self.indicator is not None:
-            self.indicator.refresh()
         self.order_placed.emit(receipt)
 
     def _cart_changed(self, *_args: object) -> None:
@@ -573,8 +571,6 @@ class KioskWindow(QWidget):
         self.idle.stop()
         if self.services.read_aloud is not None:
             self.services.read_aloud.close()
-        if self.indicator is not None:
-            self.indicator.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

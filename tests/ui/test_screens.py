@@ -217,11 +217,10 @@ def test_refresh_during_a_read_reads_again(qtbot: Any, kiosk_store: Any) -> None
         runner,  # type: ignore[arg-type]
         SyncBridge(),
         connected=False,
-        poll_ms=3_600_000,
     )
     seen: list[str] = []
     indicator.changed.connect(seen.append)
-    indicator.refresh()  # the timer's read, started before the order exists
+    indicator.refresh()  # a read started before the order exists
     stale_read = runner.pending[0][0]
     counts_before = stale_read()
     place_order(kiosk_store, Customer.of(NAME, PHONE), [LineRequest("LY-0001", 1)], Payment.CASH)
@@ -234,4 +233,3 @@ def test_refresh_during_a_read_reads_again(qtbot: Any, kiosk_store: Any) -> None
     runner.finish_next()
     assert seen == ["Not connected to the platform yet · 1 order waiting to send"]
     assert runner.pending == []
-    indicator.stop()

@@ -26,7 +26,7 @@ CLOCK_WORDS = "Cannot sync: check the PC's date and time"
 def _indicator(store: KioskStore) -> tuple[SyncIndicator, SyncBridge, TaskRunner]:
     runner = TaskRunner()
     bridge = SyncBridge()
-    indicator = SyncIndicator(store, runner, bridge, connected=True, poll_ms=3_600_000)
+    indicator = SyncIndicator(store, runner, bridge, connected=True)
     return indicator, bridge, runner
 
 
@@ -62,7 +62,6 @@ def test_words_for_each_kind_of_problem(qtbot: Any, kiosk_store: KioskStore) -> 
     )
     # The orders waiting are still counted after the problem.
     assert "1 order" in indicator.describe(SyncFacts(True, False, 1, 0, None, "tls_clock"))
-    indicator.stop()
     runner.shutdown()
 
 
@@ -97,7 +96,6 @@ def test_a_real_run_against_an_expired_certificate_reaches_the_top_bar(
         bridge.on_finished(SyncSummary(ok=True, finished_at=now.isoformat()))
     qtbot.waitUntil(lambda: indicator.text.startswith("Online"), timeout=10_000)
     assert CLOCK_WORDS not in indicator.text
-    indicator.stop()
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     runner.shutdown()
 
@@ -136,6 +134,5 @@ def test_a_stored_problem_is_in_the_top_bar_from_the_start(
     qtbot.waitUntil(lambda: indicator.text.startswith(CLOCK_WORDS), timeout=10_000)
     local = (now - dt.timedelta(hours=3)).astimezone().strftime("%H:%M")
     assert f"last synced {local}" in indicator.text
-    indicator.stop()
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     runner.shutdown()

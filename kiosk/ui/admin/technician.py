@@ -439,6 +439,10 @@ class TechnicianScreen(QWidget):
     def _run(self, fn: Callable[[], Any], ok: Callable[[Any], None]) -> None:
         self._services.runner.run(fn, ok, lambda exc: self._say(error_words(exc), ok=False))
 
+    def _write(self, what: str, fn: Callable[[], Any], ok: Callable[[Any], None]) -> None:
+        """A write the rest of the kiosk should see (:meth:`KioskServices.write`)."""
+        self._services.write(what, fn, ok, lambda exc: self._say(error_words(exc), ok=False))
+
     # -- checks ---------------------------------------------------------------------------------
 
     def run_checks(self) -> None:
@@ -630,7 +634,8 @@ class TechnicianScreen(QWidget):
             self._say(self.tr("Choose a change in the list first."), ok=False)
             return
         store = self._services.store
-        self._run(
+        self._write(
+            "outbox",
             lambda: retry_event(store, ev.event_id, ACTOR),
             lambda _: self._after_outbox(self.tr("The change will be sent again.")),
         )
@@ -646,7 +651,8 @@ class TechnicianScreen(QWidget):
             self._say(self.tr("Type why this change is discarded."), ok=False)
             return
         store = self._services.store
-        self._run(
+        self._write(
+            "outbox",
             lambda: discard_event(store, ev.event_id, reason, ACTOR),
             lambda _: self._after_outbox(self.tr("The change was discarded.")),
         )
@@ -810,7 +816,9 @@ class TechnicianScreen(QWidget):
             self.purge_button.setEnabled(True)
             self._say(error_words(exc), ok=False)
 
-        self._services.runner.run(lambda: purge_personal_data(store, ACTOR), purged, failed)
+        self._services.write(
+            "personal_data_purged", lambda: purge_personal_data(store, ACTOR), purged, failed
+        )
 
     # -- PINs -----------------------------------------------------------------------------------
 
