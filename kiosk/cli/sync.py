@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import threading
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import CliContext, print_json
+from kiosk.sync.listener import QuietListener
+
+if TYPE_CHECKING:
+    from kiosk.sync.engine import SyncSummary
 
 
 def register(sub: Any) -> None:
@@ -113,18 +117,28 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         engine.client.close()
 
 
+class _Printer(QuietListener):
+    """Prints connection changes and each run's summary (``kiosk sync`` without ``--once``)."""
+
+    def __init__(self, *, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def on_online(self) -> None:
+        print("connection: online", flush=True)
+
+    def on_offline(self) -> None:
+        print("connection: offline", flush=True)
+
+    def on_finished(self, summary: SyncSummary) -> None:
+        _print_summary(summary, self.as_json)
+
+
 def _watch(engine: Any, args: argparse.Namespace) -> int:
     from kiosk.sync.connectivity import ConnectivityMonitor
 
-    def show(name: str, data: dict[str, Any]) -> None:
-        if name in ("online", "offline"):
-            print(f"connection: {name}", flush=True)
-        elif name == "finished":
-            from kiosk.sync.engine import SyncSummary
-
-            _print_summary(SyncSummary(**data), args.json)
-
-    monitor = ConnectivityMonitor(engine, sync_interval_s=args.interval, on_event=show)
+    monitor = ConnectivityMonitor(
+        engine, sync_interval_s=args.interval, listener=_Printer(as_json=args.json)
+    )
     monitor.start()
     try:
         threading.Event().wait()  # until Ctrl+C

@@ -1,11 +1,11 @@
 """Connectivity: probe the central service, sync periodically and as soon as the link is back.
 
 :class:`ConnectivityMonitor` runs on a plain ``threading.Thread`` (Qt-free; a Qt bridge can
-re-emit its callbacks as signals). It probes ``GET /v1/health``; on the offline → online
-transition it runs a sync at once, otherwise every ``sync_interval_s``. While offline it probes
-with a growing delay (doubling up to ``offline_max_s``) so a dead dongle is not hammered. Stopping
-is prompt: every wait is on a ``threading.Event``, and a sync in progress is aborted between
-pages/batches.
+re-emit what its :class:`~kiosk.sync.listener.SyncListener` hears as signals). It probes
+``GET /v1/health``; on the offline → online transition it runs a sync at once, otherwise every
+``sync_interval_s``. While offline it probes with a growing delay (doubling up to
+``offline_max_s``) so a dead dongle is not hammered. Stopping is prompt: every wait is on a
+``threading.Event``, and a sync in progress is aborted between pages/batches.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from kiosk.sync.engine import SyncEngine, SyncSummary
+from kiosk.sync.engine import SyncEngine, SyncProgress, SyncSummary
 from kiosk.sync.errors import SyncError
+from kiosk.sync.listener import SyncListener, tell
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +43,16 @@ def next_offline_delay(previous: float | None, probe_interval_s: float, max_s: f
 class ConnectivityMonitor:
     """Background runner of probes and syncs.
 
-    Callbacks ``on_event(name, data)`` (on the runner thread): ``online``, ``offline``,
-    ``finished`` (with the summary as a dict).
+    It is the engine's listener: ``listener`` hears, on the runner thread, the engine's progress
+    and finished runs as they are, and online/offline once per change, whether a probe or one of
+    the engine's requests noticed it. Nothing reaches ``listener`` twice.
 
     Args:
         engine: the sync engine (its client is used for the probes too; same thread).
         sync_interval_s: time between syncs while online.
         probe_interval_s: time between probes while online, and the first delay while offline.
         offline_max_s: cap on the delay between probes while offline.
-        on_event: plain callback.
+        listener: told of progress, finished runs, online and offline.
         monotonic: clock for scheduling (injectable).
     """
 
@@ -62,14 +63,15 @@ class ConnectivityMonitor:
         sync_interval_s: float = 300.0,
         probe_interval_s: float = 30.0,
         offline_max_s: float = 600.0,
-        on_event: Callable[[str, dict[str, Any]], None] | None = None,
+        listener: SyncListener | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.sync_interval_s = sync_interval_s
         self.probe_interval_s = probe_interval_s
         self.offline_max_s = offline_max_s
-        self.on_event = on_event
+        self.listener = listener
+        engine.listener = self
         self._monotonic = monotonic
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -116,20 +118,37 @@ class ConnectivityMonitor:
 
     # --- the runner --------------------------------------------------------------------------
 
-    def _emit(self, name: str, data: dict[str, Any]) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(name, data)
-        except Exception:
-            log.exception("connectivity listener failed on %s", name)
+    # --- the engine's listener (on the runner thread) ----------------------------------------
+
+    def on_progress(self, progress: SyncProgress) -> None:
+        """Passed on as it is."""
+        tell(self.listener, lambda li: li.on_progress(progress), "progress")
+
+    def on_finished(self, summary: SyncSummary) -> None:
+        """Recorded for :meth:`state`, then passed on."""
+        with self._lock:
+            self._last_summary = summary
+            if summary.ok:
+                self._last_success_at = summary.finished_at
+        tell(self.listener, lambda li: li.on_finished(summary), "finished")
+
+    def on_online(self) -> None:
+        """One of the engine's requests reached central."""
+        self._set_online(True)
+
+    def on_offline(self) -> None:
+        """One of the engine's requests could not reach central."""
+        self._set_online(False)
 
     def _set_online(self, online: bool) -> bool:
         """Record the state; True on an offline (or unknown) → online transition."""
         with self._lock:
             before, self._online = self._online, online
         if before is not online:
-            self._emit("online" if online else "offline", {})
+            if online:
+                tell(self.listener, lambda li: li.on_online(), "online")
+            else:
+                tell(self.listener, lambda li: li.on_offline(), "offline")
         return online and before is not True
 
     def _probe(self) -> bool:
@@ -146,16 +165,10 @@ class ConnectivityMonitor:
             self._syncing = True
             self._sync_requested = False
         try:
-            summary = self.engine.run_once()
+            return self.engine.run_once()  # its summary reaches on_finished first
         finally:
             with self._lock:
                 self._syncing = False
-        with self._lock:
-            self._last_summary = summary
-            if summary.ok:
-                self._last_success_at = summary.finished_at
-        self._emit("finished", summary.to_dict())
-        return summary
 
     def _run(self) -> None:
         next_sync = self._monotonic()

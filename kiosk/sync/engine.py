@@ -23,8 +23,9 @@ left (more events, more pages, missing images); an idle cycle is that one reques
 without the call (404/405) is forgotten as offering it and served by the steps above.
 
 Qt-free; it runs on a background thread. Progress and cancellation are data (:meth:`progress`,
-:meth:`abort`); plain callbacks ``on_event(name, data)`` with names ``progress``, ``finished``,
-``online`` and ``offline`` let a Qt bridge re-emit them as signals. No widget calls in here.
+:meth:`abort`); a :class:`~kiosk.sync.listener.SyncListener` is told of progress, the finished
+run's :class:`SyncSummary`, online and offline, so a Qt bridge can re-emit them as signals. No
+widget calls in here.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from kiosk.sync.errors import (
     central_code,
     sync_code,
 )
+from kiosk.sync.listener import SyncListener, tell
 from kiosk.sync.lock import SyncLock
 from kiosk.sync.media import MAX_IMAGE_BYTES, MediaCache, MediaMismatch, is_sha256
 
@@ -110,8 +112,6 @@ MAX_PAGES_PER_RUN = 1000
 #: Wall time one run may take (checked between pages and batches; one request is bounded by
 #: the client's own deadline, ``Timeouts.total``). The GUI's sync lock is never held longer.
 MAX_RUN_S = 30 * 60.0
-
-EventCallback = Callable[[str, dict[str, Any]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +255,8 @@ class SyncEngine:
         client: the central client (its ``httpx.Client`` carries base URL and timeouts).
         credentials: where the device token comes from (the OS keyring in production).
         clock: the kiosk clock (aware UTC); shown and reported, never used to order data.
-        on_event: plain callback ``(name, data)``; called on the sync thread.
+        listener: told of progress, the finished run, online and offline; called on the sync
+            thread (:class:`~kiosk.sync.listener.SyncListener`).
         catalog_page_size: products asked for per catalog page; ``None`` (the default) asks for
             ``wire.CATALOG_PAGE_MAX`` while catching up (first sync, runs of full pages) and
             ``wire.CATALOG_PAGE_DEFAULT`` otherwise.
@@ -275,7 +276,7 @@ class SyncEngine:
         credentials: Credentials,
         *,
         clock: Callable[[], datetime] = utc_now,
-        on_event: EventCallback | None = None,
+        listener: SyncListener | None = None,
         catalog_page_size: int | None = None,
         media_cache: MediaCache | None = None,
         media_per_run: int = MEDIA_PER_RUN,
@@ -294,7 +295,7 @@ class SyncEngine:
         self.client = client
         self.credentials = credentials
         self.clock = clock
-        self.on_event = on_event
+        self.listener = listener
         self.catalog_page_size = (
             None
             if catalog_page_size is None
@@ -332,25 +333,24 @@ class SyncEngine:
         """Whether the last request reached the central service (``None``: not tried yet)."""
         return self._online
 
-    def _emit(self, name: str, data: dict[str, Any]) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(name, data)
-        except Exception:  # a broken listener must never break a sync
-            log.exception("sync event listener failed on %s", name)
+    def _finished(self, summary: SyncSummary) -> SyncSummary:
+        tell(self.listener, lambda li: li.on_finished(summary), "finished")
+        return summary
 
     def _set_progress(self, phase: str, done: int, total: int | None, message: str) -> None:
         p = SyncProgress(phase, done, total, message)
         with self._progress_lock:
             self._progress = p
-        self._emit("progress", asdict(p))
+        tell(self.listener, lambda li: li.on_progress(p), "progress")
 
     def _set_online(self, online: bool) -> None:
         if self._online is online:
             return
         self._online = online
-        self._emit("online" if online else "offline", {"server": self.client.base_url})
+        if online:
+            tell(self.listener, lambda li: li.on_online(), "online")
+        else:
+            tell(self.listener, lambda li: li.on_offline(), "offline")
 
     def _check_abort(self) -> None:
         if self._abort.is_set():
@@ -388,8 +388,7 @@ class SyncEngine:
                 finished_at=self.clock().isoformat(),
                 error_code=SyncCode.DAMAGED,
             )
-            self._emit("finished", summary.to_dict())
-            return summary
+            return self._finished(summary)
         if not self.lock.try_acquire():
             summary = SyncSummary(
                 ok=False,
@@ -398,8 +397,7 @@ class SyncEngine:
                 finished_at=self.clock().isoformat(),
                 error_code=SyncCode.ALREADY_RUNNING,
             )
-            self._emit("finished", summary.to_dict())
-            return summary
+            return self._finished(summary)
         run = _Run()
         try:
             self._abort.clear()
@@ -410,8 +408,7 @@ class SyncEngine:
         finally:
             self.lock.release()
             self._set_progress("idle", 0, None, "")
-        self._emit("finished", summary.to_dict())
-        return summary
+        return self._finished(summary)
 
     def _authorize(self) -> None:
         self.client.authorize(self.credentials.token())

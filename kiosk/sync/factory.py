@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,6 +17,7 @@ from kiosk.sync import engine as eng
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
 from kiosk.sync.credentials import KeyringCredentials, checked_backend
 from kiosk.sync.errors import NotEnrolled, Offline, Rejected, ServerError, TlsRefused, Unknown
+from kiosk.sync.listener import SyncListener
 from kiosk.text import clean_network_text
 
 #: Environment knobs (test rigs, slow links): seconds, attempts, seconds.
@@ -95,7 +94,7 @@ def open_engine(
     policy: RetryPolicy | None = None,
     transport: httpx.BaseTransport | None = None,
     backend: KeyringBackend | None = None,
-    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    listener: SyncListener | None = None,
 ) -> eng.SyncEngine:
     """A sync engine for an enrolled kiosk (server URL and device id from its settings).
 
@@ -114,7 +113,7 @@ def open_engine(
         timeouts=timeouts,
     )
     return eng.SyncEngine(
-        store, client, KeyringCredentials(device_id, backend=backend), on_event=on_event
+        store, client, KeyringCredentials(device_id, backend=backend), listener=listener
     )
 
 

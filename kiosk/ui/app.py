@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -24,6 +24,7 @@ from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, install_translator
 from kiosk.ui.images import ImageCache
 from kiosk.ui.services import KioskServices
 from kiosk.ui.speech import ReadAloud
+from kiosk.ui.sync_control import SERVER_URL_KEY, SyncController
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
     from kiosk.ui.single import SingleInstance
 
 log = logging.getLogger(__name__)
-
-#: Setting written at enrollment; its presence means the kiosk talks to a central service.
-SERVER_URL_KEY = "sync.server_url"
 
 
 def make_app(argv: list[str] | None = None, lang: str = DEFAULT_LANGUAGE) -> QApplication:
@@ -71,7 +69,7 @@ def build_window(
     if connected is None:
         connected = bool(store.setting(SERVER_URL_KEY))
     bridge = bridge or SyncBridge()
-    indicator = SyncIndicator(store, runner, bridge, connected=connected)
+    indicator = SyncIndicator(store, runner, bridge, connected=connected, changes=services.signals)
     window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms)
     runner.setParent(window)
     if services.read_aloud is not None:
@@ -82,48 +80,6 @@ def build_window(
     return window
 
 
-def start_sync(
-    store: KioskStore, on_event: Callable[[str, Any], None]
-) -> ConnectivityMonitor | None:
-    """Start the background sync when the kiosk is enrolled; ``None`` when it is not (yet).
-
-    The GUI never fails to start because of sync: a problem here is logged and the indicator
-    keeps saying what it knows from the outbox. Stop it with :func:`stop_sync`.
-    """
-    if not store.setting(SERVER_URL_KEY):
-        return None
-    try:
-        from kiosk.sync.connectivity import ConnectivityMonitor
-        from kiosk.sync.factory import open_engine
-
-        def progress_only(name: str, data: Any) -> None:
-            # The monitor reports online/offline/finished itself; the engine's copies of those
-            # would reach the bridge twice.
-            if name == "progress":
-                on_event(name, data)
-
-        engine = open_engine(store, on_event=progress_only)
-        monitor = ConnectivityMonitor(engine, on_event=on_event)
-        monitor.start()
-        return monitor
-    except Exception:  # the shop can still take orders offline; the indicator says so
-        log.exception("could not start background sync")
-        return None
-
-
-def stop_sync(monitor: ConnectivityMonitor, timeout_s: float = 10.0) -> bool:
-    """Stop the background sync (a sync in progress is aborted); True when its thread ended.
-
-    The HTTP client is closed only once the thread is gone, never under a running request.
-    """
-    stopped = monitor.stop(timeout_s)
-    if stopped:
-        monitor.engine.client.close()
-    else:
-        log.warning("background sync did not stop in time")
-    return stopped
-
-
 #: Exit code of ``kiosk gui`` after a restore from a backup: the session wrapper
 #: (installers/linux/village-kiosk-session) starts the kiosk again, on the restored database.
 EXIT_RESTART = 75
@@ -132,23 +88,9 @@ EXIT_RESTART = 75
 EXIT_ALREADY_RUNNING = 76
 
 
-def pause_sync_for_restore(started: list[ConnectivityMonitor | None], timeout_s: float) -> bool:
-    """Stop the background sync for good before the database files are replaced.
-
-    ``started`` is :func:`run_gui`'s one-element record of the monitor (empty until the sync was
-    started). When it is still empty, ``None`` is recorded so the sync is never started now.
-    True when no sync thread is running any more; False when it did not stop within
-    ``timeout_s`` (it still stops later: it was told to).
-    """
-    if not started:
-        started.append(None)
-    monitor = started[0]
-    return monitor is None or stop_sync(monitor, timeout_s)
-
-
-def wire_sync(window: KioskWindow, monitor: ConnectivityMonitor) -> None:
+def wire_sync(window: KioskWindow, sync: ConnectivityMonitor | SyncController) -> None:
     """Send a new order right away instead of at the next periodic sync (up to 5 min later)."""
-    window.order_placed.connect(lambda _receipt: monitor.sync_now())
+    window.order_placed.connect(lambda _receipt: sync.sync_now())
 
 
 #: How often aggregated browsing counts are queued for the platform (while enrolled).
@@ -403,48 +345,31 @@ def _run_gui(
         store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge
     )
     report_ready_when_home_painted(window)
-    started: list[ConnectivityMonitor | None] = []
-    restoring = [False]
-
-    def pause_for_restore(timeout_s: float) -> bool:
-        restoring[0] = True  # no enrollment starts the sync again before the restart
-        return pause_sync_for_restore(started, timeout_s)
-
-    # A restore from the technician screen stops the sync first, then restarts the kiosk.
-    window.set_restore_hooks(pause_for_restore, lambda: app.exit(EXIT_RESTART))
-
-    def sync_now_after_order(_receipt: object) -> None:
-        monitor = started[0] if started else None
-        if monitor is not None:
-            monitor.sync_now()
+    sync = SyncController(store, bridge, window)
+    # A restore from the technician screen pauses the sync first, then restarts the kiosk.
+    window.set_sync_controller(sync)
+    window.restart_requested.connect(lambda: app.exit(EXIT_RESTART))
+    sync.began.connect(lambda: start_demand_counts(window))
 
     def start_background() -> None:
         # Once: after the first paint, or at the latest BACKGROUND_START_LATEST_MS after start.
         # Sync (httpx, keyring) and the other screens are not needed to show the home screen.
-        if started:
+        if sync.started:
             return
-        monitor = start_sync(store, bridge.on_event)
-        started.append(monitor)
-        window.order_placed.connect(sync_now_after_order)
-        if monitor is not None:
-            start_demand_counts(window)
+        sync.start()
+        wire_sync(window, sync)
         window.prebuild_screens()
 
     def after_enrollment(_enrollment: object) -> None:
         # The wizard or the technician's enroll form: sync from now on, without a restart.
-        if restoring[0]:
+        if sync.paused:
             return
         if window.indicator is not None:
             window.indicator.set_connected(True)
-        if not started:
+        if not sync.started:
             start_background()
-            return
-        old = started[0]
-        if old is not None:
-            stop_sync(old)  # it speaks to the address of the enrollment before
-        started[0] = start_sync(store, bridge.on_event)
-        if old is None and started[0] is not None:
-            start_demand_counts(window)
+        else:
+            sync.restart()
 
     window.enrolled.connect(after_enrollment)
     instance.raise_requested.connect(lambda: bring_to_front(window, windowed=windowed))
@@ -456,9 +381,7 @@ def _run_gui(
     try:
         return int(app.exec())
     finally:
-        monitor = started[0] if started else None
-        if monitor is not None:
-            stop_sync(monitor)
+        sync.stop()
         window.services.runner.shutdown()
         if window.practicing():
             window.practice.leave_now()  # the practice store never outlives the kiosk

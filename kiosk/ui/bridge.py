@@ -1,29 +1,34 @@
-"""The sync engine seen from the GUI: its plain-callback events as Qt signals on the GUI thread,
+"""The sync engine seen from the GUI: what its listener hears as Qt signals on the GUI thread,
 and the words of the always-visible sync indicator.
 
-The engine (``kiosk.sync``) calls ``on_event(name, data)`` from its own thread; pass
-:meth:`SyncBridge.on_event` as that callback. The kiosk works without any engine (not enrolled
-yet): the indicator then says so and still counts orders waiting to send.
+The engine (``kiosk.sync``) tells a :class:`~kiosk.sync.listener.SyncListener` from its own
+thread; a :class:`SyncBridge` is one. The kiosk works without any engine (not enrolled yet): the
+indicator then says so and still counts orders waiting to send.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from kiosk.storage.store import KioskStore
 from kiosk.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from kiosk.sync.engine import SyncProgress, SyncSummary
+    from kiosk.ui.services import StoreSignals
+
 
 class SyncBridge(QObject):
-    """Re-emits the sync engine's events as Qt signals, always on the GUI thread.
+    """A :class:`~kiosk.sync.listener.SyncListener` that re-emits what it hears as Qt signals,
+    always on the GUI thread (its methods are safe to call from any thread).
 
     Signals:
-        progress(object): the engine's progress data.
-        finished(object): the engine's run summary (``ok``, ``finished_at`` …).
+        progress(object): a :class:`~kiosk.sync.engine.SyncProgress`.
+        finished(object): the run's :class:`~kiosk.sync.engine.SyncSummary`.
         online(): the central service answers.
         offline(): the central service cannot be reached.
     """
@@ -32,27 +37,55 @@ class SyncBridge(QObject):
     finished = Signal(object)
     online = Signal()
     offline = Signal()
-    _event = Signal(str, object)
+    _progress_in = Signal(object)
+    _finished_in = Signal(object)
+    _online_in = Signal()
+    _offline_in = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # Queued: whatever thread the engine calls from, the re-emit happens on ours.
-        self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._progress_in.connect(self._emit_progress, queued)
+        self._finished_in.connect(self._emit_finished, queued)
+        self._online_in.connect(self._emit_online, queued)
+        self._offline_in.connect(self._emit_offline, queued)
 
-    def on_event(self, name: str, data: Any = None) -> None:
-        """The engine's plain callback; safe to call from any thread."""
-        self._event.emit(name, data)
+    # --- SyncListener (any thread) -------------------------------------------------------------
 
-    @Slot(str, object)
-    def _dispatch(self, name: str, data: object) -> None:
-        if name == "progress":
-            self.progress.emit(data)
-        elif name == "finished":
-            self.finished.emit(data)
-        elif name == "online":
-            self.online.emit()
-        elif name == "offline":
-            self.offline.emit()
+    def on_progress(self, progress: SyncProgress) -> None:
+        """A running sync moved on."""
+        self._progress_in.emit(progress)
+
+    def on_finished(self, summary: SyncSummary) -> None:
+        """A run ended."""
+        self._finished_in.emit(summary)
+
+    def on_online(self) -> None:
+        """Central answers."""
+        self._online_in.emit()
+
+    def on_offline(self) -> None:
+        """Central cannot be reached."""
+        self._offline_in.emit()
+
+    # --- on the GUI thread ---------------------------------------------------------------------
+
+    @Slot(object)
+    def _emit_progress(self, progress: object) -> None:
+        self.progress.emit(progress)
+
+    @Slot(object)
+    def _emit_finished(self, summary: object) -> None:
+        self.finished.emit(summary)
+
+    @Slot()
+    def _emit_online(self) -> None:
+        self.online.emit()
+
+    @Slot()
+    def _emit_offline(self) -> None:
+        self.offline.emit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +117,8 @@ TECHNICIAN_PROBLEMS = frozenset(
 
 
 class SyncIndicator(QObject):
-    """Keeps :class:`SyncFacts` fresh: outbox counts read off the GUI thread, engine events.
+    """Keeps :class:`SyncFacts` fresh: outbox counts read off the GUI thread when the store
+    changed (:class:`~kiosk.ui.services.StoreSignals`) or a sync finished, engine events.
 
     Signals:
         changed(str): the new plain-words text.
@@ -99,7 +133,7 @@ class SyncIndicator(QObject):
         bridge: SyncBridge,
         *,
         connected: bool,
-        poll_ms: int = 5000,
+        changes: StoreSignals | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -114,10 +148,8 @@ class SyncIndicator(QObject):
         bridge.online.connect(lambda: self._update(online=True))
         bridge.offline.connect(lambda: self._update(online=False))
         bridge.finished.connect(self._on_finished)
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_ms)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
+        if changes is not None:  # an order placed, an owner's move, an outbox change …
+            changes.changed.connect(self.refresh)
 
     @property
     def facts(self) -> SyncFacts:
@@ -176,23 +208,21 @@ class SyncIndicator(QObject):
             self.changed.emit(self.describe(facts))
 
     @Slot(object)
-    def _on_finished(self, summary: object) -> None:
+    def _on_finished(self, summary: SyncSummary) -> None:
         self._seeded = True  # a run's own outcome is fresher than what the store said at start
-        # The engine hands a SyncSummary; the connectivity monitor hands its dict form.
-        get = summary.get if isinstance(summary, dict) else lambda k: getattr(summary, k, None)
-        if get("ok"):
-            at = get("finished_at")
-            when = _parse_time(at) or datetime.now(UTC)
+        if summary.ok:
+            when = _parse_time(summary.finished_at) or datetime.now(UTC)
             self._update(last_synced=when, online=True, problem=None)
-        elif "error_code" in _keys(summary):
+        else:
             # A run that stopped for a reason waiting will not fix stays on screen until a run
             # succeeds; a transient one (offline, busy …) clears an older problem.
-            code = get("error_code")
+            code = summary.error_code
             self._update(problem=str(code) if code else None)
         self.refresh()
 
     @Slot()
-    def refresh(self) -> None:
+    @Slot(str)
+    def refresh(self, _what: str = "") -> None:
         """Re-read the outbox counts in the background (one read at a time).
 
         A request that arrives while a read is in flight is not dropped: that read may have started
@@ -237,17 +267,6 @@ class SyncIndicator(QObject):
                 self.refresh()
 
         self._runner.run(read, done, failed)
-
-    def stop(self) -> None:
-        """Stop polling (at exit)."""
-        self._timer.stop()
-
-
-def _keys(summary: object) -> set[str]:
-    """The fields a summary carries (a ``SyncSummary`` or its dict form)."""
-    if isinstance(summary, dict):
-        return set(summary)
-    return {k for k in ("ok", "error_code", "finished_at") if hasattr(summary, k)}
 
 
 def _as_dict(f: SyncFacts) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDateTime
 
@@ -38,6 +39,9 @@ from kiosk.sync.errors import (
     sync_code,
 )
 from kiosk.ui.order_words import status_words
+
+if TYPE_CHECKING:
+    from kiosk.sync.engine import SyncSummary
 from kiosk.waits import rounded_wait
 
 
@@ -660,19 +664,17 @@ def disk_full_words() -> str:
     )
 
 
-def sync_summary_words(summary: Mapping[str, object]) -> str:
-    """A sync run that did not succeed (``SyncSummary.to_dict()``), in the screen's language.
+def sync_summary_words(summary: SyncSummary) -> str:
+    """A sync run that did not succeed (its :class:`~kiosk.sync.engine.SyncSummary`), in the
+    screen's language.
 
     Said from the summary's ``error_code`` (a :class:`~kiosk.sync.errors.SyncCode`) and, for a
     refusal, central's ``central_code``; the English ``errors`` are only appended, for the
     technician, when the code says nothing more specific.
     """
-    raw = summary.get("errors")
-    errors = [str(e) for e in raw] if isinstance(raw, list) else []
-    detail = "; ".join(errors) or "-"
-    code = str(summary.get("error_code") or "")
-    central = summary.get("central_code")
-    central = str(central) if central else None
+    detail = "; ".join(str(e) for e in summary.errors) or "-"
+    code = str(summary.error_code or "")
+    central = str(summary.central_code) if summary.central_code else None
     if code in (SyncCode.REFUSED, SyncCode.UNAUTHORIZED) and central:
         return _refused_words(central, detail)
     if code == SyncCode.REFUSED:

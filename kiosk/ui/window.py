@@ -7,7 +7,7 @@ button to keep going; any tap keeps going. See ``docs/ui.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kiosk.ui.screens.confirmation import ConfirmationScreen
     from kiosk.ui.screens.detail import DetailScreen
     from kiosk.ui.screens.myorders import MyOrdersScreen
+    from kiosk.ui.sync_control import SyncController
 
 #: Default idle timeout: back to home, cart and customer details cleared.
 IDLE_TIMEOUT_MS = 120_000
@@ -198,6 +199,7 @@ class KioskWindow(QWidget):
         reset_done(): the idle timeout (or "Done") returned to a clean home screen.
         order_placed(object): checkout placed an order (its ``Receipt``), committed locally.
         enrolled(object): the technician enrolled the kiosk (wizard or technician screen).
+        restart_requested(): a restore replaced the data; the application restarts the kiosk.
     """
 
     reset_done = Signal()
@@ -205,6 +207,7 @@ class KioskWindow(QWidget):
     #: The technician enrolled the kiosk (first-run wizard or technician screen): the
     #: :class:`kiosk.sync.factory.Enrollment`. The application starts the background sync on it.
     enrolled = Signal(object)
+    restart_requested = Signal()
 
     #: Lazily built screens, in the order :meth:`prebuild_screens` builds them.
     LAZY_SCREENS = (
@@ -273,7 +276,7 @@ class KioskWindow(QWidget):
         self.idle_warning.keep_going.connect(self.idle.poke)
         self.idle.warning.connect(self._idle_warning)
         self.idle.active.connect(self.idle_warning.close_warning)
-        self._restore_hooks: tuple[Callable[[float], bool], Callable[[], None]] | None = None
+        self._sync: SyncController | None = None
         self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
@@ -362,8 +365,8 @@ class KioskWindow(QWidget):
         area.technician.enrolled.connect(self.enrolled)
         area.technician.enrolled.connect(self._enrolled_center)
         area.practice_requested.connect(self.enter_practice)
-        if self._restore_hooks is not None:
-            area.technician.pause_sync, area.technician.restart_kiosk = self._restore_hooks
+        area.technician.sync = self._sync
+        area.technician.restart_requested.connect(self.restart_requested)
         return area
 
     @cached_property
@@ -382,21 +385,12 @@ class KioskWindow(QWidget):
         self.reset_session()
         self.practice.enter()
 
-    def set_restore_hooks(
-        self, pause_sync: Callable[[float], bool], restart: Callable[[], None]
-    ) -> None:
-        """Hand the technician's restore what only the application has.
-
-        Args:
-            pause_sync: stops the background sync for good, waiting up to the given seconds;
-                True when it stopped.
-            restart: closes the kiosk so its session wrapper starts it again.
-        """
-        self._restore_hooks = (pause_sync, restart)
+    def set_sync_controller(self, sync: SyncController) -> None:
+        """The application's background sync: the technician's restore pauses it, then asks
+        for a restart (:attr:`restart_requested`)."""
+        self._sync = sync
         if self._built("admin"):
-            self.admin.technician.pause_sync, self.admin.technician.restart_kiosk = (
-                self._restore_hooks
-            )
+            self.admin.technician.sync = sync
 
     def prebuild_screens(self, pause_ms: int = 0) -> None:
         """Build the screens not built yet, one per event-loop turn (after start-up), so the
@@ -487,8 +481,6 @@ class KioskWindow(QWidget):
     def _placed(self, receipt: Receipt) -> None:
         self.confirmation.show_receipt(receipt)
         self.stack.setCurrentWidget(self.confirmation)
-        if self.indicator is not None:
-            self.indicator.refresh()
         self.order_placed.emit(receipt)
 
     def _cart_changed(self, *_args: object) -> None:
@@ -579,8 +571,6 @@ class KioskWindow(QWidget):
         self.idle.stop()
         if self.services.read_aloud is not None:
             self.services.read_aloud.close()
-        if self.indicator is not None:
-            self.indicator.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

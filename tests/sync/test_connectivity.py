@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 
@@ -15,6 +14,7 @@ from kiosk.sync.client import CentralClient, make_http_client
 from kiosk.sync.connectivity import ConnectivityMonitor, next_offline_delay
 from kiosk.sync.credentials import StaticCredentials
 from kiosk.sync.engine import SyncEngine
+from tests.helpers.sync_listener import NameRecorder
 from tests.sync.fake_central import TOKEN, FakeCentral
 
 
@@ -53,15 +53,12 @@ def test_sync_runs_as_soon_as_the_connection_comes_back(
     engine = SyncEngine(store, client, StaticCredentials(TOKEN))
     events: list[str] = []
 
-    def record(name: str, data: dict[str, Any]) -> None:
-        events.append(name)
-
     monitor = ConnectivityMonitor(
         engine,
         sync_interval_s=3600,  # so only the reconnect can trigger the sync below
         probe_interval_s=0.01,
         offline_max_s=0.02,
-        on_event=record,
+        listener=NameRecorder(events),
     )
     place()
     monitor.start()
@@ -99,3 +96,30 @@ def test_stop_is_prompt_even_with_long_intervals(store: KioskStore, central: Fak
     assert monitor.stop(timeout=5)
     assert time.monotonic() - started < 1
     client.close()
+
+
+def test_the_listener_hears_each_thing_once_and_the_engines_progress(
+    store: KioskStore, central: FakeCentral, place: Callable[..., str]
+) -> None:
+    """The monitor is the engine's listener: the caller's listener hears online once (the probe
+    and the engine's own requests both saw it), each run's summary once, and the engine's
+    progress, with no filter of its own."""
+    client = CentralClient(make_http_client("http://central.test", transport=central.transport()))
+    engine = SyncEngine(store, client, StaticCredentials(TOKEN))
+    names: list[str] = []
+    recorder = NameRecorder(names, progress=True)
+    monitor = ConnectivityMonitor(engine, sync_interval_s=3600, listener=recorder)
+    place()
+    monitor.start()
+    try:
+        wait_until(lambda: monitor.state().last_summary is not None)
+        first = monitor.state().last_summary
+        monitor.sync_now()
+        wait_until(lambda: names.count("finished") == 2)
+    finally:
+        assert monitor.stop(timeout=5)
+        client.close()
+    assert first is not None and first.ok and first.pushed == 1
+    assert recorder.summaries[0] is first  # the engine's own summary, typed
+    assert [n for n in names if n != "progress"] == ["online", "finished", "finished"]
+    assert "progress" in names[: names.index("finished")]

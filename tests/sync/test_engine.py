@@ -18,8 +18,10 @@ from kiosk.storage import outbox
 from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng
 from kiosk.sync.client import RetryPolicy
-from kiosk.sync.engine import SyncEngine
+from kiosk.sync.engine import SyncEngine, SyncProgress
+from kiosk.sync.listener import QuietListener
 from kiosk.sync.lock import SyncLock
+from tests.helpers.sync_listener import NameRecorder
 from tests.sync.fake_central import FakeCentral, Fault, reply
 
 EngineFactory = Callable[..., SyncEngine]
@@ -135,7 +137,7 @@ def test_offline_keeps_everything_queued_and_emits_offline_then_online(
 ) -> None:
     place()
     events: list[str] = []
-    engine = make_engine(on_event=lambda name, data: events.append(name))
+    engine = make_engine(listener=NameRecorder(events, progress=True))
     central.fail("/events", *[Fault(exc=httpx.ConnectError) for _ in range(4)])
     down = engine.run_once()
     assert not down.ok and down.offline and down.outbox_remaining == 1
@@ -221,11 +223,12 @@ def test_abort_between_pages_keeps_what_was_committed(
     _publish(central, 40)
     holder: list[SyncEngine] = []
 
-    def on_event(name: str, data: dict[str, Any]) -> None:
-        if name == "progress" and data["phase"] == "catalog" and data["done"] >= 20:
-            holder[0].abort()
+    class StopInCatalog(QuietListener):
+        def on_progress(self, progress: SyncProgress) -> None:
+            if progress.phase == "catalog" and progress.done >= 20:
+                holder[0].abort()
 
-    engine = make_engine(catalog_page_size=10, on_event=on_event)
+    engine = make_engine(catalog_page_size=10, listener=StopInCatalog())
     holder.append(engine)
     summary = engine.run_once()
     assert summary.aborted and not summary.ok
@@ -334,10 +337,13 @@ def test_broken_event_listener_does_not_break_the_sync(
 ) -> None:
     place()
 
-    def boom(name: str, data: dict[str, Any]) -> None:
-        raise RuntimeError("listener bug")
+    class Boom:
+        def boom(self, *_: object) -> None:
+            raise RuntimeError("listener bug")
 
-    assert make_engine(on_event=boom).run_once().ok
+        on_progress = on_finished = on_online = on_offline = boom
+
+    assert make_engine(listener=Boom()).run_once().ok
 
 
 def test_heartbeat_sends_a_previous_error_with_control_characters_cleaned(

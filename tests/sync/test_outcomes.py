@@ -25,7 +25,7 @@ from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng
 from kiosk.sync.client import CentralClient, RetryPolicy, make_http_client
 from kiosk.sync.credentials import StaticCredentials
-from kiosk.sync.engine import SyncEngine, SyncSummary
+from kiosk.sync.engine import SyncEngine, SyncProgress, SyncSummary
 from kiosk.sync.errors import (
     KeyringRefused,
     NotEnrolled,
@@ -35,6 +35,7 @@ from kiosk.sync.errors import (
     TlsRefused,
     sync_code,
 )
+from kiosk.sync.listener import QuietListener
 from kiosk.sync.lock import SyncLock
 from kiosk.sync.status import sync_status
 from tests.helpers.central_in_thread import CentralInThread
@@ -189,11 +190,12 @@ def test_another_sync_running_and_a_stop_have_their_codes(
         central.publish(f"SKU-{i:04d}", name=f"商品{i}", price_fen=100 + i)
     holder: list[SyncEngine] = []
 
-    def stop_in_catalog(name: str, data: dict[str, object]) -> None:
-        if name == "progress" and data["phase"] == "catalog" and int(str(data["done"])) >= 10:
-            holder[0].abort()
+    class StopInCatalog(QuietListener):
+        def on_progress(self, progress: SyncProgress) -> None:
+            if progress.phase == "catalog" and progress.done >= 10:
+                holder[0].abort()
 
-    holder.append(make_engine(catalog_page_size=10, on_event=stop_in_catalog))
+    holder.append(make_engine(catalog_page_size=10, listener=StopInCatalog()))
     stopped = holder[0].run_once()
     assert stopped.aborted and stopped.error_code == SyncCode.ABORTED
 

@@ -15,6 +15,7 @@ from kiosk.storage.store import KioskStore
 from kiosk.sync.engine import SyncEngine
 from kiosk.sync.errors import NotEnrolled
 from kiosk.sync.factory import enroll, open_engine
+from kiosk.sync.listener import QuietListener
 from tests.conftest import DEMO_CATALOG
 from tests.helpers.central_server import CentralServer
 from tests.helpers.fake_keyring import MemoryKeyring
@@ -60,7 +61,7 @@ def test_the_engine_refuses_the_practice_store(
 
 
 def test_the_gui_never_starts_sync_on_the_practice_store(tmp_path: Path) -> None:
-    from kiosk.ui.app import start_sync
+    from kiosk.ui.sync_control import start_sync
 
     data = tmp_path / "kiosk"
     with KioskStore.open(data) as real:
@@ -69,6 +70,6 @@ def test_the_gui_never_starts_sync_on_the_practice_store(tmp_path: Path) -> None
             real.set_setting(s, "sync.server_url", "https://central.invalid")
     practice = start_practice(data)
     try:
-        assert start_sync(practice, lambda *_: None) is None
+        assert start_sync(practice, QuietListener()) is None
     finally:
         end_practice(data, practice)

@@ -15,8 +15,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.storage.store import KioskStore
-from kiosk.ui.app import build_window, make_app, start_sync, stop_sync, wire_sync
+from kiosk.sync.engine import SyncSummary
+from kiosk.ui.app import build_window, make_app, wire_sync
 from kiosk.ui.bridge import SyncBridge
+from kiosk.ui.sync_control import start_sync, stop_sync
 from tests.helpers.central_server import (
     CentralServer,
     central_server,  # noqa: F401  (the fixture)
@@ -36,8 +38,8 @@ SKU = "LY-0019"  # 鲁花 5S 花生油 5L, in stock in the demo catalog
 
 
 def wait_for_summary(
-    qtbot: Any, summaries: list[dict[str, Any]], since: int, ok: Callable[[dict[str, Any]], bool]
-) -> dict[str, Any]:
+    qtbot: Any, summaries: list[SyncSummary], since: int, ok: Callable[[SyncSummary], bool]
+) -> SyncSummary:
     """Wait until a sync cycle finished after ``since`` summaries satisfies ``ok``; return it."""
     qtbot.waitUntil(lambda: any(ok(s) for s in summaries[since:]), timeout=30_000)
     return next(s for s in summaries[since:] if ok(s))
@@ -51,19 +53,19 @@ def test_order_by_clicks_reaches_central_once_and_status_comes_back(
     store = enrolled_kiosk
     make_app(lang="en")
     bridge = SyncBridge()
-    summaries: list[dict[str, Any]] = []
+    summaries: list[SyncSummary] = []
     bridge.finished.connect(summaries.append)
     window = build_window(store, lang="en", bridge=bridge, idle_timeout_ms=600_000)
     window.resize(1366, 768)
     with qtbot.waitSignal(window.home.loaded, timeout=10_000):
         window.show()
-    monitor = start_sync(store, bridge.on_event)
+    monitor = start_sync(store, bridge)
     assert monitor is not None
     try:
         wire_sync(window, monitor)
         # The monitor syncs once as soon as it sees central; let that settle first so the
         # order below is sent by the "new order" path, not swept up by the start-up cycle.
-        wait_for_summary(qtbot, summaries, 0, lambda s: bool(s["ok"]))
+        wait_for_summary(qtbot, summaries, 0, lambda s: s.ok)
 
         # Search by pinyin, tap the tile, order, name, phone on the keypad, cash, confirm.
         search(qtbot, window, "huashengyou")
@@ -87,8 +89,8 @@ def test_order_by_clicks_reaches_central_once_and_status_comes_back(
 
         # Placing the order asked the monitor for a sync: it goes out without anyone waiting
         # for the periodic cycle.
-        pushed = wait_for_summary(qtbot, summaries, sent_before, lambda s: s["pushed"] >= 1)
-        assert pushed["ok"], pushed["errors"]
+        pushed = wait_for_summary(qtbot, summaries, sent_before, lambda s: s.pushed >= 1)
+        assert pushed.ok, pushed.errors
         listed = central_server.cli_json("orders", "list")
         mine = [o for o in listed if o["order_id"] == order_id]
         assert len(mine) == 1, "the order must reach central exactly once"
@@ -101,8 +103,8 @@ def test_order_by_clicks_reaches_central_once_and_status_comes_back(
         central_server.cli_json("orders", "advance", order_id, "--to", "accepted")
         since = len(summaries)
         monitor.sync_now()
-        back = wait_for_summary(qtbot, summaries, since, lambda s: s["order_updates"] >= 1)
-        assert back["ok"], back["errors"]
+        back = wait_for_summary(qtbot, summaries, since, lambda s: s.order_updates >= 1)
+        assert back.ok, back.errors
 
         # The villager taps Done, then looks the order up by phone and pickup code.
         click(qtbot, window.confirmation.done_button)

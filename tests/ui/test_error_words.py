@@ -320,12 +320,13 @@ def test_central_failures_keep_their_own_words(zh: None) -> None:
 
 def test_a_failed_sync_run_reads_in_chinese(zh: None) -> None:
     """A run's words come from its error_code (and central's code), never from its English."""
+    from kiosk.sync.engine import SyncSummary
     from kiosk.sync.errors import Offline, SyncCode, Unknown
     from kiosk.ui.errors import central_words, sync_summary_words
 
     def words(code: str | None, central: str | None = None, *errors: str) -> str:
         return sync_summary_words(
-            {"ok": False, "error_code": code, "central_code": central, "errors": list(errors)}
+            SyncSummary(ok=False, error_code=code, central_code=central, errors=list(errors))
         )
 
     said = {code: words(code) for code in SyncCode}
@@ -348,7 +349,7 @@ def test_a_failed_sync_run_reads_in_chinese(zh: None) -> None:
     # The English lines alone mean nothing: the phrase that once meant "enroll again", or the
     # old flags, without a code get the generic lead and the detail.
     english = sync_summary_words(
-        {"ok": False, "offline": True, "errors": ["this kiosk must be enrolled again"]}
+        SyncSummary(ok=False, offline=True, errors=["this kiosk must be enrolled again"])
     )
     assert english.endswith("this kiosk must be enrolled again")
     assert english not in (said[SyncCode.UNAUTHORIZED], said[SyncCode.OFFLINE])

@@ -15,6 +15,7 @@ from kiosk.orders import LineRequest, OrderStatus, Payment
 from kiosk.storage.browsing import ProductSort, featured_products
 from kiosk.storage.lookup import find_villager_orders
 from kiosk.storage.orders import apply_remote_status, place_order
+from kiosk.sync.engine import SyncSummary
 from kiosk.ui.bridge import SyncBridge, SyncFacts, SyncIndicator
 from kiosk.ui.cart import Cart
 from kiosk.ui.models import CartModel, ProductGridModel, VillagerOrdersModel
@@ -169,11 +170,12 @@ def test_bridge_delivers_engine_events_on_the_gui_thread(qtbot: Any) -> None:
     gui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
     seen: list[object] = []
     bridge.finished.connect(lambda data: seen.append((QThread.currentThread() is gui_thread, data)))
-    worker = threading.Thread(target=bridge.on_event, args=("finished", {"ok": True}))
+    summary = SyncSummary(ok=True)
+    worker = threading.Thread(target=bridge.on_finished, args=(summary,))
     with qtbot.waitSignal(bridge.finished, timeout=5000):
         worker.start()
     worker.join()
-    assert seen == [(True, {"ok": True})]
+    assert seen == [(True, summary)]
 
 
 def test_sync_words_without_engine_and_with_waiting_orders(qtbot: Any, make_window: Any) -> None:
@@ -215,11 +217,10 @@ def test_refresh_during_a_read_reads_again(qtbot: Any, kiosk_store: Any) -> None
         runner,  # type: ignore[arg-type]
         SyncBridge(),
         connected=False,
-        poll_ms=3_600_000,
     )
     seen: list[str] = []
     indicator.changed.connect(seen.append)
-    indicator.refresh()  # the timer's read, started before the order exists
+    indicator.refresh()  # a read started before the order exists
     stale_read = runner.pending[0][0]
     counts_before = stale_read()
     place_order(kiosk_store, Customer.of(NAME, PHONE), [LineRequest("LY-0001", 1)], Payment.CASH)
@@ -232,4 +233,3 @@ def test_refresh_during_a_read_reads_again(qtbot: Any, kiosk_store: Any) -> None
     runner.finish_next()
     assert seen == ["Not connected to the platform yet · 1 order waiting to send"]
     assert runner.pending == []
-    indicator.stop()

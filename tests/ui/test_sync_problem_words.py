@@ -15,7 +15,7 @@ import pytest
 from kiosk.storage.store import KioskStore
 from kiosk.sync.client import CentralClient, RetryPolicy, make_http_client
 from kiosk.sync.credentials import StaticCredentials
-from kiosk.sync.engine import SyncEngine
+from kiosk.sync.engine import SyncEngine, SyncSummary
 from kiosk.ui.bridge import SyncBridge, SyncFacts, SyncIndicator
 from kiosk.ui.tasks import TaskRunner
 from tests.helpers.tls_server import https_server, make_cert
@@ -26,7 +26,7 @@ CLOCK_WORDS = "Cannot sync: check the PC's date and time"
 def _indicator(store: KioskStore) -> tuple[SyncIndicator, SyncBridge, TaskRunner]:
     runner = TaskRunner()
     bridge = SyncBridge()
-    indicator = SyncIndicator(store, runner, bridge, connected=True, poll_ms=3_600_000)
+    indicator = SyncIndicator(store, runner, bridge, connected=True)
     return indicator, bridge, runner
 
 
@@ -62,7 +62,6 @@ def test_words_for_each_kind_of_problem(qtbot: Any, kiosk_store: KioskStore) -> 
     )
     # The orders waiting are still counted after the problem.
     assert "1 order" in indicator.describe(SyncFacts(True, False, 1, 0, None, "tls_clock"))
-    indicator.stop()
     runner.shutdown()
 
 
@@ -83,9 +82,7 @@ def test_a_real_run_against_an_expired_certificate_reaches_the_top_bar(
     with https_server(pem) as url:
         client = CentralClient(make_http_client(url), policy=RetryPolicy(max_attempts=1))
         try:
-            engine = SyncEngine(
-                kiosk_store, client, StaticCredentials("t"), on_event=bridge.on_event
-            )
+            engine = SyncEngine(kiosk_store, client, StaticCredentials("t"), listener=bridge)
             with qtbot.waitSignal(bridge.finished, timeout=20_000):
                 summary = engine.run_once()
         finally:
@@ -96,10 +93,9 @@ def test_a_real_run_against_an_expired_certificate_reaches_the_top_bar(
 
     # The next good run clears it.
     with qtbot.waitSignal(indicator.changed, timeout=10_000):
-        bridge.on_event("finished", {"ok": True, "finished_at": now.isoformat()})
+        bridge.on_finished(SyncSummary(ok=True, finished_at=now.isoformat()))
     qtbot.waitUntil(lambda: indicator.text.startswith("Online"), timeout=10_000)
     assert CLOCK_WORDS not in indicator.text
-    indicator.stop()
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     runner.shutdown()
 
@@ -138,6 +134,5 @@ def test_a_stored_problem_is_in_the_top_bar_from_the_start(
     qtbot.waitUntil(lambda: indicator.text.startswith(CLOCK_WORDS), timeout=10_000)
     local = (now - dt.timedelta(hours=3)).astimezone().strftime("%H:%M")
     assert f"last synced {local}" in indicator.text
-    indicator.stop()
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     runner.shutdown()

@@ -19,8 +19,9 @@ from kiosk.orders import LineRequest, Payment
 from kiosk.storage.orders import place_order
 from kiosk.storage.store import KioskStore
 from kiosk.sync.factory import enroll, open_engine
-from kiosk.ui.app import build_window, make_app, run_gui, start_sync, stop_sync
+from kiosk.ui.app import build_window, make_app, run_gui
 from kiosk.ui.bridge import SyncBridge
+from kiosk.ui.sync_control import start_sync, stop_sync
 from kiosk.ui.window import KioskWindow
 from tests.conftest import DEMO_CATALOG
 from tests.helpers.central_server import (
@@ -127,7 +128,7 @@ def test_words_change_from_waiting_to_last_synced(
             lambda _s: finished_on.append(QThread.currentThread() is gui_thread)
         )
 
-        monitor = start_sync(store, bridge.on_event)
+        monitor = start_sync(store, bridge)
         assert monitor is not None, "an enrolled kiosk must start its background sync"
         try:
             after = wait_for_text(
@@ -149,7 +150,7 @@ def test_words_change_from_waiting_to_last_synced(
 
 def test_not_enrolled_kiosk_starts_no_sync(qtbot: Any, kiosk_store: Any) -> None:
     bridge = SyncBridge()
-    assert start_sync(kiosk_store, bridge.on_event) is None
+    assert start_sync(kiosk_store, bridge) is None
     make_app(lang="en")
     window = build_window(kiosk_store, lang="en", bridge=bridge)
     try:

@@ -176,7 +176,7 @@ class _Page(QWidget):
         self._busy = True
         self.action.setEnabled(False)
         self.message.clear()
-        self._services.runner.run(fn, self._succeeded, self._failed)
+        self._services.write("owner_move", fn, self._succeeded, self._failed)
 
     def _succeeded(self, change: OwnerChange) -> None:
         self._busy = False
@@ -539,7 +539,9 @@ class DayClosePage(QWidget):
         """Close the day (idempotent in the store)."""
         self.close_button.setEnabled(False)
         store = self._services.store
-        self._services.runner.run(lambda: close_day(store, ACTOR), self._closed, self._failed)
+        self._services.write(
+            "day_closed", lambda: close_day(store, ACTOR), self._closed, self._failed
+        )
 
     def _closed(self, result: DayCloseResult) -> None:
         self.result = result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -52,6 +52,10 @@ from kiosk.ui.bridge import SyncBridge
 from kiosk.ui.errors import error_words, outbox_reason_words, sync_summary_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import plain_tooltip
+
+if TYPE_CHECKING:
+    from kiosk.sync.engine import SyncProgress, SyncSummary
+    from kiosk.ui.sync_control import SyncController
 
 ACTOR = Role.TECHNICIAN.value
 SERVER_URL_KEY = "sync.server_url"
@@ -204,12 +208,15 @@ class TechnicianScreen(QWidget):
         done(str): a task finished; its outcome in plain words (also shown on the screen).
         restored(object): the database was restored (the :class:`RestoreResult`).
         enrolled(object): the enroll form enrolled the kiosk (the ``Enrollment``).
+        restart_requested(): a restore replaced the data of the running kiosk, which must now
+            start again (only with a :attr:`sync` controller, i.e. in the running application).
     """
 
     lock_requested = Signal()
     done = Signal(str)
     restored = Signal(object)
     enrolled = Signal(object)
+    restart_requested = Signal()
 
     def __init__(self, services: KioskServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,10 +225,9 @@ class TechnicianScreen(QWidget):
         self.choose_file: Callable[[QWidget, str, Path], Path | None] = default_choose_file
         self.events: list[QueuedEvent] = []
         self.report: DoctorReport | None = None
-        # Set by the application (KioskWindow.set_restore_hooks); None: no background sync to
-        # stop, and the kiosk stays open after a restore (the store reconnects on next use).
-        self.pause_sync: Callable[[float], bool] | None = None
-        self.restart_kiosk: Callable[[], None] | None = None
+        # Set by the application (KioskWindow.set_sync_controller); None: no background sync to
+        # pause, and the kiosk stays open after a restore (the store reconnects on next use).
+        self.sync: SyncController | None = None
         self.sync_stop_timeout_s = SYNC_STOP_TIMEOUT_S
         #: The keyring backend for enrollment (``None``: the system's); tests pass a fake.
         self.keyring_backend: Any = None
@@ -433,6 +439,10 @@ class TechnicianScreen(QWidget):
     def _run(self, fn: Callable[[], Any], ok: Callable[[Any], None]) -> None:
         self._services.runner.run(fn, ok, lambda exc: self._say(error_words(exc), ok=False))
 
+    def _write(self, what: str, fn: Callable[[], Any], ok: Callable[[Any], None]) -> None:
+        """A write the rest of the kiosk should see (:meth:`KioskServices.write`)."""
+        self._services.write(what, fn, ok, lambda exc: self._say(error_words(exc), ok=False))
+
     # -- checks ---------------------------------------------------------------------------------
 
     def run_checks(self) -> None:
@@ -522,17 +532,17 @@ class TechnicianScreen(QWidget):
 
     def sync_now(self) -> None:
         """One sync cycle now, with progress."""
-        store, on_event = self._services.store, self.bridge.on_event
+        store, bridge = self._services.store, self.bridge
         if not store.setting(SERVER_URL_KEY):
             self._say(self.tr("Not enrolled yet: nothing to sync with."), ok=False)
             return
 
-        def run() -> dict[str, Any]:
+        def run() -> SyncSummary:
             from kiosk.sync.factory import open_engine
 
-            engine = open_engine(store, on_event=on_event)
+            engine = open_engine(store, listener=bridge)
             try:
-                return engine.run_once().to_dict()
+                return engine.run_once()
             finally:
                 engine.client.close()
 
@@ -540,29 +550,27 @@ class TechnicianScreen(QWidget):
         self.progress.setRange(0, 0)
         self._services.runner.run(run, self._synced, self._sync_failed)
 
-    def _progress(self, data: object) -> None:
-        if not isinstance(data, dict):
-            return
-        total, done = data.get("total"), int(data.get("done") or 0)
+    def _progress(self, p: SyncProgress) -> None:
+        total, done = p.total, p.done
         if total:
-            self.progress.setRange(0, int(total))
-            self.progress.setValue(min(done, int(total)))
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
         else:
             self.progress.setRange(0, 0)
-        self.sync_words.setText(progress_words(str(data.get("phase") or ""), done, total))
+        self.sync_words.setText(progress_words(p.phase, done, total))
 
-    def _synced(self, summary: dict[str, Any]) -> None:
+    def _synced(self, summary: SyncSummary) -> None:
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
         # Full only when the run finished well: a failed run must not look complete.
-        self.progress.setValue(1 if summary.get("ok") else 0)
+        self.progress.setValue(1 if summary.ok else 0)
         self.sync_words.clear()
-        if summary.get("ok"):
+        if summary.ok:
             text = self.tr("Sync finished: %1 sent, %2 products updated, %3 still waiting.")
             text = (
-                text.replace("%1", str(summary.get("pushed", 0)))
-                .replace("%2", str(summary.get("pulled_products", 0)))
-                .replace("%3", str(summary.get("outbox_remaining", 0)))
+                text.replace("%1", str(summary.pushed))
+                .replace("%2", str(summary.pulled_products))
+                .replace("%3", str(summary.outbox_remaining))
             )
             self._say(text)
         else:
@@ -626,7 +634,8 @@ class TechnicianScreen(QWidget):
             self._say(self.tr("Choose a change in the list first."), ok=False)
             return
         store = self._services.store
-        self._run(
+        self._write(
+            "outbox",
             lambda: retry_event(store, ev.event_id, ACTOR),
             lambda _: self._after_outbox(self.tr("The change will be sent again.")),
         )
@@ -642,7 +651,8 @@ class TechnicianScreen(QWidget):
             self._say(self.tr("Type why this change is discarded."), ok=False)
             return
         store = self._services.store
-        self._run(
+        self._write(
+            "outbox",
             lambda: discard_event(store, ev.event_id, reason, ACTOR),
             lambda _: self._after_outbox(self.tr("The change was discarded.")),
         )
@@ -692,7 +702,7 @@ class TechnicianScreen(QWidget):
         ).replace("%1", path.name)
         if not self._services.asker.ask(self, question, self.tr("Restore"), self.tr("Cancel")):
             return
-        if self.pause_sync is not None and not self.pause_sync(self.sync_stop_timeout_s):
+        if self.sync is not None and not self.sync.pause_for_restore(self.sync_stop_timeout_s):
             self._say(
                 self.tr(
                     "Nothing was restored: the background sync did not stop in time. "
@@ -712,7 +722,7 @@ class TechnicianScreen(QWidget):
             result = restore_backup(store.data_dir, path)
         except Exception as exc:  # shown to the technician; the old files are still in place
             text = error_words(exc)
-            if self.pause_sync is not None:  # it was stopped for good above
+            if self.sync is not None:  # it was stopped for good above
                 text += " " + self.tr("Sending is paused until the kiosk restarts.")
             self._say(text, ok=False)
             return
@@ -721,9 +731,9 @@ class TechnicianScreen(QWidget):
             text += " " + self.tr(
                 "%n unsent change(s) were in the replaced data.", "", result.unsent_in_replaced
             )
-        if self.restart_kiosk is not None:
+        if self.sync is not None:  # the running kiosk: it starts again on the restored data
             self._say(text + " " + self.tr("The kiosk restarts now with the restored data."))
-            QTimer.singleShot(self.restart_delay_ms, self, self.restart_kiosk)
+            QTimer.singleShot(self.restart_delay_ms, self, self.restart_requested.emit)
         else:
             self.begin()  # fresh checks and lists from the restored data
             self._say(text)
@@ -806,7 +816,9 @@ class TechnicianScreen(QWidget):
             self.purge_button.setEnabled(True)
             self._say(error_words(exc), ok=False)
 
-        self._services.runner.run(lambda: purge_personal_data(store, ACTOR), purged, failed)
+        self._services.write(
+            "personal_data_purged", lambda: purge_personal_data(store, ACTOR), purged, failed
+        )
 
     # -- PINs -----------------------------------------------------------------------------------
 

@@ -292,8 +292,11 @@ class CheckoutScreen(QWidget):
         self.confirm.setEnabled(False)
         self.confirm.setText(self.tr("Saving your order…"))
         store, lines, payment = self._services.store, self.cart.cart.line_requests(), self.payment()
-        self._services.runner.run(
-            lambda: place_and_read_back(store, customer, lines, payment), self._done, self._failed
+        self._services.write(
+            "order_placed",
+            lambda: place_and_read_back(store, customer, lines, payment),
+            self._done,
+            self._failed,
         )
 
     def _done(self, receipt: Receipt) -> None:

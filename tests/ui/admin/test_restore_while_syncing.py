@@ -24,7 +24,10 @@ from kiosk.storage.backup import backup_database, integrity_check, new_backup_pa
 from kiosk.storage.models import Order
 from kiosk.storage.store import KioskStore
 from kiosk.sync.connectivity import ConnectivityMonitor
-from kiosk.ui.app import EXIT_RESTART, pause_sync_for_restore, run_gui, start_sync, stop_sync
+from kiosk.sync.engine import SyncProgress
+from kiosk.sync.listener import QuietListener
+from kiosk.ui.app import EXIT_RESTART, run_gui
+from kiosk.ui.sync_control import SyncController
 from kiosk.ui.window import KioskWindow
 from tests.helpers.central_server import (
     central_server,  # noqa: F401  (the fixture)
@@ -48,7 +51,7 @@ def order_ids(store: KioskStore) -> set[str]:
         return set(s.scalars(select(Order.id)).all())
 
 
-class SyncHold:
+class SyncHold(QuietListener):
     """A sync listener that holds the sync thread at the start of the push.
 
     ``held`` is set once the sync thread is held; it waits for ``release`` (at most
@@ -60,18 +63,21 @@ class SyncHold:
         self.release = threading.Event()
         self.log: list[str] = []
 
-    def on_event(self, name: str, data: Any) -> None:
-        if name == "progress" and data.get("phase") == "push" and not self.held.is_set():
+    def on_progress(self, progress: SyncProgress) -> None:
+        if progress.phase == "push" and not self.held.is_set():
             self.log.append("sync held")
             self.held.set()
             self.release.wait(HOLD_CAP_S)
             self.log.append("sync released")
 
 
-def start_held_sync(store: KioskStore, hold: SyncHold) -> ConnectivityMonitor:
-    monitor = start_sync(store, hold.on_event)  # the GUI's own start-up path
-    assert monitor is not None, "an enrolled kiosk must start its background sync"
-    return monitor
+def start_held_sync(
+    store: KioskStore, hold: SyncHold
+) -> tuple[SyncController, ConnectivityMonitor]:
+    sync = SyncController(store, hold)  # the GUI's own start-up path
+    assert sync.start(), "an enrolled kiosk must start its background sync"
+    assert sync.monitor is not None
+    return sync, sync.monitor
 
 
 def open_database_tab(qtbot: Any, window: Any) -> Any:
@@ -117,7 +123,7 @@ def test_restore_stops_the_running_sync_first_then_restarts(
     window = admin_window(store)
     tech = open_database_tab(qtbot, window)
     hold = SyncHold()
-    monitor = start_held_sync(store, hold)
+    sync, monitor = start_held_sync(store, hold)
     real_abort = monitor.engine.abort
 
     def abort() -> None:
@@ -127,12 +133,9 @@ def test_restore_stops_the_running_sync_first_then_restarts(
         hold.release.set()
 
     monkeypatch.setattr(monitor.engine, "abort", abort)
-    started: list[ConnectivityMonitor | None] = [monitor]
     restarts: list[str] = []
-    window.set_restore_hooks(
-        lambda timeout_s: pause_sync_for_restore(started, timeout_s),
-        lambda: restarts.append("restart"),
-    )
+    window.set_sync_controller(sync)
+    window.restart_requested.connect(lambda: restarts.append("restart"))
     tech.restart_delay_ms = 0
     alive_at_restore = spy_on_restore(monkeypatch, hold)
     tech.choose_file = lambda *_a: backup
@@ -146,7 +149,7 @@ def test_restore_stops_the_running_sync_first_then_restarts(
         seen = list(hold.log)  # before the clean-up below tells the (ended) sync to stop again
     finally:
         hold.release.set()
-        stop_sync(monitor)
+        sync.stop()
     assert seen == ["sync held", "sync told to stop", "sync released", "files moved"]
     assert alive_at_restore == [False], "the sync thread was alive when the files moved"
     assert "restarts now" in tech.message.text() and "Restored from" in tech.message.text()
@@ -165,13 +168,10 @@ def test_restore_is_refused_while_the_sync_does_not_stop(
     window = admin_window(store)
     tech = open_database_tab(qtbot, window)
     hold = SyncHold()  # ignores "stop" until the test releases it: a sync stuck in a request
-    monitor = start_held_sync(store, hold)
-    started: list[ConnectivityMonitor | None] = [monitor]
+    sync, _monitor = start_held_sync(store, hold)
     restarts: list[str] = []
-    window.set_restore_hooks(
-        lambda timeout_s: pause_sync_for_restore(started, timeout_s),
-        lambda: restarts.append("restart"),
-    )
+    window.set_sync_controller(sync)
+    window.restart_requested.connect(lambda: restarts.append("restart"))
     tech.sync_stop_timeout_s = 0.2
     tech.restart_delay_ms = 0
     alive_at_restore = spy_on_restore(monkeypatch, hold)
@@ -192,7 +192,7 @@ def test_restore_is_refused_while_the_sync_does_not_stop(
         qtbot.waitUntil(lambda: restarts == ["restart"], timeout=10_000)
     finally:
         hold.release.set()
-        stop_sync(monitor)
+        sync.stop()
     assert alive_at_restore == [False]
     assert integrity_check(store.path) == "ok"
     assert order_ids(store) == kept
@@ -255,3 +255,15 @@ def test_run_gui_restore_ends_with_the_restart_code(enrolled_store: KioskStore) 
     with KioskStore.open(data_dir) as store:
         assert integrity_check(store.path) == "ok"
         assert order_ids(store) == kept
+
+
+def test_a_restore_before_the_sync_started_keeps_it_from_starting(
+    qtbot: Any, enrolled_store: KioskStore
+) -> None:
+    """The restore may come before the first paint started the sync: it must never start then,
+    not at start-up and not after an enrollment, until the kiosk restarts."""
+    sync = SyncController(enrolled_store, SyncHold())
+    assert sync.pause_for_restore(0.1)
+    assert not sync.start() and not sync.restart()
+    assert sync.monitor is None and not sync_threads()
+    sync.stop()
