@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.kernel.clock import utc_now_text
 from kiosk.storage import outbox
-from kiosk.storage.browsing_models import BrowseEvent
-from kiosk.storage.models import Category, Product
+from kiosk.storage.models import BrowseEvent, Category, Product
 from kiosk.storage.store import KioskStore
 
 #: Setting holding the id of the last browse event already folded into a demand_counts event.

@@ -245,7 +245,7 @@ class PracticeFacts:
 def practice_facts(store: KioskStore) -> PracticeFacts:
     """Read what the lessons check from the practice store (one short read)."""
     from kiosk.storage import models as m
-    from kiosk.storage.owner_models import CashEntry, DayClose
+    from kiosk.storage.models import CashEntry, DayClose
 
     with store.read() as s:
         rows = s.scalars(select(m.Order).order_by(m.Order.created_at, m.Order.id)).all()

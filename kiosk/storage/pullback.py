@@ -25,7 +25,7 @@ from kiosk.errors import IllegalTransition, NotFound
 from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import OrderStatus
 from kiosk.storage import models as m
-from kiosk.storage.owner_models import CashEntry, OrderArrival
+from kiosk.storage.models import CashEntry, OrderArrival
 from kiosk.storage.pullback_flag import (
     ENROLL as ENROLL,
 )

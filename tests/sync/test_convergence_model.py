@@ -49,8 +49,7 @@ from kiosk.errors import KioskError
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage import outbox
 from kiosk.storage.backup import backup_database
-from kiosk.storage.models import Order, OutboxEvent
-from kiosk.storage.owner_models import CashEntry
+from kiosk.storage.models import CashEntry, Order, OutboxEvent
 from kiosk.storage.store import DB_FILENAME, KioskStore
 from tests.helpers.conv_rig import (
     PG_SKIP,

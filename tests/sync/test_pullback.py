@@ -22,10 +22,9 @@ from kiosk.errors import InvalidInput
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage import pullback
 from kiosk.storage.backup import backup_database
-from kiosk.storage.models import Order
+from kiosk.storage.models import CashEntry, Order
 from kiosk.storage.orders import PlacedOrder, place_order
 from kiosk.storage.owner import check_in, confirm_pickup
-from kiosk.storage.owner_models import CashEntry
 from kiosk.storage.store import DB_FILENAME, KioskStore
 from kiosk.storage.support import restore_backup
 from kiosk.sync.credentials import KeyringCredentials
