@@ -52,6 +52,7 @@ from kiosk.storage.damage import (
     lost_journal_frames,
     probe_files,
 )
+from kiosk.storage.settings import ORDER_SEQUENCE_KEY, SEQUENCE_PREFIX
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
 
 log = logging.getLogger(__name__)
@@ -438,7 +439,9 @@ def _rescue(damaged_db: Path, store: KioskStore, report: RecoveryReport) -> None
         try:
             seqs = {
                 str(k): str(v)
-                for k, v in old.execute("SELECT key, value FROM settings WHERE key LIKE 'seq.%'")
+                for k, v in old.execute(
+                    "SELECT key, value FROM settings WHERE key LIKE ?", (SEQUENCE_PREFIX + "%",)
+                )
             }
         except sqlite3.DatabaseError:
             seqs = {}
@@ -517,9 +520,7 @@ def _rescue(damaged_db: Path, store: KioskStore, report: RecoveryReport) -> None
                 )
 
         # Local order numbers must not repeat: counters go to the highest value either file saw.
-        from kiosk.storage.orders import ORDER_SEQUENCE
-
-        seqs_key = f"seq.{ORDER_SEQUENCE}"
+        seqs_key = ORDER_SEQUENCE_KEY
         if highest_no:
             seqs[seqs_key] = str(max(highest_no, int(seqs.get(seqs_key, "0") or 0)))
         for key, value in seqs.items():

@@ -31,6 +31,7 @@ from kiosk.storage.backup import _fsync_dir, integrity_check
 from kiosk.storage.doctor import run_doctor
 from kiosk.storage.models import AuditEntry, Order, OutboxEvent, Setting
 from kiosk.storage.permissions import private_file
+from kiosk.storage.settings import CENTER_ID, DEFAULT_CENTER_ID, DEVICE_ID
 from kiosk.storage.store import DB_FILENAME, KioskStore
 from kiosk.text import check_text
 
@@ -168,7 +169,7 @@ def write_support_bundle(
     dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():
         raise InvalidInput(f"{dest_dir} is not a folder (plug in the USB stick and choose it)")
-    center = store.setting("center.id") or "LOCAL"
+    center = store.setting(CENTER_ID) or DEFAULT_CENTER_ID
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = dest_dir / f"kiosk-support-{center}-{stamp}.zip"
     tmp = path.with_name(path.name + ".partial")
@@ -300,7 +301,7 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoreResult:
 
             # The backup may lack orders central holds, and its order counter is behind: the
             # next sync pulls them back and re-seeds the counter (kiosk/storage/pullback.py).
-            if KioskStore.get_setting(s, "device.id"):
+            if KioskStore.get_setting(s, DEVICE_ID):
                 mark_needed(s, RESTORE)
             KioskStore.audit(
                 s,

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kiosk.storage.center import CENTER_NAME_KEY
+from kiosk.storage.settings import CENTER_NAME, LANGUAGE, SERVER_URL
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
-from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, install_translator
+from kiosk.ui.i18n import DEFAULT_LANGUAGE, install_translator
 from kiosk.ui.images import ImageCache
 from kiosk.ui.services import KioskServices
 from kiosk.ui.speech import ReadAloud
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from kiosk.ui.single import SingleInstance
 
 log = logging.getLogger(__name__)
-
-#: Setting written at enrollment; its presence means the kiosk talks to a central service.
-SERVER_URL_KEY = "sync.server_url"
 
 
 def make_app(argv: list[str] | None = None, lang: str = DEFAULT_LANGUAGE) -> QApplication:
@@ -65,11 +62,11 @@ def build_window(
         runner=runner,
         images=images,
         lang=lang,
-        center_name=store.setting(CENTER_NAME_KEY) or "",
+        center_name=store.setting(CENTER_NAME) or "",
         read_aloud=ReadAloud(store, runner, lang),
     )
     if connected is None:
-        connected = bool(store.setting(SERVER_URL_KEY))
+        connected = bool(store.setting(SERVER_URL))
     bridge = bridge or SyncBridge()
     indicator = SyncIndicator(store, runner, bridge, connected=connected)
     window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms)
@@ -90,7 +87,7 @@ def start_sync(
     The GUI never fails to start because of sync: a problem here is logged and the indicator
     keeps saying what it knows from the outbox. Stop it with :func:`stop_sync`.
     """
-    if not store.setting(SERVER_URL_KEY):
+    if not store.setting(SERVER_URL):
         return None
     try:
         from kiosk.sync.connectivity import ConnectivityMonitor
@@ -338,7 +335,7 @@ def choose_language(store: KioskStore, requested: str | None) -> str:
     """The screen language: ``requested`` (``--lang``), else the first-run choice, else zh_CN."""
     if requested:
         return requested
-    chosen = store.setting(LANGUAGE_KEY)
+    chosen = store.setting(LANGUAGE)
     return chosen if chosen in ("zh_CN", "en") else DEFAULT_LANGUAGE
 
 
