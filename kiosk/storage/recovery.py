@@ -52,6 +52,7 @@ from kiosk.storage.damage import (
     lost_journal_frames,
     probe_files,
 )
+from kiosk.storage.restore import restore_backup
 from kiosk.storage.settings import ORDER_SEQUENCE_KEY, SEQUENCE_PREFIX
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
 
@@ -257,8 +258,6 @@ def recover(data_dir: Path, reason: str | None = None, *, actor: str = "kiosk") 
         reason: why (shown in the report); default: the marker's or the cheap probe's verdict.
         actor: who asked (``kiosk`` at start-up, ``technician`` from the CLI), for the audit log.
     """
-    from kiosk.storage.support import restore_backup  # it imports the doctor and the logs
-
     db = data_dir / DB_FILENAME
     reason = reason or damaged_reason(data_dir) or probe_files(db) or "asked by a technician"
     lost_frames = lost_journal_frames(db)

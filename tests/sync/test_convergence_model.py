@@ -309,7 +309,7 @@ class Convergence(RuleBasedStateMachine):
     @rule(pc=st.integers(0, 1), which=st.integers(0, 5))
     def restore(self, pc: int, which: int) -> None:
         """The technician restores an older backup onto the same PC (kiosk closed first)."""
-        from kiosk.storage.support import restore_backup
+        from kiosk.storage.restore import restore_backup
 
         n = pc % len(self.pcs)
         if not self.backups[n]:

@@ -25,9 +25,9 @@ from kiosk.storage.backup import backup_database
 from kiosk.storage.models import CashEntry, Order
 from kiosk.storage.orders import PlacedOrder, place_order
 from kiosk.storage.owner import check_in, confirm_pickup
+from kiosk.storage.restore import restore_backup
 from kiosk.storage.settings import PULLBACK_CURSOR
 from kiosk.storage.store import DB_FILENAME, KioskStore
-from kiosk.storage.support import restore_backup
 from kiosk.sync.credentials import KeyringCredentials
 from tests.helpers.conv_rig import (
     PG_SKIP,

@@ -37,15 +37,10 @@ from kiosk.logs import log_files
 from kiosk.storage.backup import backup_database, integrity_check, new_backup_path
 from kiosk.storage.doctor import DoctorReport, run_doctor
 from kiosk.storage.privacy import PurgePreview, PurgeResult, purge_personal_data, purge_preview
+from kiosk.storage.restore import restore_backup
+from kiosk.storage.set_aside import QueuedEvent, discard_event, list_events, retry_event
 from kiosk.storage.settings import SERVER_URL
-from kiosk.storage.support import (
-    QueuedEvent,
-    discard_event,
-    list_events,
-    restore_backup,
-    retry_event,
-    write_support_bundle,
-)
+from kiosk.storage.support_bundle import write_support_bundle
 from kiosk.ui import theme
 from kiosk.ui.admin.check_words import check_detail_words
 from kiosk.ui.admin.pin_dialog import PinChangeForm
