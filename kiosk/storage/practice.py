@@ -37,6 +37,9 @@ from kiosk.kernel.sqlite import raw_connect
 from kiosk.orders import OrderStatus
 from kiosk.pickup import verify_pickup_code
 from kiosk.practice import Lesson, LessonResult, check_lesson, lesson_order
+from kiosk.storage import models as m
+from kiosk.storage.models import CashEntry, DayClose, Product
+from kiosk.storage.orders import apply_remote_status
 from kiosk.storage.settings import (
     CENTER_ID,
     CENTER_NAME,
@@ -173,8 +176,6 @@ def start_practice(data_dir: Path) -> PracticeStore:
 
 def count_products(store: KioskStore) -> int:
     """How many products the (practice) store holds."""
-    from kiosk.storage.models import Product
-
     with store.read() as s:
         return int(s.scalar(select(func.count()).select_from(Product)) or 0)
 
@@ -250,9 +251,6 @@ class PracticeFacts:
 
 def practice_facts(store: KioskStore) -> PracticeFacts:
     """Read what the lessons check from the practice store (one short read)."""
-    from kiosk.storage import models as m
-    from kiosk.storage.models import CashEntry, DayClose
-
     with store.read() as s:
         rows = s.scalars(select(m.Order).order_by(m.Order.created_at, m.Order.id)).all()
         orders = tuple(
@@ -283,8 +281,6 @@ def practice_facts(store: KioskStore) -> PracticeFacts:
 
 def code_matches(store: KioskStore, order_id: str, code: str) -> bool:
     """Whether ``code`` is the pickup code of the practice order ``order_id`` (read back)."""
-    from kiosk.storage import models as m
-
     if not code.strip():
         return False
     with store.read() as s:
@@ -304,8 +300,6 @@ def play_central_moves(store: KioskStore, order_id: str) -> list[OrderStatus]:
         PracticeProblem: not a practice store (the real kiosk's orders are central's alone).
         NotFound / IllegalTransition: no such order, or it cannot be shipped any more.
     """
-    from kiosk.storage.orders import apply_remote_status
-
     if not is_practice_store(store):
         raise PracticeProblem("the platform's moves are played only on the practice store")
     done: list[OrderStatus] = []

@@ -26,6 +26,7 @@ from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import OrderStatus
 from kiosk.storage import models as m
 from kiosk.storage.models import CashEntry, OrderArrival
+from kiosk.storage.orders import apply_remote_status
 from kiosk.storage.pullback_flag import (
     ENROLL as ENROLL,
 )
@@ -82,8 +83,6 @@ def _reseed(s: Session, local_no: str, prefix: str) -> None:
 
 def apply_page(s: Session, page: RecoveryPage, outcome: PageOutcome) -> list[str]:
     """Keep one page (write unit of work); return warnings (English, for logs)."""
-    from kiosk.storage.orders import apply_remote_status
-
     warnings: list[str] = []
     prefix = _own_prefix(s)
     now = utc_now_text()
