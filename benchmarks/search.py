@@ -75,10 +75,10 @@ def time_key_format_rebuild(store: KioskStore) -> tuple[float, float]:
     """The one-off rebuild after an upgrade that changes the search key format: total seconds,
     and the longest single write transaction (what an order placed meanwhile may wait for)."""
     from kiosk.storage import search as search_mod
-    from kiosk.storage.store import SEARCH_KEYS_SETTING
+    from kiosk.storage.settings import SEARCH_KEYS_VERSION
 
     with store.write() as s:
-        store.set_setting(s, SEARCH_KEYS_SETTING, "stale")
+        store.set_setting(s, SEARCH_KEYS_VERSION, "stale")
     chunks: list[float] = []
     real = search_mod.reindex_after
 

@@ -49,7 +49,7 @@ def cmd_set_pin(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech outbox``: waiting and set-aside events with attempts and last error."""
-    from kiosk.storage.support import list_events
+    from kiosk.storage.set_aside import list_events
 
     require_pin(ctx, Role.TECHNICIAN)
     events = list_events(ctx.store())
@@ -65,7 +65,7 @@ def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_retry(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech retry EVENT``."""
-    from kiosk.storage.support import retry_event
+    from kiosk.storage.set_aside import retry_event
 
     actor = require_pin(ctx, Role.TECHNICIAN).value
     e = retry_event(ctx.store(), args.event, actor)
@@ -78,7 +78,7 @@ def cmd_retry(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_discard(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech discard EVENT --reason R``."""
-    from kiosk.storage.support import discard_event
+    from kiosk.storage.set_aside import discard_event
 
     actor = require_pin(ctx, Role.TECHNICIAN).value
     discard_event(ctx.store(), args.event, args.reason, actor)
@@ -91,7 +91,7 @@ def cmd_discard(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_support_bundle(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech support-bundle DEST_DIR``."""
-    from kiosk.storage.support import write_support_bundle
+    from kiosk.storage.support_bundle import write_support_bundle
     from kiosk.sync.status import sync_status
 
     require_pin(ctx, Role.TECHNICIAN)
@@ -106,7 +106,7 @@ def cmd_support_bundle(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech restore BACKUP_FILE`` (close the kiosk program first)."""
-    from kiosk.storage.support import restore_backup
+    from kiosk.storage.restore import restore_backup
 
     require_pin(ctx, Role.TECHNICIAN)
     ctx.close()  # the database files are about to be moved: no connection may stay open

@@ -32,7 +32,7 @@ from kiosk.admin import (
 )
 from kiosk.errors import InvalidInput
 from kiosk.kernel.clock import utc_now_text
-from kiosk.storage.owner_models import AdminPin, Backoff
+from kiosk.storage.models import AdminPin, Backoff
 from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)

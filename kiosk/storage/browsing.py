@@ -28,12 +28,10 @@ from sqlalchemy.orm import Session
 
 from kiosk.kernel.clock import utc_now_text
 from kiosk.storage import outbox
-from kiosk.storage.browsing_models import BrowseEvent
-from kiosk.storage.models import Category, Product
+from kiosk.storage.models import BrowseEvent, Category, Product
+from kiosk.storage.settings import DEMAND_CURSOR
 from kiosk.storage.store import KioskStore
 
-#: Setting holding the id of the last browse event already folded into a demand_counts event.
-DEMAND_CURSOR_KEY = "demand.cursor"
 #: Outbox event kind (matches ``kiosk.wire.EventKind.DEMAND_COUNTS``).
 DEMAND_EVENT_KIND = "demand_counts"
 #: Most browse events folded into one demand_counts event, to keep one push body small.
@@ -287,12 +285,12 @@ def enqueue_demand_counts(store: KioskStore) -> str | None:
     ``None`` when there was nothing new to report.
     """
     with store.write() as s:
-        cursor = int(KioskStore.get_setting(s, DEMAND_CURSOR_KEY, "0") or "0")
+        cursor = int(KioskStore.get_setting(s, DEMAND_CURSOR, "0") or "0")
         payload, new_cursor = demand_counts_since(s, cursor)
         if new_cursor == cursor:
             return None
         event = outbox.enqueue(
             s, DEMAND_EVENT_KIND, f"demand-{payload['from_event']}-{new_cursor}", payload
         )
-        KioskStore.set_setting(s, DEMAND_CURSOR_KEY, str(new_cursor))
+        KioskStore.set_setting(s, DEMAND_CURSOR, str(new_cursor))
         return event.id

@@ -28,8 +28,8 @@ from kiosk.errors import InvalidInput
 from kiosk.ids import uuid7
 from kiosk.kernel.clock import utc_now_text
 from kiosk.storage.center import get_center
+from kiosk.storage.models import CashEntry, DayClose, OrderMove
 from kiosk.storage.outbox import enqueue
-from kiosk.storage.owner_models import CashEntry, DayClose, OrderMove
 from kiosk.storage.store import KioskStore
 from kiosk.wire import CashEntryPayload, CashTotalWire, DayClosedPayload, EventKind
 

@@ -32,15 +32,11 @@ from kiosk.errors import InvalidInput
 from kiosk.search_keys import SearchKeys
 from kiosk.storage import search
 from kiosk.storage.models import Category, Product
+from kiosk.storage.settings import CATALOG_CURSOR
 from kiosk.storage.store import KioskStore
 
 #: Image file types a catalog may reference.
 IMAGE_SUFFIXES = frozenset(IMAGE_TYPES)
-#: The sync engine's catalog cursor setting (``kiosk.sync.engine.CATALOG_CURSOR``). A file
-#: import that changes the catalog of a kiosk that has synced clears it, so the next sync walks
-#: central's whole catalog again and replaces every product the file changed (see
-#: ``docs/sync-protocol.md``).
-CATALOG_CURSOR_SETTING = "sync.catalog_cursor"
 #: Products compared and written per batch (also the SQLite IN-list size).
 BATCH = 500
 
@@ -410,10 +406,10 @@ def import_catalog_file(
             if progress is not None:
                 progress(start + len(chunk), total)
         if created or updated:  # a repeated import must write nothing at all
-            if store.get_setting(s, CATALOG_CURSOR_SETTING):
+            if store.get_setting(s, CATALOG_CURSOR):
                 # The feed never resends a product central did not change: walk it again from the
                 # start so the next sync replaces what this file changed by central's copy.
-                store.set_setting(s, CATALOG_CURSOR_SETTING, "")
+                store.set_setting(s, CATALOG_CURSOR, "")
                 resync = True
             store.audit(
                 s,

@@ -12,15 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from kiosk.errors import InvalidInput
+from kiosk.storage.settings import CENTER_ID, CENTER_NAME, DEFAULT_CENTER_ID
 from kiosk.storage.store import KioskStore
-
-#: Settings keys of the center this kiosk serves (written at enrollment by the sync engine).
-CENTER_ID_KEY = "center.id"
-CENTER_NAME_KEY = "center.name"
-#: This PC's number within its center, from central at enrollment (order numbers).
-PC_NO_KEY = "center.pc_no"
-#: Center code used in local order numbers until the kiosk is enrolled.
-DEFAULT_CENTER_ID = "LOCAL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +26,8 @@ class Center:
 
 def get_center(s: Session) -> Center:
     """The center's code and name (``LOCAL`` and an empty name until enrolled)."""
-    center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
-    return Center(id=center_id, name=KioskStore.get_setting(s, CENTER_NAME_KEY) or "")
+    center_id = KioskStore.get_setting(s, CENTER_ID) or DEFAULT_CENTER_ID
+    return Center(id=center_id, name=KioskStore.get_setting(s, CENTER_NAME) or "")
 
 
 CENTER_CODE = re.compile(r"[A-Za-z0-9._-]{1,24}")
@@ -47,5 +40,5 @@ def set_center(s: Session, center_id: str, name: str) -> None:
     # and underscores only (central's own rule for center ids).
     if not CENTER_CODE.fullmatch(center_id):
         raise InvalidInput("the center code must be 1 to 24 characters", code="center.bad_code")
-    KioskStore.set_setting(s, CENTER_ID_KEY, center_id)
-    KioskStore.set_setting(s, CENTER_NAME_KEY, name.strip())
+    KioskStore.set_setting(s, CENTER_ID, center_id)
+    KioskStore.set_setting(s, CENTER_NAME, name.strip())

@@ -30,6 +30,13 @@ from kiosk.storage import outbox as outbox_mod
 from kiosk.storage.backup import integrity_check
 from kiosk.storage.models import Category, Product
 from kiosk.storage.orders import count_orders_by_status
+from kiosk.storage.settings import (
+    CENTER_ID,
+    CLOCK_OFFSET_S,
+    DEVICE_ID,
+    LAST_SUCCESS_AT,
+    SERVER_URL,
+)
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, make_engine
 
 #: Below this much free space on the data disk doctor warns (orders, backups, images live there).
@@ -426,18 +433,18 @@ def check_sync(ctx: DoctorContext) -> list[Check]:
     if ctx.db_unusable:
         return [check("sync", False, "not_checked", why=ctx.db_unusable)]
     st = _settings(ctx)
-    if not (st.get("device.id") and st.get("sync.server_url")):
+    if not (st.get(DEVICE_ID) and st.get(SERVER_URL)):
         return [check("enrollment", True, "not_enrolled")]
     out = [
         check(
             "enrollment",
             True,
             "enrolled",
-            center=st.get("center.id", "?"),
-            server=st["sync.server_url"],
+            center=st.get(CENTER_ID, "?"),
+            server=st[SERVER_URL],
         )
     ]
-    last = st.get("sync.last_success_at") or ""
+    last = st.get(LAST_SUCCESS_AT) or ""
     if not last:
         out.append(check("last sync", False, "never_synced"))
     else:
@@ -454,7 +461,7 @@ def check_sync(ctx: DoctorContext) -> list[Check]:
     pending, quarantined = int(counts.get("pending", 0)), int(counts.get("quarantined", 0))
     out.append(check("queue", True, "queue", pending=pending))
     out.append(check("set aside", quarantined == 0, "set_aside", quarantined=quarantined))
-    offset_text = st.get("sync.clock_offset_s") or ""
+    offset_text = st.get(CLOCK_OFFSET_S) or ""
     try:
         offset = float(offset_text) if offset_text else None
     except ValueError:

@@ -1,7 +1,7 @@
 """The declarative base every table of the kiosk's local store registers on.
 
 It lives apart from :mod:`kiosk.storage.models` so the modules holding other areas' tables
-(:mod:`kiosk.storage.browsing_models`, :mod:`kiosk.storage.owner_models`) import it without
+(:mod:`kiosk.storage.models`, :mod:`kiosk.storage.models`) import it without
 importing ``models``, which imports them.
 """
 

@@ -35,15 +35,12 @@ from kiosk.orders import (
 )
 from kiosk.pickup import hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
-from kiosk.storage.center import CENTER_ID_KEY, DEFAULT_CENTER_ID, PC_NO_KEY
 from kiosk.storage.outbox import PENDING, enqueue
 from kiosk.storage.pullback_flag import check_may_order
+from kiosk.storage.settings import CENTER_ID, DEFAULT_CENTER_ID, ORDER_SEQUENCE, PC_NO
 from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
-
-#: Name of the counter behind local order numbers (``KioskStore.next_sequence``).
-ORDER_SEQUENCE = "order"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +219,8 @@ def place_order(
     with store.write() as s:
         check_may_order(s)
         products = orderable_products(s, (line.sku for line in merged))
-        center_id = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
-        pc_no = KioskStore.get_setting(s, PC_NO_KEY)
+        center_id = KioskStore.get_setting(s, CENTER_ID) or DEFAULT_CENTER_ID
+        pc_no = KioskStore.get_setting(s, PC_NO)
         local_no = local_order_no(
             center_id,
             KioskStore.next_sequence(s, ORDER_SEQUENCE),

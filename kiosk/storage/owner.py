@@ -37,8 +37,8 @@ from kiosk.storage import models as m
 from kiosk.storage import outbox
 from kiosk.storage.admin import current_wait, record_try
 from kiosk.storage.cash import CashKind, paid_for_order, record_cash
+from kiosk.storage.models import DayClose, OrderArrival, OrderMove
 from kiosk.storage.orders import OrderView, get_order
-from kiosk.storage.owner_models import DayClose, OrderArrival, OrderMove
 from kiosk.storage.store import KioskStore
 from kiosk.text import check_text
 from kiosk.wire import (

@@ -9,7 +9,7 @@ ledger and outbox.
 
 Rules, and where they are kept:
 
-- **It never syncs.** The practice store carries the :data:`PRACTICE_KEY` setting and no server
+- **It never syncs.** The practice store carries the :data:`PRACTICE_STORE` setting and no server
   address or device id; :class:`kiosk.sync.engine.SyncEngine` refuses a store with that setting.
 - **It never touches the real data.** The catalog is copied through SQLite (``ATTACH``), never by
   copying the live files with plain file I/O (docs/architecture.md, the live database files
@@ -37,17 +37,25 @@ from kiosk.kernel.sqlite import raw_connect
 from kiosk.orders import OrderStatus
 from kiosk.pickup import verify_pickup_code
 from kiosk.practice import Lesson, LessonResult, check_lesson, lesson_order
+from kiosk.storage import models as m
+from kiosk.storage.models import CashEntry, DayClose, Product
+from kiosk.storage.orders import apply_remote_status
+from kiosk.storage.settings import (
+    CENTER_ID,
+    CENTER_NAME,
+    LANGUAGE,
+    PRACTICE_STORE,
+    SEARCH_KEYS_VERSION,
+)
 from kiosk.storage.store import DB_FILENAME, KioskStore
 
 log = logging.getLogger(__name__)
 
 #: The practice store's folder inside the kiosk's data folder.
 PRACTICE_DIRNAME = "practice"
-#: Setting present (value "1") only in a practice store.
-PRACTICE_KEY = "practice.store"
 #: Settings copied from the real store: the center (order numbers, slips), the language, the
 #: search key format the copied index was built with.
-COPIED_SETTINGS = ("center.id", "center.name", "ui.language", "search.keys_version")
+COPIED_SETTINGS = (CENTER_ID, CENTER_NAME, LANGUAGE, SEARCH_KEYS_VERSION)
 #: Tables copied row for row (same schema: both stores are at the same revision).
 COPIED_TABLES = ("categories", "products", "admin_pins")
 #: What the trainee is called in the audit log of the practice store.
@@ -87,7 +95,7 @@ def practice_exists(data_dir: Path) -> bool:
 
 def is_practice_store(store: KioskStore) -> bool:
     """Whether ``store`` is a practice store (its own setting says so)."""
-    return store.setting(PRACTICE_KEY) == "1"
+    return store.setting(PRACTICE_STORE) == "1"
 
 
 def _copy_from_real(practice_db: Path, real_db: Path) -> int:
@@ -116,7 +124,8 @@ def _copy_from_real(practice_db: Path, real_db: Path) -> int:
                 COPIED_SETTINGS,
             )
             conn.execute(
-                "INSERT OR REPLACE INTO main.settings(key, value) VALUES (?, '1')", (PRACTICE_KEY,)
+                "INSERT OR REPLACE INTO main.settings(key, value) VALUES (?, '1')",
+                (PRACTICE_STORE,),
             )
             products = int(conn.execute("SELECT count(*) FROM main.products").fetchone()[0])
             conn.execute("COMMIT")
@@ -167,8 +176,6 @@ def start_practice(data_dir: Path) -> PracticeStore:
 
 def count_products(store: KioskStore) -> int:
     """How many products the (practice) store holds."""
-    from kiosk.storage.models import Product
-
     with store.read() as s:
         return int(s.scalar(select(func.count()).select_from(Product)) or 0)
 
@@ -244,9 +251,6 @@ class PracticeFacts:
 
 def practice_facts(store: KioskStore) -> PracticeFacts:
     """Read what the lessons check from the practice store (one short read)."""
-    from kiosk.storage import models as m
-    from kiosk.storage.owner_models import CashEntry, DayClose
-
     with store.read() as s:
         rows = s.scalars(select(m.Order).order_by(m.Order.created_at, m.Order.id)).all()
         orders = tuple(
@@ -277,8 +281,6 @@ def practice_facts(store: KioskStore) -> PracticeFacts:
 
 def code_matches(store: KioskStore, order_id: str, code: str) -> bool:
     """Whether ``code`` is the pickup code of the practice order ``order_id`` (read back)."""
-    from kiosk.storage import models as m
-
     if not code.strip():
         return False
     with store.read() as s:
@@ -298,8 +300,6 @@ def play_central_moves(store: KioskStore, order_id: str) -> list[OrderStatus]:
         PracticeProblem: not a practice store (the real kiosk's orders are central's alone).
         NotFound / IllegalTransition: no such order, or it cannot be shipped any more.
     """
-    from kiosk.storage.orders import apply_remote_status
-
     if not is_practice_store(store):
         raise PracticeProblem("the platform's moves are played only on the practice store")
     done: list[OrderStatus] = []

@@ -24,12 +24,11 @@ from kiosk.errors import InvalidInput
 from kiosk.orders import FINAL, OrderStatus
 from kiosk.storage import models as m
 from kiosk.storage import outbox
+from kiosk.storage.settings import DEFAULT_RETENTION_DAYS, RETENTION_DAYS
 from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
 
-RETENTION_KEY = "privacy.retention_days"
-DEFAULT_RETENTION_DAYS = 30
 #: What a purged order shows instead of the villager's name.
 PURGED_NAME = "(已清除)"
 #: Orders whose personal data may be purged once old enough.
@@ -48,7 +47,7 @@ class PurgeResult:
 
 def retention_days(store: KioskStore) -> int:
     """The configured retention period in days."""
-    text = store.setting(RETENTION_KEY)
+    text = store.setting(RETENTION_DAYS)
     try:
         return max(1, int(text)) if text else DEFAULT_RETENTION_DAYS
     except ValueError:
@@ -60,7 +59,7 @@ def set_retention_days(store: KioskStore, days: int, actor: str) -> None:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
         raise InvalidInput("the retention period is 1 to 3650 days")
     with store.write() as s:
-        KioskStore.set_setting(s, RETENTION_KEY, str(days))
+        KioskStore.set_setting(s, RETENTION_DAYS, str(days))
         KioskStore.audit(s, actor, "retention_set", None, f"{days} days")
 
 

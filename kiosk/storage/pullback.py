@@ -1,7 +1,7 @@
 """Pull-back: orders central holds for this center, kept here after a restore or on a new PC.
 
 Central is the shop's backup of record (docs/sync-protocol.md, "Pull-back"). ``kiosk tech
-restore`` and ``kiosk enroll`` set :data:`PULLBACK_KEY` (``restore`` or ``enroll``); the sync
+restore`` and ``kiosk enroll`` set :data:`PULLBACK` (``restore`` or ``enroll``); the sync
 engine then pages ``GET /v1/orders/recovery`` and hands each page to :func:`apply_page`, which
 keeps every order this kiosk does not have (lines, arrived quantities, status, payment, customer,
 amounts, the salted pickup-code hash, its cash entries) and saves the page's cursor in the same
@@ -25,15 +25,10 @@ from kiosk.errors import IllegalTransition, NotFound
 from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import OrderStatus
 from kiosk.storage import models as m
-from kiosk.storage.owner_models import CashEntry, OrderArrival
+from kiosk.storage.models import CashEntry, OrderArrival
+from kiosk.storage.orders import apply_remote_status
 from kiosk.storage.pullback_flag import (
     ENROLL as ENROLL,
-)
-from kiosk.storage.pullback_flag import (
-    PULLBACK_CURSOR as PULLBACK_CURSOR,
-)
-from kiosk.storage.pullback_flag import (
-    PULLBACK_KEY as PULLBACK_KEY,
 )
 from kiosk.storage.pullback_flag import (
     RESTORE as RESTORE,
@@ -50,6 +45,13 @@ from kiosk.storage.pullback_flag import (
 from kiosk.storage.pullback_flag import (
     pending as pending,
 )
+from kiosk.storage.settings import (
+    CENTER_ID,
+    DEFAULT_CENTER_ID,
+    ORDER_SEQUENCE_KEY,
+    PC_NO,
+    PULLBACK_CURSOR,
+)
 from kiosk.storage.store import KioskStore
 from kiosk.wire import RecoveryPage
 
@@ -64,30 +66,23 @@ class PageOutcome:
 
 
 def _own_prefix(s: Session) -> str:
-    from kiosk.storage.center import CENTER_ID_KEY, DEFAULT_CENTER_ID, PC_NO_KEY
-
-    center = KioskStore.get_setting(s, CENTER_ID_KEY) or DEFAULT_CENTER_ID
-    pc_no = KioskStore.get_setting(s, PC_NO_KEY) or ""
+    center = KioskStore.get_setting(s, CENTER_ID) or DEFAULT_CENTER_ID
+    pc_no = KioskStore.get_setting(s, PC_NO) or ""
     n = int(pc_no) if pc_no.isdecimal() else 1
     return f"{center}-{n}-" if n > 1 else f"{center}-"
 
 
 def _reseed(s: Session, local_no: str, prefix: str) -> None:
-    from kiosk.storage.orders import ORDER_SEQUENCE
-
     rest = local_no[len(prefix) :] if local_no.startswith(prefix) else ""
     if not (rest.isascii() and rest.isdecimal()) or len(rest) > 9:
         return
-    key = f"seq.{ORDER_SEQUENCE}"
-    current = KioskStore.get_setting(s, key) or "0"
+    current = KioskStore.get_setting(s, ORDER_SEQUENCE_KEY) or "0"
     if int(rest) > int(current if current.isdecimal() else "0"):
-        KioskStore.set_setting(s, key, str(int(rest)))
+        KioskStore.set_setting(s, ORDER_SEQUENCE_KEY, str(int(rest)))
 
 
 def apply_page(s: Session, page: RecoveryPage, outcome: PageOutcome) -> list[str]:
     """Keep one page (write unit of work); return warnings (English, for logs)."""
-    from kiosk.storage.orders import apply_remote_status
-
     warnings: list[str] = []
     prefix = _own_prefix(s)
     now = utc_now_text()
@@ -127,7 +122,7 @@ def apply_page(s: Session, page: RecoveryPage, outcome: PageOutcome) -> list[str
                 m.Order(
                     id=o.order_id,
                     local_no=o.local_no,
-                    center_id=KioskStore.get_setting(s, "center.id") or "",
+                    center_id=KioskStore.get_setting(s, CENTER_ID) or "",
                     status=status.value,
                     customer_id=customer_id,
                     customer_name=o.customer_name[:40],

@@ -10,30 +10,28 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from kiosk.errors import InvalidInput
+from kiosk.storage.settings import PULLBACK, PULLBACK_CURSOR
 from kiosk.storage.store import KioskStore
 
-#: Why a pull-back is due: ``restore`` (same PC, from a backup) or ``enroll`` (new enrollment).
-PULLBACK_KEY = "sync.pullback"
-PULLBACK_CURSOR = "sync.pullback_cursor"
 RESTORE = "restore"
 ENROLL = "enroll"
 
 
 def mark_needed(s: Session, why: str) -> None:
     """Ask for a pull-back from the start (inside the caller's write unit of work)."""
-    current = KioskStore.get_setting(s, PULLBACK_KEY) or ""
+    current = KioskStore.get_setting(s, PULLBACK) or ""
     # A restore outranks an enrollment: it also blocks ordering until the numbers are known.
-    KioskStore.set_setting(s, PULLBACK_KEY, RESTORE if RESTORE in (current, why) else why)
+    KioskStore.set_setting(s, PULLBACK, RESTORE if RESTORE in (current, why) else why)
     KioskStore.set_setting(s, PULLBACK_CURSOR, "")
 
 
 def pending(s: Session) -> str:
     """``restore``, ``enroll`` or ``""`` (nothing to pull back)."""
-    return KioskStore.get_setting(s, PULLBACK_KEY) or ""
+    return KioskStore.get_setting(s, PULLBACK) or ""
 
 
 def finish(s: Session) -> None:
-    KioskStore.set_setting(s, PULLBACK_KEY, "")
+    KioskStore.set_setting(s, PULLBACK, "")
     KioskStore.set_setting(s, PULLBACK_CURSOR, "")
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.errors import InvalidInput
+from kiosk.storage.settings import (
+    READ_ALOUD_AUTO_PICKUP_CODE,
+    READ_ALOUD_ENABLED,
+    READ_ALOUD_RATE,
+    READ_ALOUD_VOLUME,
+)
 from kiosk.storage.store import KioskStore
-
-KEY_ENABLED = "read_aloud.enabled"
-KEY_AUTO_PICKUP_CODE = "read_aloud.auto_pickup_code"
-KEY_VOLUME = "read_aloud.volume"
-KEY_RATE = "read_aloud.rate"
 
 #: Volume in percent of the engine's normal loudness, and speed in percent of normal speed.
 VOLUME_RANGE = (20, 200)
@@ -58,10 +59,10 @@ def load_read_aloud(store: KioskStore) -> ReadAloudSettings:
     with store.read() as s:
         get = KioskStore.get_setting
         return ReadAloudSettings(
-            enabled=_bool(get(s, KEY_ENABLED), d.enabled),
-            auto_pickup_code=_bool(get(s, KEY_AUTO_PICKUP_CODE), d.auto_pickup_code),
-            volume=_int(get(s, KEY_VOLUME), d.volume, VOLUME_RANGE),
-            rate=_int(get(s, KEY_RATE), d.rate, RATE_RANGE),
+            enabled=_bool(get(s, READ_ALOUD_ENABLED), d.enabled),
+            auto_pickup_code=_bool(get(s, READ_ALOUD_AUTO_PICKUP_CODE), d.auto_pickup_code),
+            volume=_int(get(s, READ_ALOUD_VOLUME), d.volume, VOLUME_RANGE),
+            rate=_int(get(s, READ_ALOUD_RATE), d.rate, RATE_RANGE),
         )
 
 
@@ -78,10 +79,12 @@ def save_read_aloud(store: KioskStore, settings: ReadAloudSettings, actor: str) 
                 params={"name": name, "low": lo, "high": hi},
             )
     with store.write() as s:
-        KioskStore.set_setting(s, KEY_ENABLED, "1" if settings.enabled else "0")
-        KioskStore.set_setting(s, KEY_AUTO_PICKUP_CODE, "1" if settings.auto_pickup_code else "0")
-        KioskStore.set_setting(s, KEY_VOLUME, str(settings.volume))
-        KioskStore.set_setting(s, KEY_RATE, str(settings.rate))
+        KioskStore.set_setting(s, READ_ALOUD_ENABLED, "1" if settings.enabled else "0")
+        KioskStore.set_setting(
+            s, READ_ALOUD_AUTO_PICKUP_CODE, "1" if settings.auto_pickup_code else "0"
+        )
+        KioskStore.set_setting(s, READ_ALOUD_VOLUME, str(settings.volume))
+        KioskStore.set_setting(s, READ_ALOUD_RATE, str(settings.rate))
         KioskStore.audit(
             s,
             actor,

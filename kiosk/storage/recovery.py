@@ -52,6 +52,8 @@ from kiosk.storage.damage import (
     lost_journal_frames,
     probe_files,
 )
+from kiosk.storage.restore import restore_backup
+from kiosk.storage.settings import ORDER_SEQUENCE_KEY, SEQUENCE_PREFIX
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
 
 log = logging.getLogger(__name__)
@@ -256,8 +258,6 @@ def recover(data_dir: Path, reason: str | None = None, *, actor: str = "kiosk") 
         reason: why (shown in the report); default: the marker's or the cheap probe's verdict.
         actor: who asked (``kiosk`` at start-up, ``technician`` from the CLI), for the audit log.
     """
-    from kiosk.storage.support import restore_backup  # it imports the doctor and the logs
-
     db = data_dir / DB_FILENAME
     reason = reason or damaged_reason(data_dir) or probe_files(db) or "asked by a technician"
     lost_frames = lost_journal_frames(db)
@@ -438,7 +438,9 @@ def _rescue(damaged_db: Path, store: KioskStore, report: RecoveryReport) -> None
         try:
             seqs = {
                 str(k): str(v)
-                for k, v in old.execute("SELECT key, value FROM settings WHERE key LIKE 'seq.%'")
+                for k, v in old.execute(
+                    "SELECT key, value FROM settings WHERE key LIKE ?", (SEQUENCE_PREFIX + "%",)
+                )
             }
         except sqlite3.DatabaseError:
             seqs = {}
@@ -517,9 +519,7 @@ def _rescue(damaged_db: Path, store: KioskStore, report: RecoveryReport) -> None
                 )
 
         # Local order numbers must not repeat: counters go to the highest value either file saw.
-        from kiosk.storage.orders import ORDER_SEQUENCE
-
-        seqs_key = f"seq.{ORDER_SEQUENCE}"
+        seqs_key = ORDER_SEQUENCE_KEY
         if highest_no:
             seqs[seqs_key] = str(max(highest_no, int(seqs.get(seqs_key, "0") or 0)))
         for key, value in seqs.items():

@@ -27,6 +27,7 @@ from kiosk.storage.backup import BACKUP_DIRNAME, backup_database
 from kiosk.storage.damage import StoreDamaged, is_damage, probe_files
 from kiosk.storage.models import AuditEntry, Setting
 from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
+from kiosk.storage.settings import SEARCH_KEYS_VERSION, SEQUENCE_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ KEEP_MIGRATION_BACKUPS = 3
 #: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
 #: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
 SCHEMA_HEAD = "0006"
-#: The settings key holding the search key format the index was built with.
-SEARCH_KEYS_SETTING = "search.keys_version"
 #: Products re-indexed per write transaction when the key format changed.
 REINDEX_CHUNK = 2_000
 
@@ -131,7 +130,7 @@ class KioskStore:
         from kiosk.search_keys import KEYS_VERSION
 
         with self.read() as s:
-            return self.get_setting(s, SEARCH_KEYS_SETTING) == str(KEYS_VERSION)
+            return self.get_setting(s, SEARCH_KEYS_VERSION) == str(KEYS_VERSION)
 
     def refresh_search_keys(self, chunk: int = REINDEX_CHUNK) -> int:
         """Rebuild the search index if it was built with another key format; returns products.
@@ -151,16 +150,16 @@ class KioskStore:
 
         want = str(KEYS_VERSION)
         with self.read() as s:
-            before = self.get_setting(s, SEARCH_KEYS_SETTING)
+            before = self.get_setting(s, SEARCH_KEYS_VERSION)
         last_id, total = 0, 0
         while True:
             with self.write() as s:
-                if self.get_setting(s, SEARCH_KEYS_SETTING) == want:
+                if self.get_setting(s, SEARCH_KEYS_VERSION) == want:
                     return total  # another process finished it meanwhile
                 last_id, n = reindex_after(s, last_id, chunk)
                 total += n
                 if n < chunk:
-                    self.set_setting(s, SEARCH_KEYS_SETTING, want)
+                    self.set_setting(s, SEARCH_KEYS_VERSION, want)
                     break
         log.info(
             "search index rebuilt for key format %s (was %s): %d products", want, before, total
@@ -248,7 +247,7 @@ class KioskStore:
     @staticmethod
     def next_sequence(s: Session, name: str) -> int:
         """Increment and return a named counter inside a write unit of work."""
-        key = f"seq.{name}"
+        key = SEQUENCE_PREFIX + name
         row = s.get(Setting, key)
         value = int(row.value) + 1 if row is not None else 1
         KioskStore.set_setting(s, key, str(value))

@@ -51,6 +51,17 @@ from kiosk.kernel.clock import utc_now
 from kiosk.orders import OrderStatus
 from kiosk.search_keys import product_keys
 from kiosk.storage import outbox
+from kiosk.storage.settings import (
+    CATALOG_CURSOR,
+    CLOCK_OFFSET_S,
+    LAST_ATTEMPT_AT,
+    LAST_ERROR,
+    LAST_ERROR_CODE,
+    LAST_SUCCESS_AT,
+    ORDERS_CURSOR,
+    PULLBACK_CURSOR,
+    ROUND_TRIP_SERVER,
+)
 from kiosk.storage.store import KioskStore
 from kiosk.storage.sync_state import referenced_image_hashes
 from kiosk.sync.client import CentralClient
@@ -74,20 +85,6 @@ if TYPE_CHECKING:
     from kiosk.storage.catalog import ProductRecord
 
 log = logging.getLogger(__name__)
-
-# Settings keys (the ``settings`` table). Cursors are opaque server strings.
-SERVER_URL = "sync.server_url"
-CATALOG_CURSOR = "sync.catalog_cursor"
-ORDERS_CURSOR = "sync.orders_cursor"
-LAST_SUCCESS_AT = "sync.last_success_at"
-LAST_ATTEMPT_AT = "sync.last_attempt_at"
-LAST_ERROR = "sync.last_error"
-LAST_ERROR_CODE = "sync.last_error_code"
-CLOCK_OFFSET_S = "sync.clock_offset_s"
-#: The server (base URL) that named ``wire.FEATURE_SYNC`` in its replies: with it, a cycle starts
-#: with ``POST /v1/sync`` (docs/sync-protocol.md, "One round trip").
-ROUND_TRIP_SERVER = "sync.round_trip_server"
-DEVICE_ID = "device.id"
 
 #: An event that central failed on (5xx) when sent ALONE, while the rest of its batch went
 #: through, is set aside (quarantined) at its this-many-th such failure; until then it waits.
@@ -884,7 +881,7 @@ class SyncEngine:
         with self.store.read() as s:
             if not pullback.pending(s):
                 return
-            cursor = KioskStore.get_setting(s, pullback.PULLBACK_CURSOR) or ""
+            cursor = KioskStore.get_setting(s, PULLBACK_CURSOR) or ""
         self._set_progress("orders", 0, None, "pulling back the center's orders")
         outcome = pullback.PageOutcome()
         pages = 0

@@ -12,6 +12,7 @@ from keyring.backend import KeyringBackend
 
 from kiosk import __version__, waits, wire
 from kiosk.errors import InvalidInput
+from kiosk.storage.settings import CATALOG_CURSOR, DEVICE_ID, ORDERS_CURSOR, SERVER_URL
 from kiosk.storage.store import KioskStore
 from kiosk.sync import engine as eng
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
@@ -101,8 +102,8 @@ def open_engine(
     Raises:
         NotEnrolled: the kiosk has no server or device id yet.
     """
-    server_url = store.setting(eng.SERVER_URL)
-    device_id = store.setting(eng.DEVICE_ID)
+    server_url = store.setting(SERVER_URL)
+    device_id = store.setting(DEVICE_ID)
     if not server_url or not device_id:
         raise NotEnrolled(
             "this kiosk is not enrolled yet: run `kiosk enroll --server URL --code CODE`"
@@ -157,10 +158,11 @@ def enroll(
         Offline / Unknown: the server could not be reached or did not answer.
         PracticeProblem: ``store`` is the practice store (it never talks to central).
     """
-    from kiosk.storage.center import PC_NO_KEY, set_center
+    from kiosk.storage.center import set_center
     from kiosk.storage.orders import adopt_local_orders
     from kiosk.storage.practice import PracticeProblem, is_practice_store
     from kiosk.storage.pullback import ENROLL, mark_needed
+    from kiosk.storage.settings import PC_NO
 
     if is_practice_store(store):  # before any code is spent
         raise PracticeProblem("the practice store is never enrolled; leave practice mode first")
@@ -210,20 +212,20 @@ def enroll(
     # A hostile or broken central may send escapes in the name; it is shown on screens and
     # printed by the CLI, so only its printable text is kept.
     center_name = clean_network_text(response.center_name)
-    previous_device = store.setting(eng.DEVICE_ID)
+    previous_device = store.setting(DEVICE_ID)
     KeyringCredentials(response.device_id, backend=chosen).save(response.token)
     if previous_device and previous_device != response.device_id:
         KeyringCredentials(previous_device, backend=chosen).clear()
     with store.write() as s:
-        if KioskStore.get_setting(s, eng.SERVER_URL) not in (None, url):
-            for key in (eng.CATALOG_CURSOR, eng.ORDERS_CURSOR):
+        if KioskStore.get_setting(s, SERVER_URL) not in (None, url):
+            for key in (CATALOG_CURSOR, ORDERS_CURSOR):
                 KioskStore.set_setting(s, key, "")
         set_center(s, response.center_id, center_name)
-        KioskStore.set_setting(s, PC_NO_KEY, str(response.pc_no) if response.pc_no else "")
+        KioskStore.set_setting(s, PC_NO, str(response.pc_no) if response.pc_no else "")
         # Orders taken before the first enrollment (numbered LOCAL-…) become this center's.
         adopt_local_orders(s, response.center_id, response.pc_no)
-        KioskStore.set_setting(s, eng.DEVICE_ID, response.device_id)
-        KioskStore.set_setting(s, eng.SERVER_URL, url)
+        KioskStore.set_setting(s, DEVICE_ID, response.device_id)
+        KioskStore.set_setting(s, SERVER_URL, url)
         # A new PC (or a re-enrolled one) keeps the orders central holds for its center: the
         # next sync pulls them back (kiosk/storage/pullback.py).
         mark_needed(s, ENROLL)

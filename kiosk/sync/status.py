@@ -8,8 +8,20 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.storage import outbox
+from kiosk.storage.settings import (
+    CATALOG_CURSOR,
+    CENTER_ID,
+    CENTER_NAME,
+    CLOCK_OFFSET_S,
+    DEVICE_ID,
+    LAST_ATTEMPT_AT,
+    LAST_ERROR,
+    LAST_ERROR_CODE,
+    LAST_SUCCESS_AT,
+    ORDERS_CURSOR,
+    SERVER_URL,
+)
 from kiosk.storage.store import KioskStore
-from kiosk.sync import engine as eng
 
 #: A kiosk clock further off than this is reported to people.
 CLOCK_WARN_S = 5 * 60
@@ -77,16 +89,15 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
         def get(key: str) -> str | None:
             return KioskStore.get_setting(s, key) or None
 
-        offset_text = get(eng.CLOCK_OFFSET_S)
-        device_id = get(eng.DEVICE_ID)
-        server_url = get(eng.SERVER_URL)
-        center_id = get("center.id")
-        center_name = get("center.name")
+        offset_text = get(CLOCK_OFFSET_S)
+        device_id = get(DEVICE_ID)
+        server_url = get(SERVER_URL)
+        center_id = get(CENTER_ID)
+        center_name = get(CENTER_NAME)
         values = {
-            k: get(k)
-            for k in (eng.LAST_SUCCESS_AT, eng.LAST_ATTEMPT_AT, eng.LAST_ERROR, eng.LAST_ERROR_CODE)
+            k: get(k) for k in (LAST_SUCCESS_AT, LAST_ATTEMPT_AT, LAST_ERROR, LAST_ERROR_CODE)
         }
-        cursors = (get(eng.CATALOG_CURSOR), get(eng.ORDERS_CURSOR))
+        cursors = (get(CATALOG_CURSOR), get(ORDERS_CURSOR))
     try:
         offset = float(offset_text) if offset_text else None
     except ValueError:
@@ -102,10 +113,10 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
         queue_depth=st.pending,
         quarantined=st.quarantined,
         oldest_unsent_age_s=st.oldest_pending_age_s(now),
-        last_success_at=values[eng.LAST_SUCCESS_AT],
-        last_attempt_at=values[eng.LAST_ATTEMPT_AT],
-        last_error=values[eng.LAST_ERROR],
-        last_error_code=values[eng.LAST_ERROR_CODE],
+        last_success_at=values[LAST_SUCCESS_AT],
+        last_attempt_at=values[LAST_ATTEMPT_AT],
+        last_error=values[LAST_ERROR],
+        last_error_code=values[LAST_ERROR_CODE],
         catalog_cursor=cursors[0],
         orders_cursor=cursors[1],
         clock_offset_s=offset,

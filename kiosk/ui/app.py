@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kiosk.storage.center import CENTER_NAME_KEY
+from kiosk.storage.settings import CENTER_NAME, LANGUAGE, SERVER_URL
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
-from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, install_translator
+from kiosk.ui.i18n import DEFAULT_LANGUAGE, install_translator
 from kiosk.ui.images import ImageCache
 from kiosk.ui.services import KioskServices
 from kiosk.ui.speech import ReadAloud
-from kiosk.ui.sync_control import SERVER_URL_KEY, SyncController
+from kiosk.ui.sync_control import SyncController
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 
@@ -63,11 +63,11 @@ def build_window(
         runner=runner,
         images=images,
         lang=lang,
-        center_name=store.setting(CENTER_NAME_KEY) or "",
+        center_name=store.setting(CENTER_NAME) or "",
         read_aloud=ReadAloud(store, runner, lang),
     )
     if connected is None:
-        connected = bool(store.setting(SERVER_URL_KEY))
+        connected = bool(store.setting(SERVER_URL))
     bridge = bridge or SyncBridge()
     indicator = SyncIndicator(store, runner, bridge, connected=connected, changes=services.signals)
     window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms)
@@ -280,7 +280,7 @@ def choose_language(store: KioskStore, requested: str | None) -> str:
     """The screen language: ``requested`` (``--lang``), else the first-run choice, else zh_CN."""
     if requested:
         return requested
-    chosen = store.setting(LANGUAGE_KEY)
+    chosen = store.setting(LANGUAGE)
     return chosen if chosen in ("zh_CN", "en") else DEFAULT_LANGUAGE
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from kiosk.storage.settings import LAST_ERROR_CODE, LAST_SUCCESS_AT
 from kiosk.storage.store import KioskStore
 from kiosk.ui.tasks import TaskRunner
 
@@ -100,11 +101,6 @@ class SyncFacts:
     # Why the last sync failed, when retrying alone will not fix it (a ``SyncCode`` value).
     problem: str | None = None
 
-
-#: Where the sync engine keeps its last run's outcome (kiosk.sync.engine writes them; the GUI
-#: reads them without importing the engine, which brings the HTTP client before the first paint).
-LAST_ERROR_CODE_KEY = "sync.last_error_code"
-LAST_SUCCESS_AT_KEY = "sync.last_success_at"
 
 # Sync outcomes the shop must hear about in the top bar: waiting will not fix them (a wrong
 # clock makes the platform's certificate look invalid, which is not "the internet is down").
@@ -245,8 +241,8 @@ class SyncIndicator(QObject):
                 waiting, quarantined = orders_waiting_to_send(s), outbox.stats(s).quarantined
                 if not seed:
                     return waiting, quarantined, None, None
-                problem = KioskStore.get_setting(s, LAST_ERROR_CODE_KEY) or None
-                last = KioskStore.get_setting(s, LAST_SUCCESS_AT_KEY) or None
+                problem = KioskStore.get_setting(s, LAST_ERROR_CODE) or None
+                last = KioskStore.get_setting(s, LAST_SUCCESS_AT) or None
                 return waiting, quarantined, problem, last
 
         def done(counts: tuple[int, int, str | None, str | None]) -> None:

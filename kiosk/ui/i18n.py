@@ -12,8 +12,6 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 DEFAULT_LANGUAGE = "zh_CN"
-#: Setting holding the kiosk's language chosen in the first-run wizard (``zh_CN`` / ``en``).
-LANGUAGE_KEY = "ui.language"
 
 
 def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:

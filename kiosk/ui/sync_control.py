@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from kiosk.storage.settings import SERVER_URL
 from kiosk.storage.store import KioskStore
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Setting written at enrollment; its presence means the kiosk talks to a central service.
-SERVER_URL_KEY = "sync.server_url"
+SERVER_URL_KEY = SERVER_URL  # the settings key (kiosk/storage/settings.py)
 #: How long a stop waits for the sync thread at exit or at a new enrollment.
 STOP_TIMEOUT_S = 10.0
 

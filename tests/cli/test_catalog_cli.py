@@ -160,14 +160,14 @@ def test_an_image_from_outside_the_stick_is_one_line_and_exit_2(
 def test_an_import_on_a_synced_kiosk_says_the_next_sync_fetches_the_catalog_again(
     capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
 ) -> None:
-    from kiosk.storage.catalog import CATALOG_CURSOR_SETTING
+    from kiosk.storage.settings import CATALOG_CURSOR
     from kiosk.storage.store import KioskStore
 
     path = write_lines(tmp_path / "c.jsonl", ROWS)
     assert run(capsys, data_dir, "catalog", "import", str(path))[0] == 0
     store = KioskStore.open(data_dir)
     with store.write() as s:
-        KioskStore.set_setting(s, CATALOG_CURSOR_SETTING, "1041")  # as after a sync
+        KioskStore.set_setting(s, CATALOG_CURSOR, "1041")  # as after a sync
     store.close()
     code, out, _ = run(capsys, data_dir, "catalog", "import", str(path))
     assert code == 0 and "fetches the platform's whole catalog again" not in out

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from kiosk.storage.settings import CATALOG_CURSOR
 from kiosk.sync.client import RetryPolicy
-from kiosk.sync.engine import CATALOG_CURSOR
 from kiosk.synthetic import generate_catalog, write_catalog_jsonl
 from tests.e2e.conftest import PRODUCTS, KioskRig, central_catalog
 from tests.helpers.central_server import CentralServer

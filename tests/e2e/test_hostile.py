@@ -26,10 +26,11 @@ from kiosk import wire
 from kiosk.customers import Customer
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage.models import Category, Order, OutboxEvent, Product
+from kiosk.storage.settings import CATALOG_CURSOR, ORDERS_CURSOR
 from kiosk.storage.store import KioskStore
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
 from kiosk.sync.credentials import StaticCredentials
-from kiosk.sync.engine import CATALOG_CURSOR, ORDERS_CURSOR, SyncEngine
+from kiosk.sync.engine import SyncEngine
 from kiosk.sync.errors import Offline
 from tests.helpers.seed import seed_products
 

@@ -27,10 +27,11 @@ import pytest
 
 from kiosk.customers import Customer
 from kiosk.orders import LineRequest, Payment
+from kiosk.storage.settings import CLOCK_OFFSET_S
 from kiosk.storage.store import KioskStore
 from kiosk.sync.client import CentralClient, RetryPolicy, Timeouts, make_http_client
 from kiosk.sync.credentials import StaticCredentials
-from kiosk.sync.engine import CLOCK_OFFSET_S, SyncEngine, SyncSummary
+from kiosk.sync.engine import SyncEngine, SyncSummary
 from kiosk.sync.errors import SyncCode
 from tests.e2e.test_hostile import _dump
 from tests.helpers.seed import seed_products

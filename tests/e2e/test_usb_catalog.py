@@ -231,7 +231,7 @@ def test_a_usb_import_during_a_sync_is_not_undone_by_it(
 
 
 def test_the_kiosk_and_the_engine_name_the_same_catalog_cursor() -> None:
-    from kiosk.storage.catalog import CATALOG_CURSOR_SETTING
-    from kiosk.sync.engine import CATALOG_CURSOR
+    from kiosk.storage import catalog, settings
+    from kiosk.sync import engine
 
-    assert CATALOG_CURSOR_SETTING == CATALOG_CURSOR
+    assert catalog.CATALOG_CURSOR == engine.CATALOG_CURSOR == settings.CATALOG_CURSOR

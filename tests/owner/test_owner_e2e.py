@@ -204,7 +204,7 @@ def test_owner_day_reaches_central_once_and_logs_stay_private(
     bundle_dir = tmp_path / "usb"
     bundle_dir.mkdir()
     bundle = Path(kiosk.json("tech", "support-bundle", str(bundle_dir), pin=TECH_PIN)["path"])
-    from kiosk.storage.support import bundle_member_names, bundle_text
+    from kiosk.storage.support_bundle import bundle_member_names, bundle_text
 
     names = bundle_member_names(bundle)
     assert {"doctor.json", "status.json", "settings.json", "outbox.json"} <= set(names)

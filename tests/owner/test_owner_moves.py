@@ -14,6 +14,7 @@ from kiosk.orders import OrderStatus, Payment
 from kiosk.storage import models as m
 from kiosk.storage import outbox
 from kiosk.storage.cash import open_day_summary
+from kiosk.storage.models import CashEntry, OrderArrival, OrderMove
 from kiosk.storage.owner import (
     ChangeKind,
     CodeRefused,
@@ -25,7 +26,6 @@ from kiosk.storage.owner import (
     return_order,
     work_queue,
 )
-from kiosk.storage.owner_models import CashEntry, OrderArrival, OrderMove
 from kiosk.storage.store import KioskStore
 from kiosk.wire import (
     ArrivalCheckedInPayload,

@@ -17,16 +17,10 @@ from kiosk.storage import models as m
 from kiosk.storage import outbox
 from kiosk.storage.backup import backup_database
 from kiosk.storage.privacy import PURGED_NAME, purge_personal_data
+from kiosk.storage.restore import restore_backup
+from kiosk.storage.set_aside import DISCARDED, discard_event, list_events, retry_event
 from kiosk.storage.store import KioskStore
-from kiosk.storage.support import (
-    DISCARDED,
-    bundle_text,
-    discard_event,
-    list_events,
-    restore_backup,
-    retry_event,
-    write_support_bundle,
-)
+from kiosk.storage.support_bundle import bundle_text, write_support_bundle
 from tests.owner.conftest import PHONE, FakeClock, advance, place
 
 TOKEN = "Zk3xQ9_v-2mLwP0aB7cD5eF1gH4iJ6kL8nO0pQ2rS4t"

@@ -200,7 +200,7 @@ def test_a_file_keeps_centrals_version_only_where_it_says_what_central_says(
                 ProductRecord("LY-3", "小米", "粮油食品", 5990, "袋", server_version=8),
             ],
         )
-        KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR_SETTING, "8")  # it has synced
+        KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR, "8")  # it has synced
     path = write(
         usb / "catalog.jsonl",
         [line("LY-1", "五常大米 新包装"), line("LY-2", "面粉"), line("LY-3", "小米")],
@@ -213,7 +213,7 @@ def test_a_file_keeps_centrals_version_only_where_it_says_what_central_says(
         assert get_product(s, "LY-1").server_version == 0  # type: ignore[union-attr]
         assert get_product(s, "LY-2").server_version == 0  # type: ignore[union-attr]
         assert get_product(s, "LY-3").server_version == 8  # type: ignore[union-attr]
-        assert KioskStore.get_setting(s, catalog_service.CATALOG_CURSOR_SETTING) == ""
+        assert KioskStore.get_setting(s, catalog_service.CATALOG_CURSOR) == ""
 
 
 def test_an_unchanged_import_keeps_the_sync_cursor(store: KioskStore, usb: Path) -> None:
@@ -221,9 +221,9 @@ def test_an_unchanged_import_keeps_the_sync_cursor(store: KioskStore, usb: Path)
         upsert_products(
             s, [ProductRecord("LY-1", "五常大米", "粮油食品", 5990, "袋", server_version=7)]
         )
-        KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR_SETTING, "7")
+        KioskStore.set_setting(s, catalog_service.CATALOG_CURSOR, "7")
     summary = import_catalog_file(store, write(usb / "catalog.jsonl", [line("LY-1", "五常大米")]))
-    assert store.setting(catalog_service.CATALOG_CURSOR_SETTING) == "7" and not summary.resync
+    assert store.setting(catalog_service.CATALOG_CURSOR) == "7" and not summary.resync
     with store.read() as s:
         assert get_product(s, "LY-1").server_version == 7  # type: ignore[union-attr]
 

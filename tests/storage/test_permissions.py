@@ -15,7 +15,7 @@ from kiosk.customers import Customer
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage.backup import backup_database
 from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
-from kiosk.storage.support import write_support_bundle
+from kiosk.storage.support_bundle import write_support_bundle
 from tests.helpers.seed import seed_products
 
 pytestmark = pytest.mark.skipif(

@@ -19,7 +19,6 @@ from kiosk.storage.cash import close_day
 from kiosk.storage.center import set_center
 from kiosk.storage.orders import list_orders, place_order
 from kiosk.storage.practice import (
-    PRACTICE_KEY,
     PracticeProblem,
     code_matches,
     end_practice,
@@ -32,6 +31,7 @@ from kiosk.storage.practice import (
     start_practice,
 )
 from kiosk.storage.search import reindex_all, search_products
+from kiosk.storage.settings import PRACTICE_STORE
 from kiosk.storage.store import DB_FILENAME, KioskStore
 from tests.helpers.seed import seed_products
 
@@ -77,7 +77,7 @@ def test_practice_store_copies_the_catalog_and_nothing_else(real_data: Path) -> 
         assert practice.setting("sync.server_url") is None
     with KioskStore.open(real_data) as real:
         assert not is_practice_store(real)
-        assert real.setting(PRACTICE_KEY) is None
+        assert real.setting(PRACTICE_STORE) is None
 
 
 def test_practice_round_trip_leaves_the_real_database_byte_identical(real_data: Path) -> None:

@@ -7,13 +7,8 @@ from sqlalchemy import select
 
 from kiosk.errors import InvalidInput
 from kiosk.storage.models import AuditEntry
-from kiosk.storage.read_aloud import (
-    KEY_ENABLED,
-    KEY_VOLUME,
-    ReadAloudSettings,
-    load_read_aloud,
-    save_read_aloud,
-)
+from kiosk.storage.read_aloud import ReadAloudSettings, load_read_aloud, save_read_aloud
+from kiosk.storage.settings import READ_ALOUD_ENABLED, READ_ALOUD_VOLUME
 from kiosk.storage.store import KioskStore
 
 
@@ -40,11 +35,11 @@ def test_out_of_range_is_refused_and_nothing_written(
     with pytest.raises(InvalidInput) as info:
         save_read_aloud(store, bad, "owner")
     assert info.value.code == "read_aloud.out_of_range"
-    assert store.setting(KEY_ENABLED) is None
+    assert store.setting(READ_ALOUD_ENABLED) is None
 
 
 def test_unreadable_stored_values_read_as_defaults(store: KioskStore) -> None:
     with store.write() as s:
-        KioskStore.set_setting(s, KEY_ENABLED, "yes please")
-        KioskStore.set_setting(s, KEY_VOLUME, "9999")
+        KioskStore.set_setting(s, READ_ALOUD_ENABLED, "yes please")
+        KioskStore.set_setting(s, READ_ALOUD_VOLUME, "9999")
     assert load_read_aloud(store) == ReadAloudSettings()

@@ -247,22 +247,22 @@ def test_reindex_all_rebuilds_the_same_results(store: KioskStore) -> None:
 
 def test_an_index_from_another_key_format_is_rebuilt_once_at_open(tmp_path: Path) -> None:
     from kiosk.search_keys import KEYS_VERSION
-    from kiosk.storage.store import SEARCH_KEYS_SETTING
+    from kiosk.storage.settings import SEARCH_KEYS_VERSION
 
     data = tmp_path / "kiosk"
     with KioskStore.open(data) as first:
         with first.read() as s:
-            assert first.get_setting(s, SEARCH_KEYS_SETTING) == str(KEYS_VERSION)
+            assert first.get_setting(s, SEARCH_KEYS_VERSION) == str(KEYS_VERSION)
         with first.write() as s:
             upsert_products(s, CATALOG)
             # What an index made by an older release looks like to this one: wrong keys.
             s.execute(text("DELETE FROM product_search"))
-            first.set_setting(s, SEARCH_KEYS_SETTING, str(KEYS_VERSION - 1))
+            first.set_setting(s, SEARCH_KEYS_VERSION, str(KEYS_VERSION - 1))
         assert skus(first, "米") == []
     with KioskStore.open(data) as reopened:
         assert set(skus(reopened, "米")) == {"LY-1", "LY-2", "LY-5", "SJ-1"}
         with reopened.read() as s:
-            assert reopened.get_setting(s, SEARCH_KEYS_SETTING) == str(KEYS_VERSION)
+            assert reopened.get_setting(s, SEARCH_KEYS_VERSION) == str(KEYS_VERSION)
         # Up to date: the next start does not rebuild (an emptied index stays empty).
         with reopened.write() as s:
             s.execute(text("DELETE FROM product_search"))
@@ -272,13 +272,13 @@ def test_an_index_from_another_key_format_is_rebuilt_once_at_open(tmp_path: Path
 
 def test_a_store_from_before_the_stamp_is_rebuilt(tmp_path: Path) -> None:
     from kiosk.storage.models import Setting
-    from kiosk.storage.store import SEARCH_KEYS_SETTING
+    from kiosk.storage.settings import SEARCH_KEYS_VERSION
 
     data = tmp_path / "kiosk"
     with KioskStore.open(data) as first, first.write() as s:
         upsert_products(s, CATALOG)
         s.execute(text("DELETE FROM product_search"))
-        s.execute(Setting.__table__.delete().where(Setting.key == SEARCH_KEYS_SETTING))
+        s.execute(Setting.__table__.delete().where(Setting.key == SEARCH_KEYS_VERSION))
     with KioskStore.open(data) as reopened:
         assert set(skus(reopened, "米")) == {"LY-1", "LY-2", "LY-5", "SJ-1"}
 

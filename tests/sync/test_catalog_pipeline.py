@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from kiosk import wire
 from kiosk.storage import catalog
+from kiosk.storage.settings import CATALOG_CURSOR
 from kiosk.storage.store import KioskStore
-from kiosk.sync import engine as eng
 from kiosk.sync.engine import SyncEngine
 from tests.sync.fake_central import FakeCentral, reply
 
@@ -72,7 +72,7 @@ def test_next_page_is_fetched_while_the_current_one_is_applied(
     assert summary.ok, summary.errors
     assert overlapped == [True]
     assert central.catalog_requests == ["", "10", "20"]
-    assert summary.pulled_products == 30 and store.setting(eng.CATALOG_CURSOR) == "30"
+    assert summary.pulled_products == 30 and store.setting(CATALOG_CURSOR) == "30"
     assert _fetchers() == []
 
 
@@ -93,7 +93,7 @@ def test_a_bad_page_after_good_ones_keeps_the_good_ones_and_stops(
     summary = make_engine(catalog_page_size=10).run_once()
     assert not summary.ok and any(e.startswith("catalog:") for e in summary.errors)
     # Pages 1 and 2 were committed with their cursor; nothing was fetched past the bad page.
-    assert summary.pulled_products == 20 and store.setting(eng.CATALOG_CURSOR) == "20"
+    assert summary.pulled_products == 20 and store.setting(CATALOG_CURSOR) == "20"
     assert served[0] == 3
     assert _fetchers() == []
     central.override.clear()
@@ -142,7 +142,7 @@ def test_an_abort_that_cuts_a_fetch_short_is_reported_as_an_abort(
     # Pages fetched ahead of the abort are dropped: what was applied matches the saved cursor.
     done = summary.pulled_products
     assert done in (0, 10, 20)
-    assert store.setting(eng.CATALOG_CURSOR) == (str(done) if done else None)
+    assert store.setting(CATALOG_CURSOR) == (str(done) if done else None)
     assert _fetchers() == []
     central.override.clear()
     again = make_engine(catalog_page_size=10).run_once()
@@ -185,6 +185,6 @@ def test_a_cycle_that_stops_before_the_catalog_step_applies_nothing_fetched_ahea
     summary = make_engine().run_once()
     assert summary.offline and not summary.ok
     assert _fetchers() == []
-    assert summary.pulled_products == 0 and store.setting(eng.CATALOG_CURSOR) is None
+    assert summary.pulled_products == 0 and store.setting(CATALOG_CURSOR) is None
     with store.read() as s:
         assert s.execute(text("SELECT count(*) FROM products")).scalar() == 0

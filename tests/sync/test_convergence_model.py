@@ -49,8 +49,7 @@ from kiosk.errors import KioskError
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage import outbox
 from kiosk.storage.backup import backup_database
-from kiosk.storage.models import Order, OutboxEvent
-from kiosk.storage.owner_models import CashEntry
+from kiosk.storage.models import CashEntry, Order, OutboxEvent
 from kiosk.storage.store import DB_FILENAME, KioskStore
 from tests.helpers.conv_rig import (
     PG_SKIP,
@@ -310,7 +309,7 @@ class Convergence(RuleBasedStateMachine):
     @rule(pc=st.integers(0, 1), which=st.integers(0, 5))
     def restore(self, pc: int, which: int) -> None:
         """The technician restores an older backup onto the same PC (kiosk closed first)."""
-        from kiosk.storage.support import restore_backup
+        from kiosk.storage.restore import restore_backup
 
         n = pc % len(self.pcs)
         if not self.backups[n]:

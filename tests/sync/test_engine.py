@@ -15,8 +15,15 @@ import pytest
 from kiosk import wire
 from kiosk.orders import OrderStatus
 from kiosk.storage import outbox
+from kiosk.storage.settings import (
+    CATALOG_CURSOR,
+    CLOCK_OFFSET_S,
+    LAST_ERROR,
+    LAST_ERROR_CODE,
+    LAST_SUCCESS_AT,
+    ORDERS_CURSOR,
+)
 from kiosk.storage.store import KioskStore
-from kiosk.sync import engine as eng
 from kiosk.sync.client import RetryPolicy
 from kiosk.sync.engine import SyncEngine, SyncProgress
 from kiosk.sync.listener import QuietListener
@@ -68,8 +75,8 @@ def test_push_marks_orders_submitted_and_reports_health(
         assert view.server_no == f"S{i:05d}"
     assert len(central.events) == 3
     assert central.heartbeats[-1]["queue_depth"] == 0
-    assert store.setting(eng.LAST_SUCCESS_AT) == summary.finished_at
-    assert store.setting(eng.LAST_ERROR) == ""
+    assert store.setting(LAST_SUCCESS_AT) == summary.finished_at
+    assert store.setting(LAST_ERROR) == ""
 
 
 def test_timeout_leaves_events_pending_and_the_resend_uses_the_same_ids(
@@ -145,7 +152,7 @@ def test_offline_keeps_everything_queued_and_emits_offline_then_online(
     up = engine.run_once()
     assert up.ok and up.pushed == 1
     assert events.count("online") == 1 and events[-1] == "finished"
-    assert store.setting(eng.LAST_ERROR) == ""
+    assert store.setting(LAST_ERROR) == ""
 
 
 def test_bad_token_stops_the_cycle_and_asks_for_enrollment(
@@ -177,7 +184,7 @@ def test_catalog_pages_are_applied_with_their_cursor(
     assert summary.pulled_products == 24 and summary.deleted_products == 0
     assert central.catalog_requests == ["", "11", "21"]  # SKU-0003 moved to version 26
     assert len(_skus(store)) == 24 and "SKU-0003" not in _skus(store)
-    assert store.setting(eng.CATALOG_CURSOR) == "26"
+    assert store.setting(CATALOG_CURSOR) == "26"
     central.publish("SKU-0001", price_fen=999)
     central.delete("SKU-0002")
     again = make_engine(catalog_page_size=10).run_once()
@@ -196,7 +203,7 @@ def test_interrupted_catalog_sync_resumes_at_the_last_committed_page(
     engine.client.policy = policy
     first = engine.run_once()
     assert not first.ok and any("catalog" in e for e in first.errors)
-    assert len(_skus(store)) == 20 and store.setting(eng.CATALOG_CURSOR) == "20"
+    assert len(_skus(store)) == 20 and store.setting(CATALOG_CURSOR) == "20"
     central.override.clear()
     central.catalog_requests.clear()
     second = make_engine(catalog_page_size=10).run_once()
@@ -232,7 +239,7 @@ def test_abort_between_pages_keeps_what_was_committed(
     holder.append(engine)
     summary = engine.run_once()
     assert summary.aborted and not summary.ok
-    assert len(_skus(store)) == 20 and store.setting(eng.CATALOG_CURSOR) == "20"
+    assert len(_skus(store)) == 20 and store.setting(CATALOG_CURSOR) == "20"
     assert engine.progress().phase == "idle"
     holder.clear()
     holder.append(make_engine(catalog_page_size=10))
@@ -256,7 +263,7 @@ def test_hostile_catalog_reply_changes_nothing(
     assert any("nothing was changed" in e for e in summary.errors)
     assert _skus(store) == {}
     after = store.settings()
-    assert after.get(eng.CATALOG_CURSOR) == before.get(eng.CATALOG_CURSOR) is None
+    assert after.get(CATALOG_CURSOR) == before.get(CATALOG_CURSOR) is None
 
 
 def test_order_updates_flow_back_and_odd_ones_do_not_wedge(
@@ -276,7 +283,7 @@ def test_order_updates_flow_back_and_odd_ones_do_not_wedge(
     assert len(summary.warnings) == 3
     assert _order(store, a).status == OrderStatus.SHIPPED
     assert _order(store, b).status == OrderStatus.CANCELLED
-    assert store.setting(eng.ORDERS_CURSOR) == "6"
+    assert store.setting(ORDERS_CURSOR) == "6"
     again = make_engine().run_once()
     assert again.order_updates == 0 and again.warnings == []
 
@@ -310,7 +317,7 @@ def test_heartbeat_reports_queue_age_and_stores_the_clock_offset(
     future = datetime.now(UTC) + timedelta(hours=3)
     summary = make_engine(clock=lambda: future).run_once()
     assert summary.ok and summary.clock_offset_s == 10800.0
-    assert float(store.setting(eng.CLOCK_OFFSET_S) or 0) == 10800.0
+    assert float(store.setting(CLOCK_OFFSET_S) or 0) == 10800.0
     beat = central.heartbeats[-1]
     assert beat["kiosk_time"] == future.isoformat() and beat["quarantined"] == 1
     assert beat["queue_depth"] == 0 and beat["schema_revision"] == store.schema_revision()
@@ -352,7 +359,7 @@ def test_heartbeat_sends_a_previous_error_with_control_characters_cleaned(
     """A stored error may quote a hostile reply (ANSI, NUL); the wire refuses those, so the
     heartbeat cleans them instead of failing to be built."""
     with store.write() as s:
-        KioskStore.set_setting(s, eng.LAST_ERROR, "central said \x1b[2J\x00 boom\nsecond line")
+        KioskStore.set_setting(s, LAST_ERROR, "central said \x1b[2J\x00 boom\nsecond line")
     summary = make_engine().run_once()
     assert summary.ok, summary.errors
     assert central.heartbeats[-1]["last_error"] == "central said ?[2J? boom\nsecond line"
@@ -364,8 +371,8 @@ def test_heartbeat_carries_the_last_error_as_a_code(
     """The fleet views filter on codes (central/fleet.py): the heartbeat names the last failed
     run's outcome code beside its English text, and none after a good run."""
     with store.write() as s:
-        KioskStore.set_setting(s, eng.LAST_ERROR, "the platform could not be reached")
-        KioskStore.set_setting(s, eng.LAST_ERROR_CODE, "offline")
+        KioskStore.set_setting(s, LAST_ERROR, "the platform could not be reached")
+        KioskStore.set_setting(s, LAST_ERROR_CODE, "offline")
     assert make_engine().run_once().ok
     assert central.heartbeats[-1]["error_code"] == "offline"
     assert make_engine().run_once().ok

@@ -15,8 +15,8 @@ from central.db import CentralDb
 from central.enrollment import ENROLL_HOLD, ENROLL_MAX_REFUSALS
 from central.service import CentralService
 from kiosk.cli import main
+from kiosk.storage.settings import DEVICE_ID
 from kiosk.storage.store import KioskStore
-from kiosk.sync import engine as eng
 from kiosk.sync.errors import Rejected, ServerError
 from kiosk.sync.factory import enroll
 from tests.central.conftest import FakeClock
@@ -85,7 +85,7 @@ def test_enroll_during_the_brake_says_how_long_and_stores_nothing(
     assert (err.status, err.code, err.retry_after_s) == (429, "enroll_throttled", 900.0)
     assert str(err) == BRAKE_LINE.removeprefix("kiosk: ").rstrip("\n")
     assert wire.sent == ["POST /v1/enroll"]  # not retried: the brake lasts minutes
-    assert store.setting(eng.DEVICE_ID) is None and memory_keyring.secrets == {}
+    assert store.setting(DEVICE_ID) is None and memory_keyring.secrets == {}
     # Not even when the wait left is short enough for the client's usual Retry-After policy.
     clock.advance(seconds=ENROLL_HOLD.total_seconds() - 1)
     with pytest.raises(ServerError) as almost:
@@ -94,7 +94,7 @@ def test_enroll_during_the_brake_says_how_long_and_stores_nothing(
     assert wire.sent == ["POST /v1/enroll"] * 2
     clock.advance(seconds=1)
     done = enroll(store, server.url, code, backend=memory_keyring)
-    assert done.center_id == "C007" and store.setting(eng.DEVICE_ID) == done.device_id
+    assert done.center_id == "C007" and store.setting(DEVICE_ID) == done.device_id
 
 
 def test_kiosk_enroll_prints_the_wait_in_one_line_and_exits_non_zero(

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import httpx
 
+from kiosk.storage.settings import CATALOG_CURSOR, CLOCK_OFFSET_S, LAST_SUCCESS_AT
 from kiosk.storage.store import KioskStore
-from kiosk.sync import engine as eng
 from kiosk.sync.engine import SyncEngine
 from tests.sync.fake_central import FakeCentral, reply
 
@@ -61,9 +61,9 @@ def test_the_heartbeat_reports_the_state_after_the_push(
     beat = central.heartbeats[-1]
     # Queue depth after the push; the catalog cursor before this run's pull (documented).
     assert beat["queue_depth"] == 0 and beat["catalog_cursor"] in (None, "")
-    assert store.setting(eng.CATALOG_CURSOR)  # the pull itself did move the cursor
+    assert store.setting(CATALOG_CURSOR)  # the pull itself did move the cursor
     make_engine().run_once()
-    assert central.heartbeats[-1]["catalog_cursor"] == store.setting(eng.CATALOG_CURSOR)
+    assert central.heartbeats[-1]["catalog_cursor"] == store.setting(CATALOG_CURSOR)
 
 
 def test_a_failed_heartbeat_still_fails_the_run(
@@ -76,7 +76,7 @@ def test_a_failed_heartbeat_still_fails_the_run(
     assert not summary.ok and summary.pulled_products == 1  # the other steps still ran
     assert any(e.startswith("heartbeat:") for e in summary.errors), summary.errors
     assert summary.clock_offset_s is None
-    assert store.setting(eng.LAST_SUCCESS_AT) is None
+    assert store.setting(LAST_SUCCESS_AT) is None
     assert not _heartbeat_threads()
 
 
@@ -94,5 +94,5 @@ def test_an_abort_during_the_pull_leaves_no_heartbeat_thread(
     central.override["/catalog"] = catalog
     summary = engine.run_once()
     assert summary.aborted and not summary.ok and summary.clock_offset_s is None
-    assert store.setting(eng.CLOCK_OFFSET_S) is None
+    assert store.setting(CLOCK_OFFSET_S) is None
     assert not _heartbeat_threads()

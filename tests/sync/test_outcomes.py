@@ -21,8 +21,8 @@ from sqlalchemy.exc import OperationalError
 from central.db import CentralDb
 from central.service import CentralService
 from kiosk import wire
+from kiosk.storage.settings import LAST_ERROR_CODE
 from kiosk.storage.store import KioskStore
-from kiosk.sync import engine as eng
 from kiosk.sync.client import CentralClient, RetryPolicy, make_http_client
 from kiosk.sync.credentials import StaticCredentials
 from kiosk.sync.engine import SyncEngine, SyncProgress, SyncSummary
@@ -144,7 +144,7 @@ def test_each_failure_is_named_by_its_code(
     data = summary.to_dict()
     assert json.loads(json.dumps(data))["error_code"] == code.value
     # Kept for `kiosk status` until the next run that works.
-    assert store.setting(eng.LAST_ERROR_CODE) == code.value
+    assert store.setting(LAST_ERROR_CODE) == code.value
     assert sync_status(store, dt.datetime.now(dt.UTC)).last_error_code == code.value
     central.override.clear()
     central.faults.clear()

@@ -22,12 +22,12 @@ from kiosk.errors import InvalidInput
 from kiosk.orders import LineRequest, Payment
 from kiosk.storage import pullback
 from kiosk.storage.backup import backup_database
-from kiosk.storage.models import Order
+from kiosk.storage.models import CashEntry, Order
 from kiosk.storage.orders import PlacedOrder, place_order
 from kiosk.storage.owner import check_in, confirm_pickup
-from kiosk.storage.owner_models import CashEntry
+from kiosk.storage.restore import restore_backup
+from kiosk.storage.settings import PULLBACK_CURSOR
 from kiosk.storage.store import DB_FILENAME, KioskStore
-from kiosk.storage.support import restore_backup
 from kiosk.sync.credentials import KeyringCredentials
 from tests.helpers.conv_rig import (
     PG_SKIP,
@@ -205,7 +205,7 @@ def test_a_cut_pull_back_resumes_where_it_stopped(
             assert not new.engine(proxy.url).run_once().ok
             with new.store.read() as s:
                 assert pullback.pending(s) == pullback.ENROLL
-                assert KioskStore.get_setting(s, pullback.PULLBACK_CURSOR)
+                assert KioskStore.get_setting(s, PULLBACK_CURSOR)
                 kept = s.scalar(select(func.count()).select_from(Order))
             assert kept == 2
             new = _reopen(new)  # killed between the runs
@@ -367,6 +367,6 @@ def test_a_hostile_recovery_page_cannot_wedge_the_store(tmp_path: Path) -> None:
         assert len(warnings) == 2, warnings
         with store.read() as s:
             assert list(s.scalars(select(Order.local_no))) == ["C001-0003"]
-            assert KioskStore.get_setting(s, pullback.PULLBACK_CURSOR) == "3"
+            assert KioskStore.get_setting(s, PULLBACK_CURSOR) == "3"
     finally:
         store.close()

@@ -22,14 +22,14 @@ def test_gui_options() -> None:
 
 def test_language_comes_from_the_flag_then_the_first_run_choice(store: Any) -> None:
     from kiosk.storage.store import KioskStore
-    from kiosk.ui.admin.wizard import LANGUAGE_KEY
+    from kiosk.ui.admin.wizard import LANGUAGE
     from kiosk.ui.app import choose_language
 
     assert choose_language(store, None) == "zh_CN"
     with store.write() as s:
-        KioskStore.set_setting(s, LANGUAGE_KEY, "en")
+        KioskStore.set_setting(s, LANGUAGE, "en")
     assert choose_language(store, None) == "en"
     assert choose_language(store, "zh_CN") == "zh_CN"
     with store.write() as s:
-        KioskStore.set_setting(s, LANGUAGE_KEY, "klingon")
+        KioskStore.set_setting(s, LANGUAGE, "klingon")
     assert choose_language(store, None) == "zh_CN"

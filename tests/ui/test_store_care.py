@@ -13,7 +13,8 @@ from sqlalchemy import text
 from kiosk.search_keys import KEYS_VERSION
 from kiosk.storage.recovery import open_or_recover
 from kiosk.storage.search import search_products
-from kiosk.storage.store import SEARCH_KEYS_SETTING, KioskStore
+from kiosk.storage.settings import SEARCH_KEYS_VERSION
+from kiosk.storage.store import KioskStore
 from kiosk.ui import app as app_module
 
 
@@ -21,7 +22,7 @@ def _make_stale(store: KioskStore) -> None:
     """What a store indexed by an older release looks like to this one."""
     with store.write() as s:
         s.execute(text("DELETE FROM product_search"))
-        store.set_setting(s, SEARCH_KEYS_SETTING, str(KEYS_VERSION - 1))
+        store.set_setting(s, SEARCH_KEYS_VERSION, str(KEYS_VERSION - 1))
 
 
 def _rice(store: KioskStore) -> set[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.storage.settings import LAST_ERROR_CODE, LAST_SUCCESS_AT
 from kiosk.storage.store import KioskStore
 from kiosk.sync.client import CentralClient, RetryPolicy, make_http_client
 from kiosk.sync.credentials import StaticCredentials
@@ -104,15 +105,16 @@ def test_a_stored_problem_is_in_the_top_bar_from_the_start(
     qtbot: Any, kiosk_store: KioskStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A kiosk restarted after a failed run says the problem before its first sync of the day."""
-    from kiosk.sync import engine as eng
+    # The GUI reads the keys the engine writes (it does not import the engine before the first
+    # paint): both take them from kiosk/storage/settings.py.
+    from kiosk.sync import engine as engine_mod
     from kiosk.ui import bridge as bridge_mod
 
-    # The GUI reads the engine's own keys (it does not import the engine before the first paint).
-    assert bridge_mod.LAST_ERROR_CODE_KEY == eng.LAST_ERROR_CODE
-    assert bridge_mod.LAST_SUCCESS_AT_KEY == eng.LAST_SUCCESS_AT
+    assert bridge_mod.LAST_ERROR_CODE == engine_mod.LAST_ERROR_CODE == LAST_ERROR_CODE
+    assert bridge_mod.LAST_SUCCESS_AT == engine_mod.LAST_SUCCESS_AT == LAST_SUCCESS_AT
     now = dt.datetime.now(dt.UTC)
     with kiosk_store.write() as s:  # an earlier good run, then the failed one below
-        KioskStore.set_setting(s, eng.LAST_SUCCESS_AT, (now - dt.timedelta(hours=3)).isoformat())
+        KioskStore.set_setting(s, LAST_SUCCESS_AT, (now - dt.timedelta(hours=3)).isoformat())
     pem = make_cert(
         tmp_path,
         name="expired",

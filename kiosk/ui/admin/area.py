@@ -13,8 +13,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.admin import Clock, Role, system_clock
-from kiosk.storage.center import CENTER_NAME_KEY
 from kiosk.storage.diskspace import LOW_DISK_BYTES, DiskSpace, disk_space
+from kiosk.storage.settings import CENTER_NAME
 from kiosk.ui import theme
 from kiosk.ui.admin.owner_queue import OwnerQueueScreen
 from kiosk.ui.admin.pin_dialog import PinScreen
@@ -206,7 +206,7 @@ class AdminArea(QWidget):
 
     def _wizard_finished(self) -> None:
         # The center's name may have been typed or come with enrollment: slips and the top bar.
-        name = self._services.store.setting(CENTER_NAME_KEY) or ""
+        name = self._services.store.setting(CENTER_NAME) or ""
         self._services.center_name = name
         self.center_named.emit(name)
         self.stack.setCurrentWidget(self.pin)

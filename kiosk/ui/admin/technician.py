@@ -37,14 +37,10 @@ from kiosk.logs import log_files
 from kiosk.storage.backup import backup_database, integrity_check, new_backup_path
 from kiosk.storage.doctor import DoctorReport, run_doctor
 from kiosk.storage.privacy import PurgePreview, PurgeResult, purge_personal_data, purge_preview
-from kiosk.storage.support import (
-    QueuedEvent,
-    discard_event,
-    list_events,
-    restore_backup,
-    retry_event,
-    write_support_bundle,
-)
+from kiosk.storage.restore import restore_backup
+from kiosk.storage.set_aside import QueuedEvent, discard_event, list_events, retry_event
+from kiosk.storage.settings import SERVER_URL
+from kiosk.storage.support_bundle import write_support_bundle
 from kiosk.ui import theme
 from kiosk.ui.admin.check_words import check_detail_words
 from kiosk.ui.admin.pin_dialog import PinChangeForm
@@ -58,7 +54,6 @@ if TYPE_CHECKING:
     from kiosk.ui.sync_control import SyncController
 
 ACTOR = Role.TECHNICIAN.value
-SERVER_URL_KEY = "sync.server_url"
 #: Characters of the newest log file shown in the viewer.
 LOG_TAIL_CHARS = 60_000
 #: How long a restore waits for the background sync to stop before it refuses.
@@ -466,7 +461,7 @@ class TechnicianScreen(QWidget):
     # -- sync -----------------------------------------------------------------------------------
 
     def _show_server(self) -> None:
-        url = self._services.store.setting(SERVER_URL_KEY)
+        url = self._services.store.setting(SERVER_URL)
         self.server_label.setText(
             self.tr("Central service: %1").replace("%1", url)
             if url
@@ -487,7 +482,7 @@ class TechnicianScreen(QWidget):
 
     def test_connection(self) -> None:
         """Ask the central service if it answers (the typed address, else the enrolled one)."""
-        url = self._typed_url() or self._services.store.setting(SERVER_URL_KEY)
+        url = self._typed_url() or self._services.store.setting(SERVER_URL)
         if not url:
             self._say(self.tr("Type the central service address first."), ok=False)
             return
@@ -533,7 +528,7 @@ class TechnicianScreen(QWidget):
     def sync_now(self) -> None:
         """One sync cycle now, with progress."""
         store, bridge = self._services.store, self.bridge
-        if not store.setting(SERVER_URL_KEY):
+        if not store.setting(SERVER_URL):
             self._say(self.tr("Not enrolled yet: nothing to sync with."), ok=False)
             return
 

@@ -31,12 +31,12 @@ from kiosk.admin import PIN_MAX_DIGITS, Role, check_pin_rules
 from kiosk.errors import InvalidInput
 from kiosk.storage.admin import pins_configured, set_pin
 from kiosk.storage.catalog import ImportSummary, import_catalog_file
-from kiosk.storage.center import CENTER_ID_KEY, CENTER_NAME_KEY, set_center
+from kiosk.storage.center import set_center
+from kiosk.storage.settings import CENTER_ID, CENTER_NAME, LANGUAGE, SERVER_URL
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.admin.technician import complete_server_url, default_choose_file, ping_central
 from kiosk.ui.errors import error_words
-from kiosk.ui.i18n import LANGUAGE_KEY as LANGUAGE_KEY  # lives there: start-up needs it
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad
 
@@ -298,10 +298,10 @@ class FirstRunWizard(QWidget):
         """Start at the language step, prefilled with what the store already knows."""
         store = self._services.store
         (self.en_button if not self._services.chinese else self.zh_button).setChecked(True)
-        self.center_name.setText(store.setting(CENTER_NAME_KEY) or "")
-        center_id = store.setting(CENTER_ID_KEY) or ""
+        self.center_name.setText(store.setting(CENTER_NAME) or "")
+        center_id = store.setting(CENTER_ID) or ""
         self.center_id.setText("" if center_id == "LOCAL" else center_id)
-        self.server_url.setText(store.setting("sync.server_url") or "")
+        self.server_url.setText(store.setting(SERVER_URL) or "")
         self._go(0)
 
     def _go(self, index: int) -> None:
@@ -335,7 +335,7 @@ class FirstRunWizard(QWidget):
         step, store = self.step, self._services.store
         if step == "language":
             lang = "en" if self.en_button.isChecked() else "zh_CN"
-            self._work(lambda: _save_setting(store, LANGUAGE_KEY, lang), self._advance)
+            self._work(lambda: _save_setting(store, LANGUAGE, lang), self._advance)
         elif step == "center":
             name = " ".join(self.center_name.text().split())
             cid = self.center_id.text().strip().upper()

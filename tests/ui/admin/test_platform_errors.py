@@ -21,8 +21,8 @@ from central.db import CentralDb
 from central.service import CentralService
 from kiosk.admin import Role
 from kiosk.orders import Payment
+from kiosk.storage.settings import SERVER_URL
 from kiosk.storage.store import KioskStore
-from kiosk.ui.admin.technician import SERVER_URL_KEY
 from kiosk.ui.errors import central_words
 from tests.central.conftest import FakeClock
 from tests.helpers.central_in_thread import CentralInThread
@@ -44,7 +44,7 @@ UNKNOWN_KIOSK_ZH = "平台不认识这台村站：请技术员重新注册。"
 
 def set_server_url(store: KioskStore, url: str) -> None:
     with store.write() as s:
-        KioskStore.set_setting(s, SERVER_URL_KEY, url)
+        KioskStore.set_setting(s, SERVER_URL, url)
 
 
 def open_tab(qtbot: Any, window: Any, index: int) -> Any:

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from kiosk.admin import Role
 from kiosk.storage.admin import pins_configured, verify_pin
-from kiosk.storage.center import CENTER_ID_KEY, CENTER_NAME_KEY
+from kiosk.storage.settings import CENTER_ID, CENTER_NAME
 from kiosk.storage.store import KioskStore
-from kiosk.ui.admin.wizard import LANGUAGE_KEY, needs_first_run
+from kiosk.ui.admin.wizard import LANGUAGE, needs_first_run
 from tests.helpers.central_server import CentralServer, central_server  # noqa: F401
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.ui.admin.conftest import click
@@ -99,9 +99,9 @@ def test_wizard_offline_with_usb_catalog(
     assert window.current() is window.home and window.top.isVisible()
     assert window.top.center.text() == "幸福村服务站"
     assert not needs_first_run(fresh_store)
-    assert fresh_store.setting(CENTER_ID_KEY) == "C017"
-    assert fresh_store.setting(CENTER_NAME_KEY) == "幸福村服务站"
-    assert fresh_store.setting(LANGUAGE_KEY) == "zh_CN"
+    assert fresh_store.setting(CENTER_ID) == "C017"
+    assert fresh_store.setting(CENTER_NAME) == "幸福村服务站"
+    assert fresh_store.setting(LANGUAGE) == "zh_CN"
     assert fresh_store.setting("sync.server_url") is None  # not enrolled: sync stays off
     assert all(pins_configured(fresh_store).values())
     assert verify_pin(fresh_store, Role.OWNER, OWNER_PIN).ok
@@ -146,7 +146,7 @@ def test_wizard_enrolls_with_the_real_central(
     assert window.current() is window.home
     assert window.top.center.text() == "红星村服务站"
     assert fresh_store.setting("sync.server_url") == central_server.url
-    assert fresh_store.setting(CENTER_ID_KEY) == "C021"
+    assert fresh_store.setting(CENTER_ID) == "C021"
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
 
 

@@ -1,7 +1,4 @@
-"""Tables that record what villagers look at and look for (no personal data, ever).
-
-Imported at the end of :mod:`kiosk.storage.models` so Alembic and ``Base.metadata`` see them.
-"""
+"""Tables that record what villagers look at and look for (no personal data, ever)."""
 
 from __future__ import annotations
 
