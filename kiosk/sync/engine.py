@@ -563,7 +563,8 @@ class SyncEngine:
                 self._record_attempt(unanswered, "no answer for this event in the server's reply")
             self._set_progress("push", len(events), total, f"sent {len(events)} of {total} changes")
         self._apply_order_page(reply.order_updates, run)
-        applied = self._apply_catalog_page(self._catalog_page(reply.catalog, catalog_cursor), run)
+        page = self._catalog_page(reply.catalog, catalog_cursor)
+        applied = self._apply_catalog_page(page, run)
         if reply.heartbeat is not None:
             self._record_ack(reply.heartbeat, run)
         follow = {"pullback", "media"}  # the pull-back step asks its flag: no request if unset
@@ -571,9 +572,15 @@ class SyncEngine:
             follow.add("push")
         if reply.order_updates.has_more:
             follow.add("orders")
-        if applied and reply.catalog.has_more:
+        if applied and reply.catalog.has_more and self._catalog_cursor_is(page.next_cursor):
+            # Only while the saved cursor is still this page's: a catalog import from a file
+            # since then reset it, and this sync must not undo that import (the next one does).
             follow.add("catalog")
         return _FollowUp(frozenset(follow), separate=False)
+
+    def _catalog_cursor_is(self, cursor: str) -> bool:
+        with self.store.read() as s:
+            return (KioskStore.get_setting(s, CATALOG_CURSOR) or "") == cursor
 
     def _finish(self, run: _Run) -> SyncSummary:
         now = self.clock().isoformat()
