@@ -279,6 +279,7 @@ def test_sync_now_tells_busy_from_failing(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
+    from kiosk.storage.settings import ROUND_TRIP_SERVER
     from kiosk.sync.factory import enroll
 
     server, _clock = central_here
@@ -295,6 +296,10 @@ def test_sync_now_tells_busy_from_failing(
     said = {}
     for name, fault in (("failing", crash), ("busy", locked)):
         monkeypatch.setattr(server.service, "order_updates", fault)
+        # The faults sit in the separate order-updates call: keep the engine on it (it would
+        # otherwise start each cycle with POST /v1/sync once central has offered it).
+        with admin_store.write() as s:
+            KioskStore.set_setting(s, ROUND_TRIP_SERVER, "")
         said[name] = press_and_wait(qtbot, tech, tech.sync_button)
         qtbot.waitUntil(lambda: tech.sync_button.isEnabled(), timeout=10_000)
     assert said["failing"] == central_words("server_error")
