@@ -34,7 +34,7 @@
 <context>
     <name>IdleWarning</name>
     <message numerus="yes">
-        <location filename="../window.py" line="+187"/>
+        <location filename="../window.py" line="+188"/>
         <source>Starting over in %n second(s)</source>
         <translation>
             <numerusform>Starting over in %n second</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+737"/>
+        <location filename="../admin/owner_queue.py" line="+739"/>
         <source>%n parcel(s) to check in</source>
         <extracomment>The home page&apos;s bottom row (the admin area puts its practice-mode button in it).</extracomment>
         <translation>
@@ -149,7 +149,7 @@
 <context>
     <name>SyncIndicator</name>
     <message numerus="yes">
-        <location filename="../bridge.py" line="+146"/>
+        <location filename="../bridge.py" line="+174"/>
         <source>%n order(s) waiting to send</source>
         <translation>
             <numerusform>%n order waiting to send</numerusform>
@@ -168,7 +168,7 @@
 <context>
     <name>TechnicianScreen</name>
     <message numerus="yes">
-        <location filename="../admin/technician.py" line="+722"/>
+        <location filename="../admin/technician.py" line="+727"/>
         <source>%n unsent change(s) were in the replaced data.</source>
         <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
