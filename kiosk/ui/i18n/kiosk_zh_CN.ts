@@ -165,7 +165,7 @@
 <context>
     <name>CheckWords</name>
     <message>
-        <location filename="../admin/technician.py" line="+149"/>
+        <location filename="../admin/tech/checks.py" line="+20"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -661,6 +661,39 @@
     </message>
 </context>
 <context>
+    <name>ChecksTab</name>
+    <message>
+        <location filename="../admin/tech/checks.py" line="+13"/>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Details (for the technician)</source>
+        <translation>详情（给技术员看）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Run the checks</source>
+        <translation>运行检查</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Problem</source>
+        <translation>有问题</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmationScreen</name>
     <message>
         <location filename="../screens/confirmation.py" line="+37"/>
@@ -718,6 +751,144 @@
         <location line="+5"/>
         <source>The slip is printing.</source>
         <translation>取货单正在打印。</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseTab</name>
+    <message>
+        <location filename="../admin/tech/database.py" line="+78"/>
+        <source>Check the database</source>
+        <extracomment>How long a restore waits for the background sync to stop before it refuses. How long &quot;the kiosk will restart&quot; stays on screen before the kiosk closes after a restore.</extracomment>
+        <translation>检查数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export a support bundle…</source>
+        <translation>导出诊断包…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Purge old customer details…</source>
+        <translation>清除旧订单的村民信息…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The database is intact.</source>
+        <translation>数据库完好。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The database is damaged: %1</source>
+        <translation>数据库损坏：%1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Backup written: %1</source>
+        <translation>备份已写入：%1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Choose a backup</source>
+        <translation>选择备份</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Replace the kiosk&apos;s data with the backup %1? Changes made after it are set aside.</source>
+        <translation>用备份 %1 替换村站数据？备份之后的变更会被移到一边保存。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+97"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="-92"/>
+        <source>Nothing was restored: the background sync did not stop in time. It is stopping now; try again in a minute.</source>
+        <translation>没有恢复：后台同步没有及时停下。它正在停止，请过一分钟再试。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing was restored: background work is still running. Try again.</source>
+        <translation>没有恢复：后台任务还在运行。请再试一次。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sending is paused until the kiosk restarts.</source>
+        <translation>在村站程序重新启动之前，暂停发送。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Restored from %1.</source>
+        <translation>已从 %1 恢复。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n unsent change(s) were in the replaced data.</source>
+        <translation>
+            <numerusform>被替换的数据里有 %n 条未发送的变更。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The kiosk restarts now with the restored data.</source>
+        <translation>村站程序现在用恢复的数据重新启动。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choose the folder (USB stick)</source>
+        <translation>选择文件夹（U 盘）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Support bundle written: %1</source>
+        <translation>诊断包已写入：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
+        <translation>
+            <numerusform>村民信息：有 %n 笔完成超过 %1 天的订单还保存着村民的姓名和电话。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No finished order is older than %1 days: nothing to purge.</source>
+        <translation>没有完成超过 %1 天的订单，不需要清除。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
+        <translation>
+            <numerusform>要清除 %n 笔完成超过 %1 天的订单里的村民姓名和电话吗？清除后无法恢复。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Purge</source>
+        <translation>清除</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
+        <translation>
+            <numerusform>已清除 %n 笔订单里的村民姓名和电话。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1197,7 +1368,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../admin/wizard.py" line="+109"/>
+        <location filename="../admin/wizard.py" line="+110"/>
         <source>Back</source>
         <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
         <translation>返回</translation>
@@ -1441,7 +1612,7 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+203"/>
+        <location filename="../app.py" line="+205"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
@@ -1501,6 +1672,20 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+2"/>
         <source>← Back to the home screen</source>
         <translation>← 返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>LogTab</name>
+    <message>
+        <location filename="../admin/tech/log.py" line="+38"/>
+        <source>Reload the log</source>
+        <extracomment>Characters of the newest log file shown in the viewer.</extracomment>
+        <translation>重新加载日志</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The log is empty.</source>
+        <translation>日志是空的。</translation>
     </message>
 </context>
 <context>
@@ -1628,9 +1813,93 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
+    <name>OutboxTab</name>
+    <message>
+        <location filename="../admin/tech/outbox.py" line="+42"/>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last error</source>
+        <translation>最近的错误</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reason for discarding</source>
+        <translation>放弃的原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>set aside</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>waiting to send</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The platform refused it. Ask the platform&apos;s support.</source>
+        <translation>平台拒收了这条变更。请联系平台客服。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent yet: it is tried again at the next sync.</source>
+        <translation>还没发出去：下次同步时会再试。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <location line="+13"/>
+        <source>Choose a change in the list first.</source>
+        <translation>请先在列表里选一条。</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>The change will be sent again.</source>
+        <translation>这条变更会重新发送。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Type why this change is discarded.</source>
+        <translation>请输入放弃这条变更的原因。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The change was discarded.</source>
+        <translation>这条变更已放弃。</translation>
+    </message>
+</context>
+<context>
     <name>OutboxWords</name>
     <message>
-        <location filename="../admin/technician.py" line="-32"/>
+        <location line="-110"/>
         <source>New order</source>
         <translation>新订单</translation>
     </message>
@@ -2269,6 +2538,19 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+11"/>
         <source>You can try again now.</source>
         <translation>现在可以再试了。</translation>
+    </message>
+</context>
+<context>
+    <name>PinsTab</name>
+    <message>
+        <location filename="../admin/tech/pins.py" line="+22"/>
+        <source>Change my PIN</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset the owner&apos;s PIN</source>
+        <translation>重设店主密码</translation>
     </message>
 </context>
 <context>
@@ -2987,9 +3269,8 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SyncProgress</name>
     <message>
-        <location filename="../admin/technician.py" line="-41"/>
+        <location filename="../admin/tech/sync.py" line="+64"/>
         <source>Sending %1 changes to the platform…</source>
-        <extracomment>Characters of the newest log file shown in the viewer. How long a restore waits for the background sync to stop before it refuses. How long &quot;the kiosk will restart&quot; stays on screen before the kiosk closes after a restore.</extracomment>
         <translation>正在把 %1 条变更发送到平台…</translation>
     </message>
     <message>
@@ -3029,46 +3310,11 @@ Please close and restart the kiosk: it repairs itself at start.</source>
     </message>
 </context>
 <context>
-    <name>TechnicianScreen</name>
+    <name>SyncTab</name>
     <message>
-        <location line="+106"/>
-        <source>Technician</source>
-        <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
-        <translation>技术员</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Lock</source>
-        <translation>锁定</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Check</source>
-        <translation>检查项</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Details (for the technician)</source>
-        <translation>详情（给技术员看）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Run the checks</source>
-        <translation>运行检查</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Checks</source>
-        <translation>检查</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+27"/>
         <source>Central service address</source>
+        <extracomment>The keyring backend for enrollment (``None``: the system&apos;s); tests pass a fake.</extracomment>
         <translation>平台服务地址</translation>
     </message>
     <message>
@@ -3092,127 +3338,22 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>Sync</source>
-        <translation>同步</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Change</source>
-        <translation>变更</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Tries</source>
-        <translation>尝试次数</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Last error</source>
-        <translation>最近的错误</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Reason for discarding</source>
-        <translation>放弃的原因</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Discard</source>
-        <translation>放弃</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Outbox</source>
-        <translation>待发送</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Check the database</source>
-        <translation>检查数据库</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Back up now</source>
-        <translation>立即备份</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Restore from a backup…</source>
-        <translation>从备份恢复…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Export a support bundle…</source>
-        <translation>导出诊断包…</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Purge old customer details…</source>
-        <translation>清除旧订单的村民信息…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Database</source>
-        <translation>数据库</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Reload the log</source>
-        <translation>重新加载日志</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Log</source>
-        <translation>日志</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Change my PIN</source>
-        <translation>修改我的密码</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Reset the owner&apos;s PIN</source>
-        <translation>重设店主密码</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>PINs</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <location line="+67"/>
+        <location line="+23"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>
     <message>
-        <location line="-13"/>
-        <source>OK</source>
-        <translation>正常</translation>
+        <location line="+3"/>
+        <source>Not enrolled yet: type the central service address and the enrollment code from the platform&apos;s letter, then press Enroll now.</source>
+        <translation>还没有在平台注册：请输入平台来信上的服务地址和注册码，然后按“现在注册”。</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Problem</source>
-        <translation>有问题</translation>
+        <location line="+18"/>
+        <source>Type the central service address first.</source>
+        <translation>请先输入平台服务地址。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+4"/>
         <source>The central service answers (%1).</source>
         <translation>平台服务有回应（%1）。</translation>
     </message>
@@ -3236,170 +3377,48 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <source>Sync finished: %1 sent, %2 products updated, %3 still waiting.</source>
         <translation>同步完成：发送 %1 条，更新 %2 个商品，还有 %3 条待发送。</translation>
     </message>
+</context>
+<context>
+    <name>TechnicianScreen</name>
     <message>
-        <location line="+30"/>
-        <source>set aside</source>
-        <translation>已搁置</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>waiting to send</source>
-        <translation>待发送</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>The platform refused it. Ask the platform&apos;s support.</source>
-        <translation>平台拒收了这条变更。请联系平台客服。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Not sent yet: it is tried again at the next sync.</source>
-        <translation>还没发出去：下次同步时会再试。</translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <location line="+13"/>
-        <source>Choose a change in the list first.</source>
-        <translation>请先在列表里选一条。</translation>
-    </message>
-    <message>
-        <location line="-7"/>
-        <source>The change will be sent again.</source>
-        <translation>这条变更会重新发送。</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Type why this change is discarded.</source>
-        <translation>请输入放弃这条变更的原因。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The change was discarded.</source>
-        <translation>这条变更已放弃。</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>The database is intact.</source>
-        <translation>数据库完好。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The database is damaged: %1</source>
-        <translation>数据库损坏：%1</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Backup written: %1</source>
-        <translation>备份已写入：%1</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Choose a backup</source>
-        <translation>选择备份</translation>
+        <location filename="../admin/technician.py" line="+56"/>
+        <source>Technician</source>
+        <translation>技术员</translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>Replace the kiosk&apos;s data with the backup %1? Changes made after it are set aside.</source>
-        <translation>用备份 %1 替换村站数据？备份之后的变更会被移到一边保存。</translation>
+        <source>Lock</source>
+        <translation>锁定</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Restore</source>
-        <translation>恢复</translation>
+        <location line="+21"/>
+        <source>Checks</source>
+        <translation>检查</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+97"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <location line="+1"/>
+        <source>Sync</source>
+        <translation>同步</translation>
     </message>
     <message>
-        <location line="-71"/>
-        <source>Restored from %1.</source>
-        <translation>已从 %1 恢复。</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>%n unsent change(s) were in the replaced data.</source>
-        <translation>
-            <numerusform>被替换的数据里有 %n 条未发送的变更。</numerusform>
-        </translation>
+        <location line="+1"/>
+        <source>Outbox</source>
+        <translation>待发送</translation>
     </message>
     <message>
-        <location line="-24"/>
-        <source>Nothing was restored: the background sync did not stop in time. It is stopping now; try again in a minute.</source>
-        <translation>没有恢复：后台同步没有及时停下。它正在停止，请过一分钟再试。</translation>
+        <location line="+1"/>
+        <source>Database</source>
+        <translation>数据库</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Nothing was restored: background work is still running. Try again.</source>
-        <translation>没有恢复：后台任务还在运行。请再试一次。</translation>
+        <location line="+1"/>
+        <source>Log</source>
+        <translation>日志</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>The kiosk restarts now with the restored data.</source>
-        <translation>村站程序现在用恢复的数据重新启动。</translation>
-    </message>
-    <message>
-        <location line="-9"/>
-        <source>Sending is paused until the kiosk restarts.</source>
-        <translation>在村站程序重新启动之前，暂停发送。</translation>
-    </message>
-    <message>
-        <location line="-252"/>
-        <source>Not enrolled yet: type the central service address and the enrollment code from the platform&apos;s letter, then press Enroll now.</source>
-        <translation>还没有在平台注册：请输入平台来信上的服务地址和注册码，然后按“现在注册”。</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Type the central service address first.</source>
-        <translation>请先输入平台服务地址。</translation>
-    </message>
-    <message>
-        <location line="+252"/>
-        <source>Choose the folder (USB stick)</source>
-        <translation>选择文件夹（U 盘）</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Support bundle written: %1</source>
-        <translation>诊断包已写入：%1</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+13"/>
-        <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
-        <translation>
-            <numerusform>村民信息：有 %n 笔完成超过 %1 天的订单还保存着村民的姓名和电话。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>No finished order is older than %1 days: nothing to purge.</source>
-        <translation>没有完成超过 %1 天的订单，不需要清除。</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
-        <translation>
-            <numerusform>要清除 %n 笔完成超过 %1 天的订单里的村民姓名和电话吗？清除后无法恢复。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Purge</source>
-        <translation>清除</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+8"/>
-        <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
-        <translation>
-            <numerusform>已清除 %n 笔订单里的村民姓名和电话。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+42"/>
-        <source>The log is empty.</source>
-        <translation>日志是空的。</translation>
+        <location line="+1"/>
+        <source>PINs</source>
+        <translation>密码</translation>
     </message>
 </context>
 <context>
