@@ -23,6 +23,7 @@ from pathlib import Path
 from kiosk.customers import Customer
 from kiosk.ids import uuid7
 from kiosk.kernel.clock import utc_now_text
+from kiosk.kernel.dbfiles import register_engine
 from kiosk.kernel.sqlite import raw_connect
 from kiosk.orders import LineRequest, Payment, merge_lines
 from kiosk.pickup import PickupSecret, hash_pickup_code, new_pickup_code
@@ -69,7 +70,23 @@ def open_ready(data_dir: Path) -> QuickStore | None:
     if revision != (SCHEMA_HEAD,) or keys != (str(KEYS_VERSION),):
         conn.close()
         return None
-    return QuickStore(data_dir, conn)
+    store = QuickStore(data_dir, conn)
+    # The live database files rule holds here too: no plain file I/O on them while open.
+    register_engine(path, store)
+    return store
+
+
+class _OneConnection:
+    """What :mod:`kiosk.kernel.dbfiles` asks of an engine's pool: how many connections are open."""
+
+    def __init__(self) -> None:
+        self.open = 1
+
+    def checkedin(self) -> int:
+        return self.open
+
+    def checkedout(self) -> int:
+        return 0
 
 
 class QuickStore:
@@ -82,6 +99,12 @@ class QuickStore:
     def __init__(self, data_dir: Path, conn: sqlite3.Connection) -> None:
         self.data_dir = data_dir
         self._conn = conn
+        self._pool = _OneConnection()
+
+    @property
+    def pool(self) -> _OneConnection:
+        """For :func:`kiosk.kernel.dbfiles.register_engine`: one connection, open or closed."""
+        return self._pool
 
     def check_orderable(self, skus: Iterable[str]) -> None:
         """Check every SKU can be ordered now (one read transaction).
@@ -141,3 +164,4 @@ class QuickStore:
     def close(self) -> None:
         """Close the connection (the last one to close checkpoints the WAL)."""
         self._conn.close()
+        self._pool.open = 0

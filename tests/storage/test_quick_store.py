@@ -13,6 +13,7 @@ from sqlalchemy import text
 from kiosk.catalog import StockState
 from kiosk.customers import Customer
 from kiosk.errors import InvalidInput
+from kiosk.kernel.dbfiles import LiveDatabaseFileIO
 from kiosk.orders import LineRequest, Payment
 from kiosk.pickup import verify_pickup_code
 from kiosk.storage import order_rows, outbox, pullback_flag
@@ -146,3 +147,15 @@ def test_a_damaged_file_needs_the_full_open(tmp_path: Path) -> None:
     data_dir.mkdir()
     (data_dir / "kiosk.db").write_bytes(b"not a database at all, only text" * 200)
     assert open_ready(data_dir) is None
+
+
+def test_live_database_files_rule_holds_while_open(store: KioskStore) -> None:
+    store.close()  # only the quick store's connection is open below
+    db = store.data_dir / "kiosk.db"
+    quick = _quick(store.data_dir)
+    try:
+        with pytest.raises(LiveDatabaseFileIO):
+            db.read_bytes()
+    finally:
+        quick.close()
+    assert db.read_bytes()[:16] == b"SQLite format 3\x00"
