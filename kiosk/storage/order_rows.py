@@ -52,6 +52,8 @@ class Cursor(Protocol):
     def executemany(self, sql: str, params: Iterable[Sequence[Any]], /) -> Any: ...
     def fetchone(self) -> Any: ...
     def fetchall(self) -> list[Any]: ...
+    @property
+    def lastrowid(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +132,18 @@ def orderable_rows(cur: Cursor, skus: Iterable[str]) -> dict[str, ProductSnapsho
     return {sku: ProductSnapshot(r[0], r[1], r[2], r[3], r[4]) for sku, r in found.items()}
 
 
+# No RETURNING in this module: it needs SQLite 3.35, and the kiosk runs on older system SQLites.
+
+
 def _next_order_number(cur: Cursor) -> int:
-    row = cur.execute(
+    cur.execute(
         "INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT (key)"
-        " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value",
+        " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
         (ORDER_SEQUENCE_KEY,),
-    ).fetchone()
-    return int(row[0])
+    )
+    value = setting(cur, ORDER_SEQUENCE_KEY)
+    assert value is not None  # written just above, in this transaction
+    return int(value)
 
 
 def _upsert_customer(cur: Cursor, customer: Customer, now: str) -> int:
@@ -146,10 +153,10 @@ def _upsert_customer(cur: Cursor, customer: Customer, now: str) -> int:
     ).fetchone()
     if row is None:
         cur.execute(
-            "INSERT INTO customers (phone, name, created_at) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO customers (phone, name, created_at) VALUES (?, ?, ?)",
             (customer.phone, customer.name, now),
         )
-        return int(cur.fetchone()[0])
+        return int(cur.lastrowid)
     if row[1] != customer.name:
         cur.execute("UPDATE customers SET name = ? WHERE id = ?", (customer.name, row[0]))
     return int(row[0])
