@@ -177,8 +177,7 @@ class Snapshots:
             SnapshotBusy: there is no snapshot yet and another worker is building the first.
         """
         newest = self.latest()
-        with self.db.read() as s:
-            head = int(s.scalar(select(func.max(Product.version))) or 0)
+        head = self.head()
         if head == 0:
             return newest
         fresh = newest is not None and (
@@ -195,6 +194,11 @@ class Snapshots:
             return self.build()
         finally:
             self._release_lease(holder)
+
+    def head(self) -> int:
+        """The catalog feed's newest version (0: empty catalog); one index lookup."""
+        with self.db.read() as s:
+            return int(s.scalar(select(func.max(Product.version))) or 0)
 
     def _age_s(self, meta: SnapshotMeta) -> float:
         created = meta.created_at

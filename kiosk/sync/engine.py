@@ -1172,10 +1172,10 @@ class SyncEngine:
             return
         self._check_abort()
         # Every line is checked before anything is written.
-        header = read_snapshot(got.path, info)
+        header = read_snapshot(got.path, info, downloader.max_inflated)
         categories = [(c.name, c.sort_order, c.active) for c in header.categories]
         first = True
-        for batch in snapshot_batches(got.path, info):
+        for batch in snapshot_batches(got.path, info, max_inflated=downloader.max_inflated):
             self._check_abort()
             self._check_limits()
             page = self._catalog_page(

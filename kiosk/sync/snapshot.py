@@ -67,6 +67,7 @@ class SnapshotDownloader:
         folder: where partial and verified files live (created when needed).
         attempts: tries per download in one call (each resumes).
         sleep: between tries (tests pass a no-op).
+        max_inflated: cap on a snapshot's inflated bytes (``read_snapshot`` stops there).
     """
 
     def __init__(
@@ -76,8 +77,10 @@ class SnapshotDownloader:
         *,
         attempts: int = DOWNLOAD_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
+        max_inflated: int = wire.MAX_SNAPSHOT_INFLATED_BYTES,
     ) -> None:
         self.client = client
+        self.max_inflated = max_inflated
         self.folder = folder
         self.attempts = max(1, attempts)
         self._sleep = sleep
@@ -194,7 +197,8 @@ class SnapshotDownloader:
                 else:
                     have, mode = 0, "wb"
                 with part.open(mode) as out:
-                    for chunk in resp.iter_raw(CHUNK):
+                    # No chunk size: httpx would hold back a partial chunk, lost in a cut.
+                    for chunk in resp.iter_raw():
                         self.client.stats.add(wire_bytes_in=len(chunk))
                         got += len(chunk)
                         if have + got > info.size:
