@@ -4,12 +4,13 @@ A snapshot (docs/sync-protocol.md, "Catalog snapshots") holds up to ~100,000 pro
 transaction for all of them would hold SQLite's write lock, and the GUI's order writes, for many
 seconds. So it is applied in batches, and the catalog cursor says how far it got:
 
-* before the first batch the cursor is empty (or ``"0"``, see below);
-* every batch but the last commits with the cursor set to :data:`APPLYING` (``"0"``, which to
-  central means "the start of the feed", so it is always a safe cursor to resume from);
+* before the first batch the cursor is empty (or :data:`APPLYING`, see below);
+* every batch but the last commits with the cursor set to :data:`APPLYING` (``"00"``: central
+  never sends it, as it writes numbers without leading zeros, yet to central it means "the start
+  of the feed", so it is always a safe cursor to resume from, snapshot or not);
 * the last batch commits with the snapshot's own cursor.
 
-A kill mid-apply therefore leaves the cursor at ``"0"``: the next sync **redoes** the snapshot
+A kill mid-apply therefore leaves the cursor at ``"00"``: the next sync **redoes** the snapshot
 (every write is an idempotent upsert by SKU), it never continues half-way. A catalog file import
 in between clears the cursor (``import_catalog_file`` empties a non-empty cursor), which the next
 batch sees: the apply stops, writing nothing more, and the next sync starts over.
@@ -26,7 +27,7 @@ from kiosk.storage.settings import CATALOG_CURSOR
 from kiosk.storage.store import KioskStore
 
 #: The catalog cursor while a snapshot is half-applied.
-APPLYING = "0"
+APPLYING = "00"
 
 
 def may_start(cursor: str | None) -> bool:

@@ -449,10 +449,10 @@ class SyncEngine:
         separate = True  # the cycle without the round trip: every step, heartbeat included
         first_sync = self._snapshot_may_start()
         if first_sync:
-            # The catalog step may take a snapshot: no catalog page rides on a round trip nor
-            # is fetched ahead before the orders reply told whether central offers one.
+            # The catalog step takes a snapshot if central offers one; no catalog page from the
+            # start may ride on the round trip meanwhile (unless central is known not to).
             steps = [(n, self._catalog_from_snapshot if n == "catalog" else f) for n, f in steps]
-        if self._round_trip_offered() and not first_sync:
+        if self._round_trip_offered() and not (first_sync and self._snapshot_maybe_offered()):
             follow: list[_FollowUp] = []
             if not self._step(run, "sync", lambda r: follow.append(self._round_trip(r))):
                 return
@@ -468,7 +468,7 @@ class SyncEngine:
                     # The catalog's first page downloads while order updates are pulled (a
                     # few small requests): on 2G that hides their round trips. After the push,
                     # so orders placed here never wait behind catalog bytes.
-                    if not first_sync:
+                    if not (first_sync and self._snapshot_offered()):
                         self._catalog_fetch = self._start_catalog_fetch()
                     # The heartbeat's round trip overlaps the pulls too; its answer is awaited
                     # (and any failure reported) in the heartbeat step at the end.
@@ -1139,13 +1139,22 @@ class SyncEngine:
 
         return self.snapshots and may_start(self.store.setting(CATALOG_CURSOR))
 
+    def _snapshot_offered(self) -> bool:
+        """Whether central's latest reply named ``wire.FEATURE_SNAPSHOT``."""
+        return wire.FEATURE_SNAPSHOT in (self.client.server_features or frozenset())
+
+    def _snapshot_maybe_offered(self) -> bool:
+        """Named, or no reply seen yet to tell."""
+        return self.client.server_features is None or self._snapshot_offered()
+
     def _catalog_from_snapshot(self, run: _Run) -> None:
         """The catalog step of a first sync: the snapshot when central offers one, then the
         feed's changes after it. A snapshot refused as damaged or hostile is recorded as this
         run's error and the feed is paged from the start instead, in this same run; a cut
         download fails the step (the next sync resumes it)."""
-        features = self.client.server_features or frozenset()
-        if wire.FEATURE_SNAPSHOT in features and self._snapshot_may_start():
+        if self._snapshot_offered() and self._snapshot_may_start():
+            # A page fetched ahead (central's features were not known yet) is not wanted now.
+            self._stop_catalog_fetch()
             try:
                 self._apply_snapshot(run)
             except BadResponse as exc:

@@ -172,7 +172,7 @@ def test_a_crash_mid_apply_is_redone_by_the_next_sync(
     engine = kiosk.engine(proxy.url, media_per_run=0)
     with pytest.raises(_Crash):
         engine.run_once()
-    # One batch committed, the cursor says "half-applied": the feed's start, never past it.
+    # One batch committed, the cursor says "half-applied" (to central: the start).
     assert len(kiosk.catalog()) == 5000
     assert kiosk.store.setting(CATALOG_CURSOR) == catalog_snapshot.APPLYING
 
