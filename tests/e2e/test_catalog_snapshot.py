@@ -286,14 +286,17 @@ def test_a_hostile_snapshot_is_refused_and_nothing_of_it_is_written(
     service = CentralService(db)
     service.import_catalog(_catalog_file(tmp_path, 50))
     head = Snapshots(db, service.clock).head()
-    data, name = _hostile(kind, head)
+    # Its cursor is past the feed's end, so central serves it as current and 6,000 rising
+    # versions fit below it.
+    cursor = head + 10_000
+    data, name = _hostile(kind, cursor)
     items = json.loads(gzip.decompress(data[: len(data) - (4 if kind.startswith("garb") else 0)])
                        .split(b"\n", 1)[0])["items"]  # fmt: skip
     with db.write() as s:
         s.add(
             CatalogSnapshotRecord(
                 sha256=name,
-                cursor=head,
+                cursor=cursor,
                 items=items,
                 size=len(data),
                 created_at=datetime.now(UTC),
