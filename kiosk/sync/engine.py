@@ -1168,7 +1168,12 @@ class SyncEngine:
         self._set_progress("catalog", 0, None, "fetching the catalog snapshot")
         downloader = self.snapshot_downloader
         for _ in range(2):  # once more if the snapshot was replaced during the download
-            info = downloader.latest()
+            try:
+                info = downloader.latest()
+            except ServerError as exc:
+                # No snapshot to be had now (the first one still building): page the feed.
+                log.info("no catalog snapshot (%s): paging the feed", exc)
+                return
             self._set_online(True)
             if info is None:
                 return  # an empty catalog: the feed says so

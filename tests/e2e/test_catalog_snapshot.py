@@ -321,3 +321,25 @@ def test_a_hostile_snapshot_is_refused_and_nothing_of_it_is_written(
         # The next sync does not try the snapshot again: the feed's cursor is set.
         assert kiosk.store.setting(CATALOG_CURSOR) == str(head)
     db.close()
+
+
+def test_while_the_first_snapshot_is_being_built_the_feed_is_paged(
+    tmp_path: Path, make_kiosk: Callable[[str], KioskRig]
+) -> None:
+    db = CentralDb(f"sqlite:///{tmp_path / 'central.db'}")
+    db.migrate()
+    service = CentralService(db)
+    service.import_catalog(_catalog_file(tmp_path, 300))
+    # Another worker holds the build lease and has built nothing yet: the pointer is 503 busy.
+    assert Snapshots(db, service.clock)._take_lease() is not None
+    code = service.create_enroll_code("C001").code
+    with CentralInThread(service) as server, FaultProxy("127.0.0.1", server.port) as proxy:
+        kiosk = make_kiosk("kiosk")
+        kiosk.enroll(proxy.url, code)
+        summary = kiosk.engine(proxy.url, media_per_run=0).run_once()
+        assert summary.ok, summary.errors
+        pointer = [e.status for e in proxy.stats().exchanges if e.target == LATEST]
+        assert pointer and set(pointer) == {503}
+        assert not _blobs(proxy)
+        assert kiosk.catalog() == central_catalog(db.url)
+    db.close()
