@@ -279,7 +279,7 @@ def _free_port() -> int:
 
 
 def _start_workers(
-    db_url: str, count: int, log_dir: Path
+    db_url: str, count: int, log_dir: Path, repo: Path = REPO
 ) -> list[tuple[subprocess.Popen[bytes], str]]:
     procs = []
     for i in range(count):
@@ -288,7 +288,7 @@ def _start_workers(
         proc = subprocess.Popen(
             [sys.executable, "-m", "central.cli", "serve", "--db", db_url, "--port", str(port),
              "--log-level", "warning"],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            cwd=repo, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         procs.append((proc, f"http://127.0.0.1:{port}"))
     deadline = time.monotonic() + 60
@@ -354,6 +354,45 @@ class ServerCpu:
 
 
 # --- the run -----------------------------------------------------------------------------------
+
+
+def _transactions(admin: Any, dbname: str) -> int:
+    time.sleep(1.5)  # backends flush their statistics about once a second
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_stat_clear_snapshot()"))
+        row = conn.execute(
+            text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"),
+            {"d": dbname},
+        ).one()
+    return int(row[0])
+
+
+async def _one_client(
+    kiosks: list[SimKiosk], client: httpx.AsyncClient, cpu: ServerCpu, admin: Any, dbname: str,
+    requests: int,
+) -> dict[str, Any]:  # fmt: skip
+    """``requests`` idle sync cycles one after another from one client, the kiosks taking turns
+    (so none meets its rate limit): central's CPU per cycle without a queue of 2,000 kiosks
+    competing for the worker, so less sensitive to the machine's load than the fleet phases;
+    and the database transactions per cycle (``pg_stat_database``)."""
+    stats = Stats()
+    for k in kiosks[: min(len(kiosks), 50)]:  # warm-up: the pool's connections, caches
+        await _cycle(client, stats, k)
+    xacts = _transactions(admin, dbname)
+    start = cpu.sample()
+    t0 = time.perf_counter()
+    for i in range(requests):
+        await _cycle(client, stats, kiosks[i % len(kiosks)])
+    wall = time.perf_counter() - t0
+    used = cpu.since(start)
+    xacts = _transactions(admin, dbname) - xacts
+    return {
+        "one_client_cycles": requests,
+        "one_client_server_cpu_ms_per_idle_cycle": round(used / requests, 3),
+        "one_client_ms_per_idle_cycle": round(wall * 1000 / requests, 3),
+        "db_transactions_per_idle_cycle": round(xacts / requests, 2),
+        "_stats": stats,
+    }
 
 
 async def _phase(
@@ -430,7 +469,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         products = first.items[:200]
         central.close()
 
-        procs = _start_workers(db_url, args.workers, workdir)
+        procs = _start_workers(db_url, args.workers, workdir, args.central_repo or REPO)
         cpu = ServerCpu([p.pid for p, _ in procs], admin, dbname)
         kiosks = [SimKiosk(n=i, base=procs[i % len(procs)][1]) for i in range(args.kiosks)]
         limits = httpx.Limits(
@@ -438,6 +477,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         setup_stats, first_stats, stats = Stats(), Stats(), Stats()
         result: dict[str, Any] = {}
+        every_extra: list[Stats] = []
 
         async def main() -> None:
             async with httpx.AsyncClient(limits=limits, timeout=60) as client:
@@ -462,6 +502,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     (_rows_read(admin, dbname) - before) / len(wave)
                 )
 
+                if args.one_client:
+                    result.update(
+                        await _one_client(kiosks, client, cpu, admin, dbname, args.one_client)
+                    )
+                    every_extra.append(result.pop("_stats"))
                 idle_s = args.minutes * 60 / 3
                 sep = Stats()
                 if not (args.separate or args.no_before):
@@ -518,7 +563,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     if len(cycle_ms) >= 20
                     else None
                 )
-                every = (setup_stats, first_stats, sep, idle, stats)
+                every = (setup_stats, first_stats, sep, idle, stats, *every_extra)
                 result["errors"] = sum(s.errors for s in every)
                 kinds: dict[str, int] = {}
                 for s in every:
@@ -567,9 +612,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-before", action="store_true", help="skip the idle phase with the separate calls"
     )
+    parser.add_argument(
+        "--one-client", type=int, default=0, metavar="N",
+        help="before the idle phases, N idle cycles one after another from one client",
+    )  # fmt: skip
+    parser.add_argument(
+        "--central-repo", type=Path, help="run central from this checkout (e.g. the code before)"
+    )
+    parser.add_argument(
+        "--load-average", action="store_true", help="add the 1-minute load average, start/end"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    load_start = os.getloadavg()[0]
     figures = run(args)
+    if args.load_average:
+        figures["load_avg_1m"] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
     if args.json:
         print(json.dumps(figures))
     else:
