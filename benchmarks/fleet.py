@@ -32,7 +32,14 @@ Prints one JSON object: ``kiosks``, ``workers``, ``cycles``, ``cycles_per_s``, `
 ``separate``), ``errors`` (non-2xx answers or
 failed requests, every phase), ``requests_per_idle_cycle``, ``server_cpu_ms_per_idle_cycle``,
 ``server_cpu_ms_per_order``, ``orders``, ``first_sync_kiosks``, ``first_sync_db_rows_read``
-(per kiosk), ``products``, ``seconds``. Run it on an otherwise quiet machine; see
+(per kiosk), ``products``, ``seconds``; with ``--one-client N``: ``one_client_cycles``,
+``one_client_server_cpu_ms_per_idle_cycle`` and ``one_client_ms_per_idle_cycle`` (N idle cycles
+one after another from one client, the kiosks taking turns: the CPU of a cycle without 2,000
+kiosks queueing on the worker, less sensitive to the machine's load), and
+``db_transactions_per_idle_cycle`` (``pg_stat_database``; a statement outside a transaction
+counts as one); with ``--load-average``: ``load_avg_1m`` at the start and the end.
+``--central-repo DIR`` runs central from another checkout (the code before a change) while the
+simulated kiosks stay this checkout's. Run it on an otherwise quiet machine; see
 docs/benchmarks.md for the latest figures and docs/central.md for the capacity arithmetic.
 """
 
