@@ -37,7 +37,9 @@ failed requests, every phase), ``requests_per_idle_cycle``, ``server_cpu_ms_per_
 one after another from one client, the kiosks taking turns: the CPU of a cycle without 2,000
 kiosks queueing on the worker, less sensitive to the machine's load), and
 ``db_transactions_per_idle_cycle`` (``pg_stat_database``; a statement outside a transaction
-counts as one); with ``--load-average``: ``load_avg_1m`` at the start and the end.
+counts as one); with ``--load-average``: ``load_avg_1m`` at the start and the end;
+``backends_exited``: PostgreSQL backends that ended between two CPU samples (their CPU in that
+span is not counted, see :class:`ServerCpu`).
 ``--central-repo DIR`` runs central from another checkout (the code before a change) while the
 simulated kiosks stay this checkout's. Run it on an otherwise quiet machine; see
 docs/benchmarks.md for the latest figures and docs/central.md for the capacity arithmetic.
@@ -312,15 +314,16 @@ def _start_workers(
     return procs
 
 
-def _cpu_ms(pids: list[int]) -> float:
-    total = 0
+def _cpu_ms(pids: list[int]) -> dict[int, float]:
+    """CPU milliseconds (user + system) of each of ``pids`` still alive."""
+    out: dict[int, float] = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total * TICK_MS
+        out[pid] = (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime (14 and 15)
+    return out
 
 
 def _backend_pids(admin: Any, dbname: str) -> list[int]:
@@ -343,21 +346,25 @@ def _rows_read(admin: Any, dbname: str) -> int:
 
 
 class ServerCpu:
-    """CPU of central's workers plus the PostgreSQL backends of the benchmark's database."""
+    """CPU of central's workers plus the PostgreSQL backends of the benchmark's database.
+
+    Counted per process between two samples: a backend that appeared meanwhile counts from zero;
+    one that ended meanwhile (a pool's overflow connection closed) is lost for that span, so the
+    figure is a lower bound when ``exited`` is not 0. (Before, such a backend's whole lifetime
+    was subtracted, which under heavy load could make a phase's CPU negative.)
+    """
 
     def __init__(self, workers: list[int], admin: Any, dbname: str) -> None:
         self.workers, self.admin, self.dbname = workers, admin, dbname
+        self.exited = 0
 
-    def sample(self) -> tuple[list[int], float]:
-        pids = self.workers + _backend_pids(self.admin, self.dbname)
-        return pids, _cpu_ms(pids)
+    def sample(self) -> dict[int, float]:
+        return _cpu_ms(self.workers + _backend_pids(self.admin, self.dbname))
 
-    def since(self, start: tuple[list[int], float]) -> float:
-        pids, before = start
-        # Backends that appeared meanwhile count from zero; the pool keeps most of them alive.
-        now_pids = self.workers + _backend_pids(self.admin, self.dbname)
-        new = [p for p in now_pids if p not in pids]
-        return _cpu_ms(pids) - before + _cpu_ms(new)
+    def since(self, start: dict[int, float]) -> float:
+        now = self.sample()
+        self.exited += len(set(start) - set(now))
+        return sum(ms - start.get(pid, 0.0) for pid, ms in now.items())
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -577,6 +584,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     for kind, n in s.error_kinds.items():
                         kinds[kind] = kinds.get(kind, 0) + n
                 result["error_kinds"] = kinds
+                result["backends_exited"] = cpu.exited
 
         t_start = time.monotonic()
         asyncio.run(main())
