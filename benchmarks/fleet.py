@@ -36,7 +36,16 @@ Prints one JSON object: ``kiosks``, ``workers``, ``cycles``, ``cycles_per_s``, `
 failed requests, every phase), ``requests_per_idle_cycle``, ``server_cpu_ms_per_idle_cycle``,
 ``server_cpu_ms_per_order``, ``orders``, ``first_sync_kiosks``, ``first_sync_db_rows_read``,
 ``snapshot_first_sync_db_rows_read``, ``snapshot_build_db_rows_read``, ``snapshot_bytes``
-(per kiosk), ``products``, ``seconds``. Run it on an otherwise quiet machine; see
+(per kiosk), ``products``, ``seconds``; with ``--one-client N``: ``one_client_cycles``,
+``one_client_server_cpu_ms_per_idle_cycle`` and ``one_client_ms_per_idle_cycle`` (N idle cycles
+one after another from one client, the kiosks taking turns: the CPU of a cycle without 2,000
+kiosks queueing on the worker, less sensitive to the machine's load), and
+``db_transactions_per_idle_cycle`` (``pg_stat_database``; a statement outside a transaction
+counts as one); with ``--load-average``: ``load_avg_1m`` at the start and the end;
+``backends_exited``: PostgreSQL backends that ended between two CPU samples (their CPU in that
+span is not counted, see :class:`ServerCpu`).
+``--central-repo DIR`` runs central from another checkout (the code before a change) while the
+simulated kiosks stay this checkout's. Run it on an otherwise quiet machine; see
 docs/benchmarks.md for the latest figures and docs/central.md for the capacity arithmetic.
 """
 
@@ -308,7 +317,7 @@ def _free_port() -> int:
 
 
 def _start_workers(
-    db_url: str, count: int, log_dir: Path
+    db_url: str, count: int, log_dir: Path, repo: Path = REPO
 ) -> list[tuple[subprocess.Popen[bytes], str]]:
     procs = []
     for i in range(count):
@@ -317,7 +326,7 @@ def _start_workers(
         proc = subprocess.Popen(
             [sys.executable, "-m", "central.cli", "serve", "--db", db_url, "--port", str(port),
              "--log-level", "warning"],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            cwd=repo, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         procs.append((proc, f"http://127.0.0.1:{port}"))
     deadline = time.monotonic() + 60
@@ -334,15 +343,16 @@ def _start_workers(
     return procs
 
 
-def _cpu_ms(pids: list[int]) -> float:
-    total = 0
+def _cpu_ms(pids: list[int]) -> dict[int, float]:
+    """CPU milliseconds (user + system) of each of ``pids`` still alive."""
+    out: dict[int, float] = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total * TICK_MS
+        out[pid] = (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime (14 and 15)
+    return out
 
 
 def _backend_pids(admin: Any, dbname: str) -> list[int]:
@@ -365,24 +375,67 @@ def _rows_read(admin: Any, dbname: str) -> int:
 
 
 class ServerCpu:
-    """CPU of central's workers plus the PostgreSQL backends of the benchmark's database."""
+    """CPU of central's workers plus the PostgreSQL backends of the benchmark's database.
+
+    Counted per process between two samples: a backend that appeared meanwhile counts from zero;
+    one that ended meanwhile (a pool's overflow connection closed) is lost for that span, so the
+    figure is a lower bound when ``exited`` is not 0. (Before, such a backend's whole lifetime
+    was subtracted, which under heavy load could make a phase's CPU negative.)
+    """
 
     def __init__(self, workers: list[int], admin: Any, dbname: str) -> None:
         self.workers, self.admin, self.dbname = workers, admin, dbname
+        self.exited = 0
 
-    def sample(self) -> tuple[list[int], float]:
-        pids = self.workers + _backend_pids(self.admin, self.dbname)
-        return pids, _cpu_ms(pids)
+    def sample(self) -> dict[int, float]:
+        return _cpu_ms(self.workers + _backend_pids(self.admin, self.dbname))
 
-    def since(self, start: tuple[list[int], float]) -> float:
-        pids, before = start
-        # Backends that appeared meanwhile count from zero; the pool keeps most of them alive.
-        now_pids = self.workers + _backend_pids(self.admin, self.dbname)
-        new = [p for p in now_pids if p not in pids]
-        return _cpu_ms(pids) - before + _cpu_ms(new)
+    def since(self, start: dict[int, float]) -> float:
+        now = self.sample()
+        self.exited += len(set(start) - set(now))
+        return sum(ms - start.get(pid, 0.0) for pid, ms in now.items())
 
 
 # --- the run -----------------------------------------------------------------------------------
+
+
+def _transactions(admin: Any, dbname: str) -> int:
+    time.sleep(1.5)  # backends flush their statistics about once a second
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_stat_clear_snapshot()"))
+        row = conn.execute(
+            text("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = :d"),
+            {"d": dbname},
+        ).one()
+    return int(row[0])
+
+
+async def _one_client(
+    kiosks: list[SimKiosk], client: httpx.AsyncClient, cpu: ServerCpu, admin: Any, dbname: str,
+    requests: int,
+) -> dict[str, Any]:  # fmt: skip
+    """``requests`` idle sync cycles one after another from one client, the kiosks taking turns
+    (so none meets its rate limit): central's CPU per cycle without a queue of 2,000 kiosks
+    competing for the worker, so less sensitive to the machine's load than the fleet phases;
+    and the database transactions per cycle (``pg_stat_database``)."""
+    stats = Stats()
+    for k in kiosks[: min(len(kiosks), 50)]:  # warm-up: the pool's connections, caches
+        await _cycle(client, stats, k)
+    xacts = _transactions(admin, dbname)
+    start = cpu.sample()
+    t0 = time.perf_counter()
+    for i in range(requests):
+        await _cycle(client, stats, kiosks[i % len(kiosks)])
+    wall = time.perf_counter() - t0
+    used = cpu.since(start)
+    xacts = _transactions(admin, dbname) - xacts
+    return {
+        "one_client_cycles": requests,
+        "one_client_server_cpu_ms_per_idle_cycle": round(used / requests, 3),
+        "one_client_ms_per_idle_cycle": round(wall * 1000 / requests, 3),
+        "db_transactions_per_idle_cycle": round(xacts / requests, 2),
+        "_stats": stats,
+    }
 
 
 async def _phase(
@@ -459,7 +512,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         products = first.items[:200]
         central.close()
 
-        procs = _start_workers(db_url, args.workers, workdir)
+        procs = _start_workers(db_url, args.workers, workdir, args.central_repo or REPO)
         cpu = ServerCpu([p.pid for p, _ in procs], admin, dbname)
         kiosks = [SimKiosk(n=i, base=procs[i % len(procs)][1]) for i in range(args.kiosks)]
         limits = httpx.Limits(
@@ -467,6 +520,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         setup_stats, first_stats, stats = Stats(), Stats(), Stats()
         result: dict[str, Any] = {}
+        every_extra: list[Stats] = []
 
         async def main() -> None:
             async with httpx.AsyncClient(limits=limits, timeout=60) as client:
@@ -507,6 +561,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     (_rows_read(admin, dbname) - before) / len(wave)
                 )
 
+                if args.one_client:
+                    result.update(
+                        await _one_client(kiosks, client, cpu, admin, dbname, args.one_client)
+                    )
+                    every_extra.append(result.pop("_stats"))
                 idle_s = args.minutes * 60 / 3
                 sep = Stats()
                 if not (args.separate or args.no_before):
@@ -563,13 +622,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     if len(cycle_ms) >= 20
                     else None
                 )
-                every = (setup_stats, first_stats, sep, idle, stats)
+                every = (setup_stats, first_stats, sep, idle, stats, *every_extra)
                 result["errors"] = sum(s.errors for s in every)
                 kinds: dict[str, int] = {}
                 for s in every:
                     for kind, n in s.error_kinds.items():
                         kinds[kind] = kinds.get(kind, 0) + n
                 result["error_kinds"] = kinds
+                result["backends_exited"] = cpu.exited
 
         t_start = time.monotonic()
         asyncio.run(main())
@@ -612,9 +672,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-before", action="store_true", help="skip the idle phase with the separate calls"
     )
+    parser.add_argument(
+        "--one-client", type=int, default=0, metavar="N",
+        help="before the idle phases, N idle cycles one after another from one client",
+    )  # fmt: skip
+    parser.add_argument(
+        "--central-repo", type=Path, help="run central from this checkout (e.g. the code before)"
+    )
+    parser.add_argument(
+        "--load-average", action="store_true", help="add the 1-minute load average, start/end"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    load_start = os.getloadavg()[0]
     figures = run(args)
+    if args.load_average:
+        figures["load_avg_1m"] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
     if args.json:
         print(json.dumps(figures))
     else:

@@ -96,6 +96,11 @@ PUBLIC_PATHS = (f"{API_PREFIX}/health", f"{API_PREFIX}/enroll")
 #: …and the paths under these: catalog snapshots are published prices, served to a CDN without
 #: a device token (docs/central.md, "Catalog snapshots"); the pointer to the latest one is not.
 PUBLIC_PREFIXES = (f"{API_PREFIX}/catalog/snapshots/",)
+#: Paths that spend from the device's rate limit (:class:`~central.edge.DeviceRateLimit`): the
+#: writes and the recovery pull-back. The Edge spends in the token lookup, before the body is read.
+RATE_LIMITED_PATHS = frozenset(
+    f"{API_PREFIX}/{p}" for p in ("events", "heartbeat", "sync", "orders/recovery")
+)
 #: Order lines written in one transaction of a push (a batch of more commits in steps, so a
 #: big batch never holds a SQLite central's write lock for long).
 LINES_PER_COMMIT = 250
@@ -399,7 +404,9 @@ def create_app(
     app.add_middleware(
         Edge,
         cap=MAX_REQUEST_BYTES,
-        authenticate=service.authenticate,
+        authenticate=lambda token, path: service.authenticate(
+            token, limiter if path.rstrip("/") in RATE_LIMITED_PATHS else None
+        ),
         protected_prefix=API_PREFIX,
         public=PUBLIC_PATHS,
         public_prefixes=PUBLIC_PREFIXES if offer_snapshots else (),
@@ -460,7 +467,8 @@ def create_app(
             return found
         if cred is None or cred.scheme.lower() != "bearer":
             raise Unauthorized("a device token is needed: Authorization: Bearer <token>")
-        auth: DeviceAuth = await run_in_threadpool(service.authenticate, cred.credentials)
+        rate = limiter if request.url.path.rstrip("/") in RATE_LIMITED_PATHS else None
+        auth: DeviceAuth = await run_in_threadpool(service.authenticate, cred.credentials, rate)
         return auth
 
     Device = Annotated[DeviceAuth, Depends(device)]
@@ -620,7 +628,6 @@ def create_app(
     )
     async def events(request: Request, auth: Device) -> EventBatchResult:
         """Push outbox events (gzip bodies accepted); one result per event, in order."""
-        await run_in_threadpool(limiter.take, auth.device_id)
         body = await read_capped_body(request)
         try:
             batch = EventBatch.model_validate_json(body)
@@ -664,7 +671,6 @@ def create_app(
         restore or on a replacement PC: central/recovery.py)."""
         from central.recovery import recovery_page
 
-        limiter.take(auth.device_id)
         page = recovery_page(service.db, auth.device_id, auth.center_id, cursor, limit)
         return Response(_dumps(page), media_type="application/json")
 
@@ -676,7 +682,6 @@ def create_app(
     )
     def heartbeat(auth: Device, hb: Heartbeat) -> HeartbeatAck:
         """The center's health; the answer carries the measured clock offset."""
-        limiter.take(auth.device_id)
         return service.heartbeat(auth, hb)
 
     if round_trip:
@@ -700,7 +705,6 @@ def create_app(
             (as ``POST /v1/events``), store ``heartbeat``, and answer the events' results, the
             first page of order updates and of catalog changes after the cursors, and the
             server's time."""
-            limiter.take(auth.device_id)
             body = await read_capped_body(request)
             try:
                 req = SyncRequest.model_validate_json(body)

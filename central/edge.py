@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from central.db import CentralDb
-from central.errors import CentralError, Unauthorized
+from central.errors import CentralError, RateLimited, Unauthorized
 from central.models import DeviceRateRecord
 from kiosk.wire import ErrorBody, clean_text
 
@@ -99,8 +99,10 @@ class Edge:
     Args:
         app: the FastAPI application (inside it, exception handlers answer expected errors).
         cap: the largest body accepted, in bytes, as sent (before any decompression).
-        authenticate: ``token -> device`` (blocking; run on a worker thread), raising
-            :class:`~central.errors.CentralError` (401, 503…) to refuse.
+        authenticate: ``(token, path) -> device`` (blocking; run on a worker thread), raising
+            :class:`~central.errors.CentralError` (401, 429, 503…) to refuse; ``path`` lets it
+            spend from the device's rate limit on the routes that have one, in the same
+            database statement as the token lookup.
         protected_prefix: paths under it need a token…
         public: …except these…
         public_prefixes: …and the paths that start with one of these.
@@ -115,7 +117,7 @@ class Edge:
         app: ASGIApp,
         *,
         cap: int,
-        authenticate: Callable[[str], Any],
+        authenticate: Callable[[str, str], Any],
         protected_prefix: str,
         public: Iterable[str],
         public_prefixes: Iterable[str] = (),
@@ -223,9 +225,11 @@ class Edge:
             )
             return False
         try:
-            device = await anyio.to_thread.run_sync(self.authenticate, token)
+            device = await anyio.to_thread.run_sync(self.authenticate, token, scope.get("path", ""))
         except CentralError as exc:
             headers = [("WWW-Authenticate", "Bearer")] if isinstance(exc, Unauthorized) else []
+            if isinstance(exc, RateLimited):
+                headers = [("Retry-After", str(exc.retry_after_s))]
             await send_error(send, exc.status_code, exc.code, str(exc), headers)
             return False
         except Exception as exc:
@@ -254,6 +258,18 @@ class Edge:
 
 #: The rate limit sweeps refilled buckets once every this many requests (per worker process).
 RATE_SWEEP_EVERY = 256
+_PG_REFILLED = "LEAST(b.tokens + GREATEST(:rate_now - b.at, 0) * :rate_per_second, :rate_burst)"
+#: PostgreSQL: :meth:`DeviceRateLimit.take` as a data-modifying CTE over a CTE ``device``
+#: (``id``, ``revoked_at``), for a statement that looks the device up and spends in one
+#: (``central.enrollment.TOKEN_LOOKUP_AND_SPEND``). ``spent`` holds one row when the request
+#: may go on; none when the device is unknown, revoked, or out of tokens.
+PG_SPEND = (
+    "spent AS (INSERT INTO device_rate AS b (device_id, tokens, at)"
+    " SELECT id, :rate_burst - :rate_cost, :rate_now FROM device WHERE revoked_at IS NULL"
+    f" ON CONFLICT (device_id) DO UPDATE SET tokens = {_PG_REFILLED} - :rate_cost,"
+    " at = GREATEST(b.at, :rate_now)"
+    f" WHERE {_PG_REFILLED} >= :rate_cost RETURNING 1)"
+)
 
 
 class DeviceRateLimit:
@@ -288,10 +304,10 @@ class DeviceRateLimit:
         One statement, atomic on both databases: an upsert that creates a full bucket less
         ``cost``, or refills the stored one and spends ``cost`` only ``WHERE`` enough is there
         (PostgreSQL locks the row for the update; SQLite holds its write lock). No row back
-        means refused.
+        means refused. On PostgreSQL an authenticated request spends inside its token lookup
+        instead (:data:`PG_SPEND`, through ``central.enrollment``): the same upsert, one
+        statement for both.
         """
-        from central.errors import RateLimited
-
         if self.db is None:
             raise RuntimeError("DeviceRateLimit has no database (create_app gives it one)")
         now = self.clock()
@@ -311,16 +327,38 @@ class DeviceRateLimit:
                 where=refilled >= cost,
             ).returning(table.c.tokens)
             spent = conn.execute(stmt).first()
-            if spent is None:
-                left = conn.execute(
-                    select(refilled).where(table.c.device_id == device_id)
-                ).scalar_one()
         if spent is None:
-            wait = max(1, math.ceil((cost - float(left)) / self.per_second))
-            raise RateLimited(
-                f"too many requests from this device; try again in {wait} seconds",
-                retry_after_s=wait,
-            )
+            raise self.refusal(device_id, now, cost)
+        self.spent(now)
+
+    def spend_params(self, cost: float = 1.0) -> dict[str, float]:
+        """The parameters of :data:`PG_SPEND` for one request now."""
+        return {
+            "rate_burst": float(self.burst),
+            "rate_per_second": float(self.per_second),
+            "rate_cost": float(cost),
+            "rate_now": float(self.clock()),
+        }
+
+    def refusal(self, device_id: str, now: float, cost: float = 1.0) -> RateLimited:
+        """The 429 for a refused spend, telling how long until ``cost`` has refilled (one
+        read; only a refused request pays it)."""
+        assert self.db is not None
+        table = cast(Table, DeviceRateRecord.__table__)
+        elapsed = case((table.c.at < now, now - table.c.at), else_=0.0)
+        grown = table.c.tokens + elapsed * self.per_second
+        refilled = case((grown > self.burst, self.burst), else_=grown)
+        with self.db.read_engine.connect() as conn:
+            left = conn.execute(select(refilled).where(table.c.device_id == device_id)).scalar()
+        short = cost - float(self.burst if left is None else left)
+        wait = max(1, math.ceil(short / self.per_second)) if self.per_second > 0 else 3600
+        return RateLimited(
+            f"too many requests from this device; try again in {wait} seconds",
+            retry_after_s=wait,
+        )
+
+    def spent(self, now: float) -> None:
+        """Count a spend that went through; sweeps refilled buckets now and then."""
         with self._lock:
             self._requests += 1
             sweep = self._requests % RATE_SWEEP_EVERY == 0

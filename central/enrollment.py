@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from central.clock import Clock, aware, iso
 from central.db import CentralDb
+from central.edge import PG_SPEND, DeviceRateLimit
 from central.errors import BadRequest, EnrollRefused, EnrollThrottled, NotFoundError, Unauthorized
 from central.models import Center, Device, EnrollBrakeRecord, EnrollCode, HeartbeatRecord
 from kiosk.wire import EnrollRequest, EnrollResponse
@@ -39,6 +40,14 @@ MAX_CODE_TTL_HOURS = 24.0 * 30
 #: The token lookup of every authenticated request, as one plain statement (PostgreSQL: run
 #: outside a transaction, one round trip; see :meth:`Enrollment.authenticate`).
 TOKEN_LOOKUP = text("SELECT id, center_id, revoked_at FROM devices WHERE token_hash = :token_hash")
+#: PostgreSQL: the token lookup and the device's rate-limit spend (:data:`central.edge.PG_SPEND`)
+#: in one statement, outside a transaction: one round trip for both. The last column is true when
+#: the spend went through.
+TOKEN_LOOKUP_AND_SPEND = text(
+    "WITH device AS (SELECT id, center_id, revoked_at FROM devices"
+    f" WHERE token_hash = :token_hash), {PG_SPEND}"
+    " SELECT id, center_id, revoked_at, EXISTS (SELECT 1 FROM spent) FROM device"
+)
 #: The enrollment brake: this many refused codes from one client address within the window…
 ENROLL_MAX_REFUSALS = 10
 ENROLL_WINDOW = timedelta(minutes=15)
@@ -505,24 +514,43 @@ class Enrollment:
                 replaced_device_id=replaced,
             )
 
-    def authenticate(self, token: str) -> DeviceAuth:
-        """The device holding ``token``, or :class:`Unauthorized`."""
+    def authenticate(self, token: str, rate: DeviceRateLimit | None = None) -> DeviceAuth:
+        """The device holding ``token``, or :class:`Unauthorized`.
+
+        ``rate``: spend one request of the device's rate limit too (or raise
+        :class:`~central.errors.RateLimited`); on PostgreSQL in the same statement as the lookup.
+        """
         if not token or len(token) > 200:
             raise Unauthorized("a device token is needed; enroll this kiosk first")
-        params = {"token_hash": sha256_hex(token.encode())}
+        params: dict[str, object] = {"token_hash": sha256_hex(token.encode())}
+        spend = rate.spend_params() if rate is not None else None
+        spent = True
         if self.db.is_sqlite:
             with self.db.read() as s:
                 row = s.execute(TOKEN_LOOKUP, params).first()
         else:
             # Every request of every kiosk comes here first: one statement, no BEGIN/COMMIT.
+            statement = TOKEN_LOOKUP
+            if spend is not None:
+                params.update(spend)
+                statement = TOKEN_LOOKUP_AND_SPEND
             with self.db.autocommit() as conn:
-                row = conn.execute(TOKEN_LOOKUP, params).first()
+                row = conn.execute(statement, params).first()
+            if spend is not None and row is not None:
+                spent = bool(row[3])
         if row is None:
             raise Unauthorized("this device token is not known here; enroll the kiosk again")
         if row[2] is not None:
             raise Unauthorized(
                 "this PC was revoked by the platform; enroll it again with a new code"
             )
+        if rate is not None and spend is not None:
+            if self.db.is_sqlite:
+                rate.take(row[0])
+            elif not spent:
+                raise rate.refusal(row[0], spend["rate_now"])
+            else:
+                rate.spent(spend["rate_now"])
         return DeviceAuth(device_id=row[0], center_id=row[1])
 
     def list_devices(self, center_id: str | None = None) -> list[DeviceInfo]:

@@ -84,28 +84,34 @@ def heartbeat_offset(hb: Heartbeat, now: datetime) -> float:
 def store_heartbeat(
     s: Session, auth: DeviceAuth, hb: Heartbeat, now: datetime, offset: float
 ) -> HeartbeatAck:
-    """Keep ``hb`` as this device's latest heartbeat, inside the caller's write unit of work.
+    """Keep ``hb`` as this device's latest heartbeat, inside the caller's write unit of work."""
+    store_heartbeat_row(s, heartbeat_row(auth, hb, now, offset))
+    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+
+
+def store_heartbeat_row(s: Session, row: dict[str, Any]) -> None:
+    """Keep ``row`` (:func:`heartbeat_row`) as its device's latest heartbeat, inside the caller's
+    write unit of work.
 
     Two statements, no ORM objects: an upsert of the device's row and the center's summary
     columns (an idle sync cycle is mostly this, see docs/central.md).
     """
-    fields = heartbeat_row(auth, hb, now, offset)
-    del fields["device_id"]
+    fields = dict(row)
+    device_id = fields.pop("device_id")
     dialect = s.get_bind().dialect.name
     upsert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = upsert(HeartbeatRecord).values(device_id=auth.device_id, **fields)
+    stmt = upsert(HeartbeatRecord).values(device_id=device_id, **fields)
     s.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=fields))
     s.execute(
         update(Center)
-        .where(Center.id == auth.center_id)
+        .where(Center.id == fields["center_id"])
         .values(
-            last_seen_at=now,
-            last_device_id=auth.device_id,
+            last_seen_at=fields["received_at"],
+            last_device_id=device_id,
             app_version=fields["app_version"],
-            error_code=hb.error_code,
+            error_code=fields["error_code"],
         )
     )
-    return HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
 
 
 def heartbeat_row(auth: DeviceAuth, hb: Heartbeat, now: datetime, offset: float) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from central.catalog import (
 )
 from central.clock import Clock, iso, utc_now
 from central.db import CentralDb
+from central.edge import DeviceRateLimit
 from central.enrollment import (
     DEFAULT_CODE_TTL_HOURS,
     DeviceAuth,
@@ -118,8 +119,8 @@ class CentralService:
     def enroll(self, req: EnrollRequest, address: str = "") -> EnrollResponse:
         return self.enrollment.enroll(req, address)
 
-    def authenticate(self, token: str) -> DeviceAuth:
-        return self.enrollment.authenticate(token)
+    def authenticate(self, token: str, rate: DeviceRateLimit | None = None) -> DeviceAuth:
+        return self.enrollment.authenticate(token, rate)
 
     def list_devices(self, center_id: str | None = None) -> list[DeviceInfo]:
         return self.enrollment.list_devices(center_id)

@@ -17,7 +17,9 @@ BEGIN/COMMIT, nothing for the ORM to build.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select, text
@@ -27,7 +29,7 @@ from central.clock import Clock, iso
 from central.db import CentralDb
 from central.enrollment import DeviceAuth
 from central.feed import page_limit, parse_cursor
-from central.fleet import heartbeat_offset, heartbeat_row, store_heartbeat
+from central.fleet import heartbeat_offset, heartbeat_row, store_heartbeat_row
 from central.models import Counter, OrderUpdateRecord
 from central.orders import UPDATES_PAGE_DEFAULT, UPDATES_PAGE_MAX, OrderChanges, Orders
 from kiosk.wire import CATALOG_PAGE_DEFAULT, CATALOG_PAGE_MAX, HeartbeatAck, SyncRequest
@@ -70,6 +72,70 @@ PG_BEAT_AND_PROBE = text(
 )
 
 
+#: A device's heartbeat is written again after this long even when nothing in it changed: the
+#: bound on how far ``last_seen`` (``heartbeats.received_at``, ``centers.last_seen_at``) may lag
+#: behind a kiosk that keeps syncing (docs/central.md).
+HEARTBEAT_REFRESH = timedelta(seconds=60)
+#: Devices whose last written heartbeat one worker remembers; past this it forgets them all
+#: (a forgotten device's next heartbeat is written: never stale, only one write more).
+HEARTBEAT_MEMO_MAX = 200_000
+
+
+def heartbeat_gist(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What of a heartbeat row is worth a write when it changes: everything but the times and
+    the measurements that drift on every beat (``kiosk_time``, ``received_at``,
+    ``oldest_unsent_age_s``), with the clock offset to the nearest 10 seconds and the free disk
+    to the GiB."""
+    return (
+        row["center_id"],
+        row["app_version"],
+        row["schema_revision"],
+        row["queue_depth"],
+        row["quarantined"],
+        row["oldest_unsent_age_s"] is None,
+        row["last_error"],
+        row["error_code"],
+        row["disk_free_bytes"] >> 30,
+        round(row["clock_offset_s"] / 10),
+        row["catalog_cursor"],
+    )
+
+
+class HeartbeatMemo:
+    """The heartbeats this worker wrote: ``device → (when, gist)``.
+
+    A heartbeat whose gist equals the one this worker wrote for the device less than
+    :data:`HEARTBEAT_REFRESH` ago is not written again. The stored row is then at least that
+    recent (rows only move forward: every writer stamps its own ``now``), so ``last_seen`` lags
+    by less than :data:`HEARTBEAT_REFRESH` and the stored fields by no more than that behind the
+    kiosk's latest report, whichever worker a kiosk reaches. A clock that steps back, a changed
+    gist, a device this worker never wrote for or forgot: written at once.
+    """
+
+    def __init__(
+        self, refresh: timedelta = HEARTBEAT_REFRESH, size: int = HEARTBEAT_MEMO_MAX
+    ) -> None:
+        self.refresh = refresh
+        self.size = size
+        self._written: dict[str, tuple[datetime, tuple[Any, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def fresh(self, device_id: str, now: datetime, gist: tuple[Any, ...]) -> bool:
+        """True when this heartbeat need not be written."""
+        with self._lock:
+            seen = self._written.get(device_id)
+        if seen is None:
+            return False
+        when, last = seen
+        return last == gist and timedelta(0) <= now - when < self.refresh
+
+    def wrote(self, device_id: str, now: datetime, gist: tuple[Any, ...]) -> None:
+        with self._lock:
+            if len(self._written) >= self.size:
+                self._written.clear()
+            self._written[device_id] = (now, gist)
+
+
 @dataclass(frozen=True, slots=True)
 class SyncState:
     """What ``POST /v1/sync`` answers besides the events' results."""
@@ -94,6 +160,7 @@ class RoundTrip:
         self.clock = clock
         self.catalog = catalog
         self.orders = orders
+        self.beats = HeartbeatMemo()
 
     def check(self, req: SyncRequest) -> None:
         """Refuse (4xx) what the wire model lets through but central cannot use, before any of
@@ -113,14 +180,19 @@ class RoundTrip:
         catalog_after = parse_cursor(req.catalog_cursor)
         now = self.clock()
         ack: HeartbeatAck | None = None
+        beat: dict[str, Any] | None = None
         if req.heartbeat is not None:
             offset = heartbeat_offset(req.heartbeat, now)
             ack = HeartbeatAck(server_time=iso(now), clock_offset_s=offset)
+            beat = heartbeat_row(auth, req.heartbeat, now, offset)
+            gist = heartbeat_gist(beat)
+            if self.beats.fresh(auth.device_id, now, gist):
+                beat = None  # written by this worker moments ago, and nothing worth it changed
         if not self.db.is_sqlite:
             params: dict[str, Any] = {"center_id": auth.center_id, "orders_after": orders_after}
             statement = PG_PROBE
-            if req.heartbeat is not None:
-                params.update(heartbeat_row(auth, req.heartbeat, now, offset))
+            if beat is not None:
+                params.update(beat)
                 statement = PG_BEAT_AND_PROBE
             with self.db.autocommit() as conn:
                 catalog_top, orders_new = conn.execute(statement, params).one()
@@ -132,11 +204,13 @@ class RoundTrip:
                     OrderUpdateRecord.seq > orders_after,
                 ),
             )
-            unit = self.db.write() if req.heartbeat is not None else self.db.read()
+            unit = self.db.write() if beat is not None else self.db.read()
             with unit as s:
-                if req.heartbeat is not None:
-                    store_heartbeat(s, auth, req.heartbeat, now, offset)
+                if beat is not None:
+                    store_heartbeat_row(s, beat)
                 catalog_top, orders_new = s.execute(probe).one()
+        if beat is not None:
+            self.beats.wrote(auth.device_id, now, gist)
         if orders_new:
             updates = self.orders.order_updates(auth, req.orders_cursor, req.orders_limit)
         else:
