@@ -1,10 +1,11 @@
 """Catalog search for villagers: Chinese substrings, pinyin, initials, SKU and barcode.
 
-The FTS5 table ``product_search`` (migration 0002, rowid = ``products.id``) holds the token
-columns built by :mod:`kiosk.search_keys`; only active products have a row. How a query becomes
-an FTS5 expression, and why this never needs a full scan even for one-character queries, is
-explained in ``docs/search.md``. Typed text never reaches FTS5 syntax directly: the query is split
-into Han runs and ``[a-z0-9]`` runs first, so quotes, ``*``, ``NEAR`` and the like are harmless.
+The FTS5 table ``product_search`` (migrations 0002 and 0007, rowid = ``products.id``) holds the
+token columns built by :mod:`kiosk.search_keys`; only active products have a row. How a query
+becomes an FTS5 expression, and why this never needs a full scan even for one-character queries,
+is explained in ``docs/search.md``. Typed text never reaches FTS5 syntax directly: the query is
+split into Han runs and ``[a-z0-9]`` runs first, so quotes, ``*``, ``NEAR`` and the like are
+harmless.
 """
 
 from __future__ import annotations
@@ -27,12 +28,21 @@ from kiosk.search_keys import (
 )
 
 TABLE = "product_search"
-#: The DDL of the search table (migration 0002 carries a frozen copy; a test keeps them equal).
+#: The DDL of the search table as migration 0002 first made it (0002 carries a frozen copy; a test
+#: keeps them equal). Migration 0007 replaced it by :data:`TABLE_SQL`.
 CREATE_SQL = (
     "CREATE VIRTUAL TABLE product_search USING fts5("
     "uni, bi, py, ini, codes, "
     "tokenize = \"unicode61 remove_diacritics 0 tokenchars '-._'\", "
     "prefix = '1 2 3')"
+)
+#: The DDL of the search table since migration 0007 (which carries a frozen copy; a test keeps
+#: them equal): prefix indexes for 1-2 characters only, and no column sizes (bm25 is not used).
+TABLE_SQL = (
+    "CREATE VIRTUAL TABLE product_search USING fts5("
+    "uni, bi, py, ini, codes, "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '-._'\", "
+    "prefix = '1 2', columnsize = 0)"
 )
 #: Rows written per executemany batch when (re)indexing.
 BATCH = 1000

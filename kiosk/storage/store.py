@@ -38,7 +38,7 @@ KEEP_MIGRATION_BACKUPS = 3
 
 #: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
 #: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 #: Products re-indexed per write transaction when the key format changed.
 REINDEX_CHUNK = 2_000
 
