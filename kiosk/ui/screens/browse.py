@@ -30,7 +30,7 @@ from kiosk.storage.browsing import (
     record_category_visit,
     record_search,
 )
-from kiosk.storage.search import search_products
+from kiosk.storage.search import prepare_word_ranking, search_products
 from kiosk.ui.models import ProductGridModel
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import ProductGrid, clear_layout
@@ -75,6 +75,7 @@ class SearchScreen(QWidget):
         # debounce would be most of the keystroke-to-results time (docs/benchmarks.md).
         self._searching = False
         self._stale = False
+        self._prepared = False
         self._shown_query = ""
         self._unrecorded: tuple[str, int] | None = None
         col = QVBoxLayout(self)
@@ -119,6 +120,9 @@ class SearchScreen(QWidget):
 
     def start(self, text: str) -> None:
         """Open with ``text`` already typed (from the home screen's box)."""
+        if not self._prepared:
+            self._prepared = True
+            self._services.runner.run(prepare_word_ranking)
         self.box.setText(text)
         self.box.setFocus()
         self.box.end(False)
