@@ -58,6 +58,7 @@ from tests.helpers.fake_keyring import MemoryKeyring  # noqa: E402
 from tests.helpers.fault_proxy import PASS, Fault, FaultProxy, Link, Script  # noqa: E402
 
 CATALOG = "/v1/catalog/changes"
+SYNC = "/v1/sync"
 
 
 def _gzip_floor(db_url: str) -> tuple[int, int]:
@@ -178,7 +179,10 @@ def run(products: int, link: Link | None, page_size: int | None) -> dict[str, An
                 delta = engine.run_once()
                 delta_seconds = time.perf_counter() - t1
                 assert delta.ok and delta.pulled_products == changed, delta.errors
+                # A small delta rides in the one-round-trip POST /v1/sync reply
+                # (docs/sync-protocol.md): count that whole reply, else the figure is always 0.
                 delta_bytes = proxy.stats().down_bytes(CATALOG, since=mark)
+                delta_bytes += proxy.stats().down_bytes(SYNC, since=mark)
                 engine.client.close()
                 e2.client.close()
                 kiosk.store.close()
