@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 #: A search is recorded for demand counts when typing has paused this long.
 RECORD_SETTLE_MS = 1500
 #: Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps
-#: the query and the grid's model reset inside the 50 ms keystroke-to-results budget.
+#: the query and the grid's model reset inside the one-frame (16 ms) keystroke-to-results target.
 SEARCH_LIMIT = 300
 #: Rows fetched per page on category pages.
 PAGE_SIZE = 200
