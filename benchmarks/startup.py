@@ -13,15 +13,16 @@ Builds a store once (``kiosk.synthetic`` + the real catalog import), then:
   same run, interleaved with the kiosk runs so both see the same machine load.
 * ``search_ui_p95_ms``: in-process, the real window: for each query of a fixed list, typed key by
   key into the search box, the time from the last keystroke to the results model updated (the
-  search screen's ``results_shown``), debounce included. ``search_ui_after_debounce_p95_ms``
-  leaves the debounce out (from the debounce timer firing to the model updated). Between
+  search screen's ``results_shown``). ``search_ui_max_ms`` is the slowest of them.
+  ``search_ui_each_key_p95_ms``: every keystroke of every query, each typed after the previous
+  one's results are shown (a typist slower than a search), key to results. Between
   keystrokes the benchmark runs a real Qt event loop, as the kiosk's ``app.exec()`` does.
 * ``rss_mb``: this process's resident memory (VmRSS) after scrolling through every result of a
   broad query with the window shown; ``rss_peak_mb`` is VmHWM. The store is built in a child
   process, so only the kiosk window's memory is counted.
 
-Targets (docs/benchmarks.md): startup_ms <= 1500 and <= 5 × baseline_ms, search_ui_p95_ms <= 50,
-rss_mb <= 350.
+Targets (docs/benchmarks.md): startup_ms <= 1500 and <= 5 × baseline_ms, search_ui_p95_ms <= 16
+(one frame), rss_mb <= 350.
 """
 
 from __future__ import annotations
@@ -256,12 +257,9 @@ def search_and_memory(data_dir: Path) -> dict[str, Any]:
     _pump(lambda: bool(loaded))
     screen = window.search
     shown: list[tuple[str, float]] = []
-    fired: list[float] = []
     screen.results_shown.connect(lambda q, _n: shown.append((q, time.perf_counter())))
-    screen._debounce.timeout.connect(lambda: fired.append(time.perf_counter()))
     window.show_search("")
     total: list[float] = []
-    after_debounce: list[float] = []
     found: dict[str, int] = {}
     for query in QUERIES:
         if screen.box.text():
@@ -270,14 +268,24 @@ def search_and_memory(data_dir: Path) -> dict[str, Any]:
         for ch in query[:-1]:
             type_key(screen.box, ch)
         shown.clear()
-        fired.clear()
         typed = time.perf_counter()
         type_key(screen.box, query[-1])
         _pump(lambda q=query: any(s[0] == q for s in shown))  # type: ignore[misc]
         done = next(t for q, t in shown if q == query)
         total.append((done - typed) * 1000)
-        after_debounce.append((done - fired[-1]) * 1000)
         found[query] = screen.model.rowCount()
+    # Every keystroke of a typist slower than a search: each key waits for its own results.
+    each_key: list[float] = []
+    for query in QUERIES:
+        screen.box.clear()
+        _pump(lambda: bool(shown) and shown[-1][0] == "")
+        for i, ch in enumerate(query):
+            prefix = query[: i + 1].strip()
+            shown.clear()
+            typed = time.perf_counter()
+            type_key(screen.box, ch)
+            _pump(lambda p=prefix: any(s[0] == p for s in shown))  # type: ignore[misc]
+            each_key.append((next(t for q, t in shown if q == prefix) - typed) * 1000)
 
     screen.box.setText(BROAD_QUERY)
     _pump(lambda: any(q == BROAD_QUERY for q, _t in shown))
@@ -294,7 +302,10 @@ def search_and_memory(data_dir: Path) -> dict[str, Any]:
     result = {
         "search_ui_p95_ms": round(percentile(total, 95), 1),
         "search_ui_p50_ms": round(statistics.median(total), 1),
-        "search_ui_after_debounce_p95_ms": round(percentile(after_debounce, 95), 1),
+        "search_ui_max_ms": round(max(total), 1),
+        "search_ui_each_key_p95_ms": round(percentile(each_key, 95), 1),
+        "search_ui_each_key_p50_ms": round(statistics.median(each_key), 1),
+        "search_ui_each_key_samples": len(each_key),
         "search_results": found,
         "scrolled_rows": rows,
         "rss_mb": round(rss_mb("VmRSS"), 1),
@@ -338,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     result["targets_met"] = {
         "startup_ms<=1500": result["startup_ms"] <= 1500,
         "startup_ms<=5*baseline_ms": result["startup_ms"] <= 5 * result["baseline_ms"],
-        "search_ui_p95_ms<=50": result["search_ui_p95_ms"] <= 50,
+        "search_ui_p95_ms<=16": result["search_ui_p95_ms"] <= 16,
         "rss_mb<=350": result["rss_mb"] <= 350,
     }
     if args.json:

@@ -38,7 +38,7 @@ log = logging.getLogger("kiosk.storage.orders")
 DB_FILENAME = "kiosk.db"
 #: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
 #: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def open_ready(data_dir: Path) -> QuickStore | None:

@@ -1,10 +1,11 @@
 """Catalog search for villagers: Chinese substrings, pinyin, initials, SKU and barcode.
 
-The FTS5 table ``product_search`` (migration 0002, rowid = ``products.id``) holds the token
-columns built by :mod:`kiosk.search_keys`; only active products have a row. How a query becomes
-an FTS5 expression, and why this never needs a full scan even for one-character queries, is
-explained in ``docs/search.md``. Typed text never reaches FTS5 syntax directly: the query is split
-into Han runs and ``[a-z0-9]`` runs first, so quotes, ``*``, ``NEAR`` and the like are harmless.
+The FTS5 table ``product_search`` (migrations 0002 and 0007, rowid = ``products.id``) holds the
+token columns built by :mod:`kiosk.search_keys`; only active products have a row. How a query
+becomes an FTS5 expression, and why this never needs a full scan even for one-character queries,
+is explained in ``docs/search.md``. Typed text never reaches FTS5 syntax directly: the query is
+split into Han runs and ``[a-z0-9]`` runs first, so quotes, ``*``, ``NEAR`` and the like are
+harmless.
 """
 
 from __future__ import annotations
@@ -27,12 +28,21 @@ from kiosk.search_keys import (
 )
 
 TABLE = "product_search"
-#: The DDL of the search table (migration 0002 carries a frozen copy; a test keeps them equal).
+#: The DDL of the search table as migration 0002 first made it (0002 carries a frozen copy; a test
+#: keeps them equal). Migration 0007 replaced it by :data:`TABLE_SQL`.
 CREATE_SQL = (
     "CREATE VIRTUAL TABLE product_search USING fts5("
     "uni, bi, py, ini, codes, "
     "tokenize = \"unicode61 remove_diacritics 0 tokenchars '-._'\", "
     "prefix = '1 2 3')"
+)
+#: The DDL of the search table since migration 0007 (which carries a frozen copy; a test keeps
+#: them equal): prefix indexes for 1-2 characters only, and no column sizes (bm25 is not used).
+TABLE_SQL = (
+    "CREATE VIRTUAL TABLE product_search USING fts5("
+    "uni, bi, py, ini, codes, "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '-._'\", "
+    "prefix = '1 2', columnsize = 0)"
 )
 #: Rows written per executemany batch when (re)indexing.
 BATCH = 1000
@@ -243,17 +253,18 @@ class SearchPhase:
     params: dict[str, Any]
 
 
-_COLUMNS = "p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock, p.views"
+#: What a phase returns for each candidate: products.id, name, views and the tier found.
+Candidate = tuple[int, str, int, int]
 
 
 def _fts_phase(tier: int, expr: str, limit: int, tier_sql: str | None = None) -> SearchPhase:
     # The inner LIMIT bounds the work: FTS5 yields matches in rowid order and stops early, so a
     # one-character query never ranks more than CANDIDATES products however many contain it.
+    # Only what ranking needs is read here; the shown columns are read for the winners only.
     sql = f"""
-        SELECT {_COLUMNS}, {tier_sql or tier} AS tier
+        SELECT p.id, p.name, p.views, {tier_sql or tier} AS tier
         FROM (SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH :expr LIMIT :cap) AS m
         JOIN products AS p ON p.id = m.id
-        JOIN categories AS c ON c.id = p.category_id
         WHERE p.active = 1
         ORDER BY tier, p.views DESC, p.name
         LIMIT :limit
@@ -264,8 +275,8 @@ def _fts_phase(tier: int, expr: str, limit: int, tier_sql: str | None = None) ->
 def search_phases(query: str, limit: int = 50, category_id: int | None = None) -> list[SearchPhase]:
     """The statements :func:`search_products` runs, best tier first (empty: nothing can match).
 
-    Each statement returns rows with their tier in the last column. Public so tests and
-    benchmarks can inspect every statement's query plan.
+    Each statement returns :data:`Candidate` rows (``id, name, views, tier``). Public so tests
+    and benchmarks can inspect every statement's query plan.
     """
     q = parse_query(query)
     match = match_expression(q)
@@ -285,8 +296,7 @@ def search_phases(query: str, limit: int = 50, category_id: int | None = None) -
             SearchPhase(
                 TIER_CODE,
                 f"""
-                SELECT {_COLUMNS}, {TIER_CODE} AS tier FROM products AS p
-                JOIN categories AS c ON c.id = p.category_id
+                SELECT p.id, p.name, p.views, {TIER_CODE} AS tier FROM products AS p
                 WHERE (p.sku IN (:code, :code_upper, :code_typed) OR p.barcode = :code)
                     AND p.active = 1{cat}
                 ORDER BY p.views DESC, p.name
@@ -326,6 +336,12 @@ def search_phases(query: str, limit: int = 50, category_id: int | None = None) -
     return phases
 
 
+_SHOWN_SQL = (
+    "SELECT p.id, p.sku, p.name, p.price_fen, p.unit, c.name, p.image_hash, p.stock, p.views"
+    " FROM products AS p JOIN categories AS c ON c.id = p.category_id WHERE p.id IN ({})"
+)
+
+
 def search_products(
     s: Session, query: str, limit: int = 50, category: str | None = None
 ) -> list[SearchHit]:
@@ -343,47 +359,68 @@ def search_products(
         limit: most results to return.
         category: only this category's products (by name), if given.
     """
+    # The DB-API connection of the session's transaction: a search is a few short statements,
+    # and SQLAlchemy's per-statement and per-row overhead was a third of its time
+    # (docs/benchmarks.md).
+    db = _connection(s).connection.driver_connection
+    assert db is not None
     category_id: int | None = None
     if category is not None:
-        found = s.execute(
-            text("SELECT id FROM categories WHERE name = :name"), {"name": category}
-        ).scalar()
+        found = db.execute("SELECT id FROM categories WHERE name = ?", (category,)).fetchone()
         if found is None:
             return []
-        category_id = int(found)
+        category_id = int(found[0])
     q = parse_query(query)
     word_query = _word_query(q)
     # Whole-word ranking reorders within a tier, so a phase must deliver all its candidates,
     # not only the first ``limit`` in views order. Each phase is one tier, best first: once
     # ``limit`` hits are in, later phases cannot move ahead of them and are not run.
     fetch = max(limit, CANDIDATES) if word_query is not None and limit > 0 else limit
-    hits: list[SearchHit] = []
-    seen: set[str] = set()
+    found_rows: list[Candidate] = []
+    seen: set[int] = set()
     for phase in search_phases(query, fetch, category_id):
-        for r in s.execute(text(phase.sql), phase.params):
-            if r[0] in seen:
+        for row in db.execute(phase.sql, phase.params):
+            if row[0] in seen:
                 continue
-            seen.add(r[0])
-            hits.append(
-                SearchHit(
-                    sku=r[0],
-                    name=r[1],
-                    price_fen=r[2],
-                    unit=r[3],
-                    category=r[4],
-                    image_hash=r[5],
-                    stock=r[6],
-                    rank_tier=r[8],
-                    views=r[7],
-                )
-            )
-            if len(hits) >= fetch:
+            seen.add(row[0])
+            found_rows.append(row)
+            if len(found_rows) >= fetch:
                 break
-        if len(hits) >= limit:
+        if len(found_rows) >= limit:
             break
     if word_query is not None:
-        hits = rank_whole_words(hits, word_query)
-    return hits[:limit]
+        found_rows = rank_whole_words(found_rows, word_query)
+    best = found_rows[:limit]
+    if not best:
+        return []
+    shown = {
+        r[0]: r
+        for r in db.execute(_SHOWN_SQL.format(",".join("?" * len(best))), [c[0] for c in best])
+    }
+    return [
+        SearchHit(
+            sku=r[1],
+            name=r[2],
+            price_fen=r[3],
+            unit=r[4],
+            category=r[5],
+            image_hash=r[6],
+            stock=r[7],
+            rank_tier=tier,
+            views=r[8],
+        )
+        for id_, _name, _views, tier in best
+        if (r := shown.get(id_)) is not None
+    ]
+
+
+def prepare_word_ranking() -> None:
+    """Load what ranking a letters-only query needs (pypinyin's dictionary and segmenter).
+
+    The first letter query after start-up would otherwise load it (about 0.2 s); call this on a
+    worker when the search screen opens, before anyone types.
+    """
+    name_words("洗衣机")
 
 
 def _word_query(q: SearchQuery) -> str | None:
@@ -394,7 +431,7 @@ def _word_query(q: SearchQuery) -> str | None:
     return run if len(run) >= 2 and run.isascii() and run.isalpha() else None
 
 
-def rank_whole_words(hits: list[SearchHit], query: str) -> list[SearchHit]:
+def rank_whole_words(found: list[Candidate], query: str) -> list[Candidate]:
     """Within the prefix and "rest" tiers, put products where ``query`` names a whole word first.
 
     ``query`` names a word of a product when it is that word's pinyin or initials (``dm`` and
@@ -403,25 +440,27 @@ def rank_whole_words(hits: list[SearchHit], query: str) -> list[SearchHit]:
     1 + its views) comes first, so ``dm`` lists the rice before 地膜 when the shop sells more
     rice. Other products keep their order (views, then name). Tiers never change.
     """
-    word_of: dict[str, str] = {}
+    word_of: dict[int, str] = {}
     weight: dict[str, int] = {}
-    for h in hits:
-        if h.rank_tier < TIER_PREFIX:
+    for id_, name, views, tier in found:
+        if tier < TIER_PREFIX:
             continue
-        for pinyin, initials in name_words(h.name):
+        for pinyin, initials in name_words(name):
             if query in (pinyin, initials):
-                word_of[h.sku] = pinyin
-                weight[pinyin] = weight.get(pinyin, 0) + 1 + h.views
+                word_of[id_] = pinyin
+                weight[pinyin] = weight.get(pinyin, 0) + 1 + views
                 break
+    if not word_of:
+        return found
 
-    def key(item: tuple[int, SearchHit]) -> tuple[int, int, int, str, int]:
-        index, h = item
-        word = word_of.get(h.sku)
+    def key(item: tuple[int, Candidate]) -> tuple[int, int, int, str, int]:
+        index, (id_, _name, _views, tier) = item
+        word = word_of.get(id_)
         if word is None:
-            return (h.rank_tier, 1, 0, "", index)
-        return (h.rank_tier, 0, -weight[word], word, index)
+            return (tier, 1, 0, "", index)
+        return (tier, 0, -weight[word], word, index)
 
-    return [h for _, h in sorted(enumerate(hits), key=key)]
+    return [c for _, c in sorted(enumerate(found), key=key)]
 
 
 def indexed_ids(s: Session, ids: Sequence[int]) -> set[int]:

@@ -1,12 +1,15 @@
 """Search as you type, and category pages with sorting; both show the virtualized product grid.
 
-Searches run on the background runner and carry a sequence number: a result that comes back
-after a newer keystroke was already sent is dropped, so the grid never shows an older query.
-What the villager searched is recorded (scrubbed, no personal data) once the typing settles.
+Each keystroke searches at once on the background runner; while a search is on its way, newer
+keystrokes wait for it and then only the newest text is searched (see ``docs/search.md``).
+Searches carry a sequence number: a result that comes back after a newer search was started is
+dropped, so the grid never shows an older query. What the villager searched is recorded
+(scrubbed, no personal data) once the typing settles.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,21 +30,17 @@ from kiosk.storage.browsing import (
     record_category_visit,
     record_search,
 )
-from kiosk.storage.search import search_products
+from kiosk.storage.search import prepare_word_ranking, search_products
 from kiosk.ui.models import ProductGridModel
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import ProductGrid, clear_layout
 
-#: Wait this long after the last keystroke before searching. Searches take a few milliseconds on
-#: a worker and late results are dropped, so this only coalesces keys that arrive together (an
-#: IME committing a word, a barcode scanner typing a code a few milliseconds per key); a
-#: villager sees results as they type. It is most of the keystroke-to-results time
-#: (benchmarks/startup.py), so it is short and the timer precise.
-DEBOUNCE_MS = 15
+log = logging.getLogger(__name__)
+
 #: A search is recorded for demand counts when typing has paused this long.
 RECORD_SETTLE_MS = 1500
 #: Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps
-#: the query and the grid's model reset inside the 50 ms keystroke-to-results budget.
+#: the query and the grid's model reset inside the one-frame (16 ms) keystroke-to-results target.
 SEARCH_LIMIT = 300
 #: Rows fetched per page on category pages.
 PAGE_SIZE = 200
@@ -70,6 +69,13 @@ class SearchScreen(QWidget):
         self._services = services
         self._suggestions = suggestions
         self._seq = 0
+        # At most one search on the runner: keys typed meanwhile (a scanner types a code a few
+        # milliseconds per key, an IME commits a word) are coalesced into one search of the
+        # newest text when it returns. No timer: a search costs about a millisecond, so a
+        # debounce would be most of the keystroke-to-results time (docs/benchmarks.md).
+        self._searching = False
+        self._stale = False
+        self._prepared = False
         self._shown_query = ""
         self._unrecorded: tuple[str, int] | None = None
         col = QVBoxLayout(self)
@@ -107,11 +113,6 @@ class SearchScreen(QWidget):
         self.grid.setModel(self.model)
         self.grid.product_chosen.connect(self._chosen)
         col.addWidget(self.grid, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setTimerType(Qt.TimerType.PreciseTimer)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._search_now)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(RECORD_SETTLE_MS)
@@ -119,13 +120,19 @@ class SearchScreen(QWidget):
 
     def start(self, text: str) -> None:
         """Open with ``text`` already typed (from the home screen's box)."""
+        if not self._prepared:
+            self._prepared = True
+            self._services.runner.run(prepare_word_ranking)
         self.box.setText(text)
         self.box.setFocus()
         self.box.end(False)
 
     def _changed(self, text: str) -> None:
         self.clear_button.setEnabled(bool(text))
-        self._debounce.start()
+        if self._searching:
+            self._stale = True  # searched when the running search returns
+        else:
+            self._search_now()
 
     def _clear(self) -> None:
         self.box.clear()
@@ -148,7 +155,25 @@ class SearchScreen(QWidget):
                 for h in hits
             ]
 
-        self._services.runner.run(run, lambda cards: self._show(seq, query, cards))
+        self._searching = True
+        self._services.runner.run(
+            run, lambda cards: self._returned(seq, query, cards), self._search_failed
+        )
+
+    def _returned(self, seq: int, query: str, cards: list[ProductCard]) -> None:
+        self._searching = False
+        if self._stale:
+            self._stale = False
+            self._search_now()  # the box changed meanwhile: this answer is already old
+            return
+        self._show(seq, query, cards)
+
+    def _search_failed(self, exc: BaseException) -> None:
+        log.error("search failed", exc_info=exc)
+        self._searching = False
+        if self._stale:
+            self._stale = False
+            self._search_now()
 
     def _show(self, seq: int, query: str, cards: list[ProductCard]) -> None:
         if seq != self._seq:
@@ -203,7 +228,7 @@ class SearchScreen(QWidget):
         """Forget the query and results (idle timeout, leaving the screen)."""
         self.record_pending()
         self._seq += 1
-        self._debounce.stop()
+        self._stale = False
         self.box.blockSignals(True)
         self.box.clear()
         self.box.blockSignals(False)
