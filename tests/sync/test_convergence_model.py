@@ -485,7 +485,14 @@ def _soak(world: World, machine: type[Convergence], kind: str, histories: int) -
                 break
             before = world.started
             run = seed(base + k)(machine)
-            run_state_machine_as_test(run, settings=_settings(min(SOAK_CHUNK, left)))
+            try:
+                run_state_machine_as_test(run, settings=_settings(min(SOAK_CHUNK, left)))
+            except BaseException:
+                print(
+                    f"soak ({kind}): a history failed in the run seeded {base + k} "
+                    f"(KIOSK_SOAK_SEED={base + k} KIOSK_SOAK_HISTORIES={SOAK_CHUNK} replays it)"
+                )
+                raise
             assert world.started > before, "a hypothesis run started no history"
     finally:
         record(world, done=True)
@@ -512,5 +519,5 @@ def test_shop_and_platform_always_converge(
                     run_state_machine_as_test(machine, settings=_settings(_examples(kind)))
             finally:
                 print(f"\nconvergence model ({kind}): {world.checked} histories checked")
-        # A history that did not run its first step is no history: the count is real.
-        assert world.checked >= 1
+        # The count is real: every history that started was checked (a failing one raised above).
+        assert world.checked == world.started >= 1
