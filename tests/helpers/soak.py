@@ -171,11 +171,12 @@ def main() -> int:
         codes.append(job.proc.wait())
         pump.join()
     seconds = time.monotonic() - began
-    checked = started = 0
+    checked = started = flaky = 0
     for job in plan:
         r = job.result()
         checked += int(str(r.get("checked", 0)))
         started += int(str(r.get("started", 0)))
+        flaky += int(str(r.get("flaky_runs", 0)))
     failed = [job for job, code in zip(plan, codes, strict=True) if code != 0]
     for job in failed:
         print(f"\n===== job {job.index} failed (seed range from {job.seed}) =====")
@@ -190,7 +191,7 @@ def main() -> int:
     print(
         f"\nsoak result: {checked} histories checked ({started} started) of {total} asked, "
         f"{len(plan)} jobs, {seconds:.0f} s ({seconds / max(checked, 1):.2f} s a history), "
-        f"load {_load()}: {outcome}",
+        f"load {_load()}; {flaky} runs stopped by hypothesis as inconsistent: {outcome}",
         flush=True,
     )
     if not failed:
