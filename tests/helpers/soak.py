@@ -177,7 +177,12 @@ def main() -> int:
         checked += int(str(r.get("checked", 0)))
         started += int(str(r.get("started", 0)))
         flaky += int(str(r.get("flaky_runs", 0)))
-    failed = [job for job, code in zip(plan, codes, strict=True) if code != 0]
+    # A job this runner stopped (SIGTERM) did not fail: its count is in its result file.
+    failed = [
+        job
+        for job, code in zip(plan, codes, strict=True)
+        if code != 0 and not (stopping.is_set() and code == -signal.SIGTERM)
+    ]
     for job in failed:
         print(f"\n===== job {job.index} failed (seed range from {job.seed}) =====")
         print(_failure_report(job), end="")
