@@ -51,13 +51,16 @@ fuzz: venv
 		-p no:cacheprovider \
 		tests/central/test_schema_fuzz.py
 
-# The model-based convergence test for a long run (docs/testing.md): KIOSK_SOAK_HISTORIES histories
-# (default 10000) on SQLite, and on PostgreSQL too when KIOSK_TEST_PG_URL is set; prints how many
-# ran and the steps of any counterexample.
+# The model-based convergence test for a long run (docs/testing.md, "The soak"):
+# KIOSK_SOAK_HISTORIES histories (default 10000) in SOAK_JOBS processes (default 2), each with its
+# own central and seeds, on SQLite (SOAK_BACKEND=postgresql for PostgreSQL); prints how many ran,
+# the time, and the steps of any counterexample.
 KIOSK_SOAK_HISTORIES ?= 10000
+SOAK_JOBS ?= 2
+SOAK_BACKEND ?= sqlite
 soak: venv
-	KIOSK_SOAK_HISTORIES=$(KIOSK_SOAK_HISTORIES) $(OFFSCREEN) $(BIN)/pytest -q -s --timeout=0 \
-		-p no:cacheprovider tests/sync/test_convergence_model.py
+	KIOSK_SOAK_HISTORIES=$(KIOSK_SOAK_HISTORIES) SOAK_JOBS=$(SOAK_JOBS) SOAK_BACKEND=$(SOAK_BACKEND) \
+		$(OFFSCREEN) $(BIN)/python -m tests.helpers.soak
 
 # Every screen, zh_CN and en, at 1366x768 into docs/screenshots/ (look at them before committing).
 screenshots: venv

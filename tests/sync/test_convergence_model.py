@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
+from hypothesis.errors import FlakyStrategyDefinition
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -69,14 +72,23 @@ SIGN = {"order_cash": 1, "pickup_cash": 1, "refund": -1}
 
 @dataclass
 class World:
-    """What the histories share: one central (and its proxy) per test, a folder, a counter."""
+    """What the histories share: one central (and its proxy) per test, a folder, the counts.
+
+    ``started`` counts histories whose first step (``start``) ran; ``checked`` those whose
+    teardown converged and passed every check: the number a soak reports.
+    """
 
     central: Central
     proxy: FaultProxy
     root: Path
     template: Path | None = None
     centers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    histories: int = 0
+    started: int = 0
+    checked: int = 0
+    #: Soak runs hypothesis stopped as inconsistent (FlakyStrategyDefinition, see _soak).
+    flaky_runs: int = 0
+    #: Called after each checked history (the soak's progress lines).
+    on_checked: Callable[[World], None] | None = None
 
 
 @dataclass
@@ -93,7 +105,7 @@ class Convergence(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         w = self.world
-        w.histories += 1
+        self.started = False
         self.center = f"M{next(w.centers):05d}"
         self.pcs: list[Kiosk] = []
         self.orders: list[Placed] = []
@@ -151,6 +163,8 @@ class Convergence(RuleBasedStateMachine):
         """Every history starts with a few orders central already has, a backup of PC 1 that
         lacks the last of them (a restore or a replacement must pull it back), and a platform
         move the shop sees at its next sync."""
+        self.started = True
+        self.world.started += 1
         for sku in skus:
             self.place(0, sku, 1)
         self._sync(self.pcs[0], self.world.central.url)
@@ -362,6 +376,11 @@ class Convergence(RuleBasedStateMachine):
         # A history that held is not needed on disk (a soak runs thousands); a failing one is
         # kept for a look.
         shutil.rmtree(self.world.root / self.center, ignore_errors=True)
+        if self.started:
+            w = self.world
+            w.checked += 1
+            if w.on_checked is not None:
+                w.on_checked(w)
 
     def _converge_and_check(self) -> None:
         w = self.world
@@ -406,11 +425,89 @@ class Convergence(RuleBasedStateMachine):
 
 
 def _examples(kind: str) -> int:
-    soak = os.environ.get("KIOSK_SOAK_HISTORIES")
-    if soak:
-        return int(soak)
     default = "6" if kind == "sqlite" else "3"
     return int(os.environ.get("KIOSK_MODEL_EXAMPLES", default))
+
+
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        stateful_step_count=int(os.environ.get("KIOSK_MODEL_STEPS", "12")),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        # No shrinking: every history costs an enrollment and real syncs, so shrinking would
+        # run for many minutes; the failing steps are printed as they ran (set
+        # KIOSK_MODEL_SHRINK=1 to shrink anyway).
+        phases=list(Phase)
+        if os.environ.get("KIOSK_MODEL_SHRINK")
+        else [Phase.explicit, Phase.reuse, Phase.generate],
+    )
+
+
+#: Histories per hypothesis run of a soak: each run has its own seed from the job's range.
+SOAK_CHUNK = 250
+#: A soak prints a progress line (and rewrites its result file) every this many histories.
+SOAK_PROGRESS = 25
+
+
+def _soak(world: World, machine: type[Convergence], kind: str, histories: int) -> None:
+    """A soak job (tests/helpers/soak.py starts them): ``histories`` histories in runs of
+    :data:`SOAK_CHUNK`, run ``k`` seeded ``KIOSK_SOAK_SEED + k`` (each job gets its own range of
+    seeds), printing progress and keeping the counts in ``KIOSK_SOAK_RESULT`` (JSON) so a job
+    stopped early still reports how many histories it checked."""
+    base = int(os.environ.get("KIOSK_SOAK_SEED", "0"))
+    result = os.environ.get("KIOSK_SOAK_RESULT")
+    began = time.monotonic()
+
+    def record(w: World, done: bool = False) -> None:
+        seconds = round(time.monotonic() - began, 1)
+        if result:
+            tmp = Path(result + ".tmp")
+            tmp.write_text(
+                json.dumps(
+                    {
+                        "kind": kind,
+                        "started": w.started,
+                        "checked": w.checked,
+                        "flaky_runs": w.flaky_runs,
+                        "seconds": seconds,
+                        "done": done,
+                    }
+                )
+            )
+            tmp.replace(result)
+        if done or w.checked % SOAK_PROGRESS == 0:
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            print(f"soak ({kind}): {w.checked} histories checked, {seconds} s, load {load}")
+
+    world.on_checked = record
+    try:
+        for k in itertools.count():
+            left = histories - world.started
+            if left <= 0:
+                break
+            before = world.started
+            run = seed(base + k)(machine)
+            try:
+                run_state_machine_as_test(run, settings=_settings(min(SOAK_CHUNK, left)))
+            except FlakyStrategyDefinition as exc:
+                # Not a divergence: every history of the run passed its checks (this one too),
+                # but the same rule choices found the machine in another state than before, so
+                # hypothesis stops the run. Counted and shown; the job goes on with its next seed.
+                world.flaky_runs += 1
+                first = str(exc).splitlines()[0]
+                print(f"soak ({kind}): run seeded {base + k} stopped by hypothesis: {first}")
+                continue
+            except BaseException:
+                print(
+                    f"soak ({kind}): a history failed in the run seeded {base + k} "
+                    f"(KIOSK_SOAK_SEED={base + k} KIOSK_SOAK_HISTORIES={SOAK_CHUNK} replays it)"
+                )
+                raise
+            assert world.started > before, "a hypothesis run started no history"
+    finally:
+        record(world, done=True)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -421,27 +518,18 @@ def test_shop_and_platform_always_converge(
         print(f"\nSKIP: {PG_SKIP}")
         pytest.skip(PG_SKIP)
     monkeypatch.setenv("KIOSK_ALLOW_INSECURE_KEYRING", "1")
+    soak = int(os.environ.get("KIOSK_SOAK_HISTORIES", "0"))
     with central_database(kind, tmp_path) as url, running_central(url) as central:
         central.add_products(len(SKUS))
         with FaultProxy("127.0.0.1", central.server.port) as proxy:
             world = World(central, proxy, tmp_path, kiosk_template(tmp_path / "template"))
             machine = type("ConvergenceRun", (Convergence,), {"world": world})
             try:
-                run_state_machine_as_test(
-                    machine,
-                    settings=settings(
-                        max_examples=_examples(kind),
-                        stateful_step_count=int(os.environ.get("KIOSK_MODEL_STEPS", "12")),
-                        deadline=None,
-                        suppress_health_check=list(HealthCheck),
-                        database=None,
-                        # No shrinking: every history costs an enrollment and real syncs, so
-                        # shrinking would run for many minutes; the failing steps are printed
-                        # as they ran (set KIOSK_MODEL_SHRINK=1 to shrink anyway).
-                        phases=list(Phase)
-                        if os.environ.get("KIOSK_MODEL_SHRINK")
-                        else [Phase.explicit, Phase.reuse, Phase.generate],
-                    ),
-                )
+                if soak:
+                    _soak(world, machine, kind, soak)
+                else:
+                    run_state_machine_as_test(machine, settings=_settings(_examples(kind)))
             finally:
-                print(f"\nconvergence model ({kind}): {world.histories} histories ran")
+                print(f"\nconvergence model ({kind}): {world.checked} histories checked")
+        # The count is real: every history that started was checked (a failing one raised above).
+        assert world.checked == world.started >= 1
