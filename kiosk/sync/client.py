@@ -15,7 +15,7 @@ size limit. Here every call has
   ``Retry-After`` (seconds or an HTTP date). Event pushes are safe to repeat because the request
   body is built once and carries the same event UUIDs on every attempt;
 * streaming reads with the *decompressed* size capped at :data:`kiosk.wire.MAX_BODY_BYTES`: the
-  gzip stream is inflated by us with ``max_length`` so a bomb stops at the cap, not in memory;
+  gzip or zstd stream is inflated by us in bounded steps so a bomb stops at the cap, not in memory;
 * pydantic validation of every payload with the :mod:`kiosk.wire` models.
 
 Errors are the typed classes of :mod:`kiosk.sync.errors`. A 4xx or 5xx keeps central's error
@@ -57,6 +57,7 @@ from kiosk.sync.errors import (
     TlsRefused,
     Unknown,
 )
+from kiosk.sync.zstd_body import ZstdDamaged, ZstdInflate
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ ERROR_BODY_CAP = 64 * 1024
 #: Request bodies larger than this are sent gzip-compressed (when enabled).
 GZIP_REQUEST_MIN_BYTES = 1024
 USER_AGENT = f"village-kiosk/{__version__}"
+#: zstd first (smaller catalog pages, docs/sync-protocol.md "Compression"); a central that does
+#: not know it answers gzip.
+ACCEPT_ENCODING = "zstd, gzip"
 #: OpenSSL verification codes that refuse a certificate's dates: X509_V_ERR_CERT_NOT_YET_VALID,
 #: X509_V_ERR_CERT_HAS_EXPIRED. With a kiosk clock years off, every certificate fails this way.
 TLS_DATE_CODES = frozenset({9, 10})
@@ -137,17 +141,22 @@ class _TooLarge(Exception):
 
 
 class _Inflater:
-    """Collects a response body, inflating gzip ourselves so the decompressed size is capped."""
+    """Collects a response body, inflating gzip or zstd ourselves so the decompressed size is
+    capped."""
 
     def __init__(self, encoding: str, cap: int) -> None:
         self.cap = cap
         self.parts: list[bytes] = []
         self.size = 0
         enc = encoding.strip().lower()
+        self._new: Callable[[], Any] = ZstdInflate
         if enc in ("", "identity"):
             self._z: Any = None
         elif enc in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._new = lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._z = self._new()
+        elif enc == "zstd":
+            self._z = self._new()
         else:
             raise BadResponse(f"the server used an unsupported content encoding '{encoding}'")
 
@@ -164,18 +173,18 @@ class _Inflater:
         buf = data
         while buf:
             if self._z.eof:
-                # A second gzip member follows the first (allowed by RFC 1952).
+                # A second gzip member (RFC 1952) or zstd frame follows the first.
                 buf = self._z.unused_data + buf if self._z.unused_data else buf
-                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._z = self._new()
             try:
                 out = self._z.decompress(buf, self.cap - self.size + 1)
-            except zlib.error as exc:
+            except (zlib.error, ZstdDamaged) as exc:
                 raise BadResponse(f"the server sent a damaged compressed reply ({exc})") from None
             self._add(out)
             buf = self._z.unconsumed_tail
             if self._z.eof and self._z.unused_data:
                 buf = self._z.unused_data + buf
-                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._z = self._new()
 
     def finish(self) -> bytes:
         if self._z is not None:
@@ -318,7 +327,7 @@ def make_http_client(
         timeout=(timeouts or Timeouts()).for_httpx(),
         transport=transport or DeadlineTransport(verify=verify),
         verify=verify,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         follow_redirects=False,
     )
 

@@ -40,6 +40,7 @@ class CentralInThread:
         rate_limit: DeviceRateLimit | None = None,
         *,
         round_trip: bool = True,
+        zstd: bool = True,
     ) -> None:
         self.service = service
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -49,7 +50,7 @@ class CentralInThread:
         self.port = int(self._sock.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(service, rate_limit, round_trip=round_trip),
+            create_app(service, rate_limit, round_trip=round_trip, zstd=zstd),
             log_level="warning",
             access_log=False,
             lifespan="off",
