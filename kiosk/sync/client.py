@@ -57,6 +57,7 @@ from kiosk.sync.errors import (
     TlsRefused,
     Unknown,
 )
+from kiosk.sync.meter import WireMeter
 from kiosk.sync.zstd_body import ZstdDamaged, ZstdInflate
 
 log = logging.getLogger(__name__)
@@ -225,16 +226,21 @@ def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose every operation ends by the attempt's deadline."""
+    """A socket stream whose every operation ends by the attempt's deadline, and whose bytes
+    are counted on ``meter``."""
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, meter: WireMeter) -> None:
         self._inner = inner
+        self._meter = meter
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+        data = self._inner.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+        self._meter.add(received=len(data))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+        self._meter.add(sent=len(buffer))
 
     def close(self) -> None:
         self._inner.close()
@@ -245,10 +251,12 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
+        # Counted above TLS: the handshake and record framing (a few KB per connection) are not.
         return _DeadlineStream(
             self._inner.start_tls(
                 ssl_context, server_hostname, _time_left(timeout, httpcore.ConnectTimeout)
-            )
+            ),
+            self._meter,
         )
 
     def get_extra_info(self, info: str) -> Any:
@@ -258,8 +266,9 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's own socket backend, with every stream a :class:`_DeadlineStream`."""
 
-    def __init__(self) -> None:
+    def __init__(self, meter: WireMeter) -> None:
         self._inner = httpcore.SyncBackend()
+        self._meter = meter
 
     def connect_tcp(
         self,
@@ -269,15 +278,18 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        return _DeadlineStream(
+        stream = _DeadlineStream(
             self._inner.connect_tcp(
                 host,
                 port,
                 _time_left(timeout, httpcore.ConnectTimeout),
                 local_address,
                 socket_options,
-            )
+            ),
+            self._meter,
         )
+        self._meter.add(connections=1)
+        return stream
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -285,7 +297,8 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         return _DeadlineStream(
             self._inner.connect_unix_socket(
                 path, _time_left(timeout, httpcore.ConnectTimeout), socket_options
-            )
+            ),
+            self._meter,
         )
 
     def sleep(self, seconds: float) -> None:
@@ -295,17 +308,19 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 class DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport on :class:`_DeadlineBackend`: a deadline set with
     :func:`attempt_deadline` bounds the whole exchange, response headers included (httpx's
-    own timeouts bound each socket operation, never their sum)."""
+    own timeouts bound each socket operation, never their sum). Every byte it reads or writes
+    is counted on :attr:`meter` (:mod:`kiosk.sync.meter`)."""
 
     def __init__(self, verify: bool | ssl.SSLContext = True) -> None:
         super().__init__(verify=verify)
+        self.meter = WireMeter()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_DeadlineBackend(),
+            network_backend=_DeadlineBackend(self.meter),
         )
 
 
@@ -411,6 +426,9 @@ class CentralClient:
         self.gzip_requests = gzip_requests
         self.max_body_bytes = max_body_bytes
         self.stats = ClientStats()
+        transport = getattr(http, "_transport", None)
+        #: Bytes on the wire (the transport's own meter; an injected test transport: none).
+        self.meter = transport.meter if isinstance(transport, DeadlineTransport) else WireMeter()
         self._token: str | None = None
         #: The optional calls central named in the ``X-Central-Features`` header of its latest
         #: reply (``kiosk.wire.FEATURE_SYNC``…); ``None`` until a reply arrived.

@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -145,6 +145,8 @@ class SyncSummary:
     order_updates: int = 0
     outbox_remaining: int = 0
     media_fetched: int = 0
+    #: Images left for later because today's data budget is spent (kiosk/storage/data_usage.py).
+    media_deferred: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     clock_offset_s: float | None = None
@@ -171,6 +173,7 @@ class _Run:
     deleted_products: int = 0
     order_updates: int = 0
     media_fetched: int = 0
+    media_deferred: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     clock_offset_s: float | None = None
@@ -200,7 +203,7 @@ class _CatalogFetch:
     """The running fetcher thread of a catalog pull, its page queue and its stop flag."""
 
     thread: threading.Thread
-    pages: queue.Queue[_CatalogPage | BaseException]
+    pages: queue.Queue[tuple[wire.CatalogPage, str] | BaseException]
     stop: threading.Event
 
 
@@ -401,6 +404,7 @@ class SyncEngine:
             self.client.clear_interrupt()
             self._run_deadline = self._monotonic() + self.max_run_s
             self._cycle(run)
+            self._record_usage()
             summary = self._finish(run)
         finally:
             self.lock.release()
@@ -443,12 +447,13 @@ class SyncEngine:
                 separate = False
                 steps = [(name, step) for name, step in steps if name in follow[0].steps]
         for name, step in steps:
-            if separate and name == "orders":
+            if separate and name == "pullback":
 
                 def step(r: _Run, pull: Callable[[_Run], None] = step) -> None:
-                    # The catalog's first page downloads while order updates are pulled (a
-                    # few small requests): on 2G that hides their round trips. After the push,
-                    # so orders placed here never wait behind catalog bytes.
+                    # The catalog's first page downloads while orders are pulled back (a first
+                    # sync after enrollment) and order updates pulled (a few small requests):
+                    # on 2G that hides their round trips. After the push, so orders placed
+                    # here never wait behind catalog bytes.
                     self._catalog_fetch = self._start_catalog_fetch()
                     # The heartbeat's round trip overlaps the pulls too; its answer is awaited
                     # (and any failure reported) in the heartbeat step at the end.
@@ -606,6 +611,7 @@ class SyncEngine:
             order_updates=run.order_updates,
             outbox_remaining=st.pending,
             media_fetched=run.media_fetched,
+            media_deferred=run.media_deferred,
             errors=run.errors,
             warnings=run.warnings,
             clock_offset_s=run.clock_offset_s,
@@ -981,7 +987,9 @@ class SyncEngine:
     def _start_catalog_fetch(self) -> _CatalogFetch:
         """Start the fetcher thread on the saved catalog cursor (see :meth:`_pull_catalog`)."""
         cursor = self.store.setting(CATALOG_CURSOR) or ""
-        pages: queue.Queue[_CatalogPage | BaseException] = queue.Queue(CATALOG_PREFETCH)
+        pages: queue.Queue[tuple[wire.CatalogPage, str] | BaseException] = queue.Queue(
+            CATALOG_PREFETCH
+        )
         stop = threading.Event()
         thread = threading.Thread(
             target=self._fetch_catalog_pages,
@@ -1007,7 +1015,7 @@ class SyncEngine:
         """Pull catalog pages, fetching the next page while the current one is applied.
 
         One fetcher thread downloads, inflates and validates pages ahead (at most
-        :data:`CATALOG_PREFETCH` waiting); it was started before the order updates step, so the
+        :data:`CATALOG_PREFETCH` waiting); it was started before the pull-back step, so the
         first page is already on its way. This thread applies the pages strictly in order, each
         with the cursor after it in ONE transaction. A fetch error reaches this thread after the
         pages before it were applied, so an interrupted sync resumes at the last committed page,
@@ -1025,7 +1033,8 @@ class SyncEngine:
                     raise item
                 self._check_abort()  # pages fetched ahead of an abort are not applied
                 self._set_online(True)
-                if not self._apply_catalog_page(item, run) or not item.has_more:
+                page = self._catalog_page(*item)
+                if not self._apply_catalog_page(page, run) or not page.has_more:
                     return
         finally:
             self._stop_catalog_fetch()
@@ -1033,7 +1042,7 @@ class SyncEngine:
     def _fetch_catalog_pages(
         self,
         cursor: str,
-        out: queue.Queue[_CatalogPage | BaseException],
+        out: queue.Queue[tuple[wire.CatalogPage, str] | BaseException],
         stop: threading.Event,
     ) -> None:
         """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``."""
@@ -1046,8 +1055,9 @@ class SyncEngine:
                 pages += 1
                 page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, more))
                 more = page.has_more
-                # Built here, in parallel with the writes of the previous page.
-                out.put(self._catalog_page(page, cursor))
+                # Search keys are computed by the applying thread: this one asks for the next
+                # page at once, so on 2G the link never waits for the CPU.
+                out.put((page, cursor))
                 if not page.has_more:
                     return
                 if page.next_cursor == cursor:
@@ -1131,7 +1141,31 @@ class SyncEngine:
             Offline, ServerError, Unknown, Rejected: as the client does.
         """
         self._authorize()
-        return self._fetch(self.media.missing(hashes), _Run(), abortable=False)
+        try:
+            return self._fetch(self.media.missing(hashes), _Run(), abortable=False)
+        finally:
+            self._record_usage()
+
+    # --- the metered link (kiosk/storage/data_usage.py) --------------------------------------
+
+    def _today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def _record_usage(self) -> None:
+        """Move the bytes the client counted on the wire into today's and this month's totals."""
+        from kiosk.storage.data_usage import add_usage
+
+        add_usage(self.store, self._today(), self.client.meter.take().total)
+
+    def _image_room(self) -> int | None:
+        """Bytes left in today's budget before what the meter counted since the last record
+        (``None``: no budget). Images wait when it is spent; catalog and orders never do."""
+        from kiosk.storage.data_usage import data_usage
+
+        usage = data_usage(self.store, self._today())
+        if not usage.daily_budget_bytes:
+            return None
+        return usage.daily_budget_bytes - usage.today_bytes
 
     def _fetch(self, hashes: list[str], run: _Run, *, abortable: bool = True) -> int:
         """Download and verify ``hashes``, at most :data:`MEDIA_CONCURRENCY` at a time.
@@ -1140,26 +1174,34 @@ class SyncEngine:
         written on this thread only. An abort stops starting new requests; a fatal error (offline,
         enrollment refused, server failing) stops them too and is raised once the requests in
         flight have ended, so no worker outlives the call. ``run.media_fetched`` counts every
-        image stored, even when the step then fails.
+        image stored, even when the step then fails. With a daily data budget
+        (:mod:`kiosk.storage.data_usage`), no request starts once today's bytes reached it
+        (those in flight finish): ``run.media_deferred`` counts the images left.
         """
         todo = [h for h in hashes if is_sha256(h)]
         if not todo:
             return 0
-        fetched = done = 0
+        room = self._image_room()
+        fetched = done = started = 0
         fatal: BaseException | None = None
-        aborted = False
+        aborted = deferred = False
         pending: dict[Future[bytes], str] = {}
         upcoming = iter(todo)
         bound = min(MEDIA_CONCURRENCY, len(todo))
         with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="media-fetch") as pool:
             while True:
-                while len(pending) < bound and fatal is None and not aborted:
+                while len(pending) < bound and fatal is None and not aborted and not deferred:
                     if abortable and self._abort.is_set():
                         aborted = True
+                        break
+                    if room is not None and self.client.meter.peek().total >= room:
+                        deferred = True  # over today's budget: the rest waits for another day
+                        run.media_deferred += len(todo) - started
                         break
                     sha = next(upcoming, None)
                     if sha is None:
                         break
+                    started += 1
                     pending[pool.submit(self.client.media, sha, max_bytes=MAX_IMAGE_BYTES)] = sha
                 if not pending:
                     break
