@@ -64,7 +64,8 @@ screenshots: venv
 	$(OFFSCREEN) $(BIN)/python scripts/screenshots.py
 
 # Refresh the translation sources from the code, then compile them (.qm files are committed).
-UI_SOURCES = $(wildcard kiosk/ui/*.py kiosk/ui/screens/*.py kiosk/ui/admin/*.py)
+UI_SOURCES = $(wildcard kiosk/ui/*.py kiosk/ui/screens/*.py kiosk/ui/admin/*.py \
+	kiosk/ui/admin/tech/*.py)
 translations: venv
 	$(BIN)/pyside6-lupdate -no-obsolete -locations relative -source-language en \
 		-target-language zh_CN $(UI_SOURCES) -ts kiosk/ui/i18n/kiosk_zh_CN.ts

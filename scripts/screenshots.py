@@ -273,7 +273,7 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     from kiosk.storage.diskspace import DiskSpace
     from kiosk.sync.errors import Rejected
     from kiosk.ui.admin.printing import Paper, day_close_html
-    from kiosk.ui.admin.technician import progress_words
+    from kiosk.ui.admin.tech.sync import progress_words
     from kiosk.ui.admin.wizard import import_summary_words
     from kiosk.ui.errors import error_words
 
@@ -343,12 +343,12 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     tech = window.admin.technician
     settle(app, window)
     tech.tabs.setCurrentIndex(1)
-    tech.server_field.setText("https://central.example.cn")
-    tech.code_field.setText("K7Q2-9XMD")
+    tech.sync_tab.server_field.setText("https://central.example.cn")
+    tech.sync_tab.code_field.setText("K7Q2-9XMD")
     tech.message.clear()
     shoot(app, window, out, "tech-enroll", lang)
-    tech.server_field.clear()
-    tech.code_field.clear()
+    tech.sync_tab.server_field.clear()
+    tech.sync_tab.code_field.clear()
     tech.tabs.setCurrentIndex(0)
     window.admin.session.lock()
     with store.write() as s:  # an enrolled kiosk's address, for the Sync tab
@@ -358,32 +358,32 @@ def run_admin(app: QApplication, store: KioskStore, lang: str, out: Path, size: 
     tech = window.admin.technician
     settle(app, window)
     shoot(app, window, out, "tech-checks", lang)
-    tech.checks_table.scrollToBottom()  # the sync, clock and version rows
+    tech.checks_tab.checks_table.scrollToBottom()  # the sync, clock and version rows
     shoot(app, window, out, "tech-checks-more", lang)
-    tech.checks_table.scrollToTop()
+    tech.checks_tab.checks_table.scrollToTop()
     tech.tabs.setCurrentIndex(1)
     # How a refusal by the platform reads (what "Sync now" shows for an unknown device token).
     tech._say(
         error_words(Rejected("this device token is not known here", 401, "unauthorized")), False
     )
-    tech.progress.setRange(0, 5)
-    tech.progress.setValue(2)
-    tech.sync_words.setText(progress_words("push", 2, 5))
+    tech.sync_tab.progress.setRange(0, 5)
+    tech.sync_tab.progress.setValue(2)
+    tech.sync_tab.sync_words.setText(progress_words("push", 2, 5))
     shoot(app, window, out, "tech-sync", lang)
-    tech.progress.setRange(0, 1)
-    tech.progress.setValue(0)
-    tech.sync_words.clear()
+    tech.sync_tab.progress.setRange(0, 1)
+    tech.sync_tab.progress.setValue(0)
+    tech.sync_tab.sync_words.clear()
     tech.tabs.setCurrentIndex(2)
     shoot(app, window, out, "tech-outbox", lang)
     tech.tabs.setCurrentIndex(3)
     tech.message.clear()
     shoot(app, window, out, "tech-database", lang)
     tech.tabs.setCurrentIndex(tech.tabs.count() - 1)
-    tech.change_my_pin()
-    tech.pin_form.current_field.setText("7391")
+    tech.pins_tab.change_my_pin()
+    tech.pins_tab.pin_form.current_field.setText("7391")
     shoot(app, window, out, "tech-pins", lang)
-    tech.reset_owner_pin()
-    tech.pin_form.new_field.setText("4826")
+    tech.pins_tab.reset_owner_pin()
+    tech.pins_tab.pin_form.new_field.setText("4826")
     shoot(app, window, out, "tech-pins-reset", lang)
     window.admin.session.lock()
 

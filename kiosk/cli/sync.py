@@ -47,8 +47,9 @@ def cmd_enroll(args: argparse.Namespace, ctx: CliContext) -> int:
     """`kiosk enroll --server URL --code CODE`.
 
     A refusal is one line on stderr and a non-zero exit (see ``kiosk.cli.main``): e.g. while
-    central's enrollment brake is on, "too many wrong enrollment codes were tried from this
-    network address; wait 15 minutes, then try again with a valid code" and exit 5.
+    central's enrollment brake is on, "too many wrong enrollment codes were tried for this
+    center or from this network address; wait 15 minutes, then try again with a valid code"
+    and exit 5.
     """
     from kiosk.sync.factory import enroll, network_settings
 

@@ -152,8 +152,8 @@ def enroll(
         KeyringRefused: no secure keyring (see KIOSK_ALLOW_INSECURE_KEYRING for test rigs).
         Rejected: the code was refused (unknown, used or expired).
         ServerError: central failed, or its enrollment brake is on (``code``
-            ``enroll_throttled``, ``retry_after_s`` the wait): too many refused codes came from
-            this network address; the message says how long to wait.
+            ``enroll_throttled``, ``retry_after_s`` the wait): too many refused codes came for
+            this center or from this network address; the message says how long to wait.
         TlsRefused: the server's certificate was refused (``reason`` says why).
         Offline / Unknown: the server could not be reached or did not answer.
         PracticeProblem: ``store`` is the practice store (it never talks to central).
@@ -190,8 +190,8 @@ def enroll(
         if exc.code != "enroll_throttled":
             raise
         raise ServerError(
-            "too many wrong enrollment codes were tried from this network address; wait"
-            f" {wait_words(exc.retry_after_s)}, then try again with a valid code",
+            "too many wrong enrollment codes were tried for this center or from this network"
+            f" address; wait {wait_words(exc.retry_after_s)}, then try again with a valid code",
             exc.status,
             exc.code,
             exc.retry_after_s,

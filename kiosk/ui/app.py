@@ -31,6 +31,7 @@ from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 if TYPE_CHECKING:
     from kiosk.storage.recovery import RecoveryReport
     from kiosk.sync.connectivity import ConnectivityMonitor
+    from kiosk.sync.engine import SyncSummary
     from kiosk.ui.single import SingleInstance
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,12 @@ def build_window(
         services.read_aloud.setParent(window)
         services.read_aloud.load()
     bridge.setParent(window)
+
+    def synced(summary: SyncSummary) -> None:
+        if summary.pulled_products or summary.deleted_products:
+            window.catalog_changed()
+
+    bridge.finished.connect(synced)
     indicator.setParent(window)
     return window
 

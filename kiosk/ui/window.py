@@ -411,6 +411,11 @@ class KioskWindow(QWidget):
         """The screen on top."""
         return self.stack.currentWidget()
 
+    def catalog_changed(self) -> None:
+        """Products arrived or went (a sync): the home screen on show reloads its tiles."""
+        if self.stack.currentWidget() is self.home:
+            self.home.refresh()
+
     def go_home(self) -> None:
         """Back to the home screen (cart kept)."""
         if self._built("search"):

@@ -24,8 +24,8 @@ from tests.helpers.central_in_thread import CentralInThread
 from tests.helpers.fake_keyring import MemoryKeyring
 
 BRAKE_LINE = (
-    "kiosk: too many wrong enrollment codes were tried from this network address; wait 15"
-    " minutes, then try again with a valid code\n"
+    "kiosk: too many wrong enrollment codes were tried for this center or from this network"
+    " address; wait 15 minutes, then try again with a valid code\n"
 )
 
 

@@ -78,7 +78,7 @@ class AdminArea(QWidget):
         self.wizard = FirstRunWizard(services, self)
         # PIN changes try the current PIN through the same back-off, on the PIN screen's clock
         # (whatever it is at the time: tests replace it).
-        for form in (self.owner.pin_form, self.technician.pin_form):
+        for form in (self.owner.pin_form, self.technician.pins_tab.pin_form):
             form.clock = lambda: self.pin.clock()
         for page in (self.pin, self.owner, self.technician, self.wizard):
             self.stack.addWidget(page)
@@ -194,7 +194,7 @@ class AdminArea(QWidget):
         self.disk_warning.hide()
         self.practice_button.hide()
         self.pin.pin_field.clear()
-        for form in (self.owner.pin_form, self.technician.pin_form):
+        for form in (self.owner.pin_form, self.technician.pins_tab.pin_form):
             form.clear_fields()  # no typed PIN stays behind a locked screen
         self.exited.emit()
 

@@ -35,7 +35,8 @@ from kiosk.storage.center import set_center
 from kiosk.storage.settings import CENTER_ID, CENTER_NAME, LANGUAGE, SERVER_URL
 from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
-from kiosk.ui.admin.technician import complete_server_url, default_choose_file, ping_central
+from kiosk.ui.admin.tech.database import default_choose_file
+from kiosk.ui.admin.tech.sync import complete_server_url, ping_central
 from kiosk.ui.errors import error_words
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import Keypad

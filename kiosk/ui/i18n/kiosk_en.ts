@@ -13,6 +13,41 @@
     </message>
 </context>
 <context>
+    <name>DatabaseTab</name>
+    <message numerus="yes">
+        <location filename="../admin/tech/database.py" line="+165"/>
+        <source>%n unsent change(s) were in the replaced data.</source>
+        <translation type="unfinished">
+            <numerusform>%n unsent change was in the replaced data.</numerusform>
+            <numerusform>%n unsent changes were in the replaced data.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+37"/>
+        <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
+        <translation type="unfinished">
+            <numerusform>Customer details: %n order finished more than %1 days ago still shows the villager&apos;s name and phone number.</numerusform>
+            <numerusform>Customer details: %n orders finished more than %1 days ago still show the villager&apos;s name and phone number.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
+        <translation type="unfinished">
+            <numerusform>Remove the villager&apos;s name and phone number from %n order finished more than %1 days ago? This cannot be undone.</numerusform>
+            <numerusform>Remove the villagers&apos; names and phone numbers from %n orders finished more than %1 days ago? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
+        <translation type="unfinished">
+            <numerusform>Removed the villager&apos;s name and phone number from %n order.</numerusform>
+            <numerusform>Removed the villagers&apos; names and phone numbers from %n orders.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DetailScreen</name>
     <message numerus="yes">
         <location filename="../screens/detail.py" line="+197"/>
@@ -34,7 +69,7 @@
 <context>
     <name>IdleWarning</name>
     <message numerus="yes">
-        <location filename="../window.py" line="+187"/>
+        <location filename="../window.py" line="+188"/>
         <source>Starting over in %n second(s)</source>
         <translation>
             <numerusform>Starting over in %n second</numerusform>
@@ -56,7 +91,7 @@
 <context>
     <name>OwnerQueueScreen</name>
     <message numerus="yes">
-        <location filename="../admin/owner_queue.py" line="+737"/>
+        <location filename="../admin/owner_queue.py" line="+739"/>
         <source>%n parcel(s) to check in</source>
         <extracomment>The home page&apos;s bottom row (the admin area puts its practice-mode button in it).</extracomment>
         <translation>
@@ -149,7 +184,7 @@
 <context>
     <name>SyncIndicator</name>
     <message numerus="yes">
-        <location filename="../bridge.py" line="+146"/>
+        <location filename="../bridge.py" line="+174"/>
         <source>%n order(s) waiting to send</source>
         <translation>
             <numerusform>%n order waiting to send</numerusform>
@@ -162,41 +197,6 @@
         <translation>
             <numerusform>%n item for the shop owner</numerusform>
             <numerusform>%n items for the shop owner</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>TechnicianScreen</name>
-    <message numerus="yes">
-        <location filename="../admin/technician.py" line="+722"/>
-        <source>%n unsent change(s) were in the replaced data.</source>
-        <translation>
-            <numerusform>%n unsent change was in the replaced data.</numerusform>
-            <numerusform>%n unsent changes were in the replaced data.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+37"/>
-        <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
-        <translation>
-            <numerusform>Customer details: %n order finished more than %1 days ago still shows the villager&apos;s name and phone number.</numerusform>
-            <numerusform>Customer details: %n orders finished more than %1 days ago still show the villager&apos;s name and phone number.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+26"/>
-        <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
-        <translation>
-            <numerusform>Remove the villager&apos;s name and phone number from %n order finished more than %1 days ago? This cannot be undone.</numerusform>
-            <numerusform>Remove the villagers&apos; names and phone numbers from %n orders finished more than %1 days ago? This cannot be undone.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+13"/>
-        <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
-        <translation>
-            <numerusform>Removed the villager&apos;s name and phone number from %n order.</numerusform>
-            <numerusform>Removed the villagers&apos; names and phone numbers from %n orders.</numerusform>
         </translation>
     </message>
 </context>

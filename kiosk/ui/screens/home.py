@@ -50,9 +50,22 @@ class HomeScreen(QWidget):
         self.tiles_grid.setContentsMargins(0, 0, 0, 0)
         self.tiles_grid.setSpacing(10)
         col.addWidget(self.tiles_box)
-        featured = QLabel(self.tr("Popular in this shop"), self)
-        featured.setObjectName("title")
-        col.addWidget(featured)
+        # Said only while the store holds no products: a new kiosk before its first catalog.
+        self.empty_note = QLabel(
+            self.tr(
+                "The shop's list of goods is not here yet. It downloads by itself when the "
+                "internet is on; the shop owner can also load it from a USB stick."
+            ),
+            self,
+        )
+        self.empty_note.setObjectName("title")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.hide()
+        col.addWidget(self.empty_note)
+        self.featured_title = QLabel(self.tr("Popular in this shop"), self)
+        self.featured_title.setObjectName("title")
+        col.addWidget(self.featured_title)
         self.model = ProductGridModel(services.images, self)
         self.grid = ProductGrid(self)
         self.grid.setModel(self.model)
@@ -86,6 +99,9 @@ class HomeScreen(QWidget):
             self._set_icon(tile)
             self.tiles_grid.addWidget(btn, i // TILE_COLUMNS, i % TILE_COLUMNS)
         self.model.set_rows(featured)
+        empty = not tiles and not featured
+        self.empty_note.setVisible(empty)
+        self.featured_title.setVisible(not empty)
         self.loaded.emit()
 
     def _set_icon(self, tile: CategoryTile) -> None:

@@ -173,3 +173,25 @@ def unlock(qtbot: Any, window: Any, role: Role = Role.OWNER) -> None:
 
 
 Build = Callable[..., Any]
+
+
+@pytest.fixture
+def services(qtbot: Any, admin_store: KioskStore) -> Iterator[Any]:
+    """The kiosk's services on ``admin_store`` (a real runner, English), without any window: for
+    building one screen or tab on its own."""
+    from kiosk.ui.app import make_app
+    from kiosk.ui.images import ImageCache
+    from kiosk.ui.services import KioskServices
+    from kiosk.ui.tasks import TaskRunner
+
+    make_app(lang="en")
+    runner = TaskRunner()
+    built = KioskServices(
+        store=admin_store,
+        runner=runner,
+        images=ImageCache(admin_store.media_dir, runner),
+        lang="en",
+    )
+    yield built
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    runner.shutdown()

@@ -59,13 +59,16 @@ def test_the_checks_tab_is_chinese(qtbot: Any, zh_window: Any, enrolled_store: K
     window = zh_window
     unlock(qtbot, window, Role.TECHNICIAN)
     tech = window.admin.technician
-    qtbot.waitUntil(lambda: tech.report is not None, timeout=20_000)
-    qtbot.waitUntil(lambda: tech.checks_table.rowCount() == len(tech.report.checks), timeout=5_000)
-    table = tech.checks_table
+    qtbot.waitUntil(lambda: tech.checks_tab.report is not None, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: tech.checks_tab.checks_table.rowCount() == len(tech.checks_tab.report.checks),
+        timeout=5_000,
+    )
+    table = tech.checks_tab.checks_table
     heading = table.horizontalHeaderItem(2).text()
     assert HAN.search(heading) and not ASCII_LETTER.search(heading), heading
     codes = set()
-    for i, check in enumerate(tech.report.checks):
+    for i, check in enumerate(tech.checks_tab.report.checks):
         codes.add(check.code)
         shown = table.item(i, 2).text()
         rest = shown

@@ -71,7 +71,7 @@ def open_pins_tab(qtbot: Any, window: Any) -> Any:
     bar = tech.tabs.tabBar()
     index = [bar.tabText(i) for i in range(bar.count())].index("PINs")
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
-    assert tech.pin_form.isVisible()
+    assert tech.pins_tab.pin_form.isVisible()
     return tech
 
 
@@ -204,8 +204,8 @@ def test_technician_resets_a_locked_out_owner_pin(
     click(qtbot, window.admin.pin.back_button)
 
     tech = open_pins_tab(qtbot, window)
-    form = tech.pin_form
-    click(qtbot, tech.owner_pin_button)
+    form = tech.pins_tab.pin_form
+    click(qtbot, tech.pins_tab.owner_pin_button)
     assert form.resetting_as is Role.TECHNICIAN and form.role is Role.OWNER
     assert not form.current_field.isVisible()
     fill(qtbot, form, None, "5927", "5297")
@@ -234,8 +234,8 @@ def test_technician_changes_the_technician_pin(
 ) -> None:
     window = admin_window()
     tech = open_pins_tab(qtbot, window)
-    form = tech.pin_form
-    assert tech.my_pin_button.isChecked() and form.role is Role.TECHNICIAN
+    form = tech.pins_tab.pin_form
+    assert tech.pins_tab.my_pin_button.isChecked() and form.role is Role.TECHNICIAN
     assert form.resetting_as is None and form.current_field.isVisible()
     fill(qtbot, form, OWNER_PIN, "6150", "6150")  # the owner's PIN is not the technician's
     assert not save(qtbot, form)

@@ -79,7 +79,7 @@ def test_connection_test_says_unreachable_in_chinese(
 ) -> None:
     set_server_url(admin_store, f"http://127.0.0.1:{free_port()}")  # nobody listens there
     tech = open_tab(qtbot, zh_window, 1)
-    said = press_and_wait(qtbot, tech, tech.test_button)
+    said = press_and_wait(qtbot, tech, tech.sync_tab.test_button)
     assert said == OFFLINE_ZH
     assert "cannot reach" not in said and "127.0.0.1" not in said
     qtbot.waitUntil(lambda: not zh_window.services.runner.busy, timeout=10_000)
@@ -159,7 +159,7 @@ def test_an_untrusted_certificate_points_at_the_address_not_the_clock(
     set_server_url(admin_store, untrusted_https)
     window = admin_window()
     tech = open_tab(qtbot, window, 1)
-    assert press_and_wait(qtbot, tech, tech.test_button) == TLS_EN
+    assert press_and_wait(qtbot, tech, tech.sync_tab.test_button) == TLS_EN
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
 
 
@@ -185,7 +185,7 @@ def test_an_expired_certificate_says_check_the_date_and_time_in_chinese(
     with https_server(pem) as url:
         set_server_url(admin_store, url)
         tech = open_tab(qtbot, zh_window, 1)
-        said = press_and_wait(qtbot, tech, tech.test_button)
+        said = press_and_wait(qtbot, tech, tech.sync_tab.test_button)
         qtbot.waitUntil(lambda: not zh_window.services.runner.busy, timeout=10_000)
     today = QDateTime.currentDateTime().toString("yyyy-MM-dd")
     assert said.startswith("因为这台电脑的日期和时间不对，平台的安全证书没有通过验证")
@@ -208,8 +208,8 @@ def test_sync_with_a_token_the_platform_does_not_know_says_enroll_again(
     window = admin_window(enrolled_store, lang="zh_CN")
     try:
         tech = open_tab(qtbot, window, 1)
-        said = press_and_wait(qtbot, tech, tech.sync_button)
-        qtbot.waitUntil(lambda: tech.sync_button.isEnabled(), timeout=10_000)
+        said = press_and_wait(qtbot, tech, tech.sync_tab.sync_button)
+        qtbot.waitUntil(lambda: tech.sync_tab.sync_button.isEnabled(), timeout=10_000)
     finally:
         make_app(lang="en")
     assert said == UNKNOWN_KIOSK_ZH
@@ -224,11 +224,13 @@ def test_a_change_the_platform_refused_reads_as_words_in_the_outbox(
     place(enrolled_store, ("LY-0001", 1), payment=Payment.CASH)
     window = admin_window(enrolled_store)
     tech = open_tab(qtbot, window, 1)
-    press_and_wait(qtbot, tech, tech.sync_button)
-    qtbot.waitUntil(lambda: any(e.state == "quarantined" for e in tech.events), timeout=20_000)
-    row = next(i for i, e in enumerate(tech.events) if e.state == "quarantined")
-    assert tech.outbox_table.item(row, 1).text() == "set aside"
-    cell = tech.outbox_table.item(row, 3)
+    press_and_wait(qtbot, tech, tech.sync_tab.sync_button)
+    qtbot.waitUntil(
+        lambda: any(e.state == "quarantined" for e in tech.outbox_tab.events), timeout=20_000
+    )
+    row = next(i for i, e in enumerate(tech.outbox_tab.events) if e.state == "quarantined")
+    assert tech.outbox_tab.outbox_table.item(row, 1).text() == "set aside"
+    cell = tech.outbox_tab.outbox_table.item(row, 3)
     assert cell.text() == central_words("unknown_sku")
     assert cell.text().startswith("The platform does not sell a product of this order.")
     assert cell.toolTip().startswith("unknown_sku: ")  # the English line, for the technician
@@ -246,7 +248,7 @@ def test_sync_while_the_platform_is_down_says_unreachable(
     central_server.stop()
     window = admin_window(enrolled_store)
     tech = open_tab(qtbot, window, 1)
-    said = press_and_wait(qtbot, tech, tech.sync_button)
+    said = press_and_wait(qtbot, tech, tech.sync_tab.sync_button)
     assert said.startswith("The platform cannot be reached: check the internet")
     assert "127.0.0.1" not in said
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
@@ -300,8 +302,8 @@ def test_sync_now_tells_busy_from_failing(
         # otherwise start each cycle with POST /v1/sync once central has offered it).
         with admin_store.write() as s:
             KioskStore.set_setting(s, ROUND_TRIP_SERVER, "")
-        said[name] = press_and_wait(qtbot, tech, tech.sync_button)
-        qtbot.waitUntil(lambda: tech.sync_button.isEnabled(), timeout=10_000)
+        said[name] = press_and_wait(qtbot, tech, tech.sync_tab.sync_button)
+        qtbot.waitUntil(lambda: tech.sync_tab.sync_button.isEnabled(), timeout=10_000)
     assert said["failing"] == central_words("server_error")
     assert said["failing"].startswith("平台暂时出了故障")
     assert said["busy"] == central_words("busy") and said["busy"] != said["failing"]

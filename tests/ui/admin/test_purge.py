@@ -53,7 +53,7 @@ def open_database_tab(qtbot: Any, window: Any) -> Any:
     bar = tech.tabs.tabBar()
     index = [bar.tabText(i) for i in range(bar.count())].index("Database")
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
-    assert tech.purge_button.isVisible()
+    assert tech.database_tab.purge_button.isVisible()
     return tech
 
 
@@ -68,7 +68,7 @@ def test_purge_counts_asks_and_purges_only_old_finished_orders(
 
     window = admin_window()
     tech = open_database_tab(qtbot, window)
-    assert tech.purge_words.text() == (
+    assert tech.database_tab.purge_words.text() == (
         "Customer details: 2 orders finished more than 30 days ago still show the villager's "
         "name and phone number."
     )
@@ -79,7 +79,7 @@ def test_purge_counts_asks_and_purges_only_old_finished_orders(
         return len(questions) > 1  # "Cancel" the first time, "Purge" the second
 
     window.services.asker.answer = answer
-    click(qtbot, tech.purge_button)
+    click(qtbot, tech.database_tab.purge_button)
     assert questions == [
         "Remove the villagers' names and phone numbers from 2 orders finished more than 30 days "
         "ago? This cannot be undone."
@@ -87,7 +87,7 @@ def test_purge_counts_asks_and_purges_only_old_finished_orders(
     assert customer(admin_store, old_a)[1] == PHONE  # called off: nothing purged
 
     with qtbot.waitSignal(tech.done, timeout=20_000) as outcome:
-        click(qtbot, tech.purge_button)
+        click(qtbot, tech.database_tab.purge_button)
     assert outcome.args[0] == "Removed the villagers' names and phone numbers from 2 orders."
     for order_id in (old_a, old_b):
         assert customer(admin_store, order_id) == (PURGED_NAME, "")
@@ -98,10 +98,12 @@ def test_purge_counts_asks_and_purges_only_old_finished_orders(
         assert last is not None
         assert (last.actor, last.action) == ("technician", "privacy_purge")
         assert last.detail.startswith("2 orders")
-    qtbot.waitUntil(lambda: tech.purge_words.text().startswith("Customer details: 0 orders"))
+    qtbot.waitUntil(
+        lambda: tech.database_tab.purge_words.text().startswith("Customer details: 0 orders")
+    )
 
     # Nothing left to purge: the kiosk says so without asking.
-    click(qtbot, tech.purge_button)
+    click(qtbot, tech.database_tab.purge_button)
     assert len(questions) == 2
     assert tech.message.text() == "No finished order is older than 30 days: nothing to purge."
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)
@@ -115,12 +117,12 @@ def test_purge_follows_the_configured_retention(
     set_retention_days(admin_store, 7, "technician")
     window = admin_window()
     tech = open_database_tab(qtbot, window)
-    assert tech.purge_words.text().startswith(
+    assert tech.database_tab.purge_words.text().startswith(
         "Customer details: 1 order finished more than 7 days ago still shows"
     )
     window.services.asker.answer = lambda *_a: True
     with qtbot.waitSignal(tech.done, timeout=20_000) as outcome:
-        click(qtbot, tech.purge_button)
+        click(qtbot, tech.database_tab.purge_button)
     assert outcome.args[0] == "Removed the villager's name and phone number from 1 order."
     assert customer(admin_store, order) == (PURGED_NAME, "")
     qtbot.waitUntil(lambda: not window.services.runner.busy, timeout=10_000)

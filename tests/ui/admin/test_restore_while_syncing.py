@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-import kiosk.ui.admin.technician as technician
+import kiosk.ui.admin.tech.database as tech_database
 from kiosk.admin import Role
 from kiosk.storage.backup import backup_database, integrity_check, new_backup_path
 from kiosk.storage.models import Order
@@ -92,7 +92,7 @@ def open_database_tab(qtbot: Any, window: Any) -> Any:
 
 def spy_on_restore(monkeypatch: pytest.MonkeyPatch, hold: SyncHold) -> list[bool]:
     """Record in ``hold.log`` when the files are about to move; returns "sync alive then"."""
-    real = technician.restore_backup
+    real = tech_database.restore_backup
     alive: list[bool] = []
 
     def spy(data_dir: Path, backup: Path) -> Any:
@@ -100,7 +100,7 @@ def spy_on_restore(monkeypatch: pytest.MonkeyPatch, hold: SyncHold) -> list[bool
         hold.log.append("files moved")
         return real(data_dir, backup)
 
-    monkeypatch.setattr(technician, "restore_backup", spy)
+    monkeypatch.setattr(tech_database, "restore_backup", spy)
     return alive
 
 
@@ -136,15 +136,15 @@ def test_restore_stops_the_running_sync_first_then_restarts(
     restarts: list[str] = []
     window.set_sync_controller(sync)
     window.restart_requested.connect(lambda: restarts.append("restart"))
-    tech.restart_delay_ms = 0
+    tech.database_tab.restart_delay_ms = 0
     alive_at_restore = spy_on_restore(monkeypatch, hold)
-    tech.choose_file = lambda *_a: backup
+    tech.database_tab.choose_file = lambda *_a: backup
     window.services.asker.answer = lambda *_a: True
     try:
         qtbot.waitUntil(hold.held.is_set, timeout=30_000)
         assert monitor.state().syncing, "the sync must be in progress when the restore starts"
         with qtbot.waitSignal(tech.restored, timeout=30_000) as restored:
-            click(qtbot, tech.restore_button)
+            click(qtbot, tech.database_tab.restore_button)
         qtbot.waitUntil(lambda: restarts == ["restart"], timeout=10_000)
         seen = list(hold.log)  # before the clean-up below tells the (ended) sync to stop again
     finally:
@@ -172,15 +172,15 @@ def test_restore_is_refused_while_the_sync_does_not_stop(
     restarts: list[str] = []
     window.set_sync_controller(sync)
     window.restart_requested.connect(lambda: restarts.append("restart"))
-    tech.sync_stop_timeout_s = 0.2
-    tech.restart_delay_ms = 0
+    tech.database_tab.sync_stop_timeout_s = 0.2
+    tech.database_tab.restart_delay_ms = 0
     alive_at_restore = spy_on_restore(monkeypatch, hold)
-    tech.choose_file = lambda *_a: backup
+    tech.database_tab.choose_file = lambda *_a: backup
     window.services.asker.answer = lambda *_a: True
     try:
         qtbot.waitUntil(hold.held.is_set, timeout=30_000)
         with qtbot.waitSignal(tech.done, timeout=10_000) as said:
-            click(qtbot, tech.restore_button)
+            click(qtbot, tech.database_tab.restore_button)
         assert "did not stop in time" in said.args[0]
         assert not list(store.data_dir.glob("replaced-*")) and alive_at_restore == []
         assert len(order_ids(store)) == 3 and restarts == []
@@ -188,7 +188,7 @@ def test_restore_is_refused_while_the_sync_does_not_stop(
         hold.release.set()
         qtbot.waitUntil(lambda: not sync_threads(), timeout=30_000)
         with qtbot.waitSignal(tech.restored, timeout=30_000):
-            click(qtbot, tech.restore_button)
+            click(qtbot, tech.database_tab.restore_button)
         qtbot.waitUntil(lambda: restarts == ["restart"], timeout=10_000)
     finally:
         hold.release.set()
@@ -218,10 +218,10 @@ def test_run_gui_restore_ends_with_the_restart_code(enrolled_store: KioskStore) 
         window = seen["window"] = shown[0]
         poll.stop()
         tech = window.admin.technician
-        tech.choose_file = lambda *_a: backup
-        tech.restart_delay_ms = 0
+        tech.database_tab.choose_file = lambda *_a: backup
+        tech.database_tab.restart_delay_ms = 0
         window.services.asker.answer = lambda *_a: True
-        tech.restore_from_backup()
+        tech.database_tab.restore_from_backup()
         seen["message"] = tech.message.text()
 
     def give_up() -> None:

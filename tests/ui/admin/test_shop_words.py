@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from kiosk.admin import Role
 from kiosk.orders import Payment
 from kiosk.storage.store import KioskStore
-from kiosk.ui.admin.technician import complete_server_url, progress_words
+from kiosk.ui.admin.tech.sync import complete_server_url, progress_words
 from tests.helpers.central_server import CentralServer, central_server  # noqa: F401
 from tests.ui.admin.conftest import click, place, unlock
 from tests.ui.admin.test_wizard import next_step, type_into
@@ -43,14 +43,14 @@ def test_technician_tabs_in_chinese(qtbot: Any, admin_window: Any, admin_store: 
     tech = window.admin.technician
     idle(qtbot, window)
     # Checks: every heading (the third too) and every check's name in Chinese.
-    table = tech.checks_table
+    table = tech.checks_tab.checks_table
     headings = [table.horizontalHeaderItem(i).text() for i in range(table.columnCount())]
     assert all(h and no_english(h) for h in headings), headings
     names = [table.item(i, 0).text() for i in range(table.rowCount())]
     assert len(names) >= 8 and all(no_english(n) for n in names), names
     assert "磁盘剩余空间" in names
     # Outbox: the kind in words with the order number, no raw text.
-    box = tech.outbox_table
+    box = tech.outbox_tab.outbox_table
     assert box.rowCount() >= 1, tech.message.text()
     first = box.item(0, 0).text()
     assert first == f"新订单 {placed.local_no}", first
@@ -58,8 +58,8 @@ def test_technician_tabs_in_chinese(qtbot: Any, admin_window: Any, admin_store: 
     assert not any("order_placed" in c for c in cells), cells
     assert all(no_english(c) for c in cells), cells
     # Sync tab: the enroll form and the progress words.
-    assert tech.enroll_button.text() == "现在注册"
-    assert no_english(tech.server_label.text()), tech.server_label.text()
+    assert tech.sync_tab.enroll_button.text() == "现在注册"
+    assert no_english(tech.sync_tab.server_label.text()), tech.sync_tab.server_label.text()
     for phase, done, total in (
         ("push", 0, 3),
         ("push", 2, 3),
@@ -94,9 +94,11 @@ def test_a_failed_sync_does_not_fill_the_bar(
     central_server.stop()  # the platform is down
     tech.tabs.setCurrentIndex(1)
     with qtbot.waitSignal(tech.done, timeout=60_000):
-        click(qtbot, tech.sync_button)
-    assert tech.progress.maximum() == 1 and tech.progress.value() == 0, tech.message.text()
-    assert tech.sync_words.text() == ""
+        click(qtbot, tech.sync_tab.sync_button)
+    assert tech.sync_tab.progress.maximum() == 1 and tech.sync_tab.progress.value() == 0, (
+        tech.message.text()
+    )
+    assert tech.sync_tab.sync_words.text() == ""
     idle(qtbot, window)
 
 

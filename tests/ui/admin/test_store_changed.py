@@ -63,11 +63,11 @@ def test_a_retried_change_leaves_the_indicator_at_once(
     qtbot.waitUntil(lambda: indicator.facts.quarantined == 1, timeout=10_000)
     unlock(qtbot, window, Role.TECHNICIAN)
     tech = window.admin.technician
-    tech.tabs.setCurrentWidget(tech.outbox_table.parentWidget())
-    qtbot.waitUntil(lambda: tech.outbox_table.rowCount() == 1, timeout=10_000)
-    tech.outbox_table.selectRow(0)
+    tech.tabs.setCurrentWidget(tech.outbox_tab.outbox_table.parentWidget())
+    qtbot.waitUntil(lambda: tech.outbox_tab.outbox_table.rowCount() == 1, timeout=10_000)
+    tech.outbox_tab.outbox_table.selectRow(0)
     with qtbot.waitSignal(window.services.signals.changed, timeout=10_000) as changed:
-        click(qtbot, tech.retry_button)
+        click(qtbot, tech.outbox_tab.retry_button)
     assert changed.args == ["outbox"]
     qtbot.waitUntil(lambda: indicator.facts.quarantined == 0, timeout=10_000)
     assert indicator.facts.orders_waiting == 1

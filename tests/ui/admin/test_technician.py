@@ -50,23 +50,26 @@ def test_tabs_and_rows_are_finger_sized(qtbot: Any, admin_window: Any) -> None:
     _window, tech = open_technician(qtbot, admin_window)
     bar = tech.tabs.tabBar()
     assert all(bar.tabRect(i).height() >= 56 for i in range(bar.count()))
-    table = tech.checks_table
+    table = tech.checks_tab.checks_table
     assert table.rowCount() > 0
     assert all(table.rowHeight(i) >= 56 for i in range(table.rowCount()))
 
 
 def test_checks_and_log(qtbot: Any, admin_window: Any) -> None:
     _window, tech = open_technician(qtbot, admin_window)
-    names = [tech.checks_table.item(i, 0).text() for i in range(tech.checks_table.rowCount())]
+    names = [
+        tech.checks_tab.checks_table.item(i, 0).text()
+        for i in range(tech.checks_tab.checks_table.rowCount())
+    ]
     for expected in ("Database integrity", "Free disk space", "Versions"):
         assert expected in names, names
-    assert "Not enrolled yet" in tech.server_label.text()
+    assert "Not enrolled yet" in tech.sync_tab.server_label.text()
     show_tab(qtbot, tech, "Sync")
-    click(qtbot, tech.sync_button)  # not enrolled: says so, does not crash
+    click(qtbot, tech.sync_tab.sync_button)  # not enrolled: says so, does not crash
     assert "Not enrolled" in tech.message.text()
     show_tab(qtbot, tech, "Log")
     assert (
-        tech.log_view.isVisible() and tech.log_view.toPlainText()
+        tech.log_tab.log_view.isVisible() and tech.log_tab.log_view.toPlainText()
     )  # the log, or "The log is empty."
 
 
@@ -85,7 +88,7 @@ def test_outbox_retry_and_discard_with_reason(
         outbox.quarantine(s, ids[b.order_id], "price too old")
     window, tech = open_technician(qtbot, admin_window)
     show_tab(qtbot, tech, "Outbox")
-    table = tech.outbox_table
+    table = tech.outbox_tab.outbox_table
     # The reason in words on the screen; the platform's English line only as the tooltip.
     rows = {table.item(i, 3).toolTip(): i for i in range(table.rowCount())}
     assert "unknown product LY-0001" in rows and table.item(rows["price too old"], 1).text() == (
@@ -97,18 +100,20 @@ def test_outbox_retry_and_discard_with_reason(
     # Retry the first.
     table.selectRow(rows["unknown product LY-0001"])
     with qtbot.waitSignal(tech.done, timeout=10_000):
-        click(qtbot, tech.retry_button)
+        click(qtbot, tech.outbox_tab.retry_button)
     assert state_of(admin_store, ids[a.order_id]) == outbox.PENDING
     idle(qtbot, window)
     # Discard the second: refused without a reason, done with one, audited.
     rows = {table.item(i, 3).toolTip(): i for i in range(table.rowCount())}
     table.selectRow(rows["price too old"])
-    click(qtbot, tech.discard_button)
+    click(qtbot, tech.outbox_tab.discard_button)
     assert "why" in tech.message.text()
     assert state_of(admin_store, ids[b.order_id]) == outbox.QUARANTINED
-    qtbot.keyClicks(tech.reason_field, "villager re-ordered; platform confirmed by phone")
+    qtbot.keyClicks(
+        tech.outbox_tab.reason_field, "villager re-ordered; platform confirmed by phone"
+    )
     with qtbot.waitSignal(tech.done, timeout=10_000):
-        click(qtbot, tech.discard_button)
+        click(qtbot, tech.outbox_tab.discard_button)
     assert state_of(admin_store, ids[b.order_id]) == "discarded"
     with admin_store.read() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "event_discarded")).all()
@@ -124,19 +129,19 @@ def test_integrity_backup_and_restore(
     window, tech = open_technician(qtbot, admin_window)
     show_tab(qtbot, tech, "Database")
     with qtbot.waitSignal(tech.done, timeout=10_000) as said:
-        click(qtbot, tech.integrity_button)
+        click(qtbot, tech.database_tab.integrity_button)
     assert said.args[0] == "The database is intact."
     with qtbot.waitSignal(tech.done, timeout=20_000) as said:
-        click(qtbot, tech.backup_button)
+        click(qtbot, tech.database_tab.backup_button)
     backups = list(admin_store.backup_dir.glob("kiosk-*.db"))
     assert len(backups) == 1 and "Backup written" in said.args[0]
     idle(qtbot, window)
     # An order placed after the backup; restoring brings back the state of the backup.
     place(admin_store, ("LY-0002", 1))
-    tech.choose_file = lambda *_a: backups[0]
+    tech.database_tab.choose_file = lambda *_a: backups[0]
     window.services.asker.answer = lambda *_a: True
     with qtbot.waitSignal(tech.restored, timeout=20_000) as restored:
-        click(qtbot, tech.restore_button)
+        click(qtbot, tech.database_tab.restore_button)
     assert restored.args[0].moved_to and Path(restored.args[0].moved_to).is_dir()
     assert restored.args[0].unsent_in_replaced >= 1
     assert "Restored from" in tech.message.text()
@@ -150,9 +155,9 @@ def test_restore_can_be_called_off(
 ) -> None:
     window, tech = open_technician(qtbot, admin_window)
     show_tab(qtbot, tech, "Database")
-    tech.choose_file = lambda *_a: tmp_path / "whatever.db"
+    tech.database_tab.choose_file = lambda *_a: tmp_path / "whatever.db"
     window.services.asker.answer = lambda *_a: False
-    click(qtbot, tech.restore_button)
+    click(qtbot, tech.database_tab.restore_button)
     assert window.services.asker.asked and "whatever.db" in window.services.asker.asked[-1]
     assert admin_store.path.is_file() and not list(admin_store.data_dir.glob("replaced-*"))
 
@@ -165,9 +170,9 @@ def test_support_bundle_to_a_chosen_folder(
     usb.mkdir()
     window, tech = open_technician(qtbot, admin_window)
     show_tab(qtbot, tech, "Database")
-    tech.choose_folder = lambda *_a: usb
+    tech.database_tab.choose_folder = lambda *_a: usb
     with qtbot.waitSignal(tech.done, timeout=30_000) as said:
-        click(qtbot, tech.bundle_button)
+        click(qtbot, tech.database_tab.bundle_button)
     assert "Support bundle written" in said.args[0], said.args[0]
     [bundle] = list(usb.glob("kiosk-support-*.zip"))
     with zipfile.ZipFile(bundle) as zf:
