@@ -14,7 +14,7 @@ from kiosk.admin import Role
 from kiosk.storage.data_usage import add_usage, data_usage
 from kiosk.storage.models import AuditEntry
 from kiosk.storage.store import KioskStore
-from kiosk.ui.admin.data_usage_panel import DataUsagePanel
+from kiosk.ui.admin.tech.data_usage import DataUsagePanel
 from tests.ui.admin.conftest import click, unlock
 from tests.ui.conftest import QT_OFFSCREEN_NOISE
 
@@ -55,6 +55,7 @@ def test_bytes_today_and_this_month_and_the_budget_set_from_the_tab(
     assert saved.args == [30_000_000]
     assert data_usage(admin_store, _today()).daily_budget_bytes == 30_000_000
     qtbot.waitUntil(lambda: panel.note.text() == "Daily data budget: 30.0 MB", timeout=20_000)
+    assert window.admin.technician.message.text() == "Daily data budget saved: 30.0 MB"
     with admin_store.read() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "data_budget_set")).all()
     assert [(a.actor, a.detail) for a in audit] == [("technician", "30000000 bytes")]

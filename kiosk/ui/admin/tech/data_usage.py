@@ -12,16 +12,15 @@ from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.admin import Role
 from kiosk.storage.data_usage import DataUsage, data_usage, set_daily_budget
-from kiosk.ui.errors import error_words
+from kiosk.ui.admin.tech.tab import ACTOR, TechTab, button
 from kiosk.ui.services import KioskServices
 
-#: 1 MB as the budget field counts it (as the dongle's plan does: 1,000,000 bytes).
+# 1 MB as the budget field counts it (as the dongle's plan does: 1,000,000 bytes).
 MB = 1_000_000
-#: The largest budget the field takes, in MB.
+# The largest budget the field takes, in MB.
 MAX_BUDGET_MB = 1_000_000
 
 
@@ -29,8 +28,9 @@ def _today() -> date:
     return datetime.now().astimezone().date()
 
 
-class DataUsagePanel(QWidget):
+class DataUsagePanel(TechTab):
     """Bytes used today and this month, and the daily data budget with a field to change it.
+    Part of the Sync tab; its outcomes go out as :attr:`TechTab.said`, like a tab's.
 
     Signals:
         saved(int): the daily budget (bytes; 0: none) was saved.
@@ -44,8 +44,7 @@ class DataUsagePanel(QWidget):
         parent: QWidget | None = None,
         today: Callable[[], date] = _today,
     ) -> None:
-        super().__init__(parent)
-        self._services = services
+        super().__init__(services, parent)
         self._today = today
         self.usage: DataUsage | None = None
         col = QVBoxLayout(self)
@@ -60,9 +59,7 @@ class DataUsagePanel(QWidget):
         self.budget_field.setValidator(QIntValidator(0, MAX_BUDGET_MB, self.budget_field))
         self.budget_field.setMaximumWidth(160)
         row.addWidget(self.budget_field)
-        self.save_button = QPushButton(self.tr("Save budget"), self)
-        self.save_button.setMinimumHeight(56)
-        self.save_button.clicked.connect(self.save_budget)
+        self.save_button = button(self.tr("Save budget"), self, self.save_budget)
         row.addWidget(self.save_button)
         row.addStretch(1)
         col.addLayout(row)
@@ -77,7 +74,7 @@ class DataUsagePanel(QWidget):
     def load(self) -> None:
         """Read today's and this month's bytes and the budget, off the GUI thread."""
         store, day = self._services.store, self._today()
-        self._services.runner.run(lambda: data_usage(store, day), self._show, self._failed)
+        self._run(lambda: data_usage(store, day), self._show)
 
     def _show(self, usage: DataUsage) -> None:
         self.usage = usage
@@ -101,9 +98,6 @@ class DataUsagePanel(QWidget):
         else:
             self.note.setText(self.tr("No daily data budget: pictures download when needed."))
 
-    def _failed(self, exc: BaseException) -> None:
-        self.note.setText(error_words(exc))
-
     def save_budget(self) -> None:
         """Save the typed budget (whole MB; empty or 0: none), then show the numbers again."""
         text = self.budget_field.text().strip()
@@ -111,12 +105,12 @@ class DataUsagePanel(QWidget):
         store = self._services.store
 
         def saved(_: object) -> None:
+            self._say(
+                self.tr("Daily data budget saved: %1").replace("%1", self._mb(nbytes))
+                if nbytes
+                else self.tr("Daily data budget removed.")
+            )
             self.saved.emit(nbytes)
             self.load()
 
-        self._services.write(
-            "data_budget",
-            lambda: set_daily_budget(store, nbytes, Role.TECHNICIAN.value),
-            saved,
-            self._failed,
-        )
+        self._write("data_budget", lambda: set_daily_budget(store, nbytes, ACTOR), saved)
