@@ -203,7 +203,7 @@ class _CatalogFetch:
     """The running fetcher thread of a catalog pull, its page queue and its stop flag."""
 
     thread: threading.Thread
-    pages: queue.Queue[tuple[wire.CatalogPage, str] | BaseException]
+    pages: queue.Queue[_CatalogPage | BaseException]
     stop: threading.Event
 
 
@@ -987,9 +987,7 @@ class SyncEngine:
     def _start_catalog_fetch(self) -> _CatalogFetch:
         """Start the fetcher thread on the saved catalog cursor (see :meth:`_pull_catalog`)."""
         cursor = self.store.setting(CATALOG_CURSOR) or ""
-        pages: queue.Queue[tuple[wire.CatalogPage, str] | BaseException] = queue.Queue(
-            CATALOG_PREFETCH
-        )
+        pages: queue.Queue[_CatalogPage | BaseException] = queue.Queue(CATALOG_PREFETCH)
         stop = threading.Event()
         thread = threading.Thread(
             target=self._fetch_catalog_pages,
@@ -1033,8 +1031,7 @@ class SyncEngine:
                     raise item
                 self._check_abort()  # pages fetched ahead of an abort are not applied
                 self._set_online(True)
-                page = self._catalog_page(*item)
-                if not self._apply_catalog_page(page, run) or not page.has_more:
+                if not self._apply_catalog_page(item, run) or not item.has_more:
                     return
         finally:
             self._stop_catalog_fetch()
@@ -1042,27 +1039,43 @@ class SyncEngine:
     def _fetch_catalog_pages(
         self,
         cursor: str,
-        out: queue.Queue[tuple[wire.CatalogPage, str] | BaseException],
+        out: queue.Queue[_CatalogPage | BaseException],
         stop: threading.Event,
     ) -> None:
-        """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``."""
-        more = False
-        pages = 0
+        """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``.
+
+        The next page is asked for as soon as a page has arrived, on a one-worker download
+        thread, while this thread computes the search keys of the page it has (on 2G the link
+        never waits for the CPU, and the keys are computed while the sync thread writes). An
+        abort, the run's limits or a feed that does not advance stop after the page in hand.
+        """
         try:
-            while not stop.is_set():
+            with ThreadPoolExecutor(1, thread_name_prefix="catalog-download") as download:
                 self._check_abort()
-                self._check_limits("catalog", pages)
-                pages += 1
-                page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, more))
-                more = page.has_more
-                # Search keys are computed by the applying thread: this one asks for the next
-                # page at once, so on 2G the link never waits for the CPU.
-                out.put((page, cursor))
-                if not page.has_more:
-                    return
-                if page.next_cursor == cursor:
-                    raise BadResponse("the catalog feed did not advance; stopped")
-                cursor = page.next_cursor
+                self._check_limits("catalog", 0)
+                pages = 1
+                page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, False))
+                while not stop.is_set():
+                    ahead: Future[wire.CatalogPage] | None = None
+                    after: BaseException | None = None  # raised once this page is handed on
+                    if page.has_more:
+                        nxt = page.next_cursor
+                        try:
+                            if nxt == cursor:
+                                raise BadResponse("the catalog feed did not advance; stopped")
+                            self._check_abort()
+                            self._check_limits("catalog", pages)
+                            pages += 1
+                            limit = self._catalog_limit(nxt, True)
+                            ahead = download.submit(self.client.catalog_changes, nxt, limit)
+                        except BaseException as exc:
+                            after = exc
+                    out.put(self._catalog_page(page, cursor))
+                    if after is not None:
+                        raise after
+                    if ahead is None:
+                        return
+                    cursor, page = page.next_cursor, ahead.result()
         except BaseException as exc:  # handed to the applying thread, which raises it there
             if not stop.is_set():
                 out.put(exc)
