@@ -77,6 +77,7 @@ translations: venv
 bench: venv
 	$(BIN)/python benchmarks/search.py --products 100000 --json
 	$(BIN)/python benchmarks/orders.py --json
+	$(BIN)/python benchmarks/cli.py --json
 	$(BIN)/python benchmarks/sync.py --products 100000 --json
 	$(BIN)/python benchmarks/sync.py --products 10000 --link 2g --json
 	$(OFFSCREEN) $(BIN)/python benchmarks/startup.py --products 100000 --json

@@ -18,6 +18,9 @@ Phases, one run:
    (kiosks spread over them); every kiosk enrolls.
 2. first syncs: a wave of ``--first-sync`` of the kiosks pages the whole catalog from the start;
    the database's rows read (``pg_stat_database`` tuples returned + fetched) are divided by them.
+   Then the same wave again from the catalog snapshot (the pointer, the snapshot, the changes
+   after its cursor), built beforehand: ``snapshot_first_sync_db_rows_read`` per kiosk, and the
+   build's own rows once (``snapshot_build_db_rows_read``).
 3. idle: every kiosk runs back-to-back idle cycles for a third of ``--minutes``; central's CPU
    (its worker processes plus the PostgreSQL backends of this database, from /proc) per cycle.
    Unless ``--separate`` or ``--no-before``, the same idle phase is first run with the separate
@@ -31,7 +34,8 @@ Prints one JSON object: ``kiosks``, ``workers``, ``cycles``, ``cycles_per_s``, `
 ``p95_ms`` (one cycle, kiosk side, idle and mixed phases), ``protocol`` (``sync`` or
 ``separate``), ``errors`` (non-2xx answers or
 failed requests, every phase), ``requests_per_idle_cycle``, ``server_cpu_ms_per_idle_cycle``,
-``server_cpu_ms_per_order``, ``orders``, ``first_sync_kiosks``, ``first_sync_db_rows_read``
+``server_cpu_ms_per_order``, ``orders``, ``first_sync_kiosks``, ``first_sync_db_rows_read``,
+``snapshot_first_sync_db_rows_read``, ``snapshot_build_db_rows_read``, ``snapshot_bytes``
 (per kiosk), ``products``, ``seconds``. Run it on an otherwise quiet machine; see
 docs/benchmarks.md for the latest figures and docs/central.md for the capacity arithmetic.
 """
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import random
@@ -63,6 +68,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from central.db import CentralDb  # noqa: E402
 from central.service import CentralService  # noqa: E402
+from central.snapshots import Snapshots  # noqa: E402
 from kiosk import wire  # noqa: E402
 from kiosk.synthetic import generate_catalog, write_catalog_jsonl  # noqa: E402
 
@@ -182,6 +188,29 @@ async def _catalog_pages(
         k.catalog_cursor = page["next_cursor"]
         if not (all_pages and page["has_more"]):
             return
+
+
+async def _snapshot_first_sync(
+    client: httpx.AsyncClient, stats: Stats, k: SimKiosk, separate: bool
+) -> None:
+    """A first sync as the engine makes it with a central that offers snapshots: the pointer,
+    the snapshot (no device token), then a cycle from its cursor."""
+    info = await _call(
+        client, stats, "GET", f"{k.base}{V1}/catalog/snapshots/latest", headers=k.headers
+    )  # fmt: skip
+    if info is None:
+        return
+    stats.requests += 1
+    try:
+        resp = await client.get(f"{k.base}{info['url']}")
+    except httpx.HTTPError as exc:
+        stats.error(type(exc).__name__)
+        return
+    if resp.status_code != 200 or hashlib.sha256(resp.content).hexdigest() != info["sha256"]:
+        stats.error(f"{resp.status_code} snapshot")
+        return
+    k.catalog_cursor = info["cursor"]
+    await _cycle(client, stats, k, first_sync=True, separate=separate)
 
 
 def _beat(k: SimKiosk) -> dict[str, Any]:
@@ -459,6 +488,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 result["first_sync_kiosks"] = len(wave)
                 result["first_sync_db_rows_read"] = round(
+                    (_rows_read(admin, dbname) - before) / len(wave)
+                )
+                # The same wave from the catalog snapshot, built first (once, not per kiosk).
+                before = _rows_read(admin, dbname)
+                snap_db = CentralDb(db_url)
+                built = Snapshots(snap_db, CentralService(snap_db).clock).build()
+                snap_db.close()
+                result["snapshot_build_db_rows_read"] = _rows_read(admin, dbname) - before
+                result["snapshot_bytes"] = built.size
+                before = _rows_read(admin, dbname)
+                for k in wave:
+                    k.catalog_cursor = ""
+                await asyncio.gather(
+                    *(_snapshot_first_sync(client, first_stats, k, args.separate) for k in wave)
+                )
+                result["snapshot_first_sync_db_rows_read"] = round(
                     (_rows_read(admin, dbname) - before) / len(wave)
                 )
 

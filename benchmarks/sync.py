@@ -17,6 +17,11 @@ Prints one JSON object:
   middle of a page, no retry: the link is gone), then resumed; waste = its catalog bytes minus
   the clean first sync's.
 * ``target_ok``: each target of docs/benchmarks.md (``--link 2g``: only the time target applies).
+* ``snapshot``: first syncs of fresh kiosks from the catalog snapshot against first syncs paging
+  the feed (the figures above page it too), alternated in the same run (paged, snapshot, paged,
+  snapshot): ``paged_seconds`` / ``snapshot_seconds`` (each run), ``paged_wire_bytes`` /
+  ``snapshot_wire_bytes`` (every ``/v1/catalog/`` response: pointer, snapshot, pages) and
+  ``build_seconds`` (``kiosk-central catalog snapshot``, before the first of them).
 
 ``--link 2g`` makes the proxy emulate 256 kbit/s and 400 ms round trips. ``--accept-encoding
 gzip`` plays a kiosk that does not ask for zstd (the baseline of docs/benchmarks.md: run both,
@@ -70,6 +75,10 @@ def _catalog_down(exchanges: Any) -> int:
     return sum(e.bytes_down for e in exchanges if e.target.startswith(CATALOG_REPLIES))
 
 
+#: Every catalog response: the feed, the snapshot pointer and the snapshot.
+CATALOG_ANY = "/v1/catalog/"
+
+
 def _gzip_floor(db_url: str) -> tuple[int, int]:
     """(gzip -6 size, raw size) of central's catalog as canonical JSON Lines."""
     db = CentralDb(db_url)
@@ -110,14 +119,46 @@ class _Kiosk:
         self.keyring = keyring
 
     def engine(
-        self, url: str, timeouts: Timeouts, policy: RetryPolicy, accept: str | None = None
+        self,
+        url: str,
+        timeouts: Timeouts,
+        policy: RetryPolicy,
+        accept: str | None = None,
+        *,
+        snapshots: bool = False,
     ) -> SyncEngine:
         http = make_http_client(url, timeouts)
         if accept is not None:
             http.headers["Accept-Encoding"] = accept
         client = CentralClient(http, policy=policy, timeouts=timeouts)
         creds = KeyringCredentials(self.device_id, backend=self.keyring)
-        return SyncEngine(self.store, client, creds, media_per_run=0)
+        return SyncEngine(self.store, client, creds, media_per_run=0, snapshots=snapshots)
+
+
+def _snapshot_vs_paged(
+    tmp: Path, server: Any, proxy: FaultProxy, keyring: MemoryKeyring, products: int,
+    timeouts: Timeouts, policy: RetryPolicy,
+) -> dict[str, Any]:  # fmt: skip
+    """Fresh kiosks' first syncs, alternating paged and snapshot (see the module docstring)."""
+    t0 = time.perf_counter()
+    server.cli_json("catalog", "snapshot")
+    out: dict[str, Any] = {"build_seconds": round(time.perf_counter() - t0, 3)}
+    for key in ("paged_seconds", "snapshot_seconds", "paged_wire_bytes", "snapshot_wire_bytes"):
+        out[key] = []
+    for i, snapshots in enumerate((False, True, False, True)):
+        kind = "snapshot" if snapshots else "paged"
+        k = _Kiosk(tmp / f"s{i}", proxy.url, server.enroll_code(f"S{i:03d}"), keyring)
+        engine = k.engine(proxy.url, timeouts, policy, snapshots=snapshots)
+        mark = len(proxy.stats().exchanges)
+        t1 = time.perf_counter()
+        summary = engine.run_once()
+        out[f"{kind}_seconds"].append(round(time.perf_counter() - t1, 3))
+        assert summary.ok and summary.pulled_products == products, summary.errors
+        out[f"{kind}_wire_bytes"].append(proxy.stats().down_bytes(CATALOG_ANY, since=mark))
+        engine.client.close()
+        k.store.close()
+    out["load_avg_1m_after"] = round(os.getloadavg()[0], 2)
+    return out
 
 
 def run(
@@ -176,6 +217,9 @@ def run(
                 delta_seconds = time.perf_counter() - t1
                 assert delta.ok and delta.pulled_products == changed, delta.errors
                 delta_bytes = _catalog_down(proxy.stats().exchanges[mark:])
+                snapshot = _snapshot_vs_paged(
+                    tmp, server, proxy, keyring, products, timeouts, policy
+                )
                 engine.client.close()
                 e2.client.close()
                 kiosk.store.close()
@@ -202,6 +246,7 @@ def run(
         "accept_encoding": accept or ACCEPT_ENCODING,
         # The dev box is shared: the 1-minute load average before the first sync, for context.
         "load_avg_1m": round(load_before, 2),
+        "snapshot": snapshot,
     }
     if link is None:
         result["target_ok"] = {

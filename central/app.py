@@ -49,11 +49,22 @@ from central.errors import (
 )
 from central.orders import OrderChanges
 from central.service import CentralService
+from central.snapshots import (
+    IMMUTABLE_PUBLIC,
+    MEDIA_TYPE,
+    POINTER_CACHE_CONTROL,
+    SnapshotBusy,
+    Snapshots,
+    etag_matches,
+    immutable_reply,
+    is_sha256,
+)
 from kiosk import __version__
 from kiosk.errors import KioskError
 from kiosk.wire import (
     API_PREFIX,
     BAD_TEXT,
+    FEATURE_SNAPSHOT,
     FEATURE_SYNC,
     FEATURES_HEADER,
     MAX_LINES_PER_BATCH,
@@ -68,6 +79,7 @@ from kiosk.wire import (
     HeartbeatAck,
     OrderUpdatesPage,
     RecoveryPage,
+    SnapshotInfo,
     SyncRequest,
     SyncResponse,
     bad_char,
@@ -82,6 +94,9 @@ MEDIA_CACHE_CONTROL = "private, max-age=31536000, immutable"
 RETRY_AFTER_BUSY_S = 2
 #: Paths under API_PREFIX anyone may call; every other one needs a device token first.
 PUBLIC_PATHS = (f"{API_PREFIX}/health", f"{API_PREFIX}/enroll")
+#: …and the paths under these: catalog snapshots are published prices, served to a CDN without
+#: a device token (docs/central.md, "Catalog snapshots"); the pointer to the latest one is not.
+PUBLIC_PREFIXES = (f"{API_PREFIX}/catalog/snapshots/",)
 #: Order lines written in one transaction of a push (a batch of more commits in steps, so a
 #: big batch never holds a SQLite central's write lock for long).
 LINES_PER_COMMIT = 250
@@ -332,6 +347,8 @@ def create_app(
     close_db_on_shutdown: bool = False,
     round_trip: bool = True,
     zstd: bool = True,
+    snapshots: Snapshots | None = None,
+    offer_snapshots: bool = True,
 ) -> FastAPI:
     """The FastAPI application serving ``service``.
 
@@ -346,6 +363,9 @@ def create_app(
     play an older central).
     ``zstd``: answer zstd to kiosks that accept it (central/encoding.py); ``False``: gzip only,
     as central did before (the tests of that negotiation play an older central).
+    ``snapshots``: the catalog snapshots (default: :class:`~central.snapshots.Snapshots` on
+    ``service.db``); ``offer_snapshots=False`` serves no snapshot routes and does not name
+    ``FEATURE_SNAPSHOT`` (a central from before them).
     """
     limiter = rate_limit or DeviceRateLimit()
     if limiter.db is None:
@@ -388,8 +408,9 @@ def create_app(
         authenticate=service.authenticate,
         protected_prefix=API_PREFIX,
         public=PUBLIC_PATHS,
+        public_prefixes=PUBLIC_PREFIXES if offer_snapshots else (),
         on_crash=_busy_reply,
-        headers=[(FEATURES_HEADER, FEATURE_SYNC)] if round_trip else [],
+        headers=_features_header(round_trip, offer_snapshots),
     )
 
     @app.exception_handler(CentralError)
@@ -522,11 +543,72 @@ def create_app(
             raise BadRequest("a media address is 64 lowercase hex digits", code="bad_hash")
         etag = f'"{sha256}"'
         headers = {"ETag": etag, "Cache-Control": MEDIA_CACHE_CONTROL}
-        if etag in request.headers.get("if-none-match", ""):
+        if etag_matches(request.headers.get("if-none-match"), etag):
             service.media(sha256)  # still 404 for an unknown hash
             return Response(status_code=304, headers=headers)
         row = service.media(sha256)
         return Response(row.data, media_type=row.content_type, headers=headers)
+
+    if offer_snapshots:
+        catalog_snapshots = snapshots or Snapshots(service.db, service.clock)
+
+        @app.get(
+            f"{API_PREFIX}/catalog/snapshots/latest",
+            response_model=SnapshotInfo,
+            responses={**auth_errors, 404: err},
+            tags=["catalog"],
+        )
+        def latest_snapshot(_auth: Device) -> Response:
+            """The newest catalog snapshot (built first if the catalog changed and the newest
+            is old): 404 ``not_found`` for an empty catalog, 503 ``busy`` while another worker
+            builds the first one."""
+            try:
+                meta = catalog_snapshots.ensure_latest()
+            except SnapshotBusy:
+                return _error(
+                    503,
+                    "busy",
+                    "the first catalog snapshot is being built; try again shortly",
+                    {"Retry-After": str(RETRY_AFTER_BUSY_S)},
+                )
+            if meta is None:
+                return _error(404, "not_found", "no catalog snapshot: the catalog is empty")
+            return Response(
+                _dumps(meta.info()),
+                media_type="application/json",
+                headers={"Cache-Control": POINTER_CACHE_CONTROL},
+            )
+
+        @app.get(
+            f"{API_PREFIX}/catalog/snapshots/{{sha256}}",
+            responses={
+                400: err,
+                404: err,
+                416: err,
+                200: {"content": {MEDIA_TYPE: {}}},
+                206: {"content": {MEDIA_TYPE: {}}},
+                304: {"description": "If-None-Match named it"},
+            },
+            response_class=Response,
+            tags=["catalog"],
+        )
+        def catalog_snapshot(sha256: str, request: Request) -> Response:
+            """A catalog snapshot by the sha256 of its bytes: immutable and public (no device
+            token), with ``ETag``, ``Range`` / ``If-Range`` (206, 416) and ``If-None-Match``
+            (304)."""
+            if not is_sha256(sha256):
+                raise BadRequest("a snapshot address is 64 lowercase hex digits", code="bad_hash")
+            data = catalog_snapshots.data(sha256)
+            reply = immutable_reply(data, sha256, request.headers, IMMUTABLE_PUBLIC)
+            if reply.status == 416:
+                return _error(
+                    416, "bad_range", "the range starts past the end of the snapshot", reply.headers
+                )
+            if reply.status == 304:
+                return Response(status_code=304, headers=reply.headers)
+            return Response(
+                reply.body, status_code=reply.status, media_type=MEDIA_TYPE, headers=reply.headers
+            )
 
     @app.post(
         f"{API_PREFIX}/events",
@@ -678,6 +760,12 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _features_header(round_trip: bool, snapshots: bool) -> list[tuple[str, str]]:
+    """The ``X-Central-Features`` header every reply carries (nothing when none is offered)."""
+    named = [f for f, on in ((FEATURE_SYNC, round_trip), (FEATURE_SNAPSHOT, snapshots)) if on]
+    return [(FEATURES_HEADER, ",".join(named))] if named else []
 
 
 def _not_ready(db: CentralDb) -> str | None:

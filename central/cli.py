@@ -186,6 +186,18 @@ def cmd_catalog_export(args: argparse.Namespace, service: CentralService) -> int
     return _out(args, obj, text)
 
 
+def cmd_catalog_snapshot(args: argparse.Namespace, service: CentralService) -> int:
+    from central.snapshots import Snapshots
+
+    snaps = Snapshots(service.db, service.clock)
+    newest = snaps.latest()
+    meta = newest if newest is not None and newest.cursor >= snaps.head() else snaps.build()
+    obj = {**meta.info(), "built_at": meta.created_at.isoformat()}
+    text = f"catalog snapshot {meta.sha256}: {meta.items} products up to {meta.cursor}, "
+    text += f"{meta.size} bytes"
+    return _out(args, obj, text)
+
+
 def _price(text: str) -> int:
     if not text.strip().isdigit():
         raise InvalidInput(f"'{text}' is not a price in fen (a whole number, e.g. 1250 for ¥12.50)")
@@ -423,6 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
         "write the catalog with central's versions and pictures, for a kiosk's USB import",
     )
     exp.add_argument("file", help="catalog file to write; pictures go to images/ next to it")
+    add(
+        csub,
+        "snapshot",
+        cmd_catalog_snapshot,
+        "build the catalog snapshot first syncs download, unless the newest is current",
+    )
     sp = add(csub, "set-price", cmd_set_price, "publish a new price")
     sp.add_argument("sku")
     sp.add_argument("price_fen", help="price in fen, e.g. 1250 for ¥12.50")

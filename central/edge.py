@@ -102,7 +102,8 @@ class Edge:
         authenticate: ``token -> device`` (blocking; run on a worker thread), raising
             :class:`~central.errors.CentralError` (401, 503…) to refuse.
         protected_prefix: paths under it need a token…
-        public: …except these.
+        public: …except these…
+        public_prefixes: …and the paths that start with one of these.
         on_crash: maps an exception no handler took to ``(status, code, message, headers)``
             when it is an expected one (e.g. a busy database), else ``None`` for a 500.
         headers: added to every reply, errors included (the features central offers,
@@ -117,6 +118,7 @@ class Edge:
         authenticate: Callable[[str], Any],
         protected_prefix: str,
         public: Iterable[str],
+        public_prefixes: Iterable[str] = (),
         on_crash: Callable[[BaseException], tuple[int, str, str, dict[str, str]] | None]
         | None = None,
         headers: Iterable[tuple[str, str]] = (),
@@ -127,6 +129,7 @@ class Edge:
         self.authenticate = authenticate
         self.protected_prefix = protected_prefix.rstrip("/") + "/"
         self.public = frozenset(public)
+        self.public_prefixes = tuple(public_prefixes)
         self.on_crash = on_crash
 
     def _with_headers(self, send: Send) -> Send:
@@ -138,7 +141,11 @@ class Edge:
         return sending
 
     def _protected(self, path: str) -> bool:
-        return path.startswith(self.protected_prefix) and path.rstrip("/") not in self.public
+        return (
+            path.startswith(self.protected_prefix)
+            and path.rstrip("/") not in self.public
+            and not path.startswith(self.public_prefixes)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

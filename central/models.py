@@ -311,3 +311,26 @@ class DeviceRateRecord(Base):
     device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     tokens: Mapped[float] = mapped_column(Float)
     at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class CatalogSnapshotRecord(Base):
+    """A catalog snapshot (central/snapshots.py): the whole catalog feed up to ``cursor`` as
+    gzip bytes, named by their sha256 (immutable). The newest few are kept."""
+
+    __tablename__ = "catalog_snapshots"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cursor: Mapped[int] = mapped_column(BigInteger, index=True)
+    items: Mapped[int] = mapped_column(BigInteger)
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SnapshotLeaseRecord(Base):
+    """Who builds the next catalog snapshot: a worker inserts this one row to take the lease
+    and deletes it when done; a row past ``expires_at`` (its worker died) may be taken over."""
+
+    __tablename__ = "catalog_snapshot_lease"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -49,6 +49,17 @@ ORDER_UPDATES_PAGE_MAX = 2000
 FEATURES_HEADER = "X-Central-Features"
 #: The feature of ``POST /v1/sync``: one round trip for a whole sync cycle.
 FEATURE_SYNC = "sync_v2"
+#: The feature of ``GET /v1/catalog/snapshots/latest``: a first sync downloads one immutable,
+#: content-addressed snapshot of the whole catalog, then the changes after it.
+FEATURE_SNAPSHOT = "catalog_snapshot"
+#: ``format`` of a catalog snapshot's first line (docs/sync-protocol.md, "Catalog snapshots").
+SNAPSHOT_FORMAT = "village-kiosk-catalog-snapshot"
+#: Largest catalog snapshot, as sent (gzip), and once inflated: 100,000 products are ~4 MB and
+#: ~25 MB; the caps leave room for ten times that and stop a bomb long before a disk fills.
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+MAX_SNAPSHOT_INFLATED_BYTES = 512 * 1024 * 1024
+#: Longest line of a snapshot (one product; the header with every category).
+MAX_SNAPSHOT_LINE_BYTES = 256 * 1024
 
 #: Most categories in one catalog page (the full list travels on every page).
 MAX_CATEGORIES = 1000
@@ -224,6 +235,32 @@ class CatalogPage(Wire):
     categories: Annotated[list[CategoryWire], Field(max_length=MAX_CATEGORIES)]
     next_cursor: Cursor
     has_more: bool
+
+
+class SnapshotInfo(Wire):
+    """``GET /v1/catalog/snapshots/latest``: the newest catalog snapshot.
+
+    ``sha256`` names the gzip bytes served at ``url`` (``/v1/catalog/snapshots/{sha256}``),
+    ``size`` is their length; ``cursor`` is the catalog feed position the snapshot holds
+    everything up to, ``items`` its number of products (tombstones included).
+    """
+
+    sha256: Sha256
+    size: Annotated[StrictInt, Field(ge=1, le=MAX_SNAPSHOT_BYTES)]
+    cursor: Cursor
+    items: Int8
+    url: Annotated[str, Field(max_length=200)]
+
+
+class SnapshotHeader(Wire):
+    """The first line of a catalog snapshot (inflated): what follows is ``items`` lines, one
+    ``ProductWire`` each, in version order, tombstones included."""
+
+    format: Literal["village-kiosk-catalog-snapshot"]
+    format_version: Literal[1]
+    cursor: Cursor
+    items: Int8
+    categories: Annotated[list[CategoryWire], Field(max_length=MAX_CATEGORIES)]
 
 
 # --- events (outbox push) ----------------------------------------------------------------------

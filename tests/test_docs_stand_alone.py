@@ -59,3 +59,31 @@ def test_every_test_the_reliability_page_names_exists() -> None:
     assert len(named) >= 20
     missing = [p for p in named if not (REPO_ROOT / p).is_file()]
     assert missing == []
+
+
+#: Folders whose every module docs/architecture.md names in one of its layout tables.
+MAPPED_FOLDERS = ("central", "kiosk/storage", "kiosk/ui/admin/tech")
+
+
+def _architecture_gaps(doc: str) -> list[str]:
+    gaps = [
+        f"kiosk/{d.name}/"
+        for d in sorted((REPO_ROOT / "kiosk").iterdir())
+        if d.is_dir() and (d / "__init__.py").is_file() and f"`kiosk/{d.name}/`" not in doc
+    ]
+    for folder in MAPPED_FOLDERS:
+        for module in sorted((REPO_ROOT / folder).glob("*.py")):
+            if module.name != "__init__.py" and f"{module.name}`" not in doc:
+                gaps.append(f"{folder}/{module.name}")
+    return gaps
+
+
+def test_the_architecture_tables_match_the_tree() -> None:
+    doc = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert _architecture_gaps(doc) == [], "docs/architecture.md does not name these"
+
+
+def test_the_architecture_check_sees_a_missing_module() -> None:
+    doc = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert "central/feed.py" in _architecture_gaps(doc.replace("feed.py`", "gone`"))
+    assert "kiosk/sync/" in _architecture_gaps(doc.replace("`kiosk/sync/`", "`elsewhere`"))

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import text
+
+from kiosk.storage.orders import get_order
+from kiosk.storage.store import KioskStore
 from tests.conftest import REPO_ROOT
+from tests.helpers.seed import seed_products
 
 BLOCKER = textwrap.dedent(
     """
@@ -85,6 +91,65 @@ def test_blocker_really_blocks() -> None:
     code = BLOCKER.format(blocked={"PySide6"}, modules=["PySide6.QtCore"], skip=[])
     probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert probe.returncode != 0 and "layering: PySide6" in probe.stderr
+
+
+#: What the command line's start and its order path must not import: each costs a noticeable
+#: part of a second at start-up (docs/benchmarks.md, "Command line").
+HEAVY_AT_START = {"sqlalchemy", "alembic", "pydantic", "PySide6", "shiboken6", "httpx", "pypinyin"}
+
+CLI_RUNNER = textwrap.dedent(
+    """
+    import importlib.abc, sys
+    BLOCKED = {blocked!r}
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ImportError(f"start-up: {{name}} must not be imported here")
+            return None
+    sys.meta_path.insert(0, Block())
+    from kiosk.cli import main
+    sys.exit(main({argv!r}))
+    """
+)
+
+
+def _cli_blocked(argv: list[str], blocked: set[str]) -> subprocess.CompletedProcess[str]:
+    code = CLI_RUNNER.format(blocked=blocked, argv=argv)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_import_and_help_import_nothing_heavy() -> None:
+    result = _cli_blocked(["--help"], HEAVY_AT_START)
+    assert result.returncode == 0, result.stderr
+    assert "orders" in result.stdout
+
+
+def test_cli_order_path_imports_nothing_heavy(store: KioskStore) -> None:
+    """`kiosk orders place` on a ready store: SQLAlchemy, pydantic and the rest stay unloaded,
+    and the order is really placed (read back through the full store)."""
+    seed_products(store)
+    argv = ["--data-dir", str(store.data_dir), "orders", "place", "--name", "张三"]
+    argv += ["--phone", "13812345678", "--item", "LY-0001:2", "--json"]
+    result = _cli_blocked(argv, HEAVY_AT_START)
+    assert result.returncode == 0, result.stderr
+    placed = json.loads(result.stdout.splitlines()[0])
+    with store.read() as s:
+        assert get_order(s, placed["order_id"]).local_no == placed["local_no"] == "LOCAL-0001"
+
+
+def test_cli_start_guard_can_fail(store: KioskStore) -> None:
+    """The guard above must be able to fail: a store behind the schema head needs the full open
+    (Alembic, SQLAlchemy), which the blocker refuses."""
+    seed_products(store)
+    with store.write() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    argv = ["--data-dir", str(store.data_dir), "orders", "place", "--name", "张三"]
+    argv += ["--phone", "13812345678", "--item", "LY-0001:2", "--json"]
+    result = _cli_blocked(argv, HEAVY_AT_START)
+    assert result.returncode != 0 and "start-up: sqlalchemy" in result.stderr
+    assert result.stdout == ""
 
 
 # --- Module-level import graph -----------------------------------------------------------------

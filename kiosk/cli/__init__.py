@@ -43,6 +43,7 @@ class CliContext:
 
     data_dir: Path
     _store: Any = field(default=None, repr=False)
+    _quick: Any = field(default=None, repr=False)
 
     def store(self) -> Any:
         """The local store, opened (and migrated) lazily; closed by :func:`main`."""
@@ -56,7 +57,24 @@ class CliContext:
             setup_logging(self.data_dir)
         return self._store
 
+    def quick_store(self) -> Any:
+        """The store on a plain ``sqlite3`` connection when it is ready as it is, else ``None``
+        (then use :meth:`store`, which migrates or repairs): see :mod:`kiosk.storage.quick_store`.
+        Without SQLAlchemy, a command answers about as fast as Python starts."""
+        if self._quick is None and self._store is None:
+            from kiosk.storage.quick_store import open_ready
+
+            self._quick = open_ready(self.data_dir)
+            if self._quick is not None:
+                from kiosk.logs import setup_logging
+
+                setup_logging(self.data_dir)
+        return self._quick
+
     def close(self) -> None:
+        if self._quick is not None:
+            self._quick.close()
+            self._quick = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -78,17 +96,48 @@ def print_json(obj: Any) -> None:
 
 #: Sub-command groups, one module each under ``kiosk/cli/``; each has ``register(subparsers)``.
 GROUPS = ("catalog", "orders", "maintenance", "sync", "gui", "owner", "tech", "practice")
+#: Which group registers each top-level command (``tests/cli`` checks it against the parser), so
+#: a command imports only its own group's module.
+COMMANDS = {
+    "catalog": "catalog",
+    "orders": "orders",
+    "backup": "maintenance",
+    "doctor": "maintenance",
+    "enroll": "sync",
+    "sync": "sync",
+    "status": "sync",
+    "gui": "gui",
+    "owner": "owner",
+    "tech": "tech",
+    "practice": "practice",
+}
 
 
-def _groups() -> list[Callable[[Any], None]]:
+def groups_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The groups to register for ``argv``: only the command's own group when it names one
+    (``kiosk orders place …``: its first answer should not wait for every other command's
+    imports), ``gui`` for no command at all, and every group for help or anything else."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(arg in ("-h", "--help") for arg in args) and not any(a in COMMANDS for a in args):
+        return GROUPS
+    words = iter(args)
+    for arg in words:
+        if arg == "--data-dir":
+            next(words, None)
+        elif not arg.startswith("-"):
+            return (COMMANDS[arg],) if arg in COMMANDS else GROUPS
+    return ("gui",)
+
+
+def _groups(names: Sequence[str] = GROUPS) -> list[Callable[[Any], None]]:
     # Imported here, not at module import time, so `kiosk --help` stays fast and side-effect free.
     import importlib
 
-    return [importlib.import_module(f"kiosk.cli.{name}").register for name in GROUPS]
+    return [importlib.import_module(f"kiosk.cli.{name}").register for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser."""
+def build_parser(groups: Sequence[str] = GROUPS) -> argparse.ArgumentParser:
+    """The argument parser with the commands of ``groups`` (default: all)."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Village Kiosk (村站): the shop's offline-first ordering kiosk.",
@@ -101,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where the kiosk keeps its data (env {ENV_DATA_DIR}; default: per-user data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in _groups():
+    for register in _groups(groups):
         register(sub)
     # `kiosk` with no command opens the villager's kiosk (Qt is only imported when it runs).
     from kiosk.cli.gui import cmd_gui
@@ -112,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script."""
-    parser = build_parser()
+    parser = build_parser(groups_for(argv))
     args = parser.parse_args(argv)
     func: Command | None = getattr(args, "func", None)
     if func is None:

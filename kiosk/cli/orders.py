@@ -128,26 +128,42 @@ def _show_placed(local_no: str, total_fen: int, code: str, payment: Payment, n: 
     print(f"    ┌{bar}┐\n    │  {spaced}  │\n    └{bar}┘")
 
 
-def cmd_place(args: argparse.Namespace, ctx: CliContext) -> int:
-    """``kiosk orders place``."""
+def _order_desk(ctx: CliContext) -> tuple[Any, Any]:
+    """``(check, place)`` on the quick store when it is ready, else on the full store."""
+    quick = ctx.quick_store()
+    if quick is not None:
+        return quick.check_orderable, quick.place_order
     from kiosk.storage.orders import orderable_products, place_order
 
-    requests = _requests_from_args(args)
     store = ctx.store()
+
+    def check(skus: Iterable[str]) -> None:
+        with store.read() as s:
+            orderable_products(s, skus)
+
+    def place(customer: Customer, lines: list[LineRequest], payment: Payment, *, actor: str) -> Any:
+        return place_order(store, customer, lines, payment, actor=actor)
+
+    return check, place
+
+
+def cmd_place(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk orders place``."""
+    requests = _requests_from_args(args)
+    check, place = _order_desk(ctx)
     # Check every SKU of every order before placing the first one.
-    with store.read() as s:
-        for req in requests:
-            try:
-                orderable_products(s, (line.sku for line in req.lines))
-            except InvalidInput as exc:
-                if req.line_no:
-                    raise InvalidInput(
-                        f"order file not placed, nothing changed: line {req.line_no}: {exc}"
-                    ) from None
-                raise
+    for req in requests:
+        try:
+            check(line.sku for line in req.lines)
+        except InvalidInput as exc:
+            if req.line_no:
+                raise InvalidInput(
+                    f"order file not placed, nothing changed: line {req.line_no}: {exc}"
+                ) from None
+            raise
     for placed, req in enumerate(requests):
         try:
-            result = place_order(store, req.customer, req.lines, req.payment, actor="owner")
+            result = place(req.customer, req.lines, req.payment, actor="owner")
         except KioskError as exc:
             if placed:  # the earlier orders are committed; say exactly how far we got
                 raise type(exc)(

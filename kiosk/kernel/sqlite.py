@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import URL, Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any
 
 from kiosk.kernel.dbfiles import register_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL, Engine
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -59,6 +58,12 @@ def sqlite_engine(
         max_overflow: connections opened beyond ``pool_size`` under load.
         hide_parameters: keep SQL parameters out of error text (and so out of logs and replies).
     """
+    # SQLAlchemy is imported here, not with the module: raw_connect and the pragmas serve paths
+    # that never build an engine (backups, the command line's order path).
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import QueuePool
+
     if isinstance(target, Path):
         url: URL = make_url(f"sqlite+pysqlite:///{target}")
         file: Path | None = target

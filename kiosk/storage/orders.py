@@ -16,12 +16,13 @@ import logging
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, insert, literal_column, select, update
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.customers import Customer, mask_phone
-from kiosk.errors import IllegalTransition, InvalidInput, NotFound
+from kiosk.errors import IllegalTransition, NotFound
 from kiosk.ids import uuid7
 from kiosk.kernel.clock import utc_now_text
 from kiosk.orders import (
@@ -33,24 +34,23 @@ from kiosk.orders import (
     local_order_no,
     merge_lines,
 )
-from kiosk.pickup import hash_pickup_code, new_pickup_code
+from kiosk.pickup import PickupSecret, hash_pickup_code, new_pickup_code
 from kiosk.storage import models as m
-from kiosk.storage.outbox import PENDING, enqueue
-from kiosk.storage.pullback_flag import check_may_order
-from kiosk.storage.settings import CENTER_ID, DEFAULT_CENTER_ID, ORDER_SEQUENCE, PC_NO
+from kiosk.storage.order_rows import (
+    PlacedOrder as PlacedOrder,
+)
+from kiosk.storage.order_rows import (
+    ProductSnapshot as ProductSnapshot,
+)
+from kiosk.storage.order_rows import (
+    orderable_rows,
+    write_order,
+)
+from kiosk.storage.outbox import PENDING
+from kiosk.storage.settings import DEFAULT_CENTER_ID
 from kiosk.storage.store import KioskStore
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedOrder:
-    """What the counter shows after placement. ``pickup_code`` exists only here, never stored."""
-
-    order_id: str
-    local_no: str
-    total_fen: int
-    pickup_code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +120,9 @@ def adopt_local_orders(s: Session, center_id: str, pc_no: int | None) -> int:
     return len(renumbered)
 
 
-@dataclass(frozen=True, slots=True)
-class ProductSnapshot:
-    """What an order line copies from the catalog at placement."""
-
-    sku: str
-    name: str
-    unit: str
-    price_fen: int
-    server_version: int
+def _dbapi_cursor(s: Session) -> Any:
+    """A DB-API cursor on the unit of work's own connection (inside its transaction)."""
+    return s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
 def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, ProductSnapshot]:
@@ -137,51 +131,11 @@ def orderable_products(s: Session, skus: Iterable[str]) -> dict[str, ProductSnap
     Raises:
         InvalidInput: naming the first SKU that is unknown, inactive or out of stock.
     """
-    from kiosk.catalog import StockState  # lazy: see place_order
-
-    wanted = list(dict.fromkeys(skus))
-    P = m.Product
-    # Plain columns, not entities: no category join and no identity-map work on the hot path.
-    stmt = select(P.sku, P.name, P.unit, P.price_fen, P.server_version, P.active, P.stock).where(
-        P.sku.in_(wanted)
-    )
-    found = {row.sku: row for row in s.execute(stmt)}
-    for sku in wanted:
-        row = found.get(sku)
-        if row is None:
-            raise InvalidInput(
-                f"no product with SKU {sku} in the catalog",
-                code="product.unknown",
-                params={"sku": sku},
-            )
-        if not row.active:
-            raise InvalidInput(
-                f"product {sku} ({row.name}) is no longer sold",
-                code="product.retired",
-                params={"sku": sku, "name": row.name},
-            )
-        if row.stock == StockState.OUT.value:
-            raise InvalidInput(
-                f"product {sku} ({row.name}) is out of stock",
-                code="product.out_of_stock",
-                params={"sku": sku, "name": row.name},
-            )
-    return {
-        sku: ProductSnapshot(r.sku, r.name, r.unit, r.price_fen, r.server_version)
-        for sku, r in found.items()
-    }
-
-
-def _upsert_customer(s: Session, customer: Customer, now: str) -> int:
-    """The customer's row id, creating the row or updating the name (latest spelling wins)."""
-    C = m.Customer
-    row = s.execute(select(C.id, C.name).where(C.phone == customer.phone)).first()
-    if row is None:
-        values = {"phone": customer.phone, "name": customer.name, "created_at": now}
-        return int(s.execute(insert(C).values(values).returning(C.id)).scalar_one())
-    if row.name != customer.name:
-        s.execute(update(C).where(C.id == row.id).values(name=customer.name))
-    return int(row.id)
+    cur = _dbapi_cursor(s)
+    try:
+        return orderable_rows(cur, skus)
+    finally:
+        cur.close()
 
 
 def place_order(
@@ -191,6 +145,7 @@ def place_order(
     payment: Payment,
     *,
     actor: str = "villager",
+    secret: PickupSecret | None = None,
 ) -> PlacedOrder:
     """Place an order in one write unit of work; return only after it is committed.
 
@@ -200,95 +155,39 @@ def place_order(
         lines: what they asked for; repeated SKUs are merged.
         payment: cash now or on pickup.
         actor: who placed it, for the audit log (``villager`` or ``owner``).
+        secret: the pickup code and its hash, made ahead (:func:`~kiosk.pickup.new_pickup_secret`);
+            a new one is made before the transaction begins when not given. Use each once.
 
     Raises:
         InvalidInput: no lines, too many, or a SKU that is unknown, inactive or out of stock.
     """
-    # Imported here, before the write lock, not with the module: the wire schema (pydantic) and the
-    # cash ledger are not needed by readers of this module (the GUI's start-up reads settings).
-    from kiosk.storage.cash import CashKind, record_cash
-    from kiosk.wire import EventKind, OrderLineWire, OrderPlacedPayload
-
     merged = merge_lines(list(lines))
     payment = Payment(payment)
-    # Hashing and id generation happen before BEGIN IMMEDIATE to keep the write lock short.
-    code = new_pickup_code()
-    salt_hex, hash_hex = hash_pickup_code(code)
+    # The scrypt hash (tens of ms) and the ids are made before BEGIN IMMEDIATE: the write lock
+    # is held only for the rows (kiosk.storage.order_rows) and the COMMIT.
+    if secret is None:
+        code = new_pickup_code()
+        secret = PickupSecret(code, *hash_pickup_code(code))
     order_id = uuid7()
     now = utc_now_text()
     with store.write() as s:
-        check_may_order(s)
-        products = orderable_products(s, (line.sku for line in merged))
-        center_id = KioskStore.get_setting(s, CENTER_ID) or DEFAULT_CENTER_ID
-        pc_no = KioskStore.get_setting(s, PC_NO)
-        local_no = local_order_no(
-            center_id,
-            KioskStore.next_sequence(s, ORDER_SEQUENCE),
-            int(pc_no) if pc_no and pc_no.isdecimal() else None,
-        )
-        customer_id = _upsert_customer(s, customer, now)
-        wire_lines = [
-            OrderLineWire(
-                sku=p.sku,
-                name=p.name,
-                unit=p.unit,
-                unit_price_fen=p.price_fen,
-                product_version=p.server_version,
-                qty=line.qty,
-                line_total_fen=p.price_fen * line.qty,
+        cur = _dbapi_cursor(s)
+        try:
+            placed = write_order(
+                cur,
+                order_id=order_id,
+                now=now,
+                customer=customer,
+                lines=merged,
+                payment=payment,
+                secret=secret,
+                actor=actor,
             )
-            for line in merged
-            for p in (products[line.sku],)
-        ]
-        total = sum(ln.line_total_fen for ln in wire_lines)
-        # Core inserts, not ORM objects: the same rows for a third of the CPU on the hot path.
-        s.execute(
-            insert(m.Order).values(
-                id=order_id,
-                local_no=local_no,
-                center_id=center_id,
-                status=OrderStatus.PLACED.value,
-                customer_id=customer_id,
-                customer_name=customer.name,
-                customer_phone=customer.phone,
-                payment=payment.value,
-                total_fen=total,
-                pickup_salt=salt_hex,
-                pickup_hash=hash_hex,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        s.execute(
-            insert(m.OrderLine),
-            [
-                {"order_id": order_id, "line_no": n, **ln.model_dump()}
-                for n, ln in enumerate(wire_lines, start=1)
-            ],
-        )
-        payload = OrderPlacedPayload(
-            order_id=order_id,
-            local_no=local_no,
-            center_id=center_id,
-            customer_name=customer.name,
-            customer_phone=customer.phone,
-            payment=payment.value,
-            total_fen=total,
-            lines=wire_lines,
-            placed_at=now,
-            pickup_salt=salt_hex,
-            pickup_hash=hash_hex,
-        )
-        enqueue(s, EventKind.ORDER_PLACED.value, order_id, payload.model_dump(mode="json"))
-        if payment is Payment.CASH and total > 0:
-            # The cash is in the drawer from now: the ledger entry commits with the order. No
-            # separate event: order_placed already tells central (see record_cash).
-            record_cash(
-                s, CashKind.ORDER_CASH, total, order_id, actor, send=False, entry_id=order_id
-            )
-        KioskStore.audit(s, actor, "order_placed", order_id, local_no)
-    log.info("order %s placed as %s (%d lines)", order_id, local_no, len(wire_lines))
-    return PlacedOrder(order_id=order_id, local_no=local_no, total_fen=total, pickup_code=code)
+        finally:
+            cur.close()
+        KioskStore.audit(s, actor, "order_placed", order_id, placed.local_no)
+    log.info("order %s placed as %s (%d lines)", order_id, placed.local_no, len(merged))
+    return placed
 
 
 def reachable(current: OrderStatus, target: OrderStatus) -> bool:

@@ -27,18 +27,16 @@ from kiosk.storage.backup import BACKUP_DIRNAME, backup_database
 from kiosk.storage.damage import StoreDamaged, is_damage, probe_files
 from kiosk.storage.models import AuditEntry, Setting
 from kiosk.storage.permissions import create_private_file, private_dir, secure_data_dir
+from kiosk.storage.quick_store import DB_FILENAME as DB_FILENAME
+from kiosk.storage.quick_store import SCHEMA_HEAD as SCHEMA_HEAD
 from kiosk.storage.settings import SEARCH_KEYS_VERSION, SEQUENCE_PREFIX
 
 log = logging.getLogger(__name__)
 
-DB_FILENAME = "kiosk.db"
 #: How many pre-migration backups to keep.
 KEEP_MIGRATION_BACKUPS = 3
 
 
-#: The newest schema revision this code knows; ``tests/storage/test_schema_head.py`` checks it
-#: against Alembic's head so it cannot drift. Lets start-up skip importing Alembic when current.
-SCHEMA_HEAD = "0006"
 #: Products re-indexed per write transaction when the key format changed.
 REINDEX_CHUNK = 2_000
 

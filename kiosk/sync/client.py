@@ -508,6 +508,11 @@ class CentralClient:
         body = self._request("GET", "/catalog/changes", params={"cursor": cursor, "limit": limit})
         return self._parse(wire.CatalogPage, body)
 
+    def latest_snapshot(self) -> wire.SnapshotInfo:
+        """``GET /v1/catalog/snapshots/latest`` (downloaded by :mod:`kiosk.sync.snapshot`)."""
+        body = self._request("GET", "/catalog/snapshots/latest")
+        return self._parse(wire.SnapshotInfo, body)
+
     def media(self, sha256: str, max_bytes: int | None = None) -> bytes:
         """``GET /v1/media/{sha256}``: the raw image bytes (the caller verifies the hash)."""
         return self._request("GET", f"/media/{sha256}", max_bytes=max_bytes)

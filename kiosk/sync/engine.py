@@ -80,6 +80,12 @@ from kiosk.sync.errors import (
 from kiosk.sync.listener import SyncListener, tell
 from kiosk.sync.lock import SyncLock
 from kiosk.sync.media import MAX_IMAGE_BYTES, MediaCache, MediaMismatch, is_sha256
+from kiosk.sync.snapshot import (
+    SnapshotDownloader,
+    SnapshotGone,
+    read_snapshot,
+    snapshot_batches,
+)
 
 if TYPE_CHECKING:
     from kiosk.storage.catalog import ProductRecord
@@ -267,6 +273,8 @@ class SyncEngine:
         max_run_s: seconds one run may take (:data:`MAX_RUN_S`), checked between pages.
         monotonic: the clock of ``max_run_s`` (tests inject one).
         poison_after: failures (5xx on the event sent alone) before an event is set aside.
+        snapshots: take a first sync from a catalog snapshot when central offers one.
+        snapshot_downloader: where snapshots come from (default: ``data_dir/catalog-snapshot``).
     """
 
     def __init__(
@@ -285,6 +293,8 @@ class SyncEngine:
         max_run_s: float = MAX_RUN_S,
         monotonic: Callable[[], float] = time.monotonic,
         poison_after: int = POISON_AFTER,
+        snapshots: bool = True,
+        snapshot_downloader: SnapshotDownloader | None = None,
     ) -> None:
         from kiosk.storage.practice import PracticeProblem, is_practice_store
 
@@ -309,6 +319,10 @@ class SyncEngine:
         self._monotonic = monotonic
         self._run_deadline = float("inf")
         self.poison_after = max(1, poison_after)
+        self.snapshots = snapshots
+        self.snapshot_downloader = snapshot_downloader or SnapshotDownloader(
+            client, store.data_dir / "catalog-snapshot"
+        )
         self._abort = threading.Event()
         self._progress_lock = threading.Lock()
         self._progress = SyncProgress("idle", 0, None, "")
@@ -437,7 +451,12 @@ class SyncEngine:
             ("heartbeat", self._heartbeat),
         )
         separate = True  # the cycle without the round trip: every step, heartbeat included
-        if self._round_trip_offered():
+        first_sync = self._snapshot_may_start()
+        if first_sync:
+            # The catalog step takes a snapshot if central offers one; no catalog page from the
+            # start may ride on the round trip meanwhile (unless central is known not to).
+            steps = [(n, self._catalog_from_snapshot if n == "catalog" else f) for n, f in steps]
+        if self._round_trip_offered() and not (first_sync and self._snapshot_maybe_offered()):
             follow: list[_FollowUp] = []
             if not self._step(run, "sync", lambda r: follow.append(self._round_trip(r))):
                 return
@@ -454,7 +473,8 @@ class SyncEngine:
                     # sync after enrollment) and order updates pulled (a few small requests):
                     # on 2G that hides their round trips. After the push, so orders placed
                     # here never wait behind catalog bytes.
-                    self._catalog_fetch = self._start_catalog_fetch()
+                    if not (first_sync and self._snapshot_offered()):
+                        self._catalog_fetch = self._start_catalog_fetch()
                     # The heartbeat's round trip overlaps the pulls too; its answer is awaited
                     # (and any failure reported) in the heartbeat step at the end.
                     self._heartbeat_send = self._start_heartbeat(r)
@@ -1134,6 +1154,94 @@ class SyncEngine:
             "catalog", run.pulled_products, None, f"{run.pulled_products} products updated"
         )
         return True
+
+    # --- 3a. a first sync from a catalog snapshot ----------------------------------------------
+
+    def _snapshot_may_start(self) -> bool:
+        from kiosk.storage.catalog_snapshot import may_start
+
+        return self.snapshots and may_start(self.store.setting(CATALOG_CURSOR))
+
+    def _snapshot_offered(self) -> bool:
+        """Whether central's latest reply named ``wire.FEATURE_SNAPSHOT``."""
+        return wire.FEATURE_SNAPSHOT in (self.client.server_features or frozenset())
+
+    def _snapshot_maybe_offered(self) -> bool:
+        """Named, or no reply seen yet to tell."""
+        return self.client.server_features is None or self._snapshot_offered()
+
+    def _catalog_from_snapshot(self, run: _Run) -> None:
+        """The catalog step of a first sync: the snapshot when central offers one, then the
+        feed's changes after it. A snapshot refused as damaged or hostile is recorded as this
+        run's error and the feed is paged from the start instead, in this same run; a cut
+        download fails the step (the next sync resumes it)."""
+        if self._snapshot_offered() and self._snapshot_may_start():
+            # A page fetched ahead (central's features were not known yet) is not wanted now.
+            self._stop_catalog_fetch()
+            try:
+                self._apply_snapshot(run)
+            except BadResponse as exc:
+                run.fail_with(f"catalog snapshot: {exc}", exc)
+                self.snapshot_downloader.discard()
+        self._pull_catalog(run)
+
+    def _apply_snapshot(self, run: _Run) -> None:
+        from kiosk.storage.catalog_snapshot import apply_batch
+
+        self._set_progress("catalog", 0, None, "fetching the catalog snapshot")
+        downloader = self.snapshot_downloader
+        for _ in range(2):  # once more if the snapshot was replaced during the download
+            try:
+                info = downloader.latest()
+            except ServerError as exc:
+                # No snapshot to be had now (the first one still building): page the feed.
+                log.info("no catalog snapshot (%s): paging the feed", exc)
+                return
+            self._set_online(True)
+            if info is None:
+                return  # an empty catalog: the feed says so
+            try:
+                got = downloader.download(info)
+                break
+            except SnapshotGone:
+                continue
+        else:
+            return
+        self._check_abort()
+        # Every line is checked before anything is written.
+        header = read_snapshot(got.path, info, downloader.max_inflated)
+        categories = [(c.name, c.sort_order, c.active) for c in header.categories]
+        first = True
+        for batch in snapshot_batches(got.path, info, max_inflated=downloader.max_inflated):
+            self._check_abort()
+            self._check_limits()
+            page = self._catalog_page(
+                wire.CatalogPage.model_construct(
+                    items=batch.items, categories=[], next_cursor=info.cursor, has_more=False
+                ),
+                "",
+            )
+            removed = apply_batch(
+                self.store,
+                categories,
+                page.live,
+                page.gone,
+                first=first,
+                final_cursor=info.cursor if batch.last else None,
+            )
+            if removed is None:
+                log.info("catalog cursor changed during the snapshot (a file import): stopped")
+                return
+            first = False
+            run.pulled_products += len(page.live)
+            run.deleted_products += removed
+            self._set_progress(
+                "catalog",
+                run.pulled_products,
+                info.items,
+                f"{run.pulled_products} products from the catalog snapshot",
+            )
+        downloader.discard(info)
 
     # --- 4. media ------------------------------------------------------------------------------
 

@@ -495,9 +495,12 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/livez",
         "/readyz",
         "/v1/sync",
+        "/v1/catalog/snapshots/latest",
+        "/v1/catalog/snapshots/{sha256}",
     }
     schemas = doc["components"]["schemas"]
     for name in (
+        "SnapshotInfo",
         "SyncRequest",
         "SyncResponse",
         "CatalogPage",

@@ -13,7 +13,13 @@ from fastapi.testclient import TestClient
 
 from central.app import create_app
 from central.service import CentralService
-from kiosk.wire import FEATURE_SYNC, FEATURES_HEADER, MAX_EVENTS_PER_BATCH, SyncResponse
+from kiosk.wire import (
+    FEATURE_SNAPSHOT,
+    FEATURE_SYNC,
+    FEATURES_HEADER,
+    MAX_EVENTS_PER_BATCH,
+    SyncResponse,
+)
 from tests.central.conftest import (
     FakeClock,
     add_products,
@@ -140,8 +146,9 @@ def test_every_reply_names_the_feature_and_an_older_central_does_not(
         client.get("/v1/orders/updates", headers=auth),
         client.post("/v1/sync", headers={}, json={}),  # 401 from the edge
     ):
-        assert r.headers[FEATURES_HEADER] == FEATURE_SYNC, r.status_code
-    with TestClient(create_app(service, round_trip=False)) as older:
+        # A comma-separated list: this call's feature and the catalog snapshots'.
+        assert r.headers[FEATURES_HEADER].split(",") == [FEATURE_SYNC, FEATURE_SNAPSHOT]
+    with TestClient(create_app(service, round_trip=False, offer_snapshots=False)) as older:
         assert FEATURES_HEADER not in older.get("/v1/health").headers
         r = older.post("/v1/sync", headers=auth, json={})
         assert r.status_code == 404 and r.json()["error"] == "not_found"
