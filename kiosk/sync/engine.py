@@ -466,13 +466,12 @@ class SyncEngine:
                 separate = False
                 steps = [(name, step) for name, step in steps if name in follow[0].steps]
         for name, step in steps:
-            if separate and name == "pullback":
+            if separate and name == "orders":
 
                 def step(r: _Run, pull: Callable[[_Run], None] = step) -> None:
-                    # The catalog's first page downloads while orders are pulled back (a first
-                    # sync after enrollment) and order updates pulled (a few small requests):
-                    # on 2G that hides their round trips. After the push, so orders placed
-                    # here never wait behind catalog bytes.
+                    # The catalog's first page downloads while order updates are pulled (a
+                    # few small requests): on 2G that hides their round trips. After the push,
+                    # so orders placed here never wait behind catalog bytes.
                     if not (first_sync and self._snapshot_offered()):
                         self._catalog_fetch = self._start_catalog_fetch()
                     # The heartbeat's round trip overlaps the pulls too; its answer is awaited
@@ -1033,7 +1032,7 @@ class SyncEngine:
         """Pull catalog pages, fetching the next page while the current one is applied.
 
         One fetcher thread downloads, inflates and validates pages ahead (at most
-        :data:`CATALOG_PREFETCH` waiting); it was started before the pull-back step, so the
+        :data:`CATALOG_PREFETCH` waiting); it was started before the order updates step, so the
         first page is already on its way. This thread applies the pages strictly in order, each
         with the cursor after it in ONE transaction. A fetch error reaches this thread after the
         pages before it were applied, so an interrupted sync resumes at the last committed page,
