@@ -36,6 +36,7 @@ from central.catalog import CatalogChanges
 from central.clock import iso
 from central.db import ENV_DB, CentralDb
 from central.edge import ERROR_ID_HEADER, DeviceRateLimit, Edge, new_error_id
+from central.encoding import ZstdMiddleware
 from central.enrollment import DeviceAuth
 from central.errors import (
     BadRequest,
@@ -350,6 +351,7 @@ def create_app(
     drain: Drain | None = None,
     close_db_on_shutdown: bool = False,
     round_trip: bool = True,
+    zstd: bool = True,
     snapshots: Snapshots | None = None,
     offer_snapshots: bool = True,
 ) -> FastAPI:
@@ -364,6 +366,8 @@ def create_app(
     ``round_trip``: offer ``POST /v1/sync`` and name it in the ``X-Central-Features`` header of
     every reply; ``False`` serves the protocol as central did before it (the negotiation's tests
     play an older central).
+    ``zstd``: answer zstd to kiosks that accept it (central/encoding.py); ``False``: gzip only,
+    as central did before (the tests of that negotiation play an older central).
     ``snapshots``: the catalog snapshots (default: :class:`~central.snapshots.Snapshots` on
     ``service.db``); ``offer_snapshots=False`` serves no snapshot routes and does not name
     ``FEATURE_SNAPSHOT`` (a central from before them).
@@ -395,6 +399,8 @@ def create_app(
     )
     # Level 9 sends fewer bytes than level 6 on a first sync at no measurable cost in products per
     # second (docs/benchmarks.md).
+    if zstd:
+        app.add_middleware(ZstdMiddleware)  # inside gzip: kiosks that ask get zstd (its module)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=9)
     bearer = HTTPBearer(auto_error=False, description="the device token from POST /v1/enroll")
     err = {"model": ErrorBody}

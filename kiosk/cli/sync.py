@@ -180,6 +180,15 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
     if st.last_error:
         print(f"Last problem: {st.last_error}")
     print(f"Catalog cursor: {st.catalog_cursor or '-'}; orders cursor: {st.orders_cursor or '-'}")
+    budget = _mb(st.data_daily_budget_bytes) + " a day" if st.data_daily_budget_bytes else "none"
+    print(
+        f"Data used: today {_mb(st.data_today_bytes)}, this month {_mb(st.data_month_bytes)};"
+        f" budget: {budget}"
+    )
     if st.clock_warning:
         print(st.clock_warning)
     return 0
+
+
+def _mb(nbytes: int) -> str:
+    return f"{nbytes / 1_000_000:.2f} MB"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -170,6 +171,24 @@ def cmd_purge(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_data_budget(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``kiosk tech data-budget MB``: the daily data budget (0: none); over it, images wait."""
+    from kiosk.storage.data_usage import set_daily_budget
+
+    if not math.isfinite(args.mb) or args.mb < 0:
+        raise InvalidInput("the daily data budget is 0 (none) or a positive number of MB")
+    actor = require_pin(ctx, Role.TECHNICIAN).value
+    nbytes = round(args.mb * 1_000_000)
+    set_daily_budget(ctx.store(), nbytes, actor)
+    if args.json:
+        print_json({"daily_budget_bytes": nbytes})
+    elif nbytes:
+        print(f"Daily data budget: {nbytes / 1_000_000:.2f} MB; over it, images wait")
+    else:
+        print("No daily data budget")
+    return 0
+
+
 def cmd_speech_test(args: argparse.Namespace, ctx: CliContext) -> int:
     """``kiosk tech speech-test [--lang zh_CN|en] [--wav FILE]``: read a sample product and the
     pickup code 372815 through the kiosk's voice, on the speakers or into a WAV file."""
@@ -226,5 +245,7 @@ def register(sub: Any) -> None:
     p = add("speech-test", cmd_speech_test, "read a sample aloud (speakers, or --wav FILE)")
     p.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
     p.add_argument("--wav", type=Path, help="write the sound to this WAV file instead")
+    p = add("data-budget", cmd_data_budget, "set the daily data budget (0: none)")
+    p.add_argument("mb", type=float, help="megabytes a day (1 MB = 1,000,000 bytes)")
     p = add("purge", cmd_purge, "purge villagers' details of long-finished orders")
     p.add_argument("--days", type=int, default=None, help="older than N days (default: setting)")

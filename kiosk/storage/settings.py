@@ -57,6 +57,17 @@ ROUND_TRIP_SERVER = "sync.round_trip_server"
 PULLBACK = "sync.pullback"
 PULLBACK_CURSOR = "sync.pullback_cursor"
 
+# --- the metered link (kiosk/storage/data_usage.py); bytes as counted on the wire ----------------
+
+#: The technician's daily data budget in bytes; 0 or absent: no budget. Over it, images wait.
+DATA_DAILY_BUDGET = "data.daily_budget_bytes"
+#: The local day (``YYYY-MM-DD``) whose bytes :data:`DATA_DAY_BYTES` holds.
+DATA_DAY = "data.day"
+DATA_DAY_BYTES = "data.day_bytes"
+#: The local month (``YYYY-MM``) whose bytes :data:`DATA_MONTH_BYTES` holds.
+DATA_MONTH = "data.month"
+DATA_MONTH_BYTES = "data.month_bytes"
+
 # --- the rest of the kiosk --------------------------------------------------------------------
 
 #: Outbox sequence up to which browse events were summed into demand events.
@@ -98,6 +109,11 @@ SETTINGS: dict[str, SettingSpec] = {
     ROUND_TRIP_SERVER: SettingSpec(str, None, "the server that offers POST /v1/sync"),
     PULLBACK: SettingSpec(str, "", "why a pull-back is due (restore, enroll) or empty"),
     PULLBACK_CURSOR: SettingSpec(str, "", "where the pull-back resumes"),
+    DATA_DAILY_BUDGET: SettingSpec(int, 0, "daily data budget in bytes; 0: none"),
+    DATA_DAY: SettingSpec(str, None, "local day of data.day_bytes"),
+    DATA_DAY_BYTES: SettingSpec(int, 0, "bytes sent and received on that day"),
+    DATA_MONTH: SettingSpec(str, None, "local month of data.month_bytes"),
+    DATA_MONTH_BYTES: SettingSpec(int, 0, "bytes sent and received in that month"),
     DEMAND_CURSOR: SettingSpec(int, 0, "outbox seq up to which demand was summed"),
     RETENTION_DAYS: SettingSpec(int, DEFAULT_RETENTION_DAYS, "days personal data is kept"),
     PRACTICE_STORE: SettingSpec(bool, False, "this store is the practice copy"),

@@ -15,7 +15,7 @@ size limit. Here every call has
   ``Retry-After`` (seconds or an HTTP date). Event pushes are safe to repeat because the request
   body is built once and carries the same event UUIDs on every attempt;
 * streaming reads with the *decompressed* size capped at :data:`kiosk.wire.MAX_BODY_BYTES`: the
-  gzip stream is inflated by us with ``max_length`` so a bomb stops at the cap, not in memory;
+  gzip or zstd stream is inflated by us in bounded steps so a bomb stops at the cap, not in memory;
 * pydantic validation of every payload with the :mod:`kiosk.wire` models.
 
 Errors are the typed classes of :mod:`kiosk.sync.errors`. A 4xx or 5xx keeps central's error
@@ -57,6 +57,8 @@ from kiosk.sync.errors import (
     TlsRefused,
     Unknown,
 )
+from kiosk.sync.meter import WireMeter
+from kiosk.sync.zstd_body import ZstdDamaged, ZstdInflate
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ ERROR_BODY_CAP = 64 * 1024
 #: Request bodies larger than this are sent gzip-compressed (when enabled).
 GZIP_REQUEST_MIN_BYTES = 1024
 USER_AGENT = f"village-kiosk/{__version__}"
+#: zstd first (smaller catalog pages, docs/sync-protocol.md "Compression"); a central that does
+#: not know it answers gzip.
+ACCEPT_ENCODING = "zstd, gzip"
 #: OpenSSL verification codes that refuse a certificate's dates: X509_V_ERR_CERT_NOT_YET_VALID,
 #: X509_V_ERR_CERT_HAS_EXPIRED. With a kiosk clock years off, every certificate fails this way.
 TLS_DATE_CODES = frozenset({9, 10})
@@ -137,17 +142,22 @@ class _TooLarge(Exception):
 
 
 class _Inflater:
-    """Collects a response body, inflating gzip ourselves so the decompressed size is capped."""
+    """Collects a response body, inflating gzip or zstd ourselves so the decompressed size is
+    capped."""
 
     def __init__(self, encoding: str, cap: int) -> None:
         self.cap = cap
         self.parts: list[bytes] = []
         self.size = 0
         enc = encoding.strip().lower()
+        self._new: Callable[[], Any] = ZstdInflate
         if enc in ("", "identity"):
             self._z: Any = None
         elif enc in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._new = lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._z = self._new()
+        elif enc == "zstd":
+            self._z = self._new()
         else:
             raise BadResponse(f"the server used an unsupported content encoding '{encoding}'")
 
@@ -164,18 +174,18 @@ class _Inflater:
         buf = data
         while buf:
             if self._z.eof:
-                # A second gzip member follows the first (allowed by RFC 1952).
+                # A second gzip member (RFC 1952) or zstd frame follows the first.
                 buf = self._z.unused_data + buf if self._z.unused_data else buf
-                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._z = self._new()
             try:
                 out = self._z.decompress(buf, self.cap - self.size + 1)
-            except zlib.error as exc:
+            except (zlib.error, ZstdDamaged) as exc:
                 raise BadResponse(f"the server sent a damaged compressed reply ({exc})") from None
             self._add(out)
             buf = self._z.unconsumed_tail
             if self._z.eof and self._z.unused_data:
                 buf = self._z.unused_data + buf
-                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._z = self._new()
 
     def finish(self) -> bytes:
         if self._z is not None:
@@ -216,16 +226,21 @@ def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose every operation ends by the attempt's deadline."""
+    """A socket stream whose every operation ends by the attempt's deadline, and whose bytes
+    are counted on ``meter``."""
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, meter: WireMeter) -> None:
         self._inner = inner
+        self._meter = meter
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+        data = self._inner.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+        self._meter.add(received=len(data))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+        self._meter.add(sent=len(buffer))
 
     def close(self) -> None:
         self._inner.close()
@@ -236,10 +251,12 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
+        # Counted above TLS: the handshake and record framing (a few KB per connection) are not.
         return _DeadlineStream(
             self._inner.start_tls(
                 ssl_context, server_hostname, _time_left(timeout, httpcore.ConnectTimeout)
-            )
+            ),
+            self._meter,
         )
 
     def get_extra_info(self, info: str) -> Any:
@@ -249,8 +266,9 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's own socket backend, with every stream a :class:`_DeadlineStream`."""
 
-    def __init__(self) -> None:
+    def __init__(self, meter: WireMeter) -> None:
         self._inner = httpcore.SyncBackend()
+        self._meter = meter
 
     def connect_tcp(
         self,
@@ -260,15 +278,18 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        return _DeadlineStream(
+        stream = _DeadlineStream(
             self._inner.connect_tcp(
                 host,
                 port,
                 _time_left(timeout, httpcore.ConnectTimeout),
                 local_address,
                 socket_options,
-            )
+            ),
+            self._meter,
         )
+        self._meter.add(connections=1)
+        return stream
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -276,7 +297,8 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         return _DeadlineStream(
             self._inner.connect_unix_socket(
                 path, _time_left(timeout, httpcore.ConnectTimeout), socket_options
-            )
+            ),
+            self._meter,
         )
 
     def sleep(self, seconds: float) -> None:
@@ -286,17 +308,19 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 class DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport on :class:`_DeadlineBackend`: a deadline set with
     :func:`attempt_deadline` bounds the whole exchange, response headers included (httpx's
-    own timeouts bound each socket operation, never their sum)."""
+    own timeouts bound each socket operation, never their sum). Every byte it reads or writes
+    is counted on :attr:`meter` (:mod:`kiosk.sync.meter`)."""
 
     def __init__(self, verify: bool | ssl.SSLContext = True) -> None:
         super().__init__(verify=verify)
+        self.meter = WireMeter()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_DeadlineBackend(),
+            network_backend=_DeadlineBackend(self.meter),
         )
 
 
@@ -318,7 +342,7 @@ def make_http_client(
         timeout=(timeouts or Timeouts()).for_httpx(),
         transport=transport or DeadlineTransport(verify=verify),
         verify=verify,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         follow_redirects=False,
     )
 
@@ -402,6 +426,9 @@ class CentralClient:
         self.gzip_requests = gzip_requests
         self.max_body_bytes = max_body_bytes
         self.stats = ClientStats()
+        transport = getattr(http, "_transport", None)
+        #: Bytes on the wire (the transport's own meter; an injected test transport: none).
+        self.meter = transport.meter if isinstance(transport, DeadlineTransport) else WireMeter()
         self._token: str | None = None
         #: The optional calls central named in the ``X-Central-Features`` header of its latest
         #: reply (``kiosk.wire.FEATURE_SYNC``…); ``None`` until a reply arrived.

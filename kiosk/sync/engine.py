@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -151,6 +151,8 @@ class SyncSummary:
     order_updates: int = 0
     outbox_remaining: int = 0
     media_fetched: int = 0
+    #: Images left for later because today's data budget is spent (kiosk/storage/data_usage.py).
+    media_deferred: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     clock_offset_s: float | None = None
@@ -177,6 +179,7 @@ class _Run:
     deleted_products: int = 0
     order_updates: int = 0
     media_fetched: int = 0
+    media_deferred: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     clock_offset_s: float | None = None
@@ -415,6 +418,7 @@ class SyncEngine:
             self.client.clear_interrupt()
             self._run_deadline = self._monotonic() + self.max_run_s
             self._cycle(run)
+            self._record_usage()
             summary = self._finish(run)
         finally:
             self.lock.release()
@@ -626,6 +630,7 @@ class SyncEngine:
             order_updates=run.order_updates,
             outbox_remaining=st.pending,
             media_fetched=run.media_fetched,
+            media_deferred=run.media_deferred,
             errors=run.errors,
             warnings=run.warnings,
             clock_offset_s=run.clock_offset_s,
@@ -1056,23 +1061,40 @@ class SyncEngine:
         out: queue.Queue[_CatalogPage | BaseException],
         stop: threading.Event,
     ) -> None:
-        """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``."""
-        more = False
-        pages = 0
+        """The fetcher thread: download pages from ``cursor`` on, in order, into ``out``.
+
+        The next page is asked for as soon as a page has arrived, on a one-worker download
+        thread, while this thread computes the search keys of the page it has (on 2G the link
+        never waits for the CPU, and the keys are computed while the sync thread writes). An
+        abort, the run's limits or a feed that does not advance stop after the page in hand.
+        """
         try:
-            while not stop.is_set():
+            with ThreadPoolExecutor(1, thread_name_prefix="catalog-download") as download:
                 self._check_abort()
-                self._check_limits("catalog", pages)
-                pages += 1
-                page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, more))
-                more = page.has_more
-                # Built here, in parallel with the writes of the previous page.
-                out.put(self._catalog_page(page, cursor))
-                if not page.has_more:
-                    return
-                if page.next_cursor == cursor:
-                    raise BadResponse("the catalog feed did not advance; stopped")
-                cursor = page.next_cursor
+                self._check_limits("catalog", 0)
+                pages = 1
+                page = self.client.catalog_changes(cursor, self._catalog_limit(cursor, False))
+                while not stop.is_set():
+                    ahead: Future[wire.CatalogPage] | None = None
+                    after: BaseException | None = None  # raised once this page is handed on
+                    if page.has_more:
+                        nxt = page.next_cursor
+                        try:
+                            if nxt == cursor:
+                                raise BadResponse("the catalog feed did not advance; stopped")
+                            self._check_abort()
+                            self._check_limits("catalog", pages)
+                            pages += 1
+                            limit = self._catalog_limit(nxt, True)
+                            ahead = download.submit(self.client.catalog_changes, nxt, limit)
+                        except BaseException as exc:
+                            after = exc
+                    out.put(self._catalog_page(page, cursor))
+                    if after is not None:
+                        raise after
+                    if ahead is None:
+                        return
+                    cursor, page = page.next_cursor, ahead.result()
         except BaseException as exc:  # handed to the applying thread, which raises it there
             if not stop.is_set():
                 out.put(exc)
@@ -1239,7 +1261,31 @@ class SyncEngine:
             Offline, ServerError, Unknown, Rejected: as the client does.
         """
         self._authorize()
-        return self._fetch(self.media.missing(hashes), _Run(), abortable=False)
+        try:
+            return self._fetch(self.media.missing(hashes), _Run(), abortable=False)
+        finally:
+            self._record_usage()
+
+    # --- the metered link (kiosk/storage/data_usage.py) --------------------------------------
+
+    def _today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def _record_usage(self) -> None:
+        """Move the bytes the client counted on the wire into today's and this month's totals."""
+        from kiosk.storage.data_usage import add_usage
+
+        add_usage(self.store, self._today(), self.client.meter.take().total)
+
+    def _image_room(self) -> int | None:
+        """Bytes left in today's budget before what the meter counted since the last record
+        (``None``: no budget). Images wait when it is spent; catalog and orders never do."""
+        from kiosk.storage.data_usage import data_usage
+
+        usage = data_usage(self.store, self._today())
+        if not usage.daily_budget_bytes:
+            return None
+        return usage.daily_budget_bytes - usage.today_bytes
 
     def _fetch(self, hashes: list[str], run: _Run, *, abortable: bool = True) -> int:
         """Download and verify ``hashes``, at most :data:`MEDIA_CONCURRENCY` at a time.
@@ -1248,26 +1294,34 @@ class SyncEngine:
         written on this thread only. An abort stops starting new requests; a fatal error (offline,
         enrollment refused, server failing) stops them too and is raised once the requests in
         flight have ended, so no worker outlives the call. ``run.media_fetched`` counts every
-        image stored, even when the step then fails.
+        image stored, even when the step then fails. With a daily data budget
+        (:mod:`kiosk.storage.data_usage`), no request starts once today's bytes reached it
+        (those in flight finish): ``run.media_deferred`` counts the images left.
         """
         todo = [h for h in hashes if is_sha256(h)]
         if not todo:
             return 0
-        fetched = done = 0
+        room = self._image_room()
+        fetched = done = started = 0
         fatal: BaseException | None = None
-        aborted = False
+        aborted = deferred = False
         pending: dict[Future[bytes], str] = {}
         upcoming = iter(todo)
         bound = min(MEDIA_CONCURRENCY, len(todo))
         with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="media-fetch") as pool:
             while True:
-                while len(pending) < bound and fatal is None and not aborted:
+                while len(pending) < bound and fatal is None and not aborted and not deferred:
                     if abortable and self._abort.is_set():
                         aborted = True
+                        break
+                    if room is not None and self.client.meter.peek().total >= room:
+                        deferred = True  # over today's budget: the rest waits for another day
+                        run.media_deferred += len(todo) - started
                         break
                     sha = next(upcoming, None)
                     if sha is None:
                         break
+                    started += 1
                     pending[pool.submit(self.client.media, sha, max_bytes=MAX_IMAGE_BYTES)] = sha
                 if not pending:
                     break

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.storage import outbox
+from kiosk.storage.data_usage import read_usage
 from kiosk.storage.settings import (
     CATALOG_CURSOR,
     CENTER_ID,
@@ -75,6 +76,11 @@ class SyncStatus:
     orders_cursor: str | None
     clock_offset_s: float | None
     clock_warning: str | None
+    #: Bytes on the wire today and this month (the kiosk's local calendar) and the daily data
+    #: budget (0: none); kiosk/storage/data_usage.py.
+    data_today_bytes: int = 0
+    data_month_bytes: int = 0
+    data_daily_budget_bytes: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -98,6 +104,7 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
             k: get(k) for k in (LAST_SUCCESS_AT, LAST_ATTEMPT_AT, LAST_ERROR, LAST_ERROR_CODE)
         }
         cursors = (get(CATALOG_CURSOR), get(ORDERS_CURSOR))
+        usage = read_usage(s, now.astimezone().date())
     try:
         offset = float(offset_text) if offset_text else None
     except ValueError:
@@ -121,4 +128,7 @@ def sync_status(store: KioskStore, now: datetime) -> SyncStatus:
         orders_cursor=cursors[1],
         clock_offset_s=offset,
         clock_warning=clock_warning(offset),
+        data_today_bytes=usage.today_bytes,
+        data_month_bytes=usage.month_bytes,
+        data_daily_budget_bytes=usage.daily_budget_bytes,
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -126,6 +127,40 @@ def test_gzip_bomb_is_stopped_at_the_cap_and_changes_nothing(
     summary = engine.run_once()
     assert not summary.ok
     assert any("once unpacked" in e and "nothing was changed" in e for e in summary.errors)
+    assert _dump(store) == before
+
+
+def test_zstd_bomb_is_stopped_at_the_cap_and_changes_nothing(
+    rig: tuple[Hostile, SyncEngine, dict[str, Any]], store: KioskStore
+) -> None:
+    server, engine, before = rig
+    # Streamed frames (no content size in the header) of zeros: a few KB that unpack to 40 MiB.
+    z = zstandard.ZstdCompressor(level=19).compressobj()
+    zeros = bytes(1 << 20)
+    bomb = b"".join(z.compress(zeros) for _ in range(wire.MAX_BODY_BYTES // len(zeros) + 8))
+    bomb += z.flush()
+    assert len(bomb) < 64 * 1024
+    server.reply = (200, {"Content-Encoding": "zstd"}, bomb)
+    summary = engine.run_once()
+    assert not summary.ok
+    assert any("once unpacked" in e and "nothing was changed" in e for e in summary.errors)
+    assert _dump(store) == before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_damaged_zstd_is_refused_and_changes_nothing(
+    rig: tuple[Hostile, SyncEngine, dict[str, Any]], store: KioskStore, damage: str
+) -> None:
+    server, engine, before = rig
+    page = json.dumps(
+        {"items": [_VALID_ITEM], "categories": [], "next_cursor": "99", "has_more": False}
+    ).encode()
+    frame = zstandard.ZstdCompressor().compress(page)
+    body = b"not zstd at all, not zstd at all" if damage == "garbage" else frame[:-4]
+    server.reply = (200, {"Content-Encoding": "zstd"}, body)
+    summary = engine.run_once()
+    assert not summary.ok
+    assert any("compressed reply" in e for e in summary.errors), summary.errors
     assert _dump(store) == before
 
 

@@ -40,6 +40,7 @@ class CentralInThread:
         rate_limit: DeviceRateLimit | None = None,
         *,
         round_trip: bool = True,
+        zstd: bool = True,
         offer_snapshots: bool = True,
     ) -> None:
         self.service = service
@@ -50,7 +51,13 @@ class CentralInThread:
         self.port = int(self._sock.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(service, rate_limit, round_trip=round_trip, offer_snapshots=offer_snapshots),
+            create_app(
+                service,
+                rate_limit,
+                round_trip=round_trip,
+                zstd=zstd,
+                offer_snapshots=offer_snapshots,
+            ),
             log_level="warning",
             access_log=False,
             lifespan="off",

@@ -108,6 +108,7 @@ class TechnicianScreen(QWidget):
         """Fresh data on every tab."""
         self.message.clear()
         self.sync_tab.show_server()
+        self.sync_tab.data_usage.load()
         self.checks_tab.run_checks()
         self.outbox_tab.load_outbox()
         self.log_tab.load_log()

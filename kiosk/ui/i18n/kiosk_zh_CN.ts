@@ -754,6 +754,54 @@
     </message>
 </context>
 <context>
+    <name>DataUsagePanel</name>
+    <message>
+        <location filename="../admin/tech/data_usage.py" line="+57"/>
+        <source>Daily data budget (MB, 0 = none)</source>
+        <translation>每日流量上限（MB，0 为不限）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save budget</source>
+        <translation>保存上限</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Data used today: %1 · this month: %2</source>
+        <translation>今日已用流量：%1 · 本月：%2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Today&apos;s data budget is used up: pictures wait for tomorrow; orders and the catalog still go.</source>
+        <translation>今日流量已用完：商品图片明天再下载；订单和商品目录照常同步。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Daily data budget: %1</source>
+        <translation>每日流量上限：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No daily data budget: pictures download when needed.</source>
+        <translation>未设每日流量上限：需要时就下载图片。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Daily data budget saved: %1</source>
+        <translation>每日流量上限已保存：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Daily data budget removed.</source>
+        <translation>已取消每日流量上限。</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseTab</name>
     <message>
         <location filename="../admin/tech/database.py" line="+78"/>
@@ -3269,7 +3317,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SyncProgress</name>
     <message>
-        <location filename="../admin/tech/sync.py" line="+64"/>
+        <location filename="../admin/tech/sync.py" line="+65"/>
         <source>Sending %1 changes to the platform…</source>
         <translation>正在把 %1 条变更发送到平台…</translation>
     </message>
@@ -3338,7 +3386,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+27"/>
         <source>Central service: %1</source>
         <translation>平台服务：%1</translation>
     </message>
@@ -3373,7 +3421,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>还没有注册，无法同步。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>Sync finished: %1 sent, %2 products updated, %3 still waiting.</source>
         <translation>同步完成：发送 %1 条，更新 %2 个商品，还有 %3 条待发送。</translation>
     </message>

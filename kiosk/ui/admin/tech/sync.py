@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.storage.settings import SERVER_URL
+from kiosk.ui.admin.tech.data_usage import DataUsagePanel
 from kiosk.ui.admin.tech.tab import TechTab, button
 from kiosk.ui.bridge import SyncBridge
 from kiosk.ui.errors import error_words, sync_summary_words
@@ -143,6 +144,10 @@ class SyncTab(TechTab):
         self.sync_words.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.sync_words.setWordWrap(True)
         s.addWidget(self.sync_words)
+        # The metered link: data used today and this month, the daily budget.
+        self.data_usage = DataUsagePanel(services, self)
+        self.data_usage.said.connect(self.said)
+        s.addWidget(self.data_usage)
         s.addStretch(1)
         self.bridge = SyncBridge(self)
         self.bridge.progress.connect(self._progress)
@@ -244,6 +249,7 @@ class SyncTab(TechTab):
 
     def _synced(self, summary: SyncSummary) -> None:
         self.sync_button.setEnabled(True)
+        self.data_usage.load()
         self.progress.setRange(0, 1)
         # Full only when the run finished well: a failed run must not look complete.
         self.progress.setValue(1 if summary.ok else 0)
