@@ -173,7 +173,7 @@
 <context>
     <name>SearchScreen</name>
     <message numerus="yes">
-        <location filename="../screens/browse.py" line="+163"/>
+        <location filename="../screens/browse.py" line="+188"/>
         <source>%n product(s) found</source>
         <translation>
             <numerusform>%n product found</numerusform>

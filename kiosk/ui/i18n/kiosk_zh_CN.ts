@@ -114,7 +114,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="+240"/>
+        <location filename="../screens/browse.py" line="+265"/>
         <source>Sort:</source>
         <translation>排序：</translation>
     </message>
@@ -3202,9 +3202,9 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../screens/browse.py" line="-166"/>
+        <location filename="../screens/browse.py" line="-185"/>
         <source>Search: type a name, pinyin or initials</source>
-        <extracomment>Wait this long after the last keystroke before searching. Searches take a few milliseconds on a worker and late results are dropped, so this only coalesces keys that arrive together (an IME committing a word, a barcode scanner typing a code a few milliseconds per key); a villager sees results as they type. It is most of the keystroke-to-results time (benchmarks/startup.py), so it is short and the timer precise. A search is recorded for demand counts when typing has paused this long. Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps the query and the grid&apos;s model reset inside the 50 ms keystroke-to-results budget. Rows fetched per page on category pages.</extracomment>
+        <extracomment>A search is recorded for demand counts when typing has paused this long. Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps the query and the grid&apos;s model reset inside the one-frame (16 ms) keystroke-to-results target. Rows fetched per page on category pages.</extracomment>
         <translation>搜索：输入商品名、拼音或首字母</translation>
     </message>
     <message>
@@ -3213,7 +3213,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <translation>✕ 清空</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+95"/>
         <source>Type what you are looking for.</source>
         <translation>请输入想买的东西。</translation>
     </message>
