@@ -24,6 +24,7 @@ from kiosk.ui.i18n import DEFAULT_LANGUAGE, install_translator
 from kiosk.ui.images import ImageCache
 from kiosk.ui.services import KioskServices
 from kiosk.ui.speech import ReadAloud
+from kiosk.ui.store_watch import StoreWatch
 from kiosk.ui.sync_control import SyncController
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
@@ -83,6 +84,9 @@ def build_window(
             window.catalog_changed()
 
     bridge.finished.connect(synced)
+    # Commits by a `kiosk` command run beside the open kiosk: the views re-read as after our own.
+    watch = StoreWatch(store.path, window)
+    watch.changed.connect(lambda: services.signals.changed.emit("store_files"))
     indicator.setParent(window)
     return window
 
