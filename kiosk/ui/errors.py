@@ -337,6 +337,16 @@ _CENTRAL: dict[str, Callable[[], str]] = {
         "The kiosk asked for a picture the platform does not recognise. Sync again; if it keeps "
         "happening, call support.",
     ),
+    "bad_range": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The catalog download could not go on where it stopped. It starts again by itself at the "
+        "next sync; if it keeps happening, call support.",
+    ),
+    "snapshot_too_large": lambda: QCoreApplication.translate(
+        "PlatformErrors",
+        "The platform's catalog is too large to send in one piece; the kiosk downloads it page by "
+        "page instead. Nothing to do.",
+    ),
     "bad_cursor": lambda: QCoreApplication.translate(
         "PlatformErrors",
         "The platform does not recognise where the kiosk's last sync stopped. Sync again; if it "

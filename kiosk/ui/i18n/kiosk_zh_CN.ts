@@ -1398,7 +1398,7 @@
         <translation>“%1”不是“商品:数量”的格式（例如 LY-0001:2）。</translation>
     </message>
     <message>
-        <location line="+359"/>
+        <location line="+369"/>
         <source>That did not work. For the technician: %1</source>
         <translation>操作没有成功。给技术员看的详情：%1</translation>
     </message>
@@ -1660,7 +1660,7 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../app.py" line="+205"/>
+        <location filename="../app.py" line="+209"/>
         <source>The kiosk&apos;s database was damaged and has been repaired from a backup.
 Orders restored from the backup: %1. Orders rescued from the damaged file: %2.
 The technician can read the full report in %3.</source>
@@ -2604,7 +2604,7 @@ Please close and restart the kiosk: it repairs itself at start.</source>
 <context>
     <name>PlatformErrors</name>
     <message>
-        <location filename="../errors.py" line="-360"/>
+        <location filename="../errors.py" line="-370"/>
         <source>The platform does not recognise this kiosk: ask the technician to enroll it again.</source>
         <extracomment>The central service&apos;s codes → what happened and what to do. A test derives every code the central service can send from central/&apos;s source and checks each one is here.</extracomment>
         <translation>平台不认识这台村站：请技术员重新注册。</translation>
@@ -2643,6 +2643,16 @@ Please close and restart the kiosk: it repairs itself at start.</source>
         <location line="+5"/>
         <source>The kiosk asked for a picture the platform does not recognise. Sync again; if it keeps happening, call support.</source>
         <translation>村站要的图片平台不认识。请再同步一次；如果一直这样，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The catalog download could not go on where it stopped. It starts again by itself at the next sync; if it keeps happening, call support.</source>
+        <translation>商品目录没能从中断的地方接着下载。下次同步时会自动重新开始；如果一直这样，请联系客服。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The platform&apos;s catalog is too large to send in one piece; the kiosk downloads it page by page instead. Nothing to do.</source>
+        <translation>平台的商品目录太大，不能一次发送；村站会改为一页一页地下载。不用做什么。</translation>
     </message>
     <message>
         <location line="+5"/>
