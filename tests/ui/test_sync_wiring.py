@@ -131,8 +131,12 @@ def test_words_change_from_waiting_to_last_synced(
         monitor = start_sync(store, bridge)
         assert monitor is not None, "an enrolled kiosk must start its background sync"
         try:
+            # After the run's own end: the counts alone may change earlier, when the store
+            # watch (kiosk/ui/store_watch.py) sees the engine's writes.
             after = wait_for_text(
-                qtbot, window, lambda t: "last synced" in t and "All orders sent" in t
+                qtbot,
+                window,
+                lambda t: bool(finished_on) and "last synced" in t and "All orders sent" in t,
             )
         finally:
             assert stop_sync(monitor)
