@@ -4,11 +4,9 @@ the real sync engine brings the catalog from the real central service (docs/ui.m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 
 from kiosk.storage.store import KioskStore
@@ -24,19 +22,9 @@ from tests.helpers.central_server import (
 )
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.ui.conftest import QT_OFFSCREEN_NOISE
+from tests.ui.test_sync_wiring import device_keyring  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.qt_log_ignore(*QT_OFFSCREEN_NOISE)
-
-
-@pytest.fixture
-def device_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 def _close(qtbot: Any, window: KioskWindow) -> None:
@@ -69,7 +57,7 @@ def test_home_fills_itself_when_the_first_sync_brings_the_catalog(
     qtbot: Any,
     tmp_path: Path,
     central_server: CentralServer,  # noqa: F811
-    device_keyring: MemoryKeyring,
+    device_keyring: MemoryKeyring,  # noqa: F811  (the imported fixture)
 ) -> None:
     central_server.import_catalog(DEMO_CATALOG)
     with KioskStore.open(tmp_path / "kiosk") as store:
