@@ -140,7 +140,7 @@ class Script:
 
     faults: Sequence[Fault]
     then: FaultPlan = field(default_factory=lambda: Always(PASS))
-    only: str = ""
+    only: str | tuple[str, ...] = ""  # a path prefix, or several
     _next: int = 0
 
     def choose(self, method: str, target: str) -> Fault:

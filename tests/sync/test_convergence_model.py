@@ -66,6 +66,8 @@ from tests.helpers.conv_rig import (
 )
 from tests.helpers.fault_proxy import Always, Fault, FaultPlan, FaultProxy, Script
 
+OUTBOX_ROUTES = ("/v1/sync", "/v1/events")
+
 SKUS = ["P00000", "P00001", "P00002"]
 SIGN = {"order_cash": 1, "pickup_cash": 1, "refund": -1}
 
@@ -269,9 +271,12 @@ class Convergence(RuleBasedStateMachine):
         proxy = self.world.proxy
         plans: dict[str, FaultPlan] = {
             "none": Always(Fault.passthrough()),
-            "lost_reply": Script([Fault.lost_reply()], only="/v1/events"),
-            "server_500": Script([Fault.unavailable(status=500)] * 2, only="/v1/events"),
-            "cut_updates": Script([Fault.cut(60)], only="/v1/orders/updates"),
+            # The outbox goes by POST /v1/sync (one round trip) or by POST /v1/events (a
+            # central without it, or later batches): the faults hit whichever comes first.
+            "lost_reply": Script([Fault.lost_reply()], only=OUTBOX_ROUTES),
+            "server_500": Script([Fault.unavailable(status=500)] * 2, only=OUTBOX_ROUTES),
+            # Order updates come in POST /v1/sync's reply, or by GET /v1/orders/updates.
+            "cut_updates": Script([Fault.cut(60)], only=("/v1/sync", "/v1/orders/updates")),
             "reset": Script([Fault.reset()]),
             "cut_pullback": Script([Fault.reset()] * 3, only="/v1/orders/recovery"),
         }
