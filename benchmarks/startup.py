@@ -116,7 +116,7 @@ def time_to_ready(cmd: list[str], env: dict[str, str]) -> float:
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith(READY):
-                painted = float(line[len(READY) :].strip())
+                painted = float(line[len(READY) :].split()[0])
         proc.wait(timeout=CHILD_TIMEOUT_S)
     finally:
         if proc.poll() is None:

@@ -28,7 +28,14 @@ def preload_storage() -> None:
 
 def cmd_gui(args: argparse.Namespace, ctx: CliContext) -> int:
     """Open the villager's kiosk."""
-    preload_storage()
+    from kiosk.storage.cards import HOME_FEATURED
+    from kiosk.storage.first_paint import read_first_paint
+
+    # A store ready as it is paints its home screen from a plain sqlite3 read and is opened
+    # after that paint; otherwise it is opened (migrated, repaired) first, as always.
+    first = read_first_paint(ctx.data_dir, HOME_FEATURED)
+    if first is None:
+        preload_storage()
     # Imported here so other commands never load Qt.
     from kiosk.ui.app import run_gui
 
@@ -37,6 +44,7 @@ def cmd_gui(args: argparse.Namespace, ctx: CliContext) -> int:
         windowed=bool(getattr(args, "windowed", False)),
         lang=getattr(args, "lang", None),
         idle_timeout_s=float(getattr(args, "idle_timeout", None) or 120.0),
+        first=first,
     )
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -28,6 +27,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.kernel.clock import utc_now_text
 from kiosk.storage import outbox
+from kiosk.storage.cards import CategoryTile as CategoryTile
+from kiosk.storage.cards import ProductCard as ProductCard
+from kiosk.storage.cards import pick_featured
 from kiosk.storage.models import BrowseEvent, Category, Product
 from kiosk.storage.settings import DEMAND_CURSOR
 from kiosk.storage.store import KioskStore
@@ -59,28 +61,6 @@ class ProductSort(StrEnum):
     POPULAR = "popular"
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
-
-
-@dataclass(frozen=True, slots=True)
-class ProductCard:
-    """What a product tile on the villager's screen shows."""
-
-    sku: str
-    name: str
-    price_fen: int
-    unit: str
-    category: str
-    image_hash: str | None
-    stock: str
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryTile:
-    """A category on the home screen, with one product picture to stand for it."""
-
-    name: str
-    product_count: int
-    image_hash: str | None
 
 
 def _card(p: Product) -> ProductCard:
@@ -131,17 +111,7 @@ def featured_products(s: Session, limit: int = 8) -> list[ProductCard]:
         .order_by(Product.views.desc(), Product.id)  # ix_products_views_id
         .limit(limit * 10)
     )
-    candidates = [_card(p) for p in s.scalars(stmt)]
-    picked: list[ProductCard] = []
-    per_category: Counter[str] = Counter()
-    for card in candidates:
-        if len(picked) < limit and per_category[card.category] < 2:
-            picked.append(card)
-            per_category[card.category] += 1
-    for card in candidates:  # fewer categories than needed: fill up in popularity order
-        if len(picked) < limit and card not in picked:
-            picked.append(card)
-    return picked
+    return pick_featured([_card(p) for p in s.scalars(stmt)], limit)
 
 
 def list_products(

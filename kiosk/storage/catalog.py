@@ -21,7 +21,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kiosk.catalog import (
-    IMAGE_TYPES,
     MAX_REPORTED_ERRORS,
     CatalogProduct,
     ImageProblem,
@@ -31,12 +30,12 @@ from kiosk.catalog import (
 from kiosk.errors import InvalidInput
 from kiosk.search_keys import SearchKeys
 from kiosk.storage import search
+from kiosk.storage.media_files import IMAGE_SUFFIXES as IMAGE_SUFFIXES
+from kiosk.storage.media_files import find_media as find_media
 from kiosk.storage.models import Category, Product
 from kiosk.storage.settings import CATALOG_CURSOR
 from kiosk.storage.store import KioskStore
 
-#: Image file types a catalog may reference.
-IMAGE_SUFFIXES = frozenset(IMAGE_TYPES)
 #: Products compared and written per batch (also the SQLite IN-list size).
 BATCH = 500
 
@@ -252,16 +251,6 @@ def delete_products(s: Session, skus: Iterable[str]) -> int:
 def media_path(media_dir: Path, image_hash: str, suffix: str) -> Path:
     """Where an image with this content hash and file suffix lives in the media cache."""
     return media_dir / image_hash[:2] / f"{image_hash}{suffix.lower()}"
-
-
-def find_media(media_dir: Path, image_hash: str) -> Path | None:
-    """The cached image file of ``image_hash`` (any suffix), or ``None`` if it is not there."""
-    folder = media_dir / image_hash[:2]
-    for suffix in sorted(IMAGE_SUFFIXES):
-        candidate = folder / f"{image_hash}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _sha256(path: Path) -> str:

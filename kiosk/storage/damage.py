@@ -79,6 +79,17 @@ def lost_journal_frames(db: Path) -> int:
     return max(0, max_frame - max(present, backfilled))
 
 
+#: The marker file next to the database that says "quick_check found damage"
+#: (:func:`kiosk.storage.recovery.flag_damaged` writes it).
+MARKER_SUFFIX = ".corrupt"
+
+
+def marker_path(data_dir: Path) -> Path:
+    """The ``kiosk.db.corrupt`` marker file of ``data_dir``."""
+    # "kiosk.db" is kiosk.storage.quick_store.DB_FILENAME (that module imports this one).
+    return data_dir / ("kiosk.db" + MARKER_SUFFIX)
+
+
 def probe_files(db: Path) -> str | None:
     """Cheap checks at open (a few hundred bytes read): a reason in plain words, or ``None``.
 

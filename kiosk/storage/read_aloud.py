@@ -9,6 +9,7 @@ default instead of breaking the screens.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.errors import InvalidInput
 from kiosk.storage.settings import (
@@ -17,7 +18,9 @@ from kiosk.storage.settings import (
     READ_ALOUD_RATE,
     READ_ALOUD_VOLUME,
 )
-from kiosk.storage.store import KioskStore
+
+if TYPE_CHECKING:
+    from kiosk.storage.store import KioskStore
 
 #: Volume in percent of the engine's normal loudness, and speed in percent of normal speed.
 VOLUME_RANGE = (20, 200)
@@ -57,7 +60,7 @@ def load_read_aloud(store: KioskStore) -> ReadAloudSettings:
     """The settings as stored (defaults where unset or unreadable)."""
     d = ReadAloudSettings()
     with store.read() as s:
-        get = KioskStore.get_setting
+        get = store.get_setting
         return ReadAloudSettings(
             enabled=_bool(get(s, READ_ALOUD_ENABLED), d.enabled),
             auto_pickup_code=_bool(get(s, READ_ALOUD_AUTO_PICKUP_CODE), d.auto_pickup_code),
@@ -79,13 +82,11 @@ def save_read_aloud(store: KioskStore, settings: ReadAloudSettings, actor: str) 
                 params={"name": name, "low": lo, "high": hi},
             )
     with store.write() as s:
-        KioskStore.set_setting(s, READ_ALOUD_ENABLED, "1" if settings.enabled else "0")
-        KioskStore.set_setting(
-            s, READ_ALOUD_AUTO_PICKUP_CODE, "1" if settings.auto_pickup_code else "0"
-        )
-        KioskStore.set_setting(s, READ_ALOUD_VOLUME, str(settings.volume))
-        KioskStore.set_setting(s, READ_ALOUD_RATE, str(settings.rate))
-        KioskStore.audit(
+        store.set_setting(s, READ_ALOUD_ENABLED, "1" if settings.enabled else "0")
+        store.set_setting(s, READ_ALOUD_AUTO_PICKUP_CODE, "1" if settings.auto_pickup_code else "0")
+        store.set_setting(s, READ_ALOUD_VOLUME, str(settings.volume))
+        store.set_setting(s, READ_ALOUD_RATE, str(settings.rate))
+        store.audit(
             s,
             actor,
             "read_aloud_set",

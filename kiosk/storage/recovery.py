@@ -50,6 +50,7 @@ from kiosk.storage.damage import (
     StoreDamaged,
     header_page_size,
     lost_journal_frames,
+    marker_path,
     probe_files,
 )
 from kiosk.storage.restore import restore_backup
@@ -58,8 +59,6 @@ from kiosk.storage.store import BACKUP_DIRNAME, DB_FILENAME, KioskStore
 
 log = logging.getLogger(__name__)
 
-#: The marker file next to the database that says "quick_check found damage".
-MARKER_SUFFIX = ".corrupt"
 #: Where damaged files are moved, one sub-folder per recovery.
 DAMAGED_DIRNAME = "damaged"
 REPORT_FILENAME = "REPORT.txt"
@@ -68,11 +67,6 @@ RESCUE_CHUNK = 256
 
 
 # --- detection ---------------------------------------------------------------------------------
-
-
-def marker_path(data_dir: Path) -> Path:
-    """The ``kiosk.db.corrupt`` marker file of ``data_dir``."""
-    return data_dir / (DB_FILENAME + MARKER_SUFFIX)
 
 
 def damaged_reason(data_dir: Path) -> str | None:

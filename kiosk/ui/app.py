@@ -11,13 +11,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kiosk.storage.first_paint import DeferredStore, FirstPaint
 from kiosk.storage.settings import CENTER_NAME, LANGUAGE, SERVER_URL
-from kiosk.storage.store import KioskStore
 from kiosk.ui import theme
 from kiosk.ui.bridge import SyncBridge, SyncIndicator
 from kiosk.ui.i18n import DEFAULT_LANGUAGE, install_translator
@@ -31,6 +31,7 @@ from kiosk.ui.window import IDLE_TIMEOUT_MS, KioskWindow, show_kiosk
 
 if TYPE_CHECKING:
     from kiosk.storage.recovery import RecoveryReport
+    from kiosk.storage.store import KioskStore
     from kiosk.sync.connectivity import ConnectivityMonitor
     from kiosk.sync.engine import SyncSummary
     from kiosk.ui.single import SingleInstance
@@ -56,8 +57,13 @@ def build_window(
     idle_timeout_ms: int = IDLE_TIMEOUT_MS,
     connected: bool | None = None,
     bridge: SyncBridge | None = None,
+    first: FirstPaint | None = None,
 ) -> KioskWindow:
-    """Build services and the window for ``store`` (the QApplication must exist)."""
+    """Build services and the window for ``store`` (the QApplication must exist).
+
+    With ``first`` (read before the store was opened: :mod:`kiosk.storage.first_paint`) nothing
+    is read from the store until :meth:`KioskWindow.store_opened`.
+    """
     runner = TaskRunner()
     images = ImageCache(store.media_dir, runner)
     services = KioskServices(
@@ -65,18 +71,19 @@ def build_window(
         runner=runner,
         images=images,
         lang=lang,
-        center_name=store.setting(CENTER_NAME) or "",
+        center_name=first.center_name if first else store.setting(CENTER_NAME) or "",
         read_aloud=ReadAloud(store, runner, lang),
     )
     if connected is None:
-        connected = bool(store.setting(SERVER_URL))
+        connected = first.connected if first else bool(store.setting(SERVER_URL))
     bridge = bridge or SyncBridge()
     indicator = SyncIndicator(store, runner, bridge, connected=connected, changes=services.signals)
-    window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms)
+    window = KioskWindow(services, indicator, idle_timeout_ms=idle_timeout_ms, first=first)
     runner.setParent(window)
     if services.read_aloud is not None:
         services.read_aloud.setParent(window)
-        services.read_aloud.load()
+        if first is None:
+            services.read_aloud.load()
     bridge.setParent(window)
 
     def synced(summary: SyncSummary) -> None:
@@ -120,8 +127,9 @@ def start_demand_counts(window: KioskWindow) -> QTimer:
     return timer
 
 
-#: Hidden hook for benchmarks/startup.py: "1" prints ``KIOSK_READY painted_at=<unix time>`` on
-#: stdout at the first paint of the loaded home screen; "exit" also closes the kiosk right after.
+#: Hidden hook for benchmarks/startup.py: "1" prints ``KIOSK_READY painted_at=<unix time>
+#: sqlalchemy=<0|1>`` on stdout at the first paint of the loaded home screen (whether SQLAlchemy
+#: was imported by then); "exit" also closes the kiosk right after.
 ENV_REPORT_READY = "KIOSK_REPORT_READY"
 #: Background work (sync, demand counts, building the other screens) starts after the home
 #: screen's first paint, or after this long if the home screen never loads.
@@ -135,7 +143,8 @@ class _HomePaintWatcher(QObject):
         super().__init__(window)
         self._window = window
         self._callbacks = callbacks
-        self._loaded = False
+        # Loaded already when the window was built from a first-paint read.
+        self._loaded = window.home.shown_once
         window.home.loaded.connect(self._on_loaded)
         window.home.installEventFilter(self)
 
@@ -162,19 +171,21 @@ def when_home_painted(window: KioskWindow, *callbacks: Callable[[], None]) -> No
     _HomePaintWatcher(window, list(callbacks))
 
 
-def report_ready_when_home_painted(window: KioskWindow) -> None:
-    """Install the :data:`ENV_REPORT_READY` hook when the variable is set (inert otherwise)."""
+def ready_report(window: KioskWindow) -> Callable[[], None] | None:
+    """The :data:`ENV_REPORT_READY` hook when the variable is set, else ``None``: to run first
+    after the home screen's first paint (before the store opens after it)."""
     mode = os.environ.get(ENV_REPORT_READY, "")
     if mode not in ("1", "exit"):
-        return
+        return None
 
     def report() -> None:
-        sys.stdout.write(f"KIOSK_READY painted_at={time.time():.4f}\n")
+        loaded = int("sqlalchemy" in sys.modules)
+        sys.stdout.write(f"KIOSK_READY painted_at={time.time():.4f} sqlalchemy={loaded}\n")
         sys.stdout.flush()
         if mode == "exit":
             window.close()
 
-    when_home_painted(window, report)
+    return report
 
 
 #: How often the kiosk checks whether the daily automatic backup is due.
@@ -273,25 +284,33 @@ def _log_reindex_failure(exc: BaseException) -> None:
     log.error("rebuilding the search index failed (next start tries again): %s", exc)
 
 
-def open_first_run_if_needed(window: KioskWindow) -> bool:
-    """Open the technician's first-run wizard when the kiosk has no PINs yet.
+def open_first_run_if_needed(window: KioskWindow, first: FirstPaint | None = None) -> bool:
+    """Open the technician's first-run wizard when the kiosk has no PINs yet (``first`` says,
+    when the store is not open yet).
 
     Not while the start-up benchmark's hook waits for the home screen to paint.
     """
-    # The PIN check, not the wizard's module: a configured kiosk never imports the wizard.
-    from kiosk.storage.admin import pins_configured
-
-    if os.environ.get(ENV_REPORT_READY) or all(pins_configured(window.services.store).values()):
+    if os.environ.get(ENV_REPORT_READY):
         return False
+    if first is not None:
+        if first.pins_set:
+            return False
+    else:
+        # The PIN check, not the wizard's module: a configured kiosk never imports the wizard.
+        from kiosk.storage.admin import pins_configured
+
+        if all(pins_configured(window.services.store).values()):
+            return False
     window.show_first_run()
     return True
 
 
-def choose_language(store: KioskStore, requested: str | None) -> str:
-    """The screen language: ``requested`` (``--lang``), else the first-run choice, else zh_CN."""
+def choose_language(store: KioskStore | FirstPaint, requested: str | None) -> str:
+    """The screen language: ``requested`` (``--lang``), else the first-run choice (from the store
+    or from its first-paint read), else zh_CN."""
     if requested:
         return requested
-    chosen = store.setting(LANGUAGE)
+    chosen = store.language if isinstance(store, FirstPaint) else store.setting(LANGUAGE)
     return chosen if chosen in ("zh_CN", "en") else DEFAULT_LANGUAGE
 
 
@@ -301,8 +320,13 @@ def run_gui(
     windowed: bool = False,
     lang: str | None = None,
     idle_timeout_s: float = IDLE_TIMEOUT_MS / 1000,
+    first: FirstPaint | None = None,
 ) -> int:
     """Run the kiosk until the window closes; returns the exit code.
+
+    ``first``: the home screen read before the store was opened
+    (:func:`kiosk.storage.first_paint.read_first_paint`); the store is then opened right after
+    the first paint. ``None``: the store is opened (migrated, repaired) before the window.
 
     ``lang`` overrides the language chosen in the first-run wizard (setting ``ui.language``).
     Only one kiosk runs per data folder: a second one asks the first to come to the front and
@@ -316,7 +340,12 @@ def run_gui(
         return EXIT_ALREADY_RUNNING
     try:
         return _run_gui(
-            data_dir, instance, windowed=windowed, lang=lang, idle_timeout_s=idle_timeout_s
+            data_dir,
+            instance,
+            windowed=windowed,
+            lang=lang,
+            idle_timeout_s=idle_timeout_s,
+            first=first,
         )
     finally:
         instance.release()
@@ -336,26 +365,31 @@ def _run_gui(
     windowed: bool,
     lang: str | None,
     idle_timeout_s: float,
+    first: FirstPaint | None,
 ) -> int:
     from kiosk.logs import setup_logging
-    from kiosk.storage.recovery import open_or_recover
 
     # The running kiosk's orders, syncs, PIN warnings … go to kiosk.log (the technician's log
     # tab and the support bundle read it), through the privacy filter of kiosk.logs.
     setup_logging(data_dir)
     log.info("kiosk window starting")
-    # Repairs a damaged store first (docs/reliability.md, Damaged database). A search index from
-    # another key format is rebuilt in the background after the first paint (start_store_care), not
-    # before the window shows.
-    store, recovered = open_or_recover(data_dir, refresh_search=False)
-    lang = choose_language(store, lang)
+    opening = _StoreOpening(data_dir)
+    if first is None:
+        # Repairs a damaged store first (docs/reliability.md, Damaged database). A search index
+        # from another key format is rebuilt in the background after the first paint
+        # (start_store_care), not before the window shows.
+        store = opening.open()
+        lang = choose_language(store, lang)
+    else:
+        # The home screen paints from ``first``; the store opens right after that paint.
+        store = cast("KioskStore", DeferredStore(data_dir, opening.open))
+        lang = choose_language(first, lang)
     app = make_app(lang=lang)
     instance.listen()  # after the QApplication: its socket needs the event loop
     bridge = SyncBridge()
     window = build_window(
-        store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge
+        store, lang=lang, idle_timeout_ms=int(idle_timeout_s * 1000), bridge=bridge, first=first
     )
-    report_ready_when_home_painted(window)
     sync = SyncController(store, bridge, window)
     # A restore from the technician screen pauses the sync first, then restarts the kiosk.
     window.set_sync_controller(sync)
@@ -382,15 +416,33 @@ def _run_gui(
         else:
             sync.restart()
 
+    def open_store() -> None:
+        # After the first paint from ``first``: the villager sees the home screen meanwhile.
+        try:
+            cast(DeferredStore, store).open()
+        except Exception as exc:  # the same failures the slow path raises before the window
+            opening.failure = exc
+            app.exit(1)
+            return
+        window.store_opened()
+        start_store_care(window, opening.recovered)
+
     window.enrolled.connect(after_enrollment)
     instance.raise_requested.connect(lambda: bring_to_front(window, windowed=windowed))
-    when_home_painted(window, start_background)
+    # One watcher, so these run in this order after the paint: the benchmark's report first.
+    after_paint = [open_store, start_background] if first is not None else [start_background]
+    report = ready_report(window)
+    when_home_painted(window, *([report] if report else []), *after_paint)
     QTimer.singleShot(BACKGROUND_START_LATEST_MS, window, start_background)
-    open_first_run_if_needed(window)
+    open_first_run_if_needed(window, first)
     show_kiosk(window, windowed=windowed)
-    start_store_care(window, recovered)
+    if first is None:
+        start_store_care(window, opening.recovered)
     try:
-        return int(app.exec())
+        code = int(app.exec())
+        if opening.failure is not None:
+            raise opening.failure
+        return code
     finally:
         sync.stop()
         window.services.runner.shutdown()
@@ -398,6 +450,22 @@ def _run_gui(
             window.practice.leave_now()  # the practice store never outlives the kiosk
         store.close()
         log.info("kiosk window closed")
+
+
+class _StoreOpening:
+    """Opens the kiosk's store with :func:`kiosk.storage.recovery.open_or_recover` and keeps what
+    the window must tell afterwards: the recovery report, or the failure that stops the kiosk."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.recovered: RecoveryReport | None = None
+        self.failure: Exception | None = None
+
+    def open(self) -> KioskStore:
+        from kiosk.storage.recovery import open_or_recover
+
+        store, self.recovered = open_or_recover(self.data_dir, refresh_search=False)
+        return store
 
 
 #: How long the "already open" notice stays on the kiosk brought to the front.

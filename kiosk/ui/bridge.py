@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from kiosk.storage.settings import LAST_ERROR_CODE, LAST_SUCCESS_AT
-from kiosk.storage.store import KioskStore
 from kiosk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from kiosk.storage.store import KioskStore
     from kiosk.sync.engine import SyncProgress, SyncSummary
     from kiosk.ui.services import StoreSignals
 
@@ -241,8 +241,8 @@ class SyncIndicator(QObject):
                 waiting, quarantined = orders_waiting_to_send(s), outbox.stats(s).quarantined
                 if not seed:
                     return waiting, quarantined, None, None
-                problem = KioskStore.get_setting(s, LAST_ERROR_CODE) or None
-                last = KioskStore.get_setting(s, LAST_SUCCESS_AT) or None
+                problem = store.get_setting(s, LAST_ERROR_CODE) or None
+                last = store.get_setting(s, LAST_SUCCESS_AT) or None
                 return waiting, quarantined, problem, last
 
         def done(counts: tuple[int, int, str | None, str | None]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kiosk.orders import MAX_LINES, MAX_QTY_PER_LINE, LineRequest
-from kiosk.storage.browsing import ProductCard
+from kiosk.storage.cards import ProductCard
 
 
 @dataclass(frozen=True, slots=True)

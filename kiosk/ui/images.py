@@ -69,9 +69,9 @@ class ImageCache(QObject):
             media_dir = self._media_dir
 
             def load() -> QImage | None:
-                # Imported on the worker, on first use: kiosk.storage.catalog brings the catalog
-                # importer (pydantic), which the home screen's first paint does not need.
-                from kiosk.storage.catalog import find_media
+                # Imported on the worker, on first use (plain file-system work, no SQLAlchemy:
+                # the home screen's pictures load while it is first painted).
+                from kiosk.storage.media_files import find_media
 
                 path = find_media(media_dir, image_hash)
                 if path is None:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -24,11 +24,13 @@ from PySide6.QtCore import (
 
 from kiosk.money import format_yuan
 from kiosk.orders import OrderStatus
-from kiosk.storage.browsing import ProductCard
-from kiosk.storage.lookup import VillagerOrder
+from kiosk.storage.cards import ProductCard
 from kiosk.ui.cart import Cart, CartLine
 from kiosk.ui.images import ImageCache
 from kiosk.ui.order_words import status_words
+
+if TYPE_CHECKING:
+    from kiosk.storage.lookup import VillagerOrder
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

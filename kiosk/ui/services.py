@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from kiosk.storage.store import KioskStore
 from kiosk.ui.images import ImageCache
 from kiosk.ui.speech import ReadAloud
 from kiosk.ui.tasks import TaskRunner
 from kiosk.ui.widgets import Asker
+
+if TYPE_CHECKING:
+    from kiosk.storage.store import KioskStore
 
 T = TypeVar("T")
 

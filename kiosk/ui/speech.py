@@ -15,14 +15,14 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.storage.read_aloud import ReadAloudSettings, load_read_aloud
-from kiosk.storage.store import KioskStore
 from kiosk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from kiosk.speech.sound import SoundOutput
     from kiosk.speech.speaker import Speaker
     from kiosk.speech.words import Utterance
-    from kiosk.storage.browsing import ProductCard
+    from kiosk.storage.cards import ProductCard
+    from kiosk.storage.store import KioskStore
     from kiosk.ui.widgets import ProductGrid
 
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.storage.settings import SERVER_URL
-from kiosk.storage.store import KioskStore
 
 if TYPE_CHECKING:
+    from kiosk.storage.store import KioskStore
     from kiosk.sync.connectivity import ConnectivityMonitor
     from kiosk.sync.listener import SyncListener
 

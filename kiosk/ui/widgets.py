@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.storage.browsing import ProductCard
+from kiosk.storage.cards import ProductCard
 from kiosk.ui import theme
 from kiosk.ui.models import CardRole, PriceTextRole
 

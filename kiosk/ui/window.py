@@ -32,7 +32,8 @@ from kiosk.ui.widgets import TopBar
 
 if TYPE_CHECKING:
     # The other screens are imported when first shown (see KioskWindow): start-up only needs home.
-    from kiosk.storage.browsing import ProductCard
+    from kiosk.storage.cards import ProductCard
+    from kiosk.storage.first_paint import FirstPaint
     from kiosk.ui.admin.area import AdminArea
     from kiosk.ui.bridge import SyncIndicator
     from kiosk.ui.practice import PracticeMode
@@ -226,8 +227,11 @@ class KioskWindow(QWidget):
         indicator: SyncIndicator | None = None,
         *,
         idle_timeout_ms: int = IDLE_TIMEOUT_MS,
+        first: FirstPaint | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``first``: the home screen's data read before the store was opened (the kiosk's
+        start-up); the store's other reads wait for :meth:`store_opened`."""
         super().__init__(parent)
         self.services = services
         self.setWindowTitle(self.tr("Village Kiosk"))
@@ -243,8 +247,11 @@ class KioskWindow(QWidget):
         self.home = HomeScreen(services, self)
         self.stack.addWidget(self.home)
         attach_to_grid(self.home.grid, services.read_aloud)
-        # First: the home screen's query runs on a worker while the rest is built and shown.
-        self.home.refresh()
+        if first is not None:
+            self.home.show_read(first.tiles, first.featured)
+        else:
+            # First: the home screen's query runs on a worker while the rest is built and shown.
+            self.home.refresh()
 
         self.top.home_clicked.connect(self.go_home)
         self.top.cart_clicked.connect(self.show_checkout)
@@ -260,7 +267,8 @@ class KioskWindow(QWidget):
         if indicator is not None:
             indicator.changed.connect(self.top.set_sync_text)
             self.top.set_sync_text(indicator.text)
-            indicator.refresh()
+            if first is None:
+                indicator.refresh()
         # Owner and technician mode: a small button at the top right, always through the PIN.
         self._leaving_admin = False
         self.admin_button = QPushButton(self.tr("Owner"), self.top)
@@ -280,6 +288,14 @@ class KioskWindow(QWidget):
         self.idle.idle.connect(self._idle_reset)
         # The technician's way out of full-screen kiosk mode.
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
+
+    def store_opened(self) -> None:
+        """The store is open (after a first paint from ``first``): read what the window shows
+        from it."""
+        if self.indicator is not None:
+            self.indicator.refresh()
+        if self.services.read_aloud is not None:
+            self.services.read_aloud.load()
 
     # -- screens, built on first use ----------------------------------------------------------
 

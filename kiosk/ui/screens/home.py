@@ -6,14 +6,14 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.storage.browsing import CategoryTile, ProductCard, category_tiles, featured_products
+from kiosk.storage.cards import HOME_FEATURED, CategoryTile, ProductCard
 from kiosk.ui.models import ProductGridModel
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import ProductGrid, clear_layout
 
 TILE_COLUMNS = 5
 TILE_ICON_PX = 72
-FEATURED_COUNT = 10
+FEATURED_COUNT = HOME_FEATURED
 
 
 class HomeScreen(QWidget):
@@ -35,6 +35,8 @@ class HomeScreen(QWidget):
         super().__init__(parent)
         self._services = services
         self._tiles: list[CategoryTile] = []
+        #: Categories and featured products have been shown at least once.
+        self.shown_once = False
         self._tile_buttons: dict[str, QPushButton] = {}
         col = QVBoxLayout(self)
         col.setContentsMargins(24, 14, 24, 8)
@@ -78,10 +80,18 @@ class HomeScreen(QWidget):
         store = self._services.store
 
         def load() -> tuple[list[CategoryTile], list[ProductCard]]:
+            # Not at import: the first paint needs no SQLAlchemy (kiosk.storage.first_paint).
+            from kiosk.storage.browsing import category_tiles, featured_products
+
             with store.read() as s:
                 return category_tiles(s), featured_products(s, FEATURED_COUNT)
 
         self._services.runner.run_latest("home", load, self._show)
+
+    def show_read(self, tiles: list[CategoryTile], featured: list[ProductCard]) -> None:
+        """Show categories and featured products read already (the kiosk's first paint reads
+        them before the store is open: kiosk.storage.first_paint)."""
+        self._show((tiles, featured))
 
     def _show(self, data: tuple[list[CategoryTile], list[ProductCard]]) -> None:
         tiles, featured = data
@@ -99,6 +109,7 @@ class HomeScreen(QWidget):
             self._set_icon(tile)
             self.tiles_grid.addWidget(btn, i // TILE_COLUMNS, i % TILE_COLUMNS)
         self.model.set_rows(featured)
+        self.shown_once = True
         empty = not tiles and not featured
         self.empty_note.setVisible(empty)
         self.featured_title.setVisible(not empty)
