@@ -105,10 +105,9 @@ def test_a_window_painted_from_the_first_read_opens_its_store_after(
 ) -> None:
     from kiosk.storage.cards import HOME_FEATURED
     from kiosk.storage.first_paint import DeferredStore, read_first_paint
+    from kiosk.storage.settings import LAST_ERROR_CODE, SERVER_URL
     from kiosk.storage.store import KioskStore
     from kiosk.ui.app import build_window, make_app
-
-    from kiosk.storage.settings import LAST_ERROR_CODE, SERVER_URL
 
     data = tmp_path / "kiosk"
     shutil.copytree(template_data_dir, data)

@@ -72,6 +72,22 @@ def test_every_ui_string_has_a_chinese_translation() -> None:
     assert not unfinished, f"untranslated in {TS_ZH.name}: {unfinished}"
 
 
+def test_every_plural_has_its_english_forms() -> None:
+    """English is the source language, but a "%n order(s)" text needs its singular and plural
+    written out in kiosk_en.ts, or the English screen shows "(s)"."""
+    messages = ts_messages(UI / "i18n" / "kiosk_en.ts")
+    plurals = {key for key, msg in messages.items() if msg.get("numerus") == "yes"}
+    assert ("SearchScreen", "%n product(s) found") in plurals  # the scan sees them
+    missing = []
+    for key in sorted(plurals):
+        tr = messages[key].find("translation")
+        assert tr is not None
+        forms = [f.text for f in tr.iter("numerusform")]
+        if tr.get("type") == "unfinished" or len(forms) != 2 or not all(forms):
+            missing.append(key)
+    assert not missing, f"plural forms missing in kiosk_en.ts: {missing}"
+
+
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_compiled_translations_are_current(lang: str) -> None:
     ts = UI / "i18n" / f"kiosk_{lang}.ts"

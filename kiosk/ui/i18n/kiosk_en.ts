@@ -17,7 +17,7 @@
     <message numerus="yes">
         <location filename="../admin/tech/database.py" line="+165"/>
         <source>%n unsent change(s) were in the replaced data.</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n unsent change was in the replaced data.</numerusform>
             <numerusform>%n unsent changes were in the replaced data.</numerusform>
         </translation>
@@ -25,7 +25,7 @@
     <message numerus="yes">
         <location line="+37"/>
         <source>Customer details: %n order(s) finished more than %1 days ago still show the villager&apos;s name and phone number.</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>Customer details: %n order finished more than %1 days ago still shows the villager&apos;s name and phone number.</numerusform>
             <numerusform>Customer details: %n orders finished more than %1 days ago still show the villager&apos;s name and phone number.</numerusform>
         </translation>
@@ -33,7 +33,7 @@
     <message numerus="yes">
         <location line="+26"/>
         <source>Remove the villagers&apos; names and phone numbers from %n order(s) finished more than %1 days ago? This cannot be undone.</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>Remove the villager&apos;s name and phone number from %n order finished more than %1 days ago? This cannot be undone.</numerusform>
             <numerusform>Remove the villagers&apos; names and phone numbers from %n orders finished more than %1 days ago? This cannot be undone.</numerusform>
         </translation>
@@ -41,7 +41,7 @@
     <message numerus="yes">
         <location line="+13"/>
         <source>Removed the villagers&apos; names and phone numbers from %n order(s).</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>Removed the villager&apos;s name and phone number from %n order.</numerusform>
             <numerusform>Removed the villagers&apos; names and phone numbers from %n orders.</numerusform>
         </translation>
@@ -69,7 +69,7 @@
 <context>
     <name>IdleWarning</name>
     <message numerus="yes">
-        <location filename="../window.py" line="+188"/>
+        <location filename="../window.py" line="+189"/>
         <source>Starting over in %n second(s)</source>
         <translation>
             <numerusform>Starting over in %n second</numerusform>
@@ -173,7 +173,15 @@
 <context>
     <name>SearchScreen</name>
     <message numerus="yes">
-        <location filename="../screens/browse.py" line="+188"/>
+        <location filename="../screens/browse.py" line="+241"/>
+        <source>More than %n product(s) found</source>
+        <translation>
+            <numerusform>More than %n product found</numerusform>
+            <numerusform>More than %n products found</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%n product(s) found</source>
         <translation>
             <numerusform>%n product found</numerusform>

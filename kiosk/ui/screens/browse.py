@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -35,15 +36,31 @@ from kiosk.ui.models import ProductGridModel
 from kiosk.ui.services import KioskServices
 from kiosk.ui.widgets import ProductGrid, clear_layout
 
+if TYPE_CHECKING:
+    from kiosk.storage.store import KioskStore
+
 log = logging.getLogger(__name__)
 
 #: A search is recorded for demand counts when typing has paused this long.
 RECORD_SETTLE_MS = 1500
-#: Most results a search shows. Nobody scrolls past a few hundred tiles; a smaller list keeps
-#: the query and the grid's model reset inside the one-frame (16 ms) keystroke-to-results target.
+#: Most results a search shows. Nobody scrolls past a few hundred tiles.
 SEARCH_LIMIT = 300
+#: Results a keystroke's search fetches: about two and a half screenfuls at 1366×768. The rest
+#: (up to SEARCH_LIMIT) is fetched when the villager scrolls there: reading and ranking 300
+#: results was most of a keystroke's time (docs/benchmarks.md, "Keystroke → results").
+SEARCH_PAGE = 60
 #: Rows fetched per page on category pages.
 PAGE_SIZE = 200
+
+
+def _search_cards(store: KioskStore, query: str, limit: int) -> list[ProductCard]:
+    """The first ``limit`` results of ``query`` as tiles (on a worker)."""
+    with store.read() as s:
+        hits = search_products(s, query, limit=limit)
+    return [
+        ProductCard(h.sku, h.name, h.price_fen, h.unit, h.category, h.image_hash, h.stock)
+        for h in hits
+    ]
 
 
 class SearchScreen(QWidget):
@@ -112,6 +129,7 @@ class SearchScreen(QWidget):
         self.grid = ProductGrid(self)
         self.grid.setModel(self.model)
         self.grid.product_chosen.connect(self._chosen)
+        self.model.more_wanted.connect(self._more_wanted)
         col.addWidget(self.grid, 1)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -148,17 +166,34 @@ class SearchScreen(QWidget):
         store = self._services.store
 
         def run() -> list[ProductCard]:
-            with store.read() as s:
-                hits = search_products(s, query, limit=SEARCH_LIMIT)
-            return [
-                ProductCard(h.sku, h.name, h.price_fen, h.unit, h.category, h.image_hash, h.stock)
-                for h in hits
-            ]
+            # One more than a page tells whether there are more to fetch on scrolling.
+            return _search_cards(store, query, SEARCH_PAGE + 1)
 
         self._searching = True
         self._services.runner.run(
             run, lambda cards: self._returned(seq, query, cards), self._search_failed
         )
+
+    def _more_wanted(self, offset: int) -> None:
+        """The villager scrolled near the end of the results: the next page, the same search."""
+        seq, query, store = self._seq, self._shown_query, self._services.store
+        want = min(offset + SEARCH_PAGE, SEARCH_LIMIT)
+
+        def run() -> list[ProductCard]:
+            return _search_cards(store, query, want + 1)
+
+        def show(cards: list[ProductCard]) -> None:
+            if seq != self._seq:
+                return  # another query since
+            have = {self.model.card(i).sku for i in range(self.model.rowCount())}
+            page = [c for c in cards[:want] if c.sku not in have]
+            self.model.append_rows(page, more=len(cards) > want and want < SEARCH_LIMIT)
+            self._say_found(self.model.rowCount(), self.model.canFetchMore(QModelIndex()))
+
+        self._services.runner.run(run, show, self._page_failed)
+
+    def _page_failed(self, exc: BaseException) -> None:
+        log.error("search (next page) failed", exc_info=exc)
 
     def _returned(self, seq: int, query: str, cards: list[ProductCard]) -> None:
         self._searching = False
@@ -178,14 +213,16 @@ class SearchScreen(QWidget):
     def _show(self, seq: int, query: str, cards: list[ProductCard]) -> None:
         if seq != self._seq:
             return  # a newer search is on its way; this one is stale
-        self.model.set_rows(cards)
+        more = len(cards) > SEARCH_PAGE
+        cards = cards[:SEARCH_PAGE]
+        self.model.set_rows(cards, more=more)
         self.grid.scrollToTop()
         self._shown_query = query
         if not query:
             self.status.setText(self.tr("Type what you are looking for."))
             self._set_suggestions(False)
         elif cards:
-            self.status.setText(self.tr("%n product(s) found", "", len(cards)))
+            self._say_found(len(cards), more)
             self._set_suggestions(False)
         else:
             self.status.setText(
@@ -198,6 +235,12 @@ class SearchScreen(QWidget):
             self._unrecorded = (query, len(cards))
             self._settle.start()
         self.results_shown.emit(query, len(cards))
+
+    def _say_found(self, shown: int, more: bool) -> None:
+        if more:
+            self.status.setText(self.tr("More than %n product(s) found", "", shown))
+        else:
+            self.status.setText(self.tr("%n product(s) found", "", shown))
 
     def _set_suggestions(self, visible: bool) -> None:
         clear_layout(self.suggest_row)
