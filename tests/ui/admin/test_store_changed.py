@@ -41,7 +41,10 @@ def test_placing_an_order_updates_the_indicator_without_waiting_for_a_poll(
     press_digits(qtbot, window.checkout.keypad, PHONE)
     with qtbot.waitSignal(window.checkout.placed, timeout=10_000):
         click(qtbot, window.checkout.confirm)
-    assert changes == ["order_placed"]
+    # The files watcher (kiosk/ui/store_watch.py) may also say "store_files" for the product
+    # view recorded on the way, once its writes settled (300 ms, which a loaded machine takes
+    # between the taps); the order itself must come as "order_placed", at once, by itself.
+    assert [c for c in changes if c != "store_files"] == ["order_placed"]
     qtbot.waitUntil(lambda: indicator.facts.orders_waiting == 1, timeout=10_000)
     assert "1 order waiting to send" in window.top.sync.text()
 
