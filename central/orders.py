@@ -180,10 +180,15 @@ class Orders:
             if center_id:
                 stmt = stmt.where(Order.center_id == center_id)
             orders = list(s.scalars(stmt))
+            line_stmt = select(OrderLine).order_by(OrderLine.order_id, OrderLine.line_no)
+            if center_id:
+                # Only this center's lines: unfiltered, one center's list read every line of
+                # every center (ix_orders_center_id finds the center's orders).
+                line_stmt = line_stmt.join(Order, Order.id == OrderLine.order_id).where(
+                    Order.center_id == center_id
+                )
             lines: dict[str, list[OrderLine]] = {}
-            for line in s.scalars(
-                select(OrderLine).order_by(OrderLine.order_id, OrderLine.line_no)
-            ):
+            for line in s.scalars(line_stmt):
                 lines.setdefault(line.order_id, []).append(line)
         return [
             OrderView(

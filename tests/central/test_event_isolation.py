@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from central.service import CentralService
-from tests.central.conftest import add_products, order_event, push, status_event
+from tests.central.conftest import add_products, enroll, order_event, push, status_event
 
 
 def _named(name: str) -> dict[str, Any]:
@@ -91,3 +91,32 @@ def test_an_event_after_an_unstorable_one_moves_its_order(
     ]
     [order] = service.list_orders("C001")
     assert order.status == "cancelled"
+
+
+def test_one_centers_order_list_reads_only_that_centers_lines(
+    client: TestClient, service: CentralService, auth: dict[str, str]
+) -> None:
+    """`kiosk-central orders list --center` (and the model test's invariant after every step)
+    must not read every order line of every center: at 100,000 centers that is the whole table."""
+    from sqlalchemy import event
+
+    other = enroll(client, service, "C002")
+    assert _results(client, auth, [order_event()]) == [("accepted", None)]
+    two = [order_event(center="C002"), order_event(center="C002")]
+    assert _results(client, other, two) == [("accepted", None)] * 2
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    engine = service.db.read_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        [mine] = service.list_orders("C001")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert mine.center == "C001" and mine.lines
+    line_reads = [sql for sql in seen if "FROM order_lines" in sql]
+    assert line_reads, seen
+    assert all("center_id" in sql for sql in line_reads), line_reads
+    assert len(service.list_orders("C002")) == 2 and len(service.list_orders()) == 3
