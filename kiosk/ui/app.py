@@ -399,7 +399,8 @@ def _run_gui(
     def start_background() -> None:
         # Once: after the first paint, or at the latest BACKGROUND_START_LATEST_MS after start.
         # Sync (httpx, keyring) and the other screens are not needed to show the home screen.
-        if sync.started:
+        # Not when the store failed to open after the paint: the kiosk is exiting with that error.
+        if sync.started or opening.failure is not None:
             return
         sync.start()
         wire_sync(window, sync)
